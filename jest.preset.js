@@ -1,0 +1,27 @@
+// Shared jest settings for every project: TypeScript through SWC (fast, no type check: `npm run typecheck` does that),
+// and workspace packages resolved to their sources so tests never need a build.
+const path = require('node:path');
+
+const root = __dirname;
+const packages = ['common', 'runtime', 'core-model', 'losses', 'data', 'trainer', 'thresholds', 'serving'];
+
+module.exports = {
+  testEnvironment: 'node',
+  transform: {
+    '^.+\\.(t|j)sx?$': [
+      '@swc/jest',
+      {
+        jsc: {
+          parser: { syntax: 'typescript', decorators: true },
+          transform: { legacyDecorator: true, decoratorMetadata: true },
+          target: 'es2022',
+        },
+        module: { type: 'commonjs' },
+      },
+    ],
+  },
+  moduleNameMapper: Object.fromEntries(
+    packages.map((name) => [`^@mangaassist/${name}$`, path.join(root, 'packages', name, 'src', 'index.ts')]),
+  ),
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+};

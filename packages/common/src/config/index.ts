@@ -1,0 +1,3 @@
+export * from './env-overrides';
+export * from './load-config';
+export * from './schemas';

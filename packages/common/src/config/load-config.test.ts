@@ -1,0 +1,93 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isMangaAssistError, type MangaAssistError } from '../errors';
+import { applyEnvOverrides } from './env-overrides';
+import { loadConfigFile, parseConfig } from './load-config';
+import { serverConfigSchema, trainJobConfigSchema } from './schemas';
+
+const dir = mkdtempSync(join(tmpdir(), 'mangaassist-config-'));
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+function failure(fn: () => unknown): MangaAssistError {
+  try {
+    fn();
+  } catch (error) {
+    if (isMangaAssistError(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a MangaAssistError');
+}
+
+describe('loadConfigFile', () => {
+  it('loads YAML with every concern defaulted', () => {
+    const cfg = loadConfigFile(trainJobConfigSchema, file('ok.yaml', 'data:\n  train: { path: train.jsonl }\n'), {});
+    expect(cfg.data.train.path).toBe('train.jsonl');
+    expect(cfg.optimizer).toMatchObject({ baseLr: 3e-5, lrDecay: 2.6, weightDecay: 0.01, gradClipNorm: 1 });
+    expect(cfg.schedule.unfreezing.id).toBe('ulmfit');
+    expect(cfg.loss.id).toBe('focal');
+    expect(cfg.model.labels).toEqual(['frustration', 'satisfaction', 'urgency', 'confusion', 'churn_risk', 'neutral']);
+  });
+
+  it('loads JSON', () => {
+    const cfg = loadConfigFile(serverConfigSchema, file('server.json', '{"serving":{"port":9000}}'), {});
+    expect(cfg.serving.port).toBe(9000);
+    expect(cfg.thresholds.cacheTtlMs).toBe(10_000);
+  });
+
+  it('names the file and every bad path with allowed values', () => {
+    const path = file(
+      'bad.yaml',
+      ['data:', '  train: { path: t.csv, format: xlsx }', 'optimizer:', '  baseLr: -1', 'training:', '  batchSize: 2.5', 'extra: 1'].join('\n'),
+    );
+    const error = failure(() => loadConfigFile(trainJobConfigSchema, path, {}));
+    expect(error.code).toBe('CONFIG_INVALID');
+    expect(error.message).toContain(`${path} is invalid (4 problems)`);
+    expect(error.message).toMatch(/data\.train\.format: .*\(allowed: "jsonl", "csv", "tsv", "goemotions"\)/);
+    expect(error.message).toContain('optimizer.baseLr:');
+    expect(error.message).toContain('training.batchSize:');
+    expect(error.message).toContain('(root): unknown key(s) "extra"');
+  });
+
+  it('reports a missing required section', () => {
+    const error = failure(() => parseConfig(trainJobConfigSchema, {}, 'job.yaml'));
+    expect(error.message).toContain('data:');
+  });
+
+  it('reports unreadable and unparsable files by name', () => {
+    expect(failure(() => loadConfigFile(trainJobConfigSchema, join(dir, 'missing.yaml'), {})).code).toBe('CONFIG_READ_FAILED');
+    const broken = file('broken.json', '{"data": ');
+    const error = failure(() => loadConfigFile(trainJobConfigSchema, broken, {}));
+    expect(error.code).toBe('CONFIG_READ_FAILED');
+    expect(error.message).toContain(broken);
+  });
+
+  it('applies environment overrides before validation', () => {
+    const path = file('env.yaml', 'data:\n  train: { path: a.jsonl }\noptimizer: { baseLr: 0.001 }\n');
+    const cfg = loadConfigFile(trainJobConfigSchema, path, {
+      MANGAASSIST_CFG__OPTIMIZER__BASE_LR: '1e-5',
+      MANGAASSIST_CFG__TRAINING__OUT_DIR: 'runs/x',
+      MANGAASSIST_CFG__DATA__LENIENT: 'true',
+    });
+    expect(cfg.optimizer.baseLr).toBe(1e-5);
+    expect(cfg.training.outDir).toBe('runs/x');
+    expect(cfg.data.lenient).toBe(true);
+  });
+});
+
+describe('applyEnvOverrides', () => {
+  it('returns the input untouched when no variable applies', () => {
+    const raw = { a: 1 };
+    expect(applyEnvOverrides(raw, { PATH: '/bin' })).toBe(raw);
+  });
+
+  it('does not modify its input and creates missing sections', () => {
+    const raw = { model: { maxLength: 64 } };
+    const out = applyEnvOverrides(raw, { MANGAASSIST_CFG__SERVING__CHURN_RULE__PHRASES: '["quit"]' });
+    expect(out).toEqual({ model: { maxLength: 64 }, serving: { churnRule: { phrases: ['quit'] } } });
+    expect(raw).toEqual({ model: { maxLength: 64 } });
+  });
+});

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { dataConfigSchema } from './data';
+import { lossConfigSchema } from './loss';
+import { modelConfigSchema } from './model';
+import { optimizerConfigSchema } from './optimizer';
+import { scheduleConfigSchema } from './schedule';
+import { servingConfigSchema } from './serving';
+import { thresholdsConfigSchema } from './thresholds';
+import { trainingConfigSchema } from './training';
+
+export * from './data';
+export * from './labels';
+export * from './loss';
+export * from './model';
+export * from './optimizer';
+export * from './schedule';
+export * from './serving';
+export * from './thresholds';
+export * from './training';
+
+/** A training job's file: one section per concern. Only `data` is required. */
+export const trainJobConfigSchema = z
+  .object({
+    model: modelConfigSchema.default(modelConfigSchema.parse({})),
+    data: dataConfigSchema,
+    loss: lossConfigSchema.default({ id: 'focal', options: {} }),
+    schedule: scheduleConfigSchema.default(scheduleConfigSchema.parse({})),
+    optimizer: optimizerConfigSchema.default(optimizerConfigSchema.parse({})),
+    thresholds: thresholdsConfigSchema.default(thresholdsConfigSchema.parse({})),
+    training: trainingConfigSchema.default(trainingConfigSchema.parse({})),
+  })
+  .strict();
+
+/** Parsed training job configuration. */
+export type TrainJobConfig = z.infer<typeof trainJobConfigSchema>;
+
+/** The server's file. */
+export const serverConfigSchema = z
+  .object({
+    serving: servingConfigSchema.default(servingConfigSchema.parse({})),
+    thresholds: thresholdsConfigSchema.default(thresholdsConfigSchema.parse({})),
+  })
+  .strict();
+
+/** Parsed server configuration. */
+export type ServerConfig = z.infer<typeof serverConfigSchema>;

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { DEFAULT_LABELS, labelListSchema } from './labels';
+
+/**
+ * Which encoder to fine-tune and the classifier built on it.
+ *
+ * @example
+ * ```yaml
+ * model:
+ *   pretrained: ../shared/models/mini-distilbert-mlm   # or a hub id such as distilbert-base-uncased
+ *   maxLength: 64
+ * ```
+ */
+export const modelConfigSchema = z
+  .object({
+    /** A Hugging Face directory or a hub id (downloaded once into `cacheDir`). */
+    pretrained: z.string().min(1).default('distilbert-base-uncased'),
+    /** Where hub downloads are cached; defaults to `$MANGAASSIST_CACHE` or `~/.cache/mangaassist`. */
+    cacheDir: z.string().min(1).optional(),
+    labels: labelListSchema.default([...DEFAULT_LABELS]),
+    maxLength: z.number().int().min(8).max(512).default(128),
+    head: z
+      .object({
+        hiddenDim: z.number().int().positive().default(256),
+        dropout: z.number().min(0).max(1).default(0.2),
+        innerDropout: z.number().min(0).max(1).default(0.1),
+      })
+      .strict()
+      .default({ hiddenDim: 256, dropout: 0.2, innerDropout: 0.1 }),
+  })
+  .strict();
+
+/** Parsed model configuration. */
+export type ModelConfig = z.infer<typeof modelConfigSchema>;

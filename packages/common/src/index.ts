@@ -1,0 +1,5 @@
+export * from './config';
+export * from './errors';
+export * from './plugin-registry';
+export * from './shared-assets';
+export * from './zod-issues';

@@ -1,0 +1,2 @@
+// Public API of @mangaassist/losses (filled in as the package grows).
+export {};

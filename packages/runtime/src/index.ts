@@ -1,0 +1,2 @@
+// Public API of @mangaassist/runtime (filled in as the package grows).
+export {};
