@@ -2,7 +2,7 @@
 const preset = require('./jest.preset.js');
 
 const projects = [
-  ...['common', 'runtime', 'core-model', 'losses', 'data', 'trainer', 'thresholds', 'serving'].map((name) => ({
+  ...['common', 'runtime', 'cpu-kernels', 'core-model', 'losses', 'data', 'trainer', 'thresholds', 'serving'].map((name) => ({
     name,
     dir: `packages/${name}`,
   })),

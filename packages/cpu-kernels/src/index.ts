@@ -1,0 +1,2 @@
+// Public API of @mangaassist/cpu-kernels (filled in as the package grows).
+export {};
