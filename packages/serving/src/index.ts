@@ -1,2 +1,1 @@
-// Public API of @mangaassist/serving (filled in as the package grows).
-export {};
+export * from './text-classifier';

@@ -1,2 +1,1 @@
-// Public API of @mangaassist/thresholds (filled in as the package grows).
-export {};
+export * from './threshold-store';

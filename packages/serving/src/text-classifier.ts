@@ -1,0 +1,17 @@
+/**
+ * Turns texts into per-label probabilities (sigmoid of the logits), in the label order of `labels`.
+ * The ONNX Runtime implementation batches the texts through one session; tests may use a fake.
+ *
+ * @example
+ * ```ts
+ * const [probs] = await classifier.predict(['where is my order??']);
+ * console.log(classifier.labels[0], probs[0]);
+ * ```
+ */
+export interface TextClassifier {
+  readonly labels: readonly string[];
+  /** Model id used to look up thresholds in the store (e.g. the model directory's name plus a version). */
+  readonly modelId: string;
+  predict(texts: readonly string[]): Promise<Float32Array[]>;
+  dispose(): Promise<void>;
+}
