@@ -2,7 +2,7 @@
 const preset = require('./jest.preset.js');
 
 const projects = [
-  ...['common', 'runtime', 'cpu-kernels', 'core-model', 'losses', 'data', 'trainer', 'thresholds', 'serving'].map((name) => ({
+  ...['common', 'runtime', 'cpu-kernels', 'core-model', 'losses', 'data', 'trainer', 'thresholds', 'serving', 'export'].map((name) => ({
     name,
     dir: `packages/${name}`,
   })),

@@ -3,7 +3,7 @@
 const path = require('node:path');
 
 const root = __dirname;
-const packages = ['common', 'runtime', 'cpu-kernels', 'core-model', 'losses', 'data', 'trainer', 'thresholds', 'serving'];
+const packages = ['common', 'runtime', 'cpu-kernels', 'core-model', 'losses', 'data', 'trainer', 'thresholds', 'serving', 'export'];
 
 module.exports = {
   testEnvironment: 'node',

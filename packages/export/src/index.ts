@@ -1,0 +1,2 @@
+// Public API of @mangaassist/export (filled in as the package grows).
+export {};
