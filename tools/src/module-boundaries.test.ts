@@ -1,0 +1,37 @@
+/**
+ * The lint rules that keep the architecture honest, checked on deliberate violations: serving never imports
+ * TensorFlow.js, libraries never take the global tsyringe container, plugins depend on interfaces only.
+ */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const root = join(__dirname, '..', '..');
+
+// ESLint runs as its own process: its flat config is an ES module, which jest's CommonJS sandbox cannot import.
+async function ruleIds(code: string, file: string): Promise<string[]> {
+  const eslint = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '--format', 'json', '--stdin', '--stdin-filename', join(root, file)],
+    { cwd: root, input: code, encoding: 'utf8' },
+  );
+  const [result] = JSON.parse(eslint.stdout) as { messages: { ruleId: string; message: string }[] }[];
+  return (result?.messages ?? []).map((m) => `${m.ruleId}: ${m.message}`);
+}
+
+describe('module boundaries', () => {
+  it('refuses TensorFlow.js in serving', async () => {
+    const messages = await ruleIds("import * as tf from '@tensorflow/tfjs-core';\nexport const t = tf;\n", 'packages/serving/src/bad.ts');
+    expect(messages.join('\n')).toContain('scope:serving" is not allowed to import "@tensorflow/tfjs-core"');
+  }, 60_000);
+
+  it('refuses the global container in libraries but allows it in apps', async () => {
+    const code = "import { container } from 'tsyringe';\nexport const c = container;\n";
+    expect((await ruleIds(code, 'packages/data/src/bad.ts')).join('\n')).toContain('only apps own a tsyringe container');
+    expect(await ruleIds(code, 'apps/server/src/ok.ts')).toEqual([]);
+  }, 60_000);
+
+  it('refuses a plugin package importing a library package', async () => {
+    const messages = await ruleIds("import { x } from '@mangaassist/data';\nexport const y = x;\n", 'packages/losses/src/bad.ts');
+    expect(messages.join('\n')).toMatch(/@nx\/enforce-module-boundaries/);
+  }, 60_000);
+});
