@@ -1,2 +1,13 @@
-// Public API of @mangaassist/losses (filled in as the package grows).
-export {};
+export { checkLossInputs } from './check-inputs';
+export { type ElementwiseFormula, elementwiseLoss, labelRow } from './elementwise-loss';
+export { type BinaryTerm, focalNegativeTerm, focalPositiveTerm, shiftedNegativeTerm, weightedBinaryFormula } from './binary-terms';
+export { type AlphaReference, focalAlphaFromDataset, focalAlphaFromFrequencies, labelFrequencies } from './focal-alpha';
+export type { Loss, LossDeps, LossDescriptor, Reduction } from './loss';
+export { type PerLabelValues, perLabelValuesSchema, reductionSchema, resolvePerLabel } from './options';
+export { type AsymmetricOptions, asymmetricLoss } from './plugins/asymmetric';
+export { type BceOptions, bceFormula, bceLoss } from './plugins/bce';
+export { type FocalOptions, focalLoss } from './plugins/focal';
+export { type UncertaintyWeightedOptions, uncertaintyWeightedLoss } from './plugins/uncertainty-weighted';
+export { reduceLoss, upstreamPerElement } from './reduce';
+export { BUILT_IN_LOSSES, createLossRegistry, type LossRegistry } from './registry';
+export { bceWithLogits, logSigmoid, stableSoftplus } from './stable-math';
