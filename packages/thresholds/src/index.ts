@@ -1,1 +1,18 @@
+export * from './cached-store';
+export * from './calibrate';
+export * from './label-scores';
+export * from './open-store';
+export * from './predictions-file';
+export * from './store-registry';
+export type { StoredLayers, ThresholdLayer, ThresholdStoreDeps } from './store-support';
+export { DEFAULT_LABEL_BETAS, type FbetaSweepOptions } from './strategies/fbeta-sweep';
+export type { FixedStrategyOptions } from './strategies/fixed';
+export type { PrecisionAtRecallOptions } from './strategies/precision-at-recall';
+export type { PostgresStoreOptions } from './stores/postgres';
+export type { RedisStoreOptions } from './stores/redis';
+export type { SqliteStoreOptions } from './stores/sqlite';
+export * from './strategy-registry';
+export * from './threshold-plot';
 export * from './threshold-store';
+export * from './threshold-strategy';
+export * from './thresholds-file';

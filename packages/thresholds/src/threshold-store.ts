@@ -30,7 +30,9 @@ export interface ThresholdAuditEntry {
 
 /**
  * Where thresholds live. Implementations (sqlite, postgres, redis) are plugins; a TTL cache wraps any of them.
- * All methods may reject with `STORE_UNAVAILABLE` when the backing service is down.
+ * All methods may reject with `STORE_UNAVAILABLE` when the backing service is down. Invalid arguments (a threshold
+ * outside (0, 1), a label that is not lower snake case, an empty author or reason) reject with `RangeError` or
+ * `TypeError` before the backend is touched. Writing the value a layer already has is a no-op: no audit row.
  *
  * @example
  * ```ts

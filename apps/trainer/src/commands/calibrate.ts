@@ -1,0 +1,261 @@
+import { MangaAssistError } from '@mangaassist/common';
+import { loadClassifier } from '@mangaassist/core-model';
+import { readDataset, type DatasetFormat } from '@mangaassist/data';
+import { selectTfjsBackend, TFJS_BACKEND_REQUESTS, type TfjsBackendRequest } from '@mangaassist/runtime';
+import {
+  calibrate,
+  createThresholdStoreRegistry,
+  createThresholdStrategyRegistry,
+  labelScoresOf,
+  parseStoreSpec,
+  readPredictionsJsonl,
+  renderThresholdPlotSvg,
+  thresholdCurve,
+  thresholdMapOf,
+  writeThresholdsFile,
+  type LabelCalibration,
+  type PredictionRows,
+} from '@mangaassist/thresholds';
+import type { Command } from 'commander';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import type { CommandModule } from './command-module';
+
+/** Options of `mangaassist calibrate`, as commander parses them. */
+export interface CalibrateCliOptions {
+  readonly model?: string;
+  readonly data?: string;
+  readonly format?: string;
+  readonly predictions?: string;
+  readonly out?: string;
+  readonly strategy: string;
+  readonly strategyOptions?: string;
+  readonly store?: string;
+  readonly modelId?: string;
+  readonly author: string;
+  readonly plots?: string | false;
+  readonly json?: boolean;
+  readonly batchSize: string;
+  readonly backend: string;
+}
+
+/** What `calibrate --json` prints. */
+export interface CalibrateReport {
+  readonly strategy: string;
+  readonly examples: number;
+  readonly source: string;
+  readonly results: readonly LabelCalibration[];
+  readonly thresholdsFile: string;
+  readonly plots: readonly string[];
+  readonly store: { readonly id: string; readonly modelId: string } | null;
+  /** Model labels left out because the data file does not annotate them (`--model`/`--data` only). */
+  readonly uncoveredLabels: readonly string[];
+}
+
+/**
+ * `mangaassist calibrate`: chooses per-label thresholds on validation data, writes them to `thresholds.json` in the
+ * model directory and to a threshold store, and draws one precision/recall/F-β plot per label.
+ *
+ * @example
+ * ```bash
+ * npm run cli -- calibrate --predictions runs/m/val-predictions.jsonl --out runs/m --store sqlite:runs/thresholds.db
+ * npm run cli -- calibrate --model runs/m --data data/val.jsonl --strategy precision-at-recall \
+ *   --strategy-options '{"perLabel":{"frustration":0.9}}' --json
+ * ```
+ */
+export const calibrateCommand: CommandModule = {
+  name: 'calibrate',
+  register(program: Command) {
+    program
+      .command('calibrate')
+      .description('choose per-label thresholds on validation data and store them')
+      .option('--model <dir>', 'model directory: predicts --data with it, and receives thresholds.json')
+      .option('--data <file>', 'labelled validation file (JSONL/CSV/TSV) to predict with --model')
+      .option('--format <name>', 'format of --data when its extension does not tell: jsonl, csv, tsv, goemotions')
+      .option('--predictions <jsonl>', 'precomputed predictions: {"probabilities": {label: p}, "labels": [...]} per line')
+      .option('--out <dir>', 'where thresholds.json and the plots go (default: --model)')
+      .option('--strategy <id>', `threshold strategy: ${createThresholdStrategyRegistry().ids().join(', ')}`, 'fbeta-sweep')
+      .option('--strategy-options <json>', 'options of the strategy as JSON, e.g. \'{"betas":{"frustration":3}}\'')
+      .option('--store <spec>', 'also write to a store: sqlite:<path>, postgres:<url> or redis:<url>')
+      .option('--model-id <id>', 'model id in the store (default: the name of the output directory)')
+      .option('--author <name>', 'author recorded in the store audit trail', 'calibrate')
+      .option('--plots <dir>', 'folder for the per-label SVG plots (default: <out>/calibration)')
+      .option('--no-plots', 'do not draw plots')
+      .option('--batch-size <n>', 'texts per forward pass with --model', '32')
+      .option('--backend <name>', `TensorFlow.js backend with --model: ${TFJS_BACKEND_REQUESTS.join(', ')}`, 'auto')
+      .option('--json', 'print the report as JSON')
+      .action(async (options: CalibrateCliOptions) => {
+        const report = await runCalibrate(options);
+        process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+      });
+  },
+};
+
+/**
+ * The command's work, without printing: reads predictions (or predicts), calibrates, writes `thresholds.json`, the
+ * plots and the store.
+ *
+ * @example
+ * ```ts
+ * const report = await runCalibrate({ predictions: 'val.jsonl', out: 'runs/m', strategy: 'fbeta-sweep', author: 'ci', batchSize: '32', backend: 'auto' });
+ * ```
+ */
+export async function runCalibrate(options: CalibrateCliOptions): Promise<CalibrateReport> {
+  const outDir = options.out ?? options.model;
+  if (!outDir) throw invalid('give --model <dir> or --out <dir> to say where thresholds.json goes');
+  if (options.predictions && options.data) throw invalid('give either --predictions or --data, not both');
+  const strategyOptions = parseJsonOption('--strategy-options', options.strategyOptions);
+  // Parse the store spec before the (possibly long) prediction pass, so a typo fails at once.
+  const storeSelection = options.store ? parseStoreSpec(options.store) : undefined;
+  const stores = createThresholdStoreRegistry();
+  if (storeSelection) stores.parseOptions(storeSelection.id, storeSelection.options);
+
+  const rows = options.predictions ? { ...readPredictionsJsonl(options.predictions), uncovered: [] } : await predict(options);
+  const strategy = createThresholdStrategyRegistry().create(options.strategy, strategyOptions, { labels: rows.labels });
+  const results = calibrate({ ...rows, strategy });
+
+  mkdirSync(outDir, { recursive: true });
+  const thresholdsFile = writeThresholdsFile(outDir, {
+    version: 1,
+    strategy: strategy.id,
+    createdAt: new Date().toISOString(),
+    thresholds: thresholdMapOf(results),
+    details: Object.fromEntries(results.map(({ label, threshold: _threshold, ...rest }) => [label, { ...rest }])),
+  });
+
+  const plots = options.plots === false ? [] : writePlots(rows, results, options.plots || join(outDir, 'calibration'));
+
+  let store: CalibrateReport['store'] = null;
+  if (storeSelection) {
+    const modelId = options.modelId ?? basename(resolve(outDir));
+    const target = stores.create(storeSelection.id, storeSelection.options, {});
+    try {
+      await target.setRecommended(modelId, thresholdMapOf(results), {
+        author: options.author,
+        reason: `${strategy.id} on ${basename(options.predictions ?? options.data ?? '')}`,
+      });
+    } finally {
+      await target.close();
+    }
+    store = { id: storeSelection.id, modelId };
+  }
+  return {
+    strategy: strategy.id,
+    examples: rows.probabilities.length,
+    source: options.predictions ?? options.data ?? '',
+    results,
+    thresholdsFile,
+    plots,
+    store,
+    uncoveredLabels: rows.uncovered,
+  };
+}
+
+/**
+ * Predictions of the model in `--model` on `--data`, for the labels the data file annotates (GoEmotions, for one,
+ * never annotates urgency or churn_risk: calibrating those on it would only see negatives).
+ */
+async function predict(options: CalibrateCliOptions): Promise<PredictionRows & { uncovered: string[] }> {
+  if (!options.model || !options.data) {
+    throw invalid('give --predictions <jsonl>, or --model <dir> with --data <file> to predict the validation set');
+  }
+  const batchSize = Number(options.batchSize);
+  if (!(Number.isInteger(batchSize) && batchSize > 0)) {
+    throw invalid(`--batch-size must be a positive integer, got ${options.batchSize}`);
+  }
+  if (!TFJS_BACKEND_REQUESTS.includes(options.backend)) {
+    throw invalid(`--backend must be one of ${TFJS_BACKEND_REQUESTS.join(', ')}; got ${options.backend}`);
+  }
+  await selectTfjsBackend({ backend: options.backend as TfjsBackendRequest });
+  const model = await loadClassifier(options.model);
+  try {
+    const { dataset } = readDataset(options.data, {
+      labels: model.labels,
+      ...(options.format ? { format: options.format as DatasetFormat } : {}),
+    });
+    if (dataset.examples.length === 0) throw invalid(`${options.data} has no examples`);
+    const labels = model.labels.filter((label) => dataset.coveredLabels.includes(label));
+    if (labels.length === 0) {
+      throw invalid(`${options.data} annotates none of the model's labels (${model.labels.join(', ')})`);
+    }
+    const columns = labels.map((label) => model.labels.indexOf(label));
+    const predicted = await model.predictProbabilities(
+      dataset.examples.map((e) => e.text),
+      { batchSize },
+    );
+    return {
+      labels,
+      probabilities: predicted.map((row) => columns.map((j) => row[j] as number)),
+      targets: dataset.examples.map((e) => labels.map((label) => (e.labels.includes(label) ? 1 : 0))),
+      uncovered: model.labels.filter((label) => !labels.includes(label)),
+    };
+  } finally {
+    model.dispose();
+  }
+}
+
+function writePlots(rows: PredictionRows, results: readonly LabelCalibration[], dir: string): string[] {
+  mkdirSync(dir, { recursive: true });
+  const scores = labelScoresOf(rows);
+  return results.map((result, j) => {
+    const path = join(dir, `${result.label}.svg`);
+    const curve = thresholdCurve(scores[j]!, result.beta);
+    writeFileSync(path, renderThresholdPlotSvg({ label: result.label, curve, beta: result.beta, threshold: result.threshold }));
+    return path;
+  });
+}
+
+/**
+ * The human-readable report: one row per label with the chosen threshold, its score, precision and recall, and
+ * F1 at the default 0.5 next to F1 at the chosen threshold.
+ *
+ * @example
+ * ```ts
+ * process.stdout.write(formatReport(await runCalibrate(options)));
+ * ```
+ */
+export function formatReport(report: CalibrateReport): string {
+  const header = ['label', 'threshold', 'metric', 'score', 'precision', 'recall', 'F1@0.5', 'F1@t', 'ΔF1', 'support'];
+  const rows = report.results.map((r) => [
+    r.label,
+    r.threshold.toFixed(3),
+    r.metric,
+    r.score.toFixed(3),
+    r.precision.toFixed(3),
+    r.recall.toFixed(3),
+    r.f1At05.toFixed(3),
+    r.f1AtThreshold.toFixed(3),
+    `${r.f1AtThreshold >= r.f1At05 ? '+' : ''}${(r.f1AtThreshold - r.f1At05).toFixed(3)}`,
+    String(r.support),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: readonly string[]) =>
+    cells.map((cell, i) => (i === 0 || i === 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+  const notes = report.results.filter((r) => r.note).map((r) => `note: ${r.label}: ${r.note}`);
+  return [
+    `${report.strategy} on ${report.examples} examples (${report.source})`,
+    line(header),
+    ...rows.map(line),
+    ...notes,
+    ...(report.uncoveredLabels.length > 0
+      ? [`not calibrated (the data does not annotate them): ${report.uncoveredLabels.join(', ')}`]
+      : []),
+    `thresholds: ${report.thresholdsFile}`,
+    ...(report.store ? [`store: ${report.store.id}, model id ${report.store.modelId} (recommended layer)`] : []),
+    ...(report.plots.length > 0 ? [`plots: ${report.plots.length} SVG files in ${resolve(report.plots[0]!, '..')}`] : []),
+    '',
+  ].join('\n');
+}
+
+function parseJsonOption(flag: string, text: string | undefined): unknown {
+  if (text === undefined) return {};
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw invalid(`${flag} must be JSON (${(error as Error).message})`);
+  }
+}
+
+function invalid(message: string): MangaAssistError {
+  return new MangaAssistError('INVALID_ARGUMENT', `calibrate: ${message}`);
+}

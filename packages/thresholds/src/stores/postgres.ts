@@ -1,0 +1,315 @@
+import { MangaAssistError, type PluginDescriptor } from '@mangaassist/common';
+import { Pool, type PoolClient } from 'pg';
+import { z } from 'zod';
+import {
+  byLabel,
+  checkAuditLimit,
+  checkModelId,
+  checkOverride,
+  checkRecommended,
+  effectiveOf,
+  storeFailure,
+  toLabelThreshold,
+  type StoredLayers,
+  type ThresholdLayer,
+  type ThresholdStoreDeps,
+} from '../store-support';
+import type { ChangeInfo, LabelThreshold, ThresholdAuditEntry, ThresholdMap, ThresholdStore } from '../threshold-store';
+
+const optionsSchema = z
+  .object({
+    /** Connection string, e.g. `postgres://user:secret@127.0.0.1:5432/mangaassist`. */
+    url: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://'),
+    /** Schema holding the tables (created when missing). */
+    schema: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier')
+      .default('public'),
+    poolSize: z.number().int().min(1).max(100).default(5),
+    /** How long to wait for a connection before failing with `STORE_UNAVAILABLE`. */
+    connectTimeoutMs: z.number().int().positive().default(3000),
+  })
+  .strict();
+
+/** Options of the `postgres` store. */
+export type PostgresStoreOptions = z.infer<typeof optionsSchema>;
+
+// Deadlocks and serialization failures are transient: the whole transaction is retried.
+const RETRYABLE = new Set(['40001', '40P01']);
+const MAX_ATTEMPTS = 5;
+
+/**
+ * PostgreSQL store. Each change is one transaction that inserts missing rows (`ON CONFLICT DO NOTHING`), locks them
+ * with `SELECT … FOR UPDATE` in label order (no deadlock between writers), then writes the new value and the audit
+ * row: concurrent writers on any number of connections queue on the row lock and lose no update.
+ */
+class PostgresThresholdStore implements ThresholdStore {
+  private readonly pool: Pool;
+  private ready: Promise<void> | undefined;
+  private closed = false;
+  private readonly layers: string;
+  private readonly auditTable: string;
+
+  constructor(
+    private readonly options: PostgresStoreOptions,
+    private readonly now: () => Date,
+  ) {
+    this.pool = new Pool({
+      connectionString: options.url,
+      max: options.poolSize,
+      connectionTimeoutMillis: options.connectTimeoutMs,
+      idleTimeoutMillis: 10_000,
+    });
+    // An idle client losing its server emits here; without a listener node would crash the process.
+    this.pool.on('error', () => undefined);
+    this.layers = `"${options.schema}".threshold_layers`;
+    this.auditTable = `"${options.schema}".threshold_audit`;
+  }
+
+  async setRecommended(modelId: string, thresholds: ThresholdMap, change: ChangeInfo): Promise<void> {
+    const entries = checkRecommended(modelId, thresholds, change);
+    if (entries.length === 0) return;
+    await this.transaction('setRecommended', async (client) => {
+      for (const [label, value] of entries) await this.apply(client, modelId, label, 'recommended', value, change);
+    });
+  }
+
+  async setOverride(modelId: string, label: string, value: number | null, change: ChangeInfo): Promise<void> {
+    checkOverride(modelId, label, value, change);
+    await this.transaction('setOverride', (client) => this.apply(client, modelId, label, 'override', value, change));
+  }
+
+  async list(modelId: string): Promise<LabelThreshold[]> {
+    checkModelId(modelId);
+    return (await this.rows(modelId)).map(toLabelThreshold);
+  }
+
+  async getEffective(modelId: string): Promise<ThresholdMap> {
+    checkModelId(modelId);
+    return effectiveOf(await this.rows(modelId));
+  }
+
+  async audit(modelId: string, options: { limit?: number } = {}): Promise<ThresholdAuditEntry[]> {
+    checkModelId(modelId);
+    const limit = checkAuditLimit(options.limit);
+    const result = await this.query('audit', (client) =>
+      client.query<{
+        id: string;
+        model_id: string;
+        label: string;
+        layer: ThresholdLayer;
+        old_value: number | null;
+        new_value: number | null;
+        author: string;
+        reason: string;
+        at: Date;
+      }>(`SELECT * FROM ${this.auditTable} WHERE model_id = $1 ORDER BY id DESC LIMIT $2`, [modelId, limit ?? null]),
+    );
+    return result.rows.map((r) => ({
+      id: Number(r.id),
+      modelId: r.model_id,
+      label: r.label,
+      layer: r.layer,
+      oldValue: r.old_value,
+      newValue: r.new_value,
+      author: r.author,
+      reason: r.reason,
+      at: r.at.toISOString(),
+    }));
+  }
+
+  async ping(): Promise<void> {
+    await this.query('ping', (client) => client.query('SELECT 1'));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+
+  private async rows(modelId: string): Promise<StoredLayers[]> {
+    const result = await this.query('read', (client) =>
+      client.query<{
+        label: string;
+        recommended: number | null;
+        override: number | null;
+        override_author: string | null;
+        override_reason: string | null;
+        updated_at: Date;
+      }>(`SELECT * FROM ${this.layers} WHERE model_id = $1`, [modelId]),
+    );
+    return byLabel(
+      result.rows.map((r) => ({
+        label: r.label,
+        recommended: r.recommended,
+        override: r.override,
+        overrideAuthor: r.override_author,
+        overrideReason: r.override_reason,
+        updatedAt: r.updated_at.toISOString(),
+      })),
+    );
+  }
+
+  /** Reads the old value under a row lock, then writes the new value and its audit row. */
+  private async apply(
+    client: PoolClient,
+    modelId: string,
+    label: string,
+    layer: ThresholdLayer,
+    value: number | null,
+    change: ChangeInfo,
+  ): Promise<void> {
+    const lock = () =>
+      client.query<{ value: number | null }>(
+        `SELECT ${layer} AS value FROM ${this.layers} WHERE model_id = $1 AND label = $2 FOR UPDATE`,
+        [modelId, label],
+      );
+    let locked = await lock();
+    if (locked.rows.length === 0) {
+      if (value === null) return;
+      // A concurrent first writer of this label waits here on the unique index, then locks the row below.
+      await client.query(
+        `INSERT INTO ${this.layers} (model_id, label, updated_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+        [modelId, label, this.now()],
+      );
+      locked = await lock();
+    }
+    const old = locked.rows[0]?.value ?? null;
+    if (old === value) return;
+    const at = this.now();
+    if (layer === 'recommended') {
+      await client.query(
+        `UPDATE ${this.layers} SET recommended = $3, updated_at = $4 WHERE model_id = $1 AND label = $2`,
+        [modelId, label, value, at],
+      );
+    } else {
+      await client.query(
+        `UPDATE ${this.layers} SET override = $3, override_author = $4, override_reason = $5, updated_at = $6
+         WHERE model_id = $1 AND label = $2`,
+        [modelId, label, value, value === null ? null : change.author, value === null ? null : change.reason, at],
+      );
+    }
+    await client.query(
+      `INSERT INTO ${this.auditTable} (model_id, label, layer, old_value, new_value, author, reason, at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [modelId, label, layer, old, value, change.author, change.reason, at],
+    );
+  }
+
+  private async transaction(operation: string, body: (client: PoolClient) => Promise<void>): Promise<void> {
+    await this.query(operation, async (client) => {
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          await client.query('BEGIN');
+          await body(client);
+          await client.query('COMMIT');
+          return;
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          const code = (error as { code?: string }).code;
+          if (!(code && RETRYABLE.has(code)) || attempt >= MAX_ATTEMPTS) throw error;
+        }
+      }
+    });
+  }
+
+  private async query<T>(operation: string, body: (client: PoolClient) => Promise<T>): Promise<T> {
+    if (this.closed) {
+      throw new MangaAssistError('STORE_UNAVAILABLE', `postgres threshold store (schema ${this.options.schema}) is closed`);
+    }
+    try {
+      await this.init();
+      const client = await this.pool.connect();
+      try {
+        return await body(client);
+      } finally {
+        client.release();
+      }
+    } catch (error) {
+      throw storeFailure(`postgres (${redact(this.options.url)})`, operation, error);
+    }
+  }
+
+  /** Creates the schema once per instance; a failed attempt is retried by the next call (the server may be back). */
+  private init(): Promise<void> {
+    this.ready ??= this.createSchema().catch((error: unknown) => {
+      this.ready = undefined;
+      throw error;
+    });
+    return this.ready;
+  }
+
+  private async createSchema(): Promise<void> {
+    const schema = `"${this.options.schema}"`;
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      // Two processes creating the same tables at once would race on the catalog; serialise them.
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`mangaassist-thresholds:${this.options.schema}`]);
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      await client.query(`
+        CREATE TABLE IF NOT EXISTS ${this.layers} (
+          model_id text NOT NULL,
+          label text NOT NULL,
+          recommended double precision,
+          override double precision,
+          override_author text,
+          override_reason text,
+          updated_at timestamptz NOT NULL,
+          PRIMARY KEY (model_id, label)
+        )`);
+      await client.query(`
+        CREATE TABLE IF NOT EXISTS ${this.auditTable} (
+          id bigserial PRIMARY KEY,
+          model_id text NOT NULL,
+          label text NOT NULL,
+          layer text NOT NULL CHECK (layer IN ('recommended', 'override')),
+          old_value double precision,
+          new_value double precision,
+          author text NOT NULL,
+          reason text NOT NULL,
+          at timestamptz NOT NULL
+        )`);
+      await client.query(`CREATE INDEX IF NOT EXISTS threshold_audit_model ON ${this.auditTable} (model_id, id)`);
+      // Append-only for every client of the database, not only this code.
+      await client.query(`
+        CREATE OR REPLACE FUNCTION ${schema}.threshold_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'threshold_audit is append-only'; END $$`);
+      await client.query(`
+        DO $$ BEGIN
+          IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'threshold_audit_append_only'
+                         AND tgrelid = '${this.auditTable}'::regclass) THEN
+            CREATE TRIGGER threshold_audit_append_only BEFORE UPDATE OR DELETE ON ${this.auditTable}
+              FOR EACH ROW EXECUTE FUNCTION ${schema}.threshold_audit_append_only();
+          END IF;
+        END $$`);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+}
+
+/** The URL without its password, for messages. */
+function redact(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}
+
+/**
+ * `postgres`: thresholds in PostgreSQL tables (`threshold_layers`, `threshold_audit`) in the given schema.
+ *
+ * @example
+ * ```ts
+ * registry.create('postgres', { url: 'postgres://app:secret@db:5432/mangaassist', schema: 'thresholds' }, {});
+ * ```
+ */
+export const postgresStore: PluginDescriptor<PostgresStoreOptions, ThresholdStoreDeps, ThresholdStore> = {
+  id: 'postgres',
+  description: 'PostgreSQL tables (row locks per label, append-only audit table). Options: url, schema.',
+  optionsSchema,
+  create: (options, deps) => new PostgresThresholdStore(options, deps.now ?? (() => new Date())),
+};

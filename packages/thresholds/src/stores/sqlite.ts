@@ -1,0 +1,252 @@
+import { MangaAssistError, type PluginDescriptor } from '@mangaassist/common';
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import {
+  byLabel,
+  checkAuditLimit,
+  checkModelId,
+  checkOverride,
+  checkRecommended,
+  effectiveOf,
+  storeFailure,
+  toLabelThreshold,
+  type StoredLayers,
+  type ThresholdLayer,
+  type ThresholdStoreDeps,
+} from '../store-support';
+import type { ChangeInfo, LabelThreshold, ThresholdAuditEntry, ThresholdMap, ThresholdStore } from '../threshold-store';
+
+const optionsSchema = z
+  .object({
+    /** Database file (created with its folder when missing); `:memory:` for a private in-memory database. */
+    path: z.string().min(1).default('runs/thresholds.db'),
+    /** How long a writer waits for another connection's write lock before failing with `STORE_UNAVAILABLE`. */
+    busyTimeoutMs: z.number().int().min(0).default(5000),
+  })
+  .strict();
+
+/** Options of the `sqlite` store. */
+export type SqliteStoreOptions = z.infer<typeof optionsSchema>;
+
+// The audit table refuses UPDATE and DELETE, so "append-only" holds for every client of the file, not just ours.
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS threshold_layers (
+  model_id TEXT NOT NULL,
+  label TEXT NOT NULL,
+  recommended REAL,
+  override REAL,
+  override_author TEXT,
+  override_reason TEXT,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (model_id, label)
+);
+CREATE TABLE IF NOT EXISTS threshold_audit (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  model_id TEXT NOT NULL,
+  label TEXT NOT NULL,
+  layer TEXT NOT NULL CHECK (layer IN ('recommended', 'override')),
+  old_value REAL,
+  new_value REAL,
+  author TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS threshold_audit_model ON threshold_audit (model_id, id);
+CREATE TRIGGER IF NOT EXISTS threshold_audit_no_update BEFORE UPDATE ON threshold_audit
+  BEGIN SELECT RAISE(ABORT, 'threshold_audit is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS threshold_audit_no_delete BEFORE DELETE ON threshold_audit
+  BEGIN SELECT RAISE(ABORT, 'threshold_audit is append-only'); END;
+`;
+
+interface LayerRow {
+  label: string;
+  recommended: number | null;
+  override: number | null;
+  override_author: string | null;
+  override_reason: string | null;
+  updated_at: string;
+}
+
+interface AuditRow {
+  id: number;
+  model_id: string;
+  label: string;
+  layer: ThresholdLayer;
+  old_value: number | null;
+  new_value: number | null;
+  author: string;
+  reason: string;
+  at: string;
+}
+
+/**
+ * The embedded store: one SQLite file in WAL mode (readers never block the writer). Every change runs in a
+ * `BEGIN IMMEDIATE` transaction, which takes the write lock before reading the old value, so writers on the same
+ * file (other instances, other processes) are serialised and the audit's old → new chain has no gap.
+ */
+class SqliteThresholdStore implements ThresholdStore {
+  private db: Database.Database | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly options: SqliteStoreOptions,
+    private readonly now: () => Date,
+  ) {}
+
+  async setRecommended(modelId: string, thresholds: ThresholdMap, change: ChangeInfo): Promise<void> {
+    const entries = checkRecommended(modelId, thresholds, change);
+    this.run('setRecommended', (db) =>
+      db
+        .transaction(() => {
+          for (const [label, value] of entries) this.apply(db, modelId, label, 'recommended', value, change);
+        })
+        .immediate(),
+    );
+  }
+
+  async setOverride(modelId: string, label: string, value: number | null, change: ChangeInfo): Promise<void> {
+    checkOverride(modelId, label, value, change);
+    this.run('setOverride', (db) =>
+      db.transaction(() => this.apply(db, modelId, label, 'override', value, change)).immediate(),
+    );
+  }
+
+  async list(modelId: string): Promise<LabelThreshold[]> {
+    checkModelId(modelId);
+    return this.rows(modelId).map(toLabelThreshold);
+  }
+
+  async getEffective(modelId: string): Promise<ThresholdMap> {
+    checkModelId(modelId);
+    return effectiveOf(this.rows(modelId));
+  }
+
+  async audit(modelId: string, options: { limit?: number } = {}): Promise<ThresholdAuditEntry[]> {
+    checkModelId(modelId);
+    const limit = checkAuditLimit(options.limit);
+    const rows = this.run('audit', (db) =>
+      db
+        .prepare<[string, number], AuditRow>(
+          'SELECT * FROM threshold_audit WHERE model_id = ? ORDER BY id DESC LIMIT ?',
+        )
+        .all(modelId, limit ?? -1),
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      modelId: r.model_id,
+      label: r.label,
+      layer: r.layer,
+      oldValue: r.old_value,
+      newValue: r.new_value,
+      author: r.author,
+      reason: r.reason,
+      at: r.at,
+    }));
+  }
+
+  async ping(): Promise<void> {
+    this.run('ping', (db) => db.prepare('SELECT 1').get());
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.db?.close();
+    this.db = undefined;
+  }
+
+  /** Reads the old value, writes the new one and its audit row; the caller holds the write lock. */
+  private apply(
+    db: Database.Database,
+    modelId: string,
+    label: string,
+    layer: ThresholdLayer,
+    value: number | null,
+    change: ChangeInfo,
+  ): void {
+    const row = db
+      .prepare<[string, string], LayerRow>('SELECT * FROM threshold_layers WHERE model_id = ? AND label = ?')
+      .get(modelId, label);
+    const old = row?.[layer] ?? null;
+    if (old === value) return;
+    const at = this.now().toISOString();
+    if (layer === 'recommended') {
+      db.prepare(
+        `INSERT INTO threshold_layers (model_id, label, recommended, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (model_id, label) DO UPDATE SET recommended = excluded.recommended, updated_at = excluded.updated_at`,
+      ).run(modelId, label, value, at);
+    } else {
+      const author = value === null ? null : change.author;
+      const reason = value === null ? null : change.reason;
+      db.prepare(
+        `INSERT INTO threshold_layers (model_id, label, override, override_author, override_reason, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (model_id, label) DO UPDATE SET override = excluded.override,
+           override_author = excluded.override_author, override_reason = excluded.override_reason,
+           updated_at = excluded.updated_at`,
+      ).run(modelId, label, value, author, reason, at);
+    }
+    db.prepare(
+      `INSERT INTO threshold_audit (model_id, label, layer, old_value, new_value, author, reason, at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(modelId, label, layer, old, value, change.author, change.reason, at);
+  }
+
+  private rows(modelId: string): StoredLayers[] {
+    const rows = this.run('read', (db) =>
+      db.prepare<[string], LayerRow>('SELECT * FROM threshold_layers WHERE model_id = ?').all(modelId),
+    );
+    return byLabel(
+      rows.map((r) => ({
+        label: r.label,
+        recommended: r.recommended,
+        override: r.override,
+        overrideAuthor: r.override_author,
+        overrideReason: r.override_reason,
+        updatedAt: r.updated_at,
+      })),
+    );
+  }
+
+  private run<T>(operation: string, body: (db: Database.Database) => T): T {
+    try {
+      return body(this.open());
+    } catch (error) {
+      throw storeFailure(`sqlite (${this.options.path})`, operation, error);
+    }
+  }
+
+  private open(): Database.Database {
+    if (this.closed) throw new MangaAssistError('STORE_UNAVAILABLE', `sqlite threshold store ${this.options.path} is closed`);
+    if (this.db) return this.db;
+    const { path, busyTimeoutMs } = this.options;
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const db = new Database(path, { timeout: busyTimeoutMs });
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.exec(SCHEMA);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    this.db = db;
+    return db;
+  }
+}
+
+/**
+ * `sqlite`: the embedded default store, a single file (better-sqlite3, WAL).
+ *
+ * @example
+ * ```ts
+ * const store = createThresholdStoreRegistry().create('sqlite', { path: 'runs/thresholds.db' }, {});
+ * ```
+ */
+export const sqliteStore: PluginDescriptor<SqliteStoreOptions, ThresholdStoreDeps, ThresholdStore> = {
+  id: 'sqlite',
+  description: 'Embedded SQLite file (WAL); the default store. Options: path.',
+  optionsSchema,
+  create: (options, deps) => new SqliteThresholdStore(options, deps.now ?? (() => new Date())),
+};

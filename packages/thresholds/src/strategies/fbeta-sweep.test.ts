@@ -1,0 +1,87 @@
+import { isMangaAssistError } from '@mangaassist/common';
+import { LabelScores } from '../label-scores';
+import { createThresholdStrategyRegistry } from '../strategy-registry';
+import { naiveMetrics, syntheticColumn } from '../__tests__/reference-metrics';
+
+const registry = createThresholdStrategyRegistry();
+const sweep = (options: unknown = {}, labels?: string[]) =>
+  registry.create('fbeta-sweep', options, labels ? { labels } : {});
+
+describe('fbeta-sweep', () => {
+  const { probabilities, targets } = syntheticColumn(11, 800, 0.25);
+  const scores = LabelScores.fromColumn(probabilities, targets);
+
+  it.each([
+    ['frustration', 2],
+    ['churn_risk', 2],
+    ['urgency', 2],
+    ['confusion', 1.5],
+    ['satisfaction', 0.5],
+    ['neutral', 1],
+  ])('uses beta %s = %s by default and beats every point of the coarse sweep and of the fine sweep around its best', (label, beta) => {
+    const choice = sweep().choose(label, scores);
+    expect(choice.beta).toBe(beta);
+    expect(choice.metric).toBe(`F${beta}`);
+    expect(choice.threshold).toBeGreaterThanOrEqual(0.1);
+    expect(choice.threshold).toBeLessThanOrEqual(0.9);
+    const reference = naiveMetrics(probabilities, targets, choice.threshold, beta);
+    expect(choice.score).toBeCloseTo(reference.fbeta, 12);
+    expect(choice.precision).toBeCloseTo(reference.precision, 12);
+    expect(choice.recall).toBeCloseTo(reference.recall, 12);
+    expect(choice.support).toBe(targets.filter((t) => t === 1).length);
+    for (let i = 0; i <= 16; i += 1) {
+      expect(choice.score).toBeGreaterThanOrEqual(naiveMetrics(probabilities, targets, 0.1 + i * 0.05, beta).fbeta - 1e-12);
+    }
+    const coarseBest = sweep({ refineStep: 0 }).choose(label, scores).threshold;
+    for (let i = -10; i <= 10; i += 1) {
+      // Rounded like the grid: an accumulated 0.73500000001 would exclude an example at 0.735.
+      const t = Math.round((coarseBest + i * 0.005) * 1e9) / 1e9;
+      if (t < 0.1 || t > 0.9) continue;
+      expect(choice.score).toBeGreaterThanOrEqual(naiveMetrics(probabilities, targets, t, beta).fbeta - 1e-12);
+    }
+  });
+
+  it('refines off the coarse grid when that scores higher, and stays on it when refinement is off', () => {
+    const refined = sweep().choose('frustration', scores);
+    const coarse = sweep({ refineStep: 0 }).choose('frustration', scores);
+    expect(Math.round(coarse.threshold * 20) / 20).toBeCloseTo(coarse.threshold, 9);
+    expect(refined.score).toBeGreaterThanOrEqual(coarse.score);
+    expect(Math.abs(refined.threshold - coarse.threshold)).toBeLessThanOrEqual(0.05 + 1e-9);
+  });
+
+  it('puts recall-focused labels at or below precision-focused ones on the same data', () => {
+    const recallFocused = sweep().choose('frustration', scores).threshold;
+    const precisionFocused = sweep().choose('satisfaction', scores).threshold;
+    expect(recallFocused).toBeLessThan(precisionFocused);
+  });
+
+  it('breaks ties towards the lower threshold when beta > 1 and the higher one otherwise', () => {
+    // One negative at 0.2, one positive at 0.8: every threshold in (0.2, 0.8] is perfect.
+    const plateau = LabelScores.fromColumn([0.2, 0.8], [0, 1]);
+    expect(sweep().choose('frustration', plateau)).toMatchObject({ threshold: 0.205, score: 1 });
+    expect(sweep().choose('satisfaction', plateau)).toMatchObject({ threshold: 0.8, score: 1 });
+    expect(sweep().choose('neutral', plateau)).toMatchObject({ threshold: 0.8, score: 1 });
+  });
+
+  it('takes betas from options over the defaults, and defaultBeta for unknown labels', () => {
+    expect(sweep({ betas: { frustration: 3 } }).choose('frustration', scores)).toMatchObject({ beta: 3, metric: 'F3' });
+    expect(sweep({ defaultBeta: 0.75 }).choose('admiration', scores)).toMatchObject({ beta: 0.75, metric: 'F0.75' });
+  });
+
+  it('notes a label without positive examples', () => {
+    expect(sweep().choose('urgency', LabelScores.fromColumn([0.1, 0.7], [0, 0])).note).toMatch(/no positive example/);
+  });
+
+  it('rejects invalid options naming the field', () => {
+    expect(() => sweep({ from: 0.8, to: 0.2 })).toThrow(/from must be smaller than to/);
+    expect(() => sweep({ refineStep: 0.1 })).toThrow(/refineStep must not exceed step/);
+    let error: unknown;
+    try {
+      sweep({ betas: { frustraton: 2 } }, ['frustration', 'neutral']);
+    } catch (e) {
+      error = e;
+    }
+    expect(isMangaAssistError(error, 'PLUGIN_OPTIONS_INVALID')).toBe(true);
+    expect((error as Error).message).toContain('options.betas names unknown label(s) "frustraton"; labels: frustration, neutral');
+  });
+});

@@ -1,0 +1,105 @@
+import type { PluginDescriptor } from '@mangaassist/common';
+import { z } from 'zod';
+import type { LabelScores } from '../label-scores';
+import { checkPerLabelKeys, roundThreshold, thresholdGrid } from '../strategy-options';
+import type { ThresholdChoice, ThresholdStrategy, ThresholdStrategyDeps } from '../threshold-strategy';
+
+/**
+ * β per MangaAssist label: missing a frustrated, churning or urgent customer costs more than a false alarm (β = 2);
+ * confusion leans to recall (1.5); a false "satisfied" hides a problem, so precision matters there (0.5).
+ */
+export const DEFAULT_LABEL_BETAS: Readonly<Record<string, number>> = Object.freeze({
+  frustration: 2,
+  churn_risk: 2,
+  urgency: 2,
+  confusion: 1.5,
+  satisfaction: 0.5,
+  neutral: 1,
+});
+
+const optionsSchema = z
+  .object({
+    /** Start of the coarse sweep. */
+    from: z.number().gt(0).lt(1).default(0.1),
+    /** End of the coarse sweep (included). */
+    to: z.number().gt(0).lt(1).default(0.9),
+    step: z.number().positive().default(0.05),
+    /** Step of the second sweep, over `best ± step` (within `[from, to]`); 0 turns refinement off. */
+    refineStep: z.number().min(0).default(0.005),
+    /** Label → β, over {@link DEFAULT_LABEL_BETAS}. */
+    betas: z.record(z.string(), z.number().positive()).default({}),
+    /** β of labels with no entry in `betas` nor in the defaults. */
+    defaultBeta: z.number().positive().default(1),
+  })
+  .strict()
+  .refine((o) => o.from < o.to, { message: 'from must be smaller than to', path: ['from'] })
+  .refine((o) => o.refineStep <= o.step, { message: 'refineStep must not exceed step', path: ['refineStep'] });
+
+/** Options of the `fbeta-sweep` strategy. */
+export type FbetaSweepOptions = z.infer<typeof optionsSchema>;
+
+/**
+ * `fbeta-sweep`: per label, the threshold that maximises F-β on a coarse grid (0.1 to 0.9 by 0.05), then on a fine
+ * grid (by 0.005) around the coarse best. Ties go to the higher threshold for precision-focused labels (β ≤ 1:
+ * fewer alerts for the same score) and to the lower one for recall-focused labels (β > 1: fewer misses).
+ *
+ * @example
+ * ```ts
+ * const strategy = registry.create('fbeta-sweep', { betas: { frustration: 3 } }, { labels });
+ * strategy.choose('frustration', scores); // { threshold: 0.3, metric: 'F3', score: 0.81, … }
+ * ```
+ */
+export const fbetaSweepStrategy: PluginDescriptor<FbetaSweepOptions, ThresholdStrategyDeps, ThresholdStrategy> = {
+  id: 'fbeta-sweep',
+  description:
+    'Per label, the threshold maximising F-beta (beta per label) over 0.1..0.9 by 0.05, refined by 0.005 around the best.',
+  optionsSchema,
+  create(options, deps) {
+    checkPerLabelKeys('fbeta-sweep', 'betas', options.betas, deps.labels);
+    const betaOf = (label: string) => options.betas[label] ?? DEFAULT_LABEL_BETAS[label] ?? options.defaultBeta;
+    return {
+      id: 'fbeta-sweep',
+      choose: (label, scores) => sweep(scores, betaOf(label), options),
+    };
+  },
+};
+
+function sweep(scores: LabelScores, beta: number, options: FbetaSweepOptions): ThresholdChoice {
+  const preferHigher = beta <= 1;
+  let best = bestOf(scores, thresholdGrid(options.from, options.to, options.step), beta, preferHigher);
+  if (options.refineStep > 0) {
+    const lo = Math.max(options.from, roundThreshold(best.threshold - options.step));
+    const hi = Math.min(options.to, roundThreshold(best.threshold + options.step));
+    // The fine grid contains the coarse best, so refinement never lowers the score.
+    best = bestOf(scores, [...thresholdGrid(lo, hi, options.refineStep), best.threshold], beta, preferHigher);
+  }
+  const at = scores.metricsAt(best.threshold, beta);
+  return {
+    threshold: best.threshold,
+    score: at.fbeta,
+    metric: `F${formatBeta(beta)}`,
+    precision: at.precision,
+    recall: at.recall,
+    beta,
+    support: scores.support,
+    ...(scores.support === 0 ? { note: 'no positive example in the data: every threshold scores 0' } : {}),
+  };
+}
+
+// Scores within this distance are ties: they differ only by floating-point noise of the same counts.
+const TIE_EPSILON = 1e-12;
+
+function bestOf(scores: LabelScores, grid: readonly number[], beta: number, preferHigher: boolean) {
+  let best = { threshold: Number.NaN, score: Number.NEGATIVE_INFINITY };
+  for (const threshold of [...grid].sort((a, b) => a - b)) {
+    const score = scores.metricsAt(threshold, beta).fbeta;
+    const better = score > best.score + TIE_EPSILON;
+    const tie = Math.abs(score - best.score) <= TIE_EPSILON;
+    if (better || (tie && preferHigher)) best = { threshold, score };
+  }
+  return best;
+}
+
+function formatBeta(beta: number): string {
+  return Number.isInteger(beta) ? String(beta) : String(Number(beta.toFixed(3)));
+}

@@ -1,0 +1,76 @@
+import type { PluginDescriptor } from '@mangaassist/common';
+import { z } from 'zod';
+import { checkPerLabelKeys } from '../strategy-options';
+import type { ThresholdStrategy, ThresholdStrategyDeps } from '../threshold-strategy';
+
+const recallTarget = z.number().gt(0).max(1);
+
+const optionsSchema = z
+  .object({
+    /** Recall every label must reach unless listed in `perLabel`. */
+    minRecall: recallTarget.default(0.9),
+    /** Label → recall target. */
+    perLabel: z.record(z.string(), recallTarget).default({}),
+    /** Thresholds are kept within `[min, max]` so that no label fires always or never. */
+    min: z.number().gt(0).lt(1).default(0.01),
+    max: z.number().gt(0).lt(1).default(0.99),
+  })
+  .strict()
+  .refine((o) => o.min < o.max, { message: 'min must be smaller than max', path: ['min'] });
+
+/** Options of the `precision-at-recall` strategy. */
+export type PrecisionAtRecallOptions = z.infer<typeof optionsSchema>;
+
+/**
+ * `precision-at-recall`: per label, the highest threshold whose recall still reaches the target (e.g. catch 90 % of
+ * frustrated customers), which is the one with the fewest false alarms among those. Exact, not on a grid: it is the
+ * k-th highest positive probability, k = ⌈target × positives⌉. Score = precision there.
+ *
+ * @example
+ * ```ts
+ * registry.create('precision-at-recall', { minRecall: 0.8, perLabel: { frustration: 0.9 } }, { labels });
+ * ```
+ */
+export const precisionAtRecallStrategy: PluginDescriptor<
+  PrecisionAtRecallOptions,
+  ThresholdStrategyDeps,
+  ThresholdStrategy
+> = {
+  id: 'precision-at-recall',
+  description: 'Per label, the highest threshold whose recall reaches a target (default 0.9); scores its precision.',
+  optionsSchema,
+  create(options, deps) {
+    checkPerLabelKeys('precision-at-recall', 'perLabel', options.perLabel, deps.labels);
+    return {
+      id: 'precision-at-recall',
+      choose(label, scores) {
+        const target = options.perLabel[label] ?? options.minRecall;
+        const positives = scores.positives;
+        let threshold = options.max;
+        if (positives.length > 0) {
+          // Guard against 0.9 × 10 = 9.000000000000002 asking for one positive too many.
+          const k = Math.max(1, Math.ceil(target * positives.length - 1e-9));
+          const kthHighest = positives[positives.length - k] as number;
+          threshold = Math.min(options.max, Math.max(options.min, kthHighest));
+        }
+        const at = scores.metricsAt(threshold, 1);
+        const note =
+          positives.length === 0
+            ? 'no positive example in the data'
+            : at.recall < target
+              ? `recall ${target} is not reachable at or above the minimum threshold ${options.min}`
+              : undefined;
+        return {
+          threshold,
+          score: at.precision,
+          metric: `precision@recall>=${target}`,
+          precision: at.precision,
+          recall: at.recall,
+          beta: 1,
+          support: scores.support,
+          ...(note ? { note } : {}),
+        };
+      },
+    };
+  },
+};

@@ -1,0 +1,39 @@
+import { MangaAssistError } from '@mangaassist/common';
+
+/**
+ * Rejects per-label option keys that are not labels of the model (a typo such as `frustraton` would otherwise be
+ * silently ignored and the label would get the default).
+ *
+ * @example
+ * ```ts
+ * checkPerLabelKeys('fbeta-sweep', 'betas', { frustration: 2 }, ['frustration', 'neutral']);
+ * ```
+ */
+export function checkPerLabelKeys(
+  strategyId: string,
+  field: string,
+  perLabel: Readonly<Record<string, unknown>>,
+  labels: readonly string[] | undefined,
+): void {
+  if (!labels) return;
+  const unknown = Object.keys(perLabel).filter((key) => !labels.includes(key));
+  if (unknown.length > 0) {
+    throw new MangaAssistError(
+      'PLUGIN_OPTIONS_INVALID',
+      `threshold strategy "${strategyId}": options.${field} names unknown label(s) ${unknown.map((l) => `"${l}"`).join(', ')}; ` +
+        `labels: ${labels.join(', ')}`,
+      { id: strategyId, field, unknown, labels: [...labels] },
+    );
+  }
+}
+
+/** Rounds grid points so that 0.1 + 3 × 0.05 prints and compares as 0.25, not 0.25000000000000006. */
+export function roundThreshold(value: number): number {
+  return Math.round(value * 1e9) / 1e9;
+}
+
+/** Evenly spaced thresholds from `from` to `to` (both included when `to` is on the grid). */
+export function thresholdGrid(from: number, to: number, step: number): number[] {
+  const count = Math.floor((to - from) / step + 1e-9);
+  return Array.from({ length: count + 1 }, (_, i) => roundThreshold(from + i * step));
+}
