@@ -6,7 +6,7 @@ const root = __dirname;
 const packages = ['common', 'runtime', 'cpu-kernels', 'core-model', 'losses', 'data', 'trainer', 'thresholds', 'serving', 'export'];
 
 module.exports = {
-  testEnvironment: 'node',
+  testEnvironment: path.join(root, 'tools', 'jest', 'shared-typed-arrays-environment.js'),
   transform: {
     '^.+\\.(t|j)sx?$': [
       '@swc/jest',

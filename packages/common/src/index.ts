@@ -1,5 +1,6 @@
 export * from './config';
 export * from './errors';
 export * from './plugin-registry';
+export * from './safetensors';
 export * from './shared-assets';
 export * from './zod-issues';

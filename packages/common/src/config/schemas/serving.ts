@@ -1,42 +1,100 @@
 import { z } from 'zod';
 
-/** Phrases that raise churn_risk by default (matched on normalised text). */
-export const DEFAULT_CHURN_PHRASES = ['cancel', 'never again', 'done with', 'unsubscribe', 'close my account'] as const;
+/**
+ * Phrases that raise churn_risk by default. They match whole words of the normalised text (NFKC, lower case, no
+ * accents or punctuation): `cancel` matches "CANCEL!" but not "cancelled"; a trailing `*` makes a prefix
+ * (`cancel*` also matches "cancelling" and "cancellation").
+ */
+export const DEFAULT_CHURN_PHRASES = [
+  'cancel',
+  'cancelling',
+  'canceling',
+  'never again',
+  'done with',
+  'unsubscribe',
+  'close my account',
+] as const;
+
+const batchingDefaults = { maxBatch: 16, maxWaitMs: 2, queueLimit: 1024 };
+const churnRuleDefaults = { enabled: true, phrases: [...DEFAULT_CHURN_PHRASES], boost: 0.35 };
+const feedbackDefaults = { path: 'runs/feedback.jsonl', recentEscalations: 10_000 };
 
 /**
- * The HTTP service: where it listens, request limits, micro-batching and the churn phrase rule.
+ * The HTTP service: where it listens, request limits, micro-batching, timeouts, the churn phrase rule, the
+ * admin token and where agents' feedback goes.
+ *
+ * @example
+ * ```yaml
+ * serving:
+ *   modelDir: runs/quickstart/model
+ *   port: 8080
+ *   batching: { maxBatch: 16, maxWaitMs: 2, queueLimit: 1024 }
+ *   churnRule: { phrases: [cancel, never again, "unsubscrib*"], boost: 0.35 }
+ *   adminToken: change-me-to-a-long-random-string
+ * ```
  */
 export const servingConfigSchema = z
   .object({
+    /** Exported model directory (`config.json`, `tokenizer.json`, `onnx/model.onnx`), as written by `export`. */
     modelDir: z.string().min(1).default('runs/quickstart/model'),
+    /** Which graph to run: `fp32` (`onnx/model.onnx`) or `int8` (`onnx/model_quantized.onnx`). */
+    precision: z.enum(['fp32', 'int8']).default('fp32'),
+    /** Model id for the threshold store; default the model directory's name (what `calibrate` must use too). */
+    modelId: z.string().min(1).optional(),
+    /** Threads of one inference; default every core. */
+    intraOpNumThreads: z.number().int().positive().optional(),
     host: z.string().min(1).default('127.0.0.1'),
     port: z.number().int().min(0).max(65535).default(8080),
+    /** Longest text accepted, in characters (UTF-16 code units, as JavaScript counts them). */
     maxChars: z.number().int().positive().default(2000),
+    /** Most texts in one `{ texts: [...] }` request. */
     maxBatch: z.number().int().positive().default(64),
+    /** Largest request body, in bytes (413 above). */
+    bodyLimitBytes: z.number().int().positive().default(1_048_576),
     batching: z
       .object({
-        maxBatch: z.number().int().positive().default(16),
-        maxWaitMs: z.number().min(0).default(2),
-        queueLimit: z.number().int().positive().default(1024),
+        maxBatch: z.number().int().positive().default(batchingDefaults.maxBatch),
+        maxWaitMs: z.number().min(0).default(batchingDefaults.maxWaitMs),
+        queueLimit: z.number().int().positive().default(batchingDefaults.queueLimit),
       })
       .strict()
-      .default({ maxBatch: 16, maxWaitMs: 2, queueLimit: 1024 }),
+      .default(batchingDefaults),
+    /** Deadline of one classification, queueing included (503 with Retry-After past it). */
     requestTimeoutMs: z.number().int().positive().default(5000),
+    /** A client must send its whole request within this time (slow clients get 408). */
+    clientTimeoutMs: z.number().int().positive().default(10_000),
+    /** On SIGTERM: how long in-flight requests may take to finish before the process exits anyway. */
+    shutdownTimeoutMs: z.number().int().positive().default(10_000),
+    /** Used for a label that has no effective threshold in the store (never calibrated, no override). */
+    defaultThreshold: z.number().gt(0).lt(1).default(0.5),
     churnRule: z
       .object({
         enabled: z.boolean().default(true),
         phrases: z.array(z.string().min(1)).default([...DEFAULT_CHURN_PHRASES]),
-        /** Probability mass added to churn_risk (capped at 1) when a phrase matches. */
-        boost: z.number().min(0).max(1).default(0.35),
+        /** Probability added to churn_risk (capped at 1) when at least one phrase matches. */
+        boost: z.number().min(0).max(1).default(churnRuleDefaults.boost),
       })
       .strict()
-      .default({ enabled: true, phrases: [...DEFAULT_CHURN_PHRASES], boost: 0.35 }),
-    /** Admin token; without one the admin API is disabled. */
+      .default(churnRuleDefaults),
+    /** Admin token (Bearer); without one the admin API and the dashboard's data are disabled. */
     adminToken: z.string().min(16).optional(),
     /** Log message text (off by default: customer messages are personal data). */
     logText: z.boolean().default(false),
+    feedback: z
+      .object({
+        /** JSON Lines file that agents' verdicts are appended to (`calibrate --from-feedback` reads it). */
+        path: z.string().min(1).default(feedbackDefaults.path),
+        /** How many recent escalations are remembered so that feedback can refer to them by id. */
+        recentEscalations: z.number().int().positive().default(feedbackDefaults.recentEscalations),
+      })
+      .strict()
+      .default(feedbackDefaults),
   })
-  .strict();
+  .strict()
+  .refine((s) => s.maxBatch <= s.batching.queueLimit, {
+    path: ['maxBatch'],
+    message: 'maxBatch must not exceed batching.queueLimit (a full request could never be queued)',
+  });
 
 /** Parsed serving configuration. */
 export type ServingConfig = z.infer<typeof servingConfigSchema>;

@@ -5,12 +5,24 @@ export const trainingConfigSchema = z
   .object({
     seed: z.number().int().default(42),
     batchSize: z.number().int().positive().default(32),
+    /** Examples per forward pass when validating (no gradients, so larger than `batchSize` fits). */
+    evalBatchSize: z.number().int().positive().default(64),
     /** Run directory: config, metrics log, checkpoints, best model, report. */
     outDir: z.string().min(1).default('runs/train'),
     /** Stop when validation macro-F1 has not improved for this many epochs; 0 disables early stopping. */
     earlyStoppingPatience: z.number().int().min(0).default(0),
     /** Backend to force (`cpu`, `webgpu`, `tensorflow`); chosen by priority when absent. */
     backend: z.string().min(1).optional(),
+    /** Stop after this many optimizer steps in total (the epoch in progress is still validated); for quick runs. */
+    maxSteps: z.number().int().positive().optional(),
+    /** Train on a seeded random subset of this many training examples; for quick runs. */
+    limitExamples: z.number().int().positive().optional(),
+    /** Validate on a seeded random subset of this many validation examples. */
+    limitValidationExamples: z.number().int().positive().optional(),
+    /** Checkpoint every this many steps inside an epoch (0: only at epoch ends); a killed run resumes from there. */
+    checkpointEverySteps: z.number().int().min(0).default(100),
+    /** Write a step line to metrics.jsonl every this many steps. */
+    logEverySteps: z.number().int().positive().default(10),
   })
   .strict();
 

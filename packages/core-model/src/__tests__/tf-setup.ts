@@ -1,0 +1,6 @@
+import { selectTfjsBackend } from '@mangaassist/runtime';
+
+/** Selects the pure-JS cpu backend once per test file (what CI runs on). */
+export async function useCpuBackend(): Promise<void> {
+  await selectTfjsBackend({ backend: 'cpu' });
+}

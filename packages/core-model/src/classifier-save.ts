@@ -1,0 +1,49 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeSafetensors, type SafetensorsInput } from '@mangaassist/common';
+import type { MultiLabelClassifier } from './multi-label-classifier';
+
+/** `problem_type` of a saved classifier, as Hugging Face names multi-label classification. */
+export const MULTI_LABEL_PROBLEM_TYPE = 'multi_label_classification';
+/** `architectures[0]` of a saved classifier. */
+export const CLASSIFIER_ARCHITECTURE = 'MangaAssistDistilBertForMultiLabelClassification';
+/** The `config.json` key holding the head's shape (Hugging Face's config has no field for a two-layer head). */
+export const HEAD_CONFIG_KEY = 'mangaassist_head';
+
+// Keys that describe a previous task head of the source checkpoint and would be wrong for this one.
+const STALE_KEYS = ['architectures', 'id2label', 'label2id', 'problem_type', 'num_labels', HEAD_CONFIG_KEY];
+
+/**
+ * Writes `model` as a Hugging Face-style directory (see {@link MultiLabelClassifier.save}).
+ *
+ * @example
+ * ```ts
+ * await saveClassifier(model, 'runs/train/best');
+ * ```
+ */
+export async function saveClassifier(model: MultiLabelClassifier, dir: string): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const tensors = new Map<string, SafetensorsInput>();
+  for (const [name, variable] of model.namedVariables()) {
+    tensors.set(name, { shape: variable.shape, data: (await variable.data()) as Float32Array });
+  }
+  writeSafetensors(join(dir, 'model.safetensors'), tensors, { format: 'pt' });
+  const encoderConfig = Object.fromEntries(Object.entries(model.encoder.config).filter(([k]) => !STALE_KEYS.includes(k)));
+  const config = {
+    ...encoderConfig,
+    architectures: [CLASSIFIER_ARCHITECTURE],
+    problem_type: MULTI_LABEL_PROBLEM_TYPE,
+    id2label: Object.fromEntries(model.labels.map((label, i) => [String(i), label])),
+    label2id: Object.fromEntries(model.labels.map((label, i) => [label, i])),
+    seq_classif_dropout: model.head.dropout,
+    [HEAD_CONFIG_KEY]: {
+      hidden_dim: model.head.hiddenDim,
+      inner_dropout: model.head.innerDropout,
+      max_length: model.maxLength,
+    },
+  };
+  const temporary = join(dir, `.config.json.${process.pid}.tmp`);
+  writeFileSync(temporary, `${JSON.stringify(config, null, 2)}\n`);
+  renameSync(temporary, join(dir, 'config.json'));
+  model.tokenizer.save(dir);
+}
