@@ -1,0 +1,31 @@
+import type { ServingConfig } from '@mangaassist/common';
+import type { ClassificationService, FeedbackLog } from '@mangaassist/serving';
+import type { CachedStoreStatus, ThresholdStore } from '@mangaassist/thresholds';
+import type { OpenApiRegistry } from './openapi';
+import type { RecentEscalations } from './recent-escalations';
+import type { ServerMetrics } from './server-metrics';
+
+/** A threshold store that reports whether it serves last-known-good values (`CachedThresholdStore` does). */
+export interface ServerThresholdStore extends ThresholdStore {
+  status(): CachedStoreStatus;
+}
+
+/** Whether the server is shutting down (readiness turns 503 at once). */
+export interface Lifecycle {
+  shuttingDown: boolean;
+}
+
+/**
+ * Everything the routes use, built by the container. Routes receive it as an argument instead of reaching for
+ * the container, so tests can build an app from hand-made parts.
+ */
+export interface AppContext {
+  readonly serving: ServingConfig;
+  readonly service: ClassificationService;
+  readonly store: ServerThresholdStore;
+  readonly feedback: FeedbackLog;
+  readonly metrics: ServerMetrics;
+  readonly escalations: RecentEscalations;
+  readonly docs: OpenApiRegistry;
+  readonly lifecycle: Lifecycle;
+}

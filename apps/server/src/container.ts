@@ -1,0 +1,91 @@
+import 'reflect-metadata';
+import type { ServerConfig } from '@mangaassist/common';
+import { ClassificationService, JsonlFeedbackLog, type FeedbackLog, type TextClassifier } from '@mangaassist/serving';
+import type { FastifyBaseLogger } from 'fastify';
+import { container, instanceCachingFactory, type DependencyContainer } from 'tsyringe';
+import type { AppContext, ServerThresholdStore } from './app-context';
+import { OpenApiRegistry } from './openapi';
+import { RecentEscalations } from './recent-escalations';
+import { ServerMetrics } from './server-metrics';
+import {
+  APP_CONTEXT,
+  CLASSIFICATION_SERVICE,
+  CLASSIFIER,
+  FEEDBACK_LOG,
+  LIFECYCLE,
+  LOGGER,
+  METRICS,
+  OPENAPI,
+  RECENT_ESCALATIONS,
+  SERVER_CONFIG,
+  THRESHOLD_STORE,
+} from './tokens';
+
+/** The parts that are built before the container (they need I/O) or that a caller supplies. */
+export interface ContainerParts {
+  readonly classifier: TextClassifier;
+  readonly store: ServerThresholdStore;
+  readonly logger: FastifyBaseLogger;
+  /** Default: a JSON Lines file at `serving.feedback.path`. */
+  readonly feedback?: FeedbackLog;
+}
+
+/**
+ * The server's composition root: registers every service of the app in a child of tsyringe's global container
+ * (so tests and embedders can override any token without touching the global one). Services are singletons
+ * within the returned container.
+ *
+ * @example
+ * ```ts
+ * const c = createContainer(config, { classifier, store, logger });
+ * const ctx = c.resolve(APP_CONTEXT);
+ * ```
+ */
+export function createContainer(config: ServerConfig, parts: ContainerParts): DependencyContainer {
+  const c = container.createChildContainer();
+  const { serving } = config;
+  c.register(SERVER_CONFIG, { useValue: config });
+  c.register(LOGGER, { useValue: parts.logger });
+  c.register(CLASSIFIER, { useValue: parts.classifier });
+  c.register(THRESHOLD_STORE, { useValue: parts.store });
+  c.register(FEEDBACK_LOG, { useFactory: instanceCachingFactory(() => parts.feedback ?? new JsonlFeedbackLog(serving.feedback.path)) });
+  c.register(METRICS, { useFactory: instanceCachingFactory(() => new ServerMetrics()) });
+  c.register(RECENT_ESCALATIONS, { useFactory: instanceCachingFactory(() => new RecentEscalations(serving.feedback.recentEscalations)) });
+  c.register(OPENAPI, { useFactory: instanceCachingFactory(() => new OpenApiRegistry('MangaAssist Sentiment', '0.1.0')) });
+  c.register(LIFECYCLE, { useValue: { shuttingDown: false } });
+  c.register(CLASSIFICATION_SERVICE, {
+    useFactory: instanceCachingFactory((r) => {
+      const metrics = r.resolve(METRICS);
+      return new ClassificationService({
+        classifier: r.resolve(CLASSIFIER),
+        thresholds: r.resolve(THRESHOLD_STORE),
+        batching: serving.batching,
+        churnRule: serving.churnRule,
+        defaultThreshold: serving.defaultThreshold,
+        timeoutMs: serving.requestTimeoutMs,
+        observer: {
+          onBatch: (size, ms) => {
+            metrics.batchSize.observe(size);
+            metrics.batchDuration.observe(ms / 1000);
+          },
+          onQueueDepth: (depth) => metrics.queueDepth.set(depth),
+        },
+      });
+    }),
+  });
+  c.register(APP_CONTEXT, {
+    useFactory: instanceCachingFactory(
+      (r): AppContext => ({
+        serving,
+        service: r.resolve(CLASSIFICATION_SERVICE),
+        store: r.resolve(THRESHOLD_STORE),
+        feedback: r.resolve(FEEDBACK_LOG),
+        metrics: r.resolve(METRICS),
+        escalations: r.resolve(RECENT_ESCALATIONS),
+        docs: r.resolve(OPENAPI),
+        lifecycle: r.resolve(LIFECYCLE),
+      }),
+    ),
+  });
+  return c;
+}

@@ -1,0 +1,59 @@
+import { startTestServer, type TestServer } from './__tests__/helpers/test-server';
+
+describe('health, readiness and store outage', () => {
+  let server: TestServer;
+  afterEach(() => server.close());
+
+  it('is alive and ready with a reachable store', async () => {
+    server = await startTestServer();
+    expect((await server.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok' });
+    const ready = await server.inject({ url: '/readyz' });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toMatchObject({
+      status: 'ready',
+      model: { id: 'keyword-test-v1', loaded: true },
+      store: { reachable: true, degraded: false, lastRefreshAt: expect.any(String) },
+      shuttingDown: false,
+    });
+  });
+
+  it('serves last-known-good thresholds during a store outage, reports degraded, and recovers', async () => {
+    server = await startTestServer();
+    await server.store.setOverride('keyword-test-v1', 'frustration', 0.4, { author: 'ops', reason: 'before outage' });
+    expect((await server.inject({ method: 'POST', url: '/v1/classify', payload: { text: 'meh' } })).json()).toMatchObject({
+      rule: 'frustration', // 0.45 >= 0.4 (override)
+      degraded: false,
+    });
+
+    server.store.down = true;
+    const during = await server.inject({ method: 'POST', url: '/v1/classify', payload: { text: 'meh', explain: true } });
+    expect(during.statusCode).toBe(200);
+    expect(during.json()).toMatchObject({ rule: 'frustration', degraded: true }); // still the override's 0.4
+    const ready = await server.inject({ url: '/readyz' });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toMatchObject({ status: 'degraded', store: { reachable: false, degraded: true, lastError: expect.stringMatching(/down/) } });
+    expect((await server.inject({ url: '/metrics' })).body).toMatch(/^threshold_store_degraded 1$/m);
+
+    server.store.down = false;
+    const after = await server.inject({ url: '/readyz' });
+    expect(after.json()).toMatchObject({ status: 'ready', store: { reachable: true, degraded: false } });
+    expect((await server.inject({ method: 'POST', url: '/v1/classify', payload: { text: 'meh' } })).json().degraded).toBe(false);
+    expect((await server.inject({ url: '/metrics' })).body).toMatch(/^threshold_store_degraded 0$/m);
+  });
+
+  it('is not ready, and refuses to classify with 503 + Retry-After, while the store was never reachable', async () => {
+    server = await startTestServer({}, { storeDown: true });
+    expect(server.logs.join('\n')).toMatch(/threshold store unreachable at startup/);
+    const ready = await server.inject({ url: '/readyz' });
+    expect(ready.statusCode).toBe(503);
+    expect(ready.json()).toMatchObject({ status: 'not_ready', store: { reachable: false, lastRefreshAt: null } });
+    const res = await server.inject({ method: 'POST', url: '/v1/classify', payload: { text: 'hello' } });
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['retry-after']).toBe('5');
+    expect(res.json().error.code).toBe('STORE_UNAVAILABLE');
+
+    server.store.down = false;
+    expect((await server.inject({ url: '/readyz' })).json().status).toBe('ready');
+    expect((await server.inject({ method: 'POST', url: '/v1/classify', payload: { text: 'hello' } })).statusCode).toBe(200);
+  });
+});

@@ -1,0 +1,77 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { AppContext } from '../app-context';
+
+const readinessSchema = z.object({
+  status: z.enum(['ready', 'degraded', 'not_ready']),
+  model: z.object({ id: z.string(), loaded: z.boolean() }),
+  store: z.object({
+    reachable: z.boolean(),
+    degraded: z.boolean(),
+    lastRefreshAt: z.string().nullable(),
+    lastError: z.string().optional(),
+  }),
+  shuttingDown: z.boolean(),
+});
+
+/**
+ * Readiness of the service:
+ * - `ready` (200): model loaded, store reachable;
+ * - `degraded` (200): the store is unreachable but thresholds were read before: decisions use those
+ *   last-known-good thresholds, so traffic can keep flowing while operations fix the store;
+ * - `not_ready` (503): shutting down, or the store was never reachable (no thresholds to decide with).
+ */
+export async function readiness(ctx: AppContext): Promise<z.infer<typeof readinessSchema>> {
+  const { store, service } = ctx;
+  let reachable = true;
+  try {
+    await store.ping();
+    // A failed refresh leaves the cache degraded until a read succeeds: read now rather than wait for traffic.
+    if (store.status().degraded) await store.getEffective(service.modelId);
+  } catch {
+    reachable = false;
+  }
+  const status = store.status();
+  const degraded = !reachable || status.degraded;
+  const everRead = status.lastRefreshAt !== null;
+  const shuttingDown = ctx.lifecycle.shuttingDown || service.draining;
+  return {
+    status: shuttingDown || (degraded && !everRead) ? 'not_ready' : degraded ? 'degraded' : 'ready',
+    model: { id: service.modelId, loaded: true },
+    store: {
+      reachable,
+      degraded,
+      lastRefreshAt: status.lastRefreshAt,
+      ...(status.lastError !== undefined ? { lastError: status.lastError } : {}),
+    },
+    shuttingDown,
+  };
+}
+
+/** `GET /healthz` (the process answers) and `GET /readyz` (it can classify). */
+export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext): void {
+  ctx.docs.add({
+    method: 'GET',
+    path: '/healthz',
+    summary: 'Liveness: the process answers',
+    tag: 'health',
+    responses: { 200: { description: 'alive', schema: z.object({ status: z.literal('ok') }) } },
+  });
+  ctx.docs.add({
+    method: 'GET',
+    path: '/readyz',
+    summary: 'Readiness: model loaded and thresholds available (degraded: last-known-good thresholds)',
+    tag: 'health',
+    responses: {
+      200: { description: 'ready or degraded', schema: readinessSchema },
+      503: { description: 'not ready', schema: readinessSchema },
+    },
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' as const }));
+  app.get('/readyz', async (_request, reply) => {
+    const state = await readiness(ctx);
+    ctx.metrics.storeDegraded.set(state.store.degraded ? 1 : 0);
+    return reply.code(state.status === 'not_ready' ? 503 : 200).send(state);
+  });
+}

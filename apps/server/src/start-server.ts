@@ -1,0 +1,124 @@
+import { MangaAssistError, type ServerConfig, type ServingConfig } from '@mangaassist/common';
+import type { FeedbackLog, TextClassifier } from '@mangaassist/serving';
+import { CachedThresholdStore, openThresholdStore, type ThresholdStore } from '@mangaassist/thresholds';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { AppContext, ServerThresholdStore } from './app-context';
+import { buildApp } from './app';
+import { loadClassifier as defaultLoadClassifier } from './classifier-loader';
+import { createContainer } from './container';
+import { createLogger } from './logger';
+import { APP_CONTEXT } from './tokens';
+
+/** What a caller may supply instead of what the configuration describes. */
+export interface StartServerOptions {
+  /** A classifier already loaded; default: loaded from `serving.modelDir`. Not disposed by `close()`. */
+  readonly classifier?: TextClassifier;
+  /** A threshold store (wrapped in the TTL cache when it is not one); default: `thresholds.store`. Not closed by `close()`. */
+  readonly store?: ThresholdStore;
+  /** Default: the JSON Lines file at `serving.feedback.path`. */
+  readonly feedback?: FeedbackLog;
+  readonly logger?: FastifyBaseLogger;
+  /** Loads the classifier described by `serving` (default: ONNX Runtime on `serving.modelDir`; tests replace it). */
+  readonly loadClassifier?: (serving: ServingConfig) => Promise<TextClassifier>;
+  /** Listen or not: `false` builds the app for `app.inject()` only. Default true. */
+  readonly listen?: boolean;
+}
+
+/** A started server. */
+export interface RunningServer {
+  /** `http://host:port` (the real port when the configuration asked for 0); empty when not listening. */
+  readonly url: string;
+  readonly app: FastifyInstance;
+  /** The composed services (classification, store, metrics, feedback…), for embedders and tests. */
+  readonly context: AppContext;
+  /**
+   * Graceful shutdown: readiness turns 503, no new connections are accepted, requests in flight finish (new
+   * requests on open connections get 503), queued texts are classified, then what this call created is disposed.
+   * After `serving.shutdownTimeoutMs` the remaining connections are cut. Safe to call more than once.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the HTTP service: loads the classifier, opens the threshold store behind its cache, reads the
+ * thresholds once (a failure here is not fatal: readiness reports it), composes the app and listens.
+ * Fails when the model cannot be loaded, with an error naming the file.
+ *
+ * @example
+ * ```ts
+ * const server = await startServer(loadConfigFile(serverConfigSchema, 'server.yaml'));
+ * console.log(`listening on ${server.url}`);
+ * process.once('SIGTERM', () => void server.close());
+ * ```
+ */
+export async function startServer(config: ServerConfig, options: StartServerOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger();
+  const load = options.loadClassifier ?? defaultLoadClassifier;
+  const classifier = options.classifier ?? (await load(config.serving));
+  const ownsClassifier = options.classifier === undefined;
+  let store: ServerThresholdStore;
+  try {
+    store = options.store
+      ? options.store instanceof CachedThresholdStore
+        ? options.store
+        : new CachedThresholdStore(options.store, { ttlMs: config.thresholds.cacheTtlMs })
+      : openThresholdStore(config.thresholds);
+  } catch (error) {
+    if (ownsClassifier) await classifier.dispose();
+    throw error;
+  }
+  const ownsStore = options.store === undefined;
+  try {
+    await store.getEffective(classifier.modelId);
+  } catch (error) {
+    logger.warn({ err: error, modelId: classifier.modelId }, 'threshold store unreachable at startup; not ready until it answers');
+  }
+
+  const c = createContainer(config, { classifier, store, logger, ...(options.feedback ? { feedback: options.feedback } : {}) });
+  const ctx = c.resolve(APP_CONTEXT);
+  const app = await buildApp(ctx, logger);
+  app.addHook('onClose', async () => {
+    await ctx.service.drain();
+    if (ownsClassifier) await classifier.dispose();
+    if (ownsStore) await store.close();
+  });
+
+  let url = '';
+  if (options.listen !== false) {
+    try {
+      await app.listen({ host: config.serving.host, port: config.serving.port });
+    } catch (error) {
+      await app.close();
+      throw new MangaAssistError(
+        'CONFIG_INVALID',
+        `cannot listen on ${config.serving.host}:${config.serving.port} (serving.host, serving.port): ${(error as Error).message}`,
+        { host: config.serving.host, port: config.serving.port },
+        { cause: error },
+      );
+    }
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.serving.port;
+    const host = config.serving.host.includes(':') ? `[${config.serving.host}]` : config.serving.host;
+    url = `http://${host}:${port}`;
+    logger.info({ url, modelId: classifier.modelId }, 'listening');
+  }
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      ctx.lifecycle.shuttingDown = true;
+      logger.info('shutting down: draining requests');
+      const timer = setTimeout(() => {
+        logger.warn({ timeoutMs: config.serving.shutdownTimeoutMs }, 'shutdown timeout: closing remaining connections');
+        app.server.closeAllConnections();
+      }, config.serving.shutdownTimeoutMs);
+      timer.unref();
+      try {
+        await app.close();
+      } finally {
+        clearTimeout(timer);
+      }
+      logger.info('stopped');
+    })());
+  return { url, app, context: ctx, close };
+}

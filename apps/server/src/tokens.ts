@@ -1,0 +1,33 @@
+import type { ServerConfig } from '@mangaassist/common';
+import type { ClassificationService, FeedbackLog, TextClassifier } from '@mangaassist/serving';
+import type { FastifyBaseLogger } from 'fastify';
+import type { InjectionToken } from 'tsyringe';
+import type { AppContext, Lifecycle, ServerThresholdStore } from './app-context';
+import type { OpenApiRegistry } from './openapi';
+import type { RecentEscalations } from './recent-escalations';
+import type { ServerMetrics } from './server-metrics';
+
+// Interfaces are erased at run time, so the container keys them by these tokens.
+
+/** The validated server configuration. */
+export const SERVER_CONFIG: InjectionToken<ServerConfig> = Symbol('ServerConfig');
+/** The structured logger (pino). */
+export const LOGGER: InjectionToken<FastifyBaseLogger> = Symbol('Logger');
+/** The loaded classifier. */
+export const CLASSIFIER: InjectionToken<TextClassifier> = Symbol('TextClassifier');
+/** The threshold store behind its TTL cache. */
+export const THRESHOLD_STORE: InjectionToken<ServerThresholdStore> = Symbol('ThresholdStore');
+/** Where agents' feedback is appended. */
+export const FEEDBACK_LOG: InjectionToken<FeedbackLog> = Symbol('FeedbackLog');
+/** Prometheus metrics of this server. */
+export const METRICS: InjectionToken<ServerMetrics> = Symbol('ServerMetrics');
+/** Recent escalations, for feedback by id. */
+export const RECENT_ESCALATIONS: InjectionToken<RecentEscalations> = Symbol('RecentEscalations');
+/** Route documentation, rendered at /openapi.json. */
+export const OPENAPI: InjectionToken<OpenApiRegistry> = Symbol('OpenApiRegistry');
+/** Micro-batched classification with escalation decisions. */
+export const CLASSIFICATION_SERVICE: InjectionToken<ClassificationService> = Symbol('ClassificationService');
+/** Shutdown flag shared by readiness and the shutdown path. */
+export const LIFECYCLE: InjectionToken<Lifecycle> = Symbol('Lifecycle');
+/** Everything the routes need. */
+export const APP_CONTEXT: InjectionToken<AppContext> = Symbol('AppContext');
