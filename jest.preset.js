@@ -23,5 +23,7 @@ module.exports = {
   moduleNameMapper: Object.fromEntries(
     packages.map((name) => [`^@mangaassist/${name}$`, path.join(root, 'packages', name, 'src', 'index.ts')]),
   ),
+  // `cookie` 2 (loaded by fastify's inject) ships only ES modules: let SWC transpile it like our sources.
+  transformIgnorePatterns: ['/node_modules/(?!cookie/)'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
 };

@@ -4,14 +4,6 @@ import { generateBadRequests, type BadRequestCase } from './__tests__/helpers/ba
 import type { TestRequest, TestResponse } from './__tests__/helpers/http-client';
 import { startTestServer, type TestServer } from './__tests__/helpers/test-server';
 
-// fastify.inject() loads light-my-request, which requires `cookie` 2 (an ES module that jest cannot load on
-// Node 20). It only uses it for `options.cookies`, which these tests never pass.
-jest.mock('cookie', () => ({
-  stringifySetCookie: () => {
-    throw new Error('cookies are not supported in these tests');
-  },
-}));
-
 const COUNT = 10_000;
 const SOCKET_SAMPLE = 500;
 const LIMITS = { maxChars: 2000, maxBatch: 64, bodyLimitBytes: 256 * 1024 };

@@ -12,6 +12,9 @@ export type ErrorCode =
   | 'BACKEND_UNAVAILABLE'
   | 'STORE_UNAVAILABLE'
   | 'NOT_FOUND'
+  | 'QUEUE_FULL'
+  | 'TIMEOUT'
+  | 'SHUTTING_DOWN'
   | 'INVALID_ARGUMENT';
 
 /**

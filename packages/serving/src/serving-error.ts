@@ -1,3 +1,5 @@
+import { MangaAssistError } from '@mangaassist/common';
+
 /**
  * Why the serving path refused or abandoned work. The HTTP layer maps each code to a status: `QUEUE_FULL` → 429,
  * `TIMEOUT` → 503, `SHUTTING_DOWN` → 503 (all with `Retry-After`).
@@ -17,14 +19,13 @@ export type ServingErrorCode = 'QUEUE_FULL' | 'TIMEOUT' | 'SHUTTING_DOWN';
  * }
  * ```
  */
-export class ServingError extends Error {
-  readonly code: ServingErrorCode;
+export class ServingError extends MangaAssistError {
+  declare readonly code: ServingErrorCode;
   readonly retryAfterSeconds: number;
 
   constructor(code: ServingErrorCode, message: string, retryAfterSeconds = 1) {
-    super(message);
+    super(code, message, { retryAfterSeconds });
     this.name = 'ServingError';
-    this.code = code;
     this.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterSeconds));
   }
 }
