@@ -19,6 +19,8 @@ import {
 import type { Command } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import { formatFeedbackReport } from '@mangaassist/serving';
+import { runFeedbackCalibration } from './calibrate-from-feedback';
 import type { CommandModule } from './command-module';
 
 /** Options of `mangaassist calibrate`, as commander parses them. */
@@ -37,6 +39,9 @@ export interface CalibrateCliOptions {
   readonly json?: boolean;
   readonly batchSize: string;
   readonly backend: string;
+  readonly fromFeedback?: string;
+  readonly targetFpRate?: string;
+  readonly minSamples?: string;
 }
 
 /** What `calibrate --json` prints. */
@@ -83,8 +88,16 @@ export const calibrateCommand: CommandModule = {
       .option('--no-plots', 'do not draw plots')
       .option('--batch-size <n>', 'texts per forward pass with --model', '32')
       .option('--backend <name>', `TensorFlow.js backend with --model: ${TFJS_BACKEND_REQUESTS.join(', ')}`, 'auto')
+      .option('--from-feedback <jsonl>', "report only: propose threshold changes from agents' escalation verdicts")
+      .option('--target-fp-rate <r>', 'with --from-feedback: highest acceptable false-positive rate', '0.2')
+      .option('--min-samples <n>', 'with --from-feedback: verdicts a label needs before a proposal', '20')
       .option('--json', 'print the report as JSON')
       .action(async (options: CalibrateCliOptions) => {
+        if (options.fromFeedback) {
+          const feedback = await runFeedbackCalibration({ ...options, fromFeedback: options.fromFeedback });
+          process.stdout.write(options.json ? `${JSON.stringify(feedback, null, 2)}\n` : formatFeedbackReport(feedback));
+          return;
+        }
         const report = await runCalibrate(options);
         process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
       });
