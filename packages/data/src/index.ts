@@ -1,2 +1,21 @@
-// Public API of @mangaassist/data (filled in as the package grows).
-export {};
+// Public API of @mangaassist/data.
+export type { Dataset, DataProblem, DatasetFormat, DatasetSource, Example } from './types';
+export { createRng, type Rng } from './prng';
+export { canonicalLabels, resolveLabelSchema } from './label-schema';
+export { readDataset, type ReadDatasetOptions, type ReadDatasetResult } from './read-dataset';
+export { writeJsonl } from './write-dataset';
+export { detectFormat } from './formats/detect-format';
+export { parseLabelsCell } from './formats/labels-cell';
+export { readGoEmotions, type GoEmotionsResult } from './formats/goemotions';
+export { GOEMOTIONS_COVERED_LABELS, GOEMOTIONS_EMOTIONS, GOEMOTIONS_TO_MANGAASSIST, mapGoEmotions } from './formats/goemotions-mapping';
+export { stratifiedSplit, type SplitOptions, type TrainValSplit } from './split/stratified-split';
+export { toMultiHot } from './multi-hot';
+export { generateCorpus, type GenerateCorpusOptions } from './generator/generate-corpus';
+export { MANGAASSIST_LABEL_SHARES, MULTI_LABEL_COMBINATIONS, combinationQuotas, combinationShares, type CombinationShare } from './generator/label-mix';
+export { datasetStats, distribution, type DatasetStats, type Distribution, type LabelFrequency } from './stats/dataset-stats';
+export { findNearDuplicates, type NearDuplicateOptions, type NearDuplicates } from './stats/near-duplicates';
+export { normalizeForDuplicates, wordTokens } from './stats/text-normalize';
+export { TfidfVectorizer, type SparseRow, type TfidfOptions } from './baseline/tfidf';
+export { trainLogisticOvr, type LogisticOptions, type LogisticOvrModel } from './baseline/logistic-ovr';
+export { multiLabelMetrics, type LabelMetrics, type MultiLabelReport } from './baseline/metrics';
+export { evaluateBaseline, trainTfidfBaseline, type TfidfBaseline, type TfidfBaselineOptions } from './baseline/tfidf-baseline';
