@@ -1,2 +1,24 @@
-// Public API of @mangaassist/trainer (filled in as the package grows).
-export {};
+// Public API of @mangaassist/trainer.
+export * from './adamw';
+export * from './atomic-file';
+export * from './batching';
+export * from './best-model';
+export * from './checkpoint';
+export * from './classifier';
+export * from './clip-grad-norm';
+export * from './console-reporter';
+export * from './evaluate';
+export * from './group-mapping';
+export * from './layer-groups';
+export * from './lr-schedule';
+export * from './metrics';
+export * from './metrics-log';
+export * from './registries';
+export * from './report';
+export * from './rng';
+export * from './svg-curves';
+export * from './testing/tiny-classifier';
+export * from './train-job';
+export * from './train-loop';
+export * from './train-records';
+export * from './unfreezing-schedule';

@@ -1,0 +1,89 @@
+import type { PluginInfo } from '@mangaassist/common';
+import { createLrScheduleRegistry, createUnfreezingRegistry } from '@mangaassist/trainer';
+import type { Command } from 'commander';
+import type { CommandModule } from './command-module';
+
+/** What `schedules --json` prints: both registries' listings. */
+export interface ScheduleListing {
+  readonly unfreezing: readonly PluginInfo[];
+  readonly lr: readonly PluginInfo[];
+}
+
+/**
+ * `mangaassist schedules [--json]`: lists the registered unfreezing schedules (`schedule.unfreezing`) and learning
+ * rate schedules (`schedule.lr`) with their options.
+ *
+ * @example
+ * ```bash
+ * npm run cli -- schedules
+ * npm run cli -- schedules --json | jq '.lr[].id'
+ * ```
+ */
+export const schedulesCommand: CommandModule = {
+  name: 'schedules',
+  register(program: Command) {
+    program
+      .command('schedules')
+      .description('list the registered unfreezing and learning-rate schedule plugins')
+      .option('--json', 'print the listing as JSON ({ unfreezing, lr }: id, description, JSON Schema of the options)')
+      .action((options: { json?: boolean }) => {
+        const listing: ScheduleListing = { unfreezing: createUnfreezingRegistry().list(), lr: createLrScheduleRegistry().list() };
+        process.stdout.write(options.json ? `${JSON.stringify(listing, null, 2)}\n` : formatScheduleListing(listing));
+      });
+  },
+};
+
+interface OptionSchema {
+  readonly type?: string;
+  readonly enum?: readonly unknown[];
+  readonly items?: OptionSchema;
+  readonly default?: unknown;
+  readonly description?: string;
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly exclusiveMinimum?: number;
+  readonly exclusiveMaximum?: number;
+}
+
+/**
+ * The text listing: a section per family, a block per plugin with each option's type, range and default.
+ *
+ * @example
+ * ```ts
+ * process.stdout.write(formatScheduleListing({ unfreezing: createUnfreezingRegistry().list(), lr: createLrScheduleRegistry().list() }));
+ * ```
+ */
+export function formatScheduleListing(listing: ScheduleListing): string {
+  const section = (title: string, key: string, plugins: readonly PluginInfo[]) => {
+    const blocks = plugins.map((plugin) => {
+      const schema = plugin.optionsJsonSchema as { properties?: Record<string, OptionSchema>; required?: string[] };
+      const lines = Object.entries(schema.properties ?? {}).map(
+        ([name, option]) =>
+          `    ${name}: ${describe(option)}${presence(option, schema.required?.includes(name) ?? false)}` +
+          (option.description ? ` — ${option.description}` : ''),
+      );
+      return [`  ${plugin.id}`, `    ${plugin.description}`, ...(lines.length > 0 ? lines : ['    (no options)'])].join('\n');
+    });
+    return `${title} (${key}: { id, options })\n\n${blocks.join('\n\n')}`;
+  };
+  return `${section('unfreezing schedules', 'schedule.unfreezing', listing.unfreezing)}\n\n${section('learning-rate schedules', 'schedule.lr', listing.lr)}\n`;
+}
+
+function describe(option: OptionSchema): string {
+  const type = option.enum
+    ? option.enum.map((v) => JSON.stringify(v)).join(' | ')
+    : option.type === 'array'
+      ? `[${option.items ? describe(option.items) : 'unknown'}, …]`
+      : (option.type ?? 'unknown');
+  const lower = option.exclusiveMinimum !== undefined ? `> ${option.exclusiveMinimum}` : option.minimum !== undefined ? `≥ ${option.minimum}` : '';
+  // zod writes integers' implicit upper bound (2^53 - 1); it says nothing to a reader.
+  const maximum = option.maximum !== undefined && option.maximum < Number.MAX_SAFE_INTEGER ? option.maximum : undefined;
+  const upper = option.exclusiveMaximum !== undefined ? `< ${option.exclusiveMaximum}` : maximum !== undefined ? `≤ ${maximum}` : '';
+  const range = [lower, upper].filter(Boolean).join(', ');
+  return `${type}${range ? ` ${range}` : ''}`;
+}
+
+function presence(option: OptionSchema, required: boolean): string {
+  if (option.default !== undefined) return `, default ${JSON.stringify(option.default)}`;
+  return required ? ', required' : ', optional';
+}

@@ -1,0 +1,138 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeSafetensors } from '@mangaassist/common';
+import { distilBertWeightSpecs, initDistilBertWeights, tinyDistilBertConfig } from '@mangaassist/core-model';
+import { Command } from 'commander';
+import { createContainer } from '../container';
+import { evaluateCommand, type EvaluateReport } from './evaluate';
+import { trainCommand } from './train';
+
+const WORDS = ['late', 'again', 'love', 'this', 'where', 'is', 'my', 'order', 'confused', 'how', 'ok', 'fine'];
+
+/** A random 2-layer DistilBERT over a tiny vocabulary, as a Hugging Face directory. */
+function writeTinyEncoder(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  const vocab = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', ...WORDS];
+  const config = tinyDistilBertConfig({ vocab_size: vocab.length, dim: 8, n_heads: 2, hidden_dim: 16, n_layers: 2, max_position_embeddings: 16 });
+  const weights = initDistilBertWeights(config, 3);
+  writeSafetensors(
+    join(dir, 'model.safetensors'),
+    Object.fromEntries(distilBertWeightSpecs(config).map((s) => [s.name, { shape: s.shape, data: weights.get(s.name)! }])),
+    { format: 'pt' },
+  );
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...config, architectures: ['DistilBertModel'] }));
+  writeFileSync(join(dir, 'vocab.txt'), `${vocab.join('\n')}\n`);
+}
+
+function writeData(path: string, n: number): void {
+  const kinds = [
+    ['late again', 'frustration'],
+    ['love this', 'satisfaction'],
+    ['how is this', 'confusion'],
+    ['ok fine', 'neutral'],
+  ];
+  writeFileSync(path, `${Array.from({ length: n }, (_, i) => JSON.stringify({ text: kinds[i % 4]![0], labels: [kinds[i % 4]![1]] })).join('\n')}\n`);
+}
+
+async function cli(command: typeof trainCommand, args: string[]): Promise<string> {
+  const program = new Command('mangaassist').exitOverride();
+  command.register(program, createContainer());
+  const chunks: string[] = [];
+  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    chunks.push(String(chunk));
+    return true;
+  });
+  const err = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  try {
+    await program.parseAsync(['node', 'mangaassist', command.name, ...args]);
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+  return chunks.join('');
+}
+
+describe('mangaassist train and evaluate', () => {
+  const root = mkdtempSync(join(tmpdir(), 'cli-train-'));
+  const configPath = join(root, 'job.yaml');
+  const runDir = join(root, 'run');
+  const dataPath = join(root, 'data.jsonl');
+  let summary: { stopReason: string; best: { macroF1: number; epoch: number }; bestModelDir: string; evalLabels: string[]; wallSeconds: number };
+
+  beforeAll(async () => {
+    writeTinyEncoder(join(root, 'encoder'));
+    writeData(dataPath, 32);
+    writeFileSync(
+      configPath,
+      [
+        'model:',
+        `  pretrained: ${join(root, 'encoder')}`,
+        '  maxLength: 12',
+        '  head: { hiddenDim: 8, dropout: 0.1, innerDropout: 0.1 }',
+        'data:',
+        `  train: { path: ${dataPath} }`,
+        '  valFraction: 0.25',
+        'loss: { id: bce }',
+        'schedule: { epochs: 2, unfreezing: { id: ulmfit }, lr: { id: constant } }',
+        'optimizer: { baseLr: 0.001 }',
+        `training: { outDir: ${runDir}, batchSize: 8, backend: cpu }`,
+      ].join('\n'),
+    );
+    summary = JSON.parse(await cli(trainCommand, ['--config', configPath, '--json']));
+  }, 60_000);
+
+  it('trains from a YAML file and prints the summary with the time it took', () => {
+    expect(summary.stopReason).toBe('completed');
+    expect(summary.evalLabels).toEqual(['frustration', 'satisfaction', 'confusion', 'neutral']);
+    expect(summary.bestModelDir).toBe(join(runDir, 'best-model'));
+    expect(summary.wallSeconds).toBeGreaterThan(0);
+  });
+
+  it('refuses to overwrite the run unless asked, and resumes a finished run as a no-op', async () => {
+    await expect(cli(trainCommand, ['--config', configPath])).rejects.toThrow(/already holds a run/);
+    const resumed = JSON.parse(await cli(trainCommand, ['--config', configPath, '--resume', '--json']));
+    expect(resumed.best).toEqual(summary.best);
+    const text = await cli(trainCommand, ['--config', configPath, '--resume']);
+    expect(text).toContain(`best validation macro-F1 ${summary.best.macroF1.toFixed(4)} (epoch ${summary.best.epoch}) over frustration, satisfaction, confusion, neutral`);
+    expect(text).toMatch(/^time: [\d.]+ s in this process, [\d.]+ s of training over the run$/m);
+  });
+
+  it('evaluates the best model as JSON over the labels the data marks, at 0.5 by default', async () => {
+    const report = JSON.parse(await cli(evaluateCommand, ['--model', summary.bestModelDir, '--data', dataPath, '--json', '--backend', 'cpu'])) as EvaluateReport;
+    expect(Object.keys(report)).toEqual(['n', 'labels', 'thresholds', 'per_label', 'macro_f1', 'exact_match', 'hamming_loss']);
+    expect(report.n).toBe(32);
+    expect(report.labels).toEqual(['frustration', 'satisfaction', 'confusion', 'neutral']);
+    expect(report.thresholds).toEqual({ frustration: 0.5, satisfaction: 0.5, confusion: 0.5, neutral: 0.5 });
+    expect(report.per_label.frustration).toEqual({ precision: expect.any(Number), recall: expect.any(Number), f1: expect.any(Number), support: 8 });
+    const mean = report.labels.reduce((sum, l) => sum + report.per_label[l]!.f1, 0) / 4;
+    expect(report.macro_f1).toBeCloseTo(mean, 12);
+  });
+
+  it('takes thresholds from the model directory, a file or --threshold', async () => {
+    const args = ['--model', summary.bestModelDir, '--data', dataPath, '--json', '--backend', 'cpu'];
+    writeFileSync(
+      join(summary.bestModelDir, 'thresholds.json'),
+      JSON.stringify({ version: 1, strategy: 'fbeta-sweep', createdAt: '2026-01-01T00:00:00Z', thresholds: { frustration: 0.3, urgency: 0.9 }, details: {} }),
+    );
+    const fromDir = JSON.parse(await cli(evaluateCommand, args)) as EvaluateReport;
+    expect(fromDir.thresholds).toEqual({ frustration: 0.3, satisfaction: 0.5, confusion: 0.5, neutral: 0.5 });
+    const text = await cli(evaluateCommand, args.filter((a) => a !== '--json'));
+    expect(text).toContain(`thresholds: ${join(summary.bestModelDir, 'thresholds.json')}`);
+    const file = join(root, 'plain-thresholds.json');
+    writeFileSync(file, JSON.stringify({ neutral: 0.7 }));
+    expect((JSON.parse(await cli(evaluateCommand, [...args, '--thresholds', file])) as EvaluateReport).thresholds.neutral).toBe(0.7);
+    expect((JSON.parse(await cli(evaluateCommand, [...args, '--threshold', '0.2'])) as EvaluateReport).thresholds.satisfaction).toBe(0.2);
+    writeFileSync(file, JSON.stringify({ angry: 0.7 }));
+    await expect(cli(evaluateCommand, [...args, '--thresholds', file])).rejects.toThrow(/unknown label "angry"/);
+    await expect(cli(evaluateCommand, [...args, '--threshold', '2'])).rejects.toThrow(/--threshold must be a number in \(0, 1\)/);
+    await expect(cli(evaluateCommand, [...args, '--format', 'xlsx'])).rejects.toThrow(/--format must be one of jsonl, csv, tsv, goemotions/);
+  });
+
+  it('prints a readable table without --json', async () => {
+    const text = await cli(evaluateCommand, ['--model', summary.bestModelDir, '--data', dataPath, '--backend', 'cpu', '--threshold', '0.5']);
+    expect(text).toMatch(/^32 examples; thresholds: --threshold 0\.5\nlabel\s+threshold\s+precision\s+recall\s+F1\s+support\n/);
+    expect(text).toMatch(/^frustration\s+0\.500\s+\d\.\d{4}\s+\d\.\d{4}\s+\d\.\d{4}\s+8$/m);
+    expect(text).toMatch(/^macro-F1 \d\.\d{4} {2}exact match \d\.\d{4} {2}Hamming loss \d\.\d{4}$/m);
+  });
+});

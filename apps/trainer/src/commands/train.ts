@@ -1,0 +1,118 @@
+import { loadConfigFile, MangaAssistError, trainJobConfigSchema, type TrainJobConfig } from '@mangaassist/common';
+import { registerNativeCpuKernels } from '@mangaassist/cpu-kernels';
+import { selectTfjsBackend, TFJS_BACKEND_REQUESTS, type TfjsBackendRequest, type TfjsBackendSelection } from '@mangaassist/runtime';
+import { createConsoleReporter, runTrainJob, type TrainJobResult } from '@mangaassist/trainer';
+import type { Command } from 'commander';
+import type { CommandModule } from './command-module';
+
+/** Options of `mangaassist train`, as commander parses them. */
+export interface TrainCliOptions {
+  readonly config: string;
+  readonly resume?: boolean;
+  readonly overwrite?: boolean;
+  readonly json?: boolean;
+}
+
+/**
+ * `mangaassist train --config <file>`: fine-tunes the classifier as the YAML/JSON job file says (gradual
+ * unfreezing, discriminative rates, AdamW, validation every epoch) into `training.outDir`. A progress bar is drawn
+ * on a terminal; `metrics.jsonl` is always written. Ctrl-C checkpoints after the current step; `--resume` continues
+ * a stopped or killed run exactly where its last checkpoint left it.
+ *
+ * @example
+ * ```bash
+ * npm run cli -- train --config configs/goemotions-ulmfit.yaml
+ * npm run cli -- train --config configs/goemotions-ulmfit.yaml --resume
+ * ```
+ */
+export const trainCommand: CommandModule = {
+  name: 'train',
+  register(program: Command) {
+    program
+      .command('train')
+      .description('fine-tune the classifier from a YAML/JSON config')
+      .requiredOption('--config <file>', 'training job file (YAML or JSON); MANGAASSIST_CFG__* variables override it')
+      .option('--resume', 'continue the run in training.outDir from its checkpoint')
+      .option('--overwrite', 'start over even if training.outDir already holds a run')
+      .option('--json', 'print the run summary as JSON on stdout')
+      .action(async (options: TrainCliOptions) => {
+        const result = await runTrainCommand(options);
+        // 130 is the shell's code for "stopped by SIGINT": the run was checkpointed, not finished.
+        if (result.summary.stopReason === 'interrupted') process.exitCode = 130;
+        process.stdout.write(options.json ? `${JSON.stringify({ ...result.summary, wallSeconds: result.wallSeconds }, null, 2)}\n` : formatTrainResult(result));
+      });
+  },
+};
+
+/**
+ * The command's work without printing the result: loads the config, selects the backend (with the native cpu
+ * kernels when the pure-JS backend is chosen), and runs the job with a console reporter on stderr.
+ *
+ * @example
+ * ```ts
+ * const { summary } = await runTrainCommand({ config: 'configs/quickstart.yaml', overwrite: true });
+ * ```
+ */
+export async function runTrainCommand(options: TrainCliOptions): Promise<TrainJobResult> {
+  const config = loadConfigFile(trainJobConfigSchema, options.config);
+  const selection = await selectBackend(config);
+  process.stderr.write(`${selection.message}\n`);
+  for (const note of selection.notes) process.stderr.write(`  ${note}\n`);
+  const controller = new AbortController();
+  const stop = () => {
+    process.stderr.write('\ninterrupt: checkpointing after the current step (press Ctrl-C again to quit at once)\n');
+    controller.abort();
+    process.off('SIGINT', stop);
+  };
+  process.on('SIGINT', stop);
+  try {
+    return await runTrainJob(config, {
+      resume: options.resume ?? false,
+      overwrite: options.overwrite ?? false,
+      reporter: createConsoleReporter(process.stderr),
+      signal: controller.signal,
+      log: (line) => process.stderr.write(`${line}\n`),
+    });
+  } finally {
+    process.off('SIGINT', stop);
+  }
+}
+
+async function selectBackend(config: TrainJobConfig): Promise<TfjsBackendSelection> {
+  const backend = config.training.backend ?? 'auto';
+  if (!TFJS_BACKEND_REQUESTS.includes(backend)) {
+    throw new MangaAssistError(
+      'CONFIG_INVALID',
+      `training.backend must be one of ${TFJS_BACKEND_REQUESTS.join(', ')}; got ${JSON.stringify(backend)}`,
+      { field: 'training.backend', allowed: TFJS_BACKEND_REQUESTS },
+    );
+  }
+  return selectTfjsBackend({
+    backend: backend as TfjsBackendRequest,
+    accelerateCpu: () => {
+      registerNativeCpuKernels();
+    },
+  });
+}
+
+/**
+ * The human-readable end of a run: where it stands, the best validation macro-F1 and the time it took.
+ *
+ * @example
+ * ```ts
+ * process.stdout.write(formatTrainResult(await runTrainCommand(options)));
+ * ```
+ */
+export function formatTrainResult({ summary, wallSeconds }: TrainJobResult): string {
+  const best = summary.best
+    ? `best validation macro-F1 ${summary.best.macroF1.toFixed(4)} (epoch ${summary.best.epoch}) over ${summary.evalLabels.join(', ')}`
+    : 'no validation finished';
+  return [
+    `${summary.stopReason}: ${summary.epochs} epoch(s), ${summary.globalStep} steps on ${summary.trainExamples} examples ` +
+      `(validation ${summary.validationExamples})`,
+    best,
+    `time: ${wallSeconds.toFixed(1)} s in this process, ${summary.trainSeconds.toFixed(1)} s of training over the run`,
+    `run directory: ${summary.runDir} (best model: ${summary.bestModelDir ?? 'none'})`,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,46 @@
+import { existsSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TrainableClassifier } from './classifier';
+import { fsyncPath } from './atomic-file';
+
+/** Folder of the best model inside a run directory. */
+export const BEST_MODEL_DIR = 'best-model';
+
+/**
+ * Saves the classifier as the run's best model, replacing the previous one by renames so that a killed process
+ * leaves a complete model: it is written to a temporary folder, the old folder is moved aside, the new one moved in,
+ * then the old one deleted. {@link recoverBestModel} undoes a swap interrupted between the two renames.
+ *
+ * @example
+ * ```ts
+ * await saveBestModel(classifier, 'runs/train'); // runs/train/best-model/
+ * ```
+ */
+export async function saveBestModel(classifier: TrainableClassifier, runDir: string): Promise<string> {
+  const target = join(runDir, BEST_MODEL_DIR);
+  const temporary = join(runDir, `.${BEST_MODEL_DIR}.tmp`);
+  const previous = join(runDir, `.${BEST_MODEL_DIR}.old`);
+  rmSync(temporary, { recursive: true, force: true });
+  await classifier.save(temporary);
+  rmSync(previous, { recursive: true, force: true });
+  if (existsSync(target)) renameSync(target, previous);
+  renameSync(temporary, target);
+  rmSync(previous, { recursive: true, force: true });
+  fsyncPath(runDir, true);
+  return target;
+}
+
+/**
+ * Restores the previous best model when a process died between moving it aside and moving the new one in.
+ *
+ * @example
+ * ```ts
+ * recoverBestModel('runs/train');
+ * ```
+ */
+export function recoverBestModel(runDir: string): void {
+  const target = join(runDir, BEST_MODEL_DIR);
+  const previous = join(runDir, `.${BEST_MODEL_DIR}.old`);
+  if (!existsSync(target) && existsSync(previous)) renameSync(previous, target);
+  rmSync(join(runDir, `.${BEST_MODEL_DIR}.tmp`), { recursive: true, force: true });
+}

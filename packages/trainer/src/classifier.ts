@@ -1,0 +1,54 @@
+import type * as tf from '@tensorflow/tfjs-core';
+
+/** Options of one forward pass. */
+export interface ApplyOptions {
+  /** Dropout is active only when training. */
+  readonly training: boolean;
+  /**
+   * Seed for every random draw of this pass (dropout masks). The trainer derives it from (seed, epoch, step), so a
+   * resumed run draws the same masks as an uninterrupted one; a model derives one seed per dropout layer from it.
+   */
+  readonly seed?: number;
+}
+
+/**
+ * What the trainer needs from a classifier: a forward pass, its variables split into layer groups, and saving. The DistilBERT classifier of `@mangaassist/core-model` satisfies it
+ * structurally; tests use {@link createTinyClassifier}.
+ *
+ * @example
+ * ```ts
+ * const logits = classifier.apply(inputIds, attentionMask, { training: false }); // [batch, labels.length]
+ * const headVars = classifier.variablesByGroup().head;
+ * ```
+ */
+export interface TrainableClassifier {
+  /** Output labels, in logit column order. */
+  readonly labels: readonly string[];
+  /** Logits `[batch, labels]` from int32 `inputIds` and 0/1 `attentionMask`, both `[batch, seqLen]`. */
+  apply(inputIds: tf.Tensor2D, attentionMask: tf.Tensor2D, options: ApplyOptions): tf.Tensor2D;
+  /**
+   * The trainable variables of each group; every variable is in exactly one group. Group names are `embeddings`,
+   * `head` and transformer blocks `layer_<first>[_<last>]`, mapped onto the trainer's five groups by
+   * {@link canonicalGroups}.
+   */
+  variablesByGroup(): Readonly<Record<string, readonly tf.Variable[]>>;
+  /** Writes the model as a Hugging Face style directory. */
+  save(dir: string): Promise<void> | void;
+  dispose(): void;
+}
+
+/**
+ * What the trainer needs from a loss plugin (`@mangaassist/losses`): a scalar from logits and 0/1 targets, plus the
+ * loss's own trainable variables (uncertainty weighting learns one per label), trained at the head's rate.
+ *
+ * @example
+ * ```ts
+ * const value = loss.compute(logits, targets); // scalar
+ * ```
+ */
+export interface TrainingLoss {
+  /** Must reduce to a scalar for training (`mean` or `sum` reduction). */
+  compute(logits: tf.Tensor2D, targets: tf.Tensor2D): tf.Tensor;
+  trainableVariables(): readonly tf.Variable[];
+  dispose(): void;
+}

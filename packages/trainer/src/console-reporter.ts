@@ -1,0 +1,104 @@
+import type { EpochRecord, StepRecord, TrainReporter, TrainStart, TrainSummary } from './train-records';
+
+/** The part of a stream the reporter writes to (`process.stderr` by default). */
+export interface ReporterStream {
+  write(text: string): unknown;
+  readonly isTTY?: boolean;
+  readonly columns?: number;
+}
+
+/**
+ * Reports a run on a terminal: on a TTY a one-line progress bar (epoch, step, loss, examples/s, ETA) redrawn at most
+ * ten times a second; on any stream one line per epoch with its validation metrics, and a final line.
+ *
+ * @example
+ * ```ts
+ * await trainClassifier({ ...options, reporter: createConsoleReporter() });
+ * ```
+ */
+export function createConsoleReporter(stream: ReporterStream = process.stderr): TrainReporter {
+  let start: TrainStart | undefined;
+  let processStart = 0;
+  let stepsAtStart = 0;
+  let lastDraw = 0;
+  let drawn = false;
+  const clear = () => {
+    if (drawn) stream.write('\r\x1b[2K');
+    drawn = false;
+  };
+  return {
+    onStart(info) {
+      start = info;
+      processStart = performance.now();
+      stepsAtStart = info.resumedFrom?.globalStep ?? 0;
+      const from = info.resumedFrom ? ` (resuming at epoch ${info.resumedFrom.epoch}, step ${info.resumedFrom.step})` : '';
+      stream.write(
+        `training: ${info.trainExamples} examples, batch ${info.batchSize}, ${info.stepsPerEpoch} steps/epoch, ` +
+          `${info.totalSteps} steps in ${info.epochs} epoch(s)${from}\n`,
+      );
+    },
+    onStep(record: StepRecord) {
+      if (!stream.isTTY || !start) return;
+      const now = performance.now();
+      if (now - lastDraw < 100 && record.step + 1 < record.stepsPerEpoch) return;
+      lastDraw = now;
+      const done = record.globalStep - stepsAtStart;
+      const secondsPerStep = (now - processStart) / 1000 / Math.max(1, done);
+      const eta = (start.totalSteps - record.globalStep) * secondsPerStep;
+      stream.write(`\r\x1b[2K${progressLine(record, start.epochs, eta, stream.columns ?? 100)}`);
+      drawn = true;
+    },
+    onEpoch(record: EpochRecord) {
+      clear();
+      stream.write(`${epochLine(record)}\n`);
+    },
+    onEnd(summary: TrainSummary) {
+      clear();
+      const best = summary.best ? `best macro-F1 ${summary.best.macroF1.toFixed(4)} at epoch ${summary.best.epoch}` : 'no validation';
+      stream.write(`done (${summary.stopReason}): ${best}; ${summary.trainSeconds.toFixed(1)} s; run directory ${summary.runDir}\n`);
+    },
+  };
+}
+
+/**
+ * The progress bar's text for one step.
+ *
+ * @example
+ * ```ts
+ * progressLine(record, 4, 80, 100); // 'epoch 1/4 [#####.....] 10/20 loss 0.6931 52.1 ex/s ETA 1:20'
+ * ```
+ */
+export function progressLine(record: StepRecord, epochs: number, etaSeconds: number, columns: number): string {
+  const done = record.step + 1;
+  const tail = ` ${done}/${record.stepsPerEpoch} loss ${record.loss.toFixed(4)} ${record.examplesPerSecond.toFixed(1)} ex/s ETA ${formatDuration(etaSeconds)}`;
+  const head = `epoch ${record.epoch}/${epochs} `;
+  const barWidth = Math.max(5, Math.min(30, columns - head.length - tail.length - 3));
+  const filled = Math.round((done / record.stepsPerEpoch) * barWidth);
+  return `${head}[${'#'.repeat(filled)}${'.'.repeat(barWidth - filled)}]${tail}`;
+}
+
+/**
+ * A duration as `h:mm:ss` or `m:ss`.
+ *
+ * @example
+ * ```ts
+ * formatDuration(3725); // '1:02:05'
+ * ```
+ */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '?';
+  const s = Math.round(seconds);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const rest = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${rest}` : `${m}:${rest}`;
+}
+
+function epochLine(r: EpochRecord): string {
+  const v = r.validation;
+  return (
+    `epoch ${r.epoch}: groups [${r.groups.join(', ')}], train loss ${r.trainLoss.toFixed(4)}, ` +
+    `val loss ${v.loss === undefined ? '–' : v.loss.toFixed(4)}, macro-F1 ${v.macroF1.toFixed(4)}, ` +
+    `exact match ${v.exactMatch.toFixed(4)}, Hamming ${v.hammingLoss.toFixed(4)}${r.improved ? ' (best so far)' : ''}, ${r.seconds.toFixed(1)} s`
+  );
+}

@@ -1,0 +1,114 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { chunk, disposeBatch, makeBatch, type EncodedExample } from './batching';
+import type { TrainableClassifier, TrainingLoss } from './classifier';
+import { applyThresholds, labelsPresent, multiLabelMetrics, selectColumns, type MultiLabelMetrics } from './metrics';
+
+/** Options of {@link predictProbabilities}. */
+export interface PredictOptions {
+  /** Examples per forward pass (default 64). */
+  readonly batchSize?: number;
+  /** Padding token id (default 0). */
+  readonly padId?: number;
+  /** When given, its mean over the examples is returned as well (weighted by batch size). */
+  readonly loss?: TrainingLoss;
+}
+
+/**
+ * Sigmoid probabilities of every example (one row per example, one column per classifier label), in eval mode.
+ * Examples are batched by length so that little padding is computed; rows come back in input order.
+ *
+ * @example
+ * ```ts
+ * const { probabilities } = predictProbabilities(model, examples, { batchSize: 64 });
+ * ```
+ */
+export function predictProbabilities(
+  classifier: TrainableClassifier,
+  examples: readonly EncodedExample[],
+  options: PredictOptions = {},
+): { probabilities: Float32Array[]; loss: number | undefined } {
+  const { batchSize = 64, padId = 0, loss } = options;
+  const byLength = examples.map((_, i) => i).sort((a, b) => examples[a]!.inputIds.length - examples[b]!.inputIds.length || a - b);
+  const probabilities = new Array<Float32Array>(examples.length);
+  let lossSum = 0;
+  for (const indices of chunk(byLength, batchSize)) {
+    const batch = makeBatch(
+      indices.map((i) => examples[i]!),
+      padId,
+    );
+    try {
+      const [probs, lossValue] = tf.tidy(() => {
+        const logits = classifier.apply(batch.inputIds, batch.attentionMask, { training: false });
+        return [tf.sigmoid(logits), loss ? loss.compute(logits, batch.targets) : undefined] as const;
+      });
+      const values = probs.dataSync() as Float32Array;
+      const width = probs.shape[1]!;
+      indices.forEach((exampleIndex, row) => {
+        probabilities[exampleIndex] = values.slice(row * width, (row + 1) * width);
+      });
+      probs.dispose();
+      if (lossValue) {
+        lossSum += lossValue.dataSync()[0]! * batch.size;
+        lossValue.dispose();
+      }
+    } finally {
+      disposeBatch(batch);
+    }
+  }
+  return { probabilities, loss: loss && examples.length > 0 ? lossSum / examples.length : undefined };
+}
+
+/** Options of {@link evaluateClassifier}. */
+export interface EvaluateOptions extends PredictOptions {
+  /** Labels to score (default: the classifier's labels that have a positive example in `examples`). */
+  readonly labels?: readonly string[];
+  /** Decision threshold per classifier label (default 0.5 for each). */
+  readonly thresholds?: Readonly<Record<string, number>>;
+}
+
+/** What {@link evaluateClassifier} returns. */
+export interface Evaluation {
+  readonly metrics: MultiLabelMetrics;
+  /** Threshold used for each evaluated label. */
+  readonly thresholds: Readonly<Record<string, number>>;
+  /** Mean loss, when a loss was given. */
+  readonly loss: number | undefined;
+}
+
+/**
+ * Scores a classifier on labelled examples: per-label precision/recall/F1, macro-F1, exact match and Hamming loss
+ * over the evaluated labels.
+ *
+ * @throws RangeError when an evaluated label or a threshold names a label the classifier does not have
+ *
+ * @example
+ * ```ts
+ * const { metrics } = evaluateClassifier(model, validation, { thresholds: { frustration: 0.4 } });
+ * console.log(metrics.macroF1);
+ * ```
+ */
+export function evaluateClassifier(
+  classifier: TrainableClassifier,
+  examples: readonly EncodedExample[],
+  options: EvaluateOptions = {},
+): Evaluation {
+  const all = classifier.labels;
+  for (const label of Object.keys(options.thresholds ?? {})) {
+    if (!all.includes(label)) throw new RangeError(`threshold for unknown label "${label}"; labels: ${all.join(', ')}`);
+  }
+  const targets = examples.map((e) => e.targets);
+  const labels = options.labels ?? (examples.length > 0 ? labelsPresent(targets, all) : [...all]);
+  const evaluated = labels.length > 0 ? labels : [...all];
+  const columns = evaluated.map((label) => {
+    const index = all.indexOf(label);
+    if (index < 0) throw new RangeError(`cannot evaluate unknown label "${label}"; labels: ${all.join(', ')}`);
+    return index;
+  });
+  const thresholds = Object.fromEntries(evaluated.map((label) => [label, options.thresholds?.[label] ?? 0.5]));
+  const { probabilities, loss } = predictProbabilities(classifier, examples, options);
+  const predicted = applyThresholds(
+    selectColumns(probabilities, columns),
+    evaluated.map((l) => thresholds[l]!),
+  );
+  return { metrics: multiLabelMetrics(predicted, selectColumns(targets, columns), evaluated), thresholds, loss };
+}

@@ -1,0 +1,131 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { isMangaAssistError } from '@mangaassist/common';
+import { DEPTH_ORDER } from './layer-groups';
+import type { LrPosition } from './lr-schedule';
+import { createLrScheduleRegistry, createUnfreezingRegistry } from './registries';
+
+const unfreezing = createUnfreezingRegistry();
+const lr = createLrScheduleRegistry();
+
+/** Plugin ids from the files of a folder (kebab-case file name = id). */
+function pluginFiles(folder: string): string[] {
+  return readdirSync(join(__dirname, folder))
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+    .map((f) => f.replace(/\.ts$/, ''))
+    .sort();
+}
+
+describe('plugin registries', () => {
+  it('register exactly the unfreezing schedules of src/unfreezing/', () => {
+    expect(unfreezing.ids()).toEqual(pluginFiles('unfreezing'));
+    expect(unfreezing.ids()).toEqual(['custom', 'full', 'head-only', 'ulmfit']);
+  });
+
+  it('register exactly the LR schedules of src/lr-schedules/', () => {
+    expect(lr.ids()).toEqual(pluginFiles('lr-schedules'));
+    expect(lr.ids()).toEqual(['constant', 'stlr', 'warmup-linear-per-epoch']);
+  });
+
+  it('name the known ids for an unknown one', () => {
+    try {
+      unfreezing.create('gradual', {}, undefined);
+      throw new Error('expected a failure');
+    } catch (error) {
+      expect(isMangaAssistError(error, 'PLUGIN_UNKNOWN')).toBe(true);
+      expect((error as Error).message).toContain('known: custom, full, head-only, ulmfit');
+    }
+  });
+
+  it.each([
+    ['custom', { epochs: [['head', 'layer_9']] }, /unfreezing schedule\[custom\]\.options\.epochs\.0\.1/],
+    ['custom', { epochs: [] }, /epochs/],
+    ['custom', { epochs: [['head', 'head']] }, /listed twice/],
+    ['ulmfit', { epochsPerStage: 0 }, /epochsPerStage/],
+    ['full', { extra: 1 }, /unknown key/],
+  ])('validate %s options %j', (id, options, message) => {
+    expect(() => unfreezing.create(id, options, undefined)).toThrow(message);
+  });
+
+  it('list options as JSON Schema', () => {
+    const stlr = lr.list().find((p) => p.id === 'stlr')!;
+    expect(JSON.stringify(stlr.optionsJsonSchema)).toContain('cutFraction');
+  });
+});
+
+describe('unfreezing schedules', () => {
+  const all = [...DEPTH_ORDER];
+  it.each([
+    ['ulmfit', {}, 1, ['head']],
+    ['ulmfit', {}, 2, ['head', 'layer_4_5']],
+    ['ulmfit', {}, 3, ['head', 'layer_4_5', 'layer_2_3']],
+    ['ulmfit', {}, 4, all],
+    ['ulmfit', {}, 9, all],
+    ['ulmfit', { epochsPerStage: 2 }, 2, ['head']],
+    ['ulmfit', { epochsPerStage: 2 }, 3, ['head', 'layer_4_5']],
+    ['ulmfit', { epochsPerStage: 2 }, 7, all],
+    ['head-only', {}, 1, ['head']],
+    ['head-only', {}, 6, ['head']],
+    ['full', {}, 1, all],
+    ['custom', { epochs: [['head'], ['head', 'embeddings']] }, 1, ['head']],
+    ['custom', { epochs: [['head'], ['head', 'embeddings']] }, 2, ['head', 'embeddings']],
+    ['custom', { epochs: [['head'], ['head', 'embeddings']] }, 5, ['head', 'embeddings']],
+  ])('%s %j trains at epoch %i: %j', (id, options, epoch, groups) => {
+    expect([...unfreezing.create(id, options, undefined).groupsAt(epoch)].sort()).toEqual([...groups].sort());
+  });
+
+  it('counts epochs from 1', () => {
+    expect(() => unfreezing.create('ulmfit', {}, undefined).groupsAt(0)).toThrow(RangeError);
+  });
+});
+
+describe('LR schedules', () => {
+  const at = (globalStep: number, stepsPerEpoch: number, totalSteps: number): LrPosition => ({
+    epoch: Math.floor(globalStep / stepsPerEpoch) + 1,
+    step: globalStep % stepsPerEpoch,
+    stepsPerEpoch,
+    globalStep,
+    totalSteps,
+  });
+
+  // Hugging Face get_linear_schedule_with_warmup(num_warmup_steps=2, num_training_steps=10), per epoch.
+  it.each([
+    [0, 0],
+    [1, 0.5],
+    [2, 1],
+    [3, 7 / 8],
+    [6, 4 / 8],
+    [9, 1 / 8],
+    [10, 0], // the next epoch restarts the warm-up
+    [11, 0.5],
+    [12, 1],
+  ])('warmup-linear-per-epoch at global step %i of 10-step epochs: %d', (step, factor) => {
+    expect(lr.create('warmup-linear-per-epoch', { warmupFraction: 0.2 }, undefined).factor(at(step, 10, 40))).toBeCloseTo(factor, 12);
+  });
+
+  it('warmup-linear-per-epoch takes warmupSteps over the fraction, and no warm-up at all', () => {
+    expect(lr.create('warmup-linear-per-epoch', { warmupSteps: 4 }, undefined).factor(at(2, 10, 10))).toBeCloseTo(0.5, 12);
+    expect(lr.create('warmup-linear-per-epoch', { warmupFraction: 0 }, undefined).factor(at(0, 10, 10))).toBe(1);
+    expect(lr.create('warmup-linear-per-epoch', { warmupFraction: 0 }, undefined).factor(at(5, 10, 10))).toBe(0.5);
+  });
+
+  // ULMFiT's STLR with T = 100, cut_frac = 0.1, ratio = 32: cut = 10.
+  it.each([
+    [0, 1 / 32],
+    [5, (1 + 0.5 * 31) / 32],
+    [10, 1],
+    [55, (1 + 0.5 * 31) / 32],
+    [99, (1 + (1 / 90) * 31) / 32],
+  ])('stlr at step %i of 100: %d', (step, factor) => {
+    expect(lr.create('stlr', {}, undefined).factor(at(step, 25, 100))).toBeCloseTo(factor, 12);
+  });
+
+  it('stlr never goes below 1/ratio, even past the planned steps', () => {
+    expect(lr.create('stlr', { ratio: 10 }, undefined).factor(at(150, 25, 100))).toBeCloseTo(0.1, 12);
+  });
+
+  it('constant is 1 everywhere', () => {
+    const constant = lr.create('constant', {}, undefined);
+    expect([0, 7, 99].map((s) => constant.factor(at(s, 10, 100)))).toEqual([1, 1, 1]);
+  });
+});

@@ -1,0 +1,144 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isMangaAssistError, parseConfig, trainJobConfigSchema, writeSafetensors, type TrainJobConfig } from '@mangaassist/common';
+import { distilBertWeightSpecs, initDistilBertWeights, loadClassifier, tinyDistilBertConfig } from '@mangaassist/core-model';
+import { useCpuBackend } from './__tests__/fixtures';
+import { createTinyClassifier } from './testing/tiny-classifier';
+import { configFingerprint, runTrainJob, type JobModel } from './train-job';
+
+beforeAll(useCpuBackend);
+
+const WORDS = ['late', 'again', 'love', 'this', 'where', 'is', 'my', 'order', 'confused', 'how', 'ok', 'fine'];
+const dir = () => mkdtempSync(join(tmpdir(), 'trainer-job-'));
+
+/** A small JSONL file in which words decide the labels. */
+function jsonl(path: string, n: number): string {
+  const rows = Array.from({ length: n }, (_, i) => {
+    const kind = i % 4;
+    const text = [['late again', 'where is my order'], ['love this', 'fine ok'], ['how is this', 'confused'], ['ok', 'fine']][kind]![i % 2]!;
+    const labels = [['frustration'], ['satisfaction'], ['confusion'], ['neutral']][kind]!;
+    return JSON.stringify({ text, labels });
+  });
+  writeFileSync(path, `${rows.join('\n')}\n`);
+  return path;
+}
+
+function config(root: string, raw: Record<string, unknown> = {}): TrainJobConfig {
+  return parseConfig(trainJobConfigSchema, {
+    data: { train: { path: jsonl(join(root, 'train.jsonl'), 40) }, valFraction: 0.25 },
+    loss: { id: 'bce' },
+    schedule: { epochs: 2, unfreezing: { id: 'full' }, lr: { id: 'constant' } },
+    optimizer: { baseLr: 0.05 },
+    training: { outDir: join(root, 'run'), batchSize: 8, logEverySteps: 1 },
+    ...raw,
+  });
+}
+
+/** The tiny classifier with a word-level tokenizer: enough to run the job quickly. */
+function tinyModel(calls: { count: number } = { count: 0 }) {
+  return async (cfg: TrainJobConfig): Promise<JobModel> => {
+    calls.count++;
+    return {
+      classifier: createTinyClassifier({ labels: cfg.model.labels, vocabSize: WORDS.length + 3, dim: 8, seed: cfg.training.seed }),
+      encode: (text) => [1, ...text.split(' ').map((w) => 3 + WORDS.indexOf(w)), 2],
+      padId: 0,
+    };
+  };
+}
+
+describe('runTrainJob', () => {
+  it('reads, splits and tokenises the data, writes config.json and trains', async () => {
+    const root = dir();
+    const cfg = config(root, { schedule: { epochs: 6, unfreezing: { id: 'full' }, lr: { id: 'constant' } } });
+    const { summary, wallSeconds } = await runTrainJob(cfg, { createModel: tinyModel() });
+    expect(summary.trainExamples + summary.validationExamples).toBe(40);
+    expect(Math.abs(summary.validationExamples - 10)).toBeLessThanOrEqual(1); // a stratified quarter
+    // urgency and churn_risk never occur in the data, so they are not scored.
+    expect(summary.evalLabels).toEqual(['frustration', 'satisfaction', 'confusion', 'neutral']);
+    expect(summary.best!.macroF1).toBeGreaterThan(0.6); // the words decide the labels: learnable
+    expect(wallSeconds).toBeGreaterThan(0);
+    expect(JSON.parse(readFileSync(join(cfg.training.outDir, 'config.json'), 'utf8'))).toEqual(JSON.parse(JSON.stringify(cfg)));
+  });
+
+  it('limits examples with a seeded subset', async () => {
+    const root = dir();
+    const cfg = config(root, { training: { outDir: join(root, 'run'), batchSize: 8, limitExamples: 12, limitValidationExamples: 5, maxSteps: 1 } });
+    const { summary } = await runTrainJob(cfg, { createModel: tinyModel() });
+    expect([summary.trainExamples, summary.validationExamples, summary.globalStep, summary.stopReason]).toEqual([12, 5, 1, 'max-steps']);
+  });
+
+  it('scores the labels a GoEmotions file covers', async () => {
+    const root = dir();
+    const tsv = ['text\tlabel\tid', ...Array.from({ length: 24 }, (_, i) => `${['late again', 'love this', 'confused', 'ok'][i % 4]}\t${[2, 0, 6, 27][i % 4]}\tid${i}`)];
+    writeFileSync(join(root, 'go.tsv'), `${tsv.join('\n')}\n`);
+    const cfg = config(root, { data: { train: { path: join(root, 'go.tsv'), format: 'goemotions' }, validation: { path: join(root, 'go.tsv'), format: 'goemotions' } } });
+    const { summary } = await runTrainJob({ ...cfg, schedule: { ...cfg.schedule, epochs: 1 } }, { createModel: tinyModel() });
+    expect(summary.evalLabels).toEqual(['frustration', 'satisfaction', 'confusion', 'neutral']);
+  });
+
+  it('refuses to reuse a run directory unless resuming or overwriting', async () => {
+    const root = dir();
+    const cfg = config(root, {});
+    const one = { ...cfg, schedule: { ...cfg.schedule, epochs: 1 } };
+    const first = await runTrainJob(one, { createModel: tinyModel() });
+    const error = await runTrainJob(one, { createModel: tinyModel() }).catch((e: unknown) => e);
+    expect(isMangaAssistError(error, 'INVALID_ARGUMENT')).toBe(true);
+    expect((error as Error).message).toMatch(/already holds a run .*--resume.*--overwrite/);
+    // Resuming a finished run changes nothing.
+    const again = await runTrainJob(one, { createModel: tinyModel(), resume: true });
+    expect(again.summary.best).toEqual(first.summary.best);
+    expect(again.summary.globalStep).toBe(first.summary.globalStep);
+    const overwritten = await runTrainJob(one, { createModel: tinyModel(), overwrite: true });
+    expect(overwritten.summary.history).toHaveLength(1);
+    // A changed configuration cannot resume the run.
+    const changed = { ...one, optimizer: { ...one.optimizer, baseLr: 0.01 } };
+    expect(configFingerprint(changed)).not.toBe(configFingerprint(one));
+    expect(configFingerprint({ ...one, training: { ...one.training, backend: 'cpu' } })).toBe(configFingerprint(one));
+    await expect(runTrainJob(changed, { createModel: tinyModel(), resume: true })).rejects.toThrow(/different configuration/);
+  });
+
+  it('checks plugin selections before loading data or the model', async () => {
+    const root = dir();
+    const calls = { count: 0 };
+    const bad = config(root, { schedule: { unfreezing: { id: 'gradual' } } });
+    await expect(runTrainJob(bad, { createModel: tinyModel(calls) })).rejects.toThrow(/unknown unfreezing schedule plugin "gradual"; known: custom, full, head-only, ulmfit/);
+    const badLr = config(root, { schedule: { lr: { id: 'stlr', options: { ratio: 0 } } } });
+    await expect(runTrainJob(badLr, { createModel: tinyModel(calls) })).rejects.toThrow(/lr schedule\[stlr\]\.options\.ratio/);
+    const badLoss = config(root, { loss: { id: 'focal', options: { gamma: -1 } } });
+    await expect(runTrainJob(badLoss, { createModel: tinyModel(calls) })).rejects.toThrow(/gamma/);
+    await expect(runTrainJob(config(root), { createModel: tinyModel(calls), resume: true })).rejects.toThrow(/cannot resume: .*checkpoint\.safetensors does not exist/);
+    expect(calls.count).toBe(0);
+  });
+
+  it('fine-tunes the DistilBERT classifier of core-model and saves a loadable best model', async () => {
+    // A random 2-layer DistilBERT over a 20-word vocabulary, written as a Hugging Face directory.
+    const root = dir();
+    const encoderDir = join(root, 'encoder');
+    mkdirSync(encoderDir);
+    const vocab = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', ...WORDS];
+    const encoderConfig = tinyDistilBertConfig({ vocab_size: vocab.length, dim: 8, n_heads: 2, hidden_dim: 16, n_layers: 2, max_position_embeddings: 16 });
+    const weights = initDistilBertWeights(encoderConfig, 3);
+    writeSafetensors(
+      join(encoderDir, 'model.safetensors'),
+      Object.fromEntries(distilBertWeightSpecs(encoderConfig).map((s) => [s.name, { shape: s.shape, data: weights.get(s.name)! }])),
+      { format: 'pt' },
+    );
+    writeFileSync(join(encoderDir, 'config.json'), JSON.stringify({ ...encoderConfig, architectures: ['DistilBertModel'] }));
+    writeFileSync(join(encoderDir, 'vocab.txt'), `${vocab.join('\n')}\n`);
+    const cfg = config(root, {
+      model: { pretrained: encoderDir, maxLength: 12, head: { hiddenDim: 8, dropout: 0.1, innerDropout: 0.1 } },
+      schedule: { epochs: 2, unfreezing: { id: 'ulmfit' }, lr: { id: 'warmup-linear-per-epoch' } },
+      optimizer: { baseLr: 1e-3 },
+    });
+    const { summary } = await runTrainJob(cfg);
+    expect(summary.epochs).toBe(2);
+    // 2 layers map onto the two top transformer groups.
+    expect(summary.modelGroups).toMatchObject({ layer_0_1: null, layer_2_3: 'layer_0', layer_4_5: 'layer_1' });
+    expect(summary.history.map((e) => e.groups)).toEqual([['head'], ['head', 'layer_4_5']]);
+    expect(existsSync(join(summary.bestModelDir!, 'model.safetensors'))).toBe(true);
+    const loaded = await loadClassifier(summary.bestModelDir!);
+    expect(loaded.labels).toEqual(cfg.model.labels);
+    loaded.dispose();
+  });
+});

@@ -1,0 +1,240 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { MangaAssistError, type TrainJobConfig } from '@mangaassist/common';
+import { createClassifier } from '@mangaassist/core-model';
+import { readDataset, stratifiedSplit, toMultiHot, type Example } from '@mangaassist/data';
+import { createLossRegistry } from '@mangaassist/losses';
+import { atomicWriteFile } from './atomic-file';
+import type { EncodedExample } from './batching';
+import type { TrainableClassifier } from './classifier';
+import { createLrScheduleRegistry, createUnfreezingRegistry } from './registries';
+import { mixSeed, permutation } from './rng';
+import { RUN_FILES, trainClassifier } from './train-loop';
+import type { TrainReporter, TrainSummary } from './train-records';
+
+/** A classifier to fine-tune with the tokenizer that feeds it. */
+export interface JobModel {
+  readonly classifier: TrainableClassifier;
+  /** Token ids of one text, `[CLS] … [SEP]`, truncated to the configured `model.maxLength`. */
+  encode(text: string): ArrayLike<number>;
+  readonly padId: number;
+}
+
+/** Options of {@link runTrainJob}. */
+export interface TrainJobOptions {
+  /** Continue the run in `training.outDir` from its checkpoint. */
+  readonly resume?: boolean;
+  /** Start over even when `training.outDir` already holds a run (its files are replaced). */
+  readonly overwrite?: boolean;
+  readonly reporter?: TrainReporter;
+  /** Aborting checkpoints after the current step and ends the run as `interrupted`. */
+  readonly signal?: AbortSignal;
+  /** Builds the model; default {@link createDistilBertJobModel}. Tests pass a tiny model. */
+  readonly createModel?: (config: TrainJobConfig) => Promise<JobModel>;
+  /** Receives one line per preparation stage (data read, tokenised, model loaded). */
+  readonly log?: (line: string) => void;
+}
+
+/** What {@link runTrainJob} returns: the run summary plus how long the whole job took. */
+export interface TrainJobResult {
+  readonly summary: TrainSummary;
+  /** Wall time of the whole job in this process: data, tokenisation, model loading and training. */
+  readonly wallSeconds: number;
+  /** Rows of the training file(s) that lenient reading skipped. */
+  readonly skippedRows: number;
+}
+
+/**
+ * Runs a training job from its configuration: reads and splits the data (a stratified hold-out when no validation
+ * file is given), optionally limits it, builds the classifier, the loss and the two schedule plugins, writes
+ * `config.json` to the run directory and trains (see {@link trainClassifier}). Validation scores the labels the
+ * validation data covers and marks (for GoEmotions: frustration, satisfaction, confusion, neutral).
+ *
+ * The TensorFlow.js backend must already be selected (`selectTfjsBackend` from `@mangaassist/runtime`).
+ *
+ * @throws MangaAssistError `INVALID_ARGUMENT` when the run directory already holds a run and neither `resume` nor
+ *   `overwrite` is set; `PLUGIN_UNKNOWN`/`PLUGIN_OPTIONS_INVALID` for a bad schedule or loss selection (checked
+ *   before any data or model is loaded)
+ *
+ * @example
+ * ```ts
+ * await selectTfjsBackend({ backend: config.training.backend as TfjsBackendRequest });
+ * const { summary, wallSeconds } = await runTrainJob(loadConfigFile(trainJobConfigSchema, 'configs/train.yaml'));
+ * console.log(summary.best?.macroF1, wallSeconds);
+ * ```
+ */
+export async function runTrainJob(config: TrainJobConfig, options: TrainJobOptions = {}): Promise<TrainJobResult> {
+  const started = performance.now();
+  const log = options.log ?? (() => undefined);
+  const runDir = config.training.outDir;
+  checkRunDir(runDir, options);
+  const unfreezing = createUnfreezingRegistry().create(config.schedule.unfreezing.id, config.schedule.unfreezing.options, undefined);
+  const lrSchedule = createLrScheduleRegistry().create(config.schedule.lr.id, config.schedule.lr.options, undefined);
+  const losses = createLossRegistry();
+  losses.parseOptions(config.loss.id, config.loss.options);
+
+  const data = loadJobData(config);
+  log(
+    `data: ${data.train.length} training and ${data.validation.length} validation examples` +
+      `${data.skippedRows > 0 ? ` (${data.skippedRows} bad rows skipped)` : ''}; evaluated labels: ${data.evalLabels.join(', ')}`,
+  );
+  const model = await (options.createModel ?? createDistilBertJobModel)(config);
+  const loss = losses.create(config.loss.id, config.loss.options, { labels: config.model.labels });
+  try {
+    const tokenizeStart = performance.now();
+    const encode = (examples: readonly Example[]): EncodedExample[] => {
+      const targets = toMultiHot(examples, config.model.labels);
+      return examples.map((e, i) => ({ inputIds: Int32Array.from(model.encode(e.text)), targets: targets[i]! }));
+    };
+    const train = encode(data.train);
+    const validation = encode(data.validation);
+    log(`tokenised in ${((performance.now() - tokenizeStart) / 1000).toFixed(1)} s`);
+    mkdirSync(runDir, { recursive: true });
+    if (!options.resume) atomicWriteFile(join(runDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+    const summary = await trainClassifier({
+      classifier: model.classifier,
+      loss,
+      train,
+      validation,
+      evalLabels: data.evalLabels,
+      unfreezing,
+      lrSchedule,
+      optimizer: config.optimizer,
+      epochs: config.schedule.epochs,
+      batchSize: config.training.batchSize,
+      evalBatchSize: config.training.evalBatchSize,
+      seed: config.training.seed,
+      maxSteps: config.training.maxSteps,
+      earlyStoppingPatience: config.training.earlyStoppingPatience,
+      checkpointEverySteps: config.training.checkpointEverySteps,
+      logEverySteps: config.training.logEverySteps,
+      padId: model.padId,
+      runDir,
+      resume: options.resume ?? false,
+      fingerprint: configFingerprint(config),
+      reporter: options.reporter,
+      signal: options.signal,
+    });
+    return { summary, wallSeconds: (performance.now() - started) / 1000, skippedRows: data.skippedRows };
+  } finally {
+    model.classifier.dispose();
+    loss.dispose();
+  }
+}
+
+/**
+ * The DistilBERT classifier of `@mangaassist/core-model` on `model.pretrained`, initialised from `training.seed`.
+ *
+ * @example
+ * ```ts
+ * const { classifier, encode } = await createDistilBertJobModel(config);
+ * ```
+ */
+export async function createDistilBertJobModel(config: TrainJobConfig): Promise<JobModel> {
+  const { pretrained, labels, head, maxLength, cacheDir } = config.model;
+  const classifier = await createClassifier(pretrained, { labels, head, maxLength, seed: config.training.seed, ...(cacheDir ? { cacheDir } : {}) });
+  // Assigning to the trainer's interface is the compile-time proof that the real classifier satisfies it.
+  const trainable: TrainableClassifier = classifier;
+  return {
+    classifier: trainable,
+    encode: (text) => classifier.tokenizer.encode(text, { maxLength }).ids,
+    padId: classifier.tokenizer.padId,
+  };
+}
+
+/**
+ * A stable hash of the settings that shape a run (everything but the backend, which may change between a run and
+ * its resumption). A checkpoint records it, and resuming under another configuration is refused.
+ *
+ * @example
+ * ```ts
+ * configFingerprint(config); // 'sha256:3f…'
+ * ```
+ */
+export function configFingerprint(config: TrainJobConfig): string {
+  const { backend: _backend, ...training } = config.training;
+  return `sha256:${createHash('sha256').update(canonicalJson({ ...config, training })).digest('hex')}`;
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function checkRunDir(runDir: string, options: TrainJobOptions): void {
+  if (options.resume && options.overwrite) throw new MangaAssistError('INVALID_ARGUMENT', 'resume and overwrite exclude each other');
+  if (options.resume && !existsSync(join(runDir, RUN_FILES.checkpoint))) {
+    throw new MangaAssistError('NOT_FOUND', `cannot resume: ${join(runDir, RUN_FILES.checkpoint)} does not exist (start without --resume)`, {
+      file: join(runDir, RUN_FILES.checkpoint),
+    });
+  }
+  if (options.resume || options.overwrite) return;
+  const existing = [RUN_FILES.checkpoint, RUN_FILES.metrics].filter((name) => existsSync(join(runDir, name)));
+  if (existing.length > 0) {
+    throw new MangaAssistError(
+      'INVALID_ARGUMENT',
+      `run directory ${runDir} already holds a run (${existing.join(', ')}); resume it (--resume), start over (--overwrite) or set training.outDir to another folder`,
+      { runDir },
+    );
+  }
+}
+
+/** Training and validation examples of a job, after splitting and limiting. */
+interface JobData {
+  readonly train: readonly Example[];
+  readonly validation: readonly Example[];
+  readonly evalLabels: readonly string[];
+  readonly skippedRows: number;
+}
+
+function loadJobData(config: TrainJobConfig): JobData {
+  const { data, model, training } = config;
+  const read = (source: NonNullable<TrainJobConfig['data']['validation']>) =>
+    readDataset(source.path, {
+      ...(source.format ? { format: source.format } : {}),
+      textColumn: source.textColumn,
+      labelsColumn: source.labelsColumn,
+      labels: model.labels,
+      lenient: data.lenient,
+    });
+  const trainFile = read(data.train);
+  let train: readonly Example[] = trainFile.dataset.examples;
+  let validation: readonly Example[];
+  let covered = trainFile.dataset.coveredLabels;
+  let skippedRows = trainFile.skipped;
+  if (data.validation) {
+    const validationFile = read(data.validation);
+    validation = validationFile.dataset.examples;
+    covered = validationFile.dataset.coveredLabels;
+    skippedRows += validationFile.skipped;
+  } else {
+    const split = stratifiedSplit(train, { valFraction: data.valFraction, seed: data.seed });
+    train = split.train;
+    validation = split.val;
+  }
+  train = limit(train, training.limitExamples, mixSeed(training.seed, 0x1111));
+  validation = limit(validation, training.limitValidationExamples, mixSeed(training.seed, 0x2222));
+  if (train.length === 0) throw new MangaAssistError('DATA_INVALID', `${data.train.path}: no training examples`, { file: data.train.path });
+  if (validation.length === 0) {
+    throw new MangaAssistError('DATA_INVALID', `no validation examples (${data.validation?.path ?? `valFraction ${data.valFraction} of ${data.train.path}`})`);
+  }
+  const marked = new Set(validation.flatMap((e) => e.labels));
+  const evalLabels = model.labels.filter((label) => covered.includes(label) && marked.has(label));
+  return { train, validation, evalLabels: evalLabels.length > 0 ? evalLabels : [...model.labels], skippedRows };
+}
+
+/** A seeded random subset of `count` examples, kept in file order. */
+function limit<T>(examples: readonly T[], count: number | undefined, seed: number): readonly T[] {
+  if (count === undefined || count >= examples.length) return examples;
+  const keep = permutation(examples.length, seed)
+    .slice(0, count)
+    .sort((a, b) => a - b);
+  return keep.map((i) => examples[i]!);
+}

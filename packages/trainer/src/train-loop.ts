@@ -1,0 +1,477 @@
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { MangaAssistError } from '@mangaassist/common';
+import { registerTfjsGradients } from '@mangaassist/runtime';
+import { AdamW } from './adamw';
+import { atomicWriteFile } from './atomic-file';
+import { chunk, disposeBatch, makeBatch, type EncodedExample } from './batching';
+import { BEST_MODEL_DIR, recoverBestModel, saveBestModel } from './best-model';
+import { readCheckpoint, writeCheckpoint } from './checkpoint';
+import type { TrainableClassifier, TrainingLoss } from './classifier';
+import { clipByGlobalNorm } from './clip-grad-norm';
+import { evaluateClassifier } from './evaluate';
+import { canonicalGroups, type CanonicalGroups } from './group-mapping';
+import { DEPTH_ORDER, discriminativeRates, LAYER_GROUPS, type LayerGroup } from './layer-groups';
+import type { LrSchedule } from './lr-schedule';
+import { labelsPresent } from './metrics';
+import { MetricsLog } from './metrics-log';
+import { writeReport } from './report';
+import { mixSeed, permutation } from './rng';
+import type { EpochRecord, StepRecord, StopReason, TrainReporter, TrainSummary } from './train-records';
+import type { UnfreezingSchedule } from './unfreezing-schedule';
+
+/** Optimizer settings (the `optimizer` section of a training config). */
+export interface OptimizerSettings {
+  readonly baseLr: number;
+  readonly lrDecay: number;
+  readonly weightDecay: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  /** Global-norm clipping limit; 0 disables clipping. */
+  readonly gradClipNorm: number;
+}
+
+/** Everything {@link trainClassifier} needs. */
+export interface TrainOptions {
+  readonly classifier: TrainableClassifier;
+  readonly loss: TrainingLoss;
+  readonly train: readonly EncodedExample[];
+  readonly validation: readonly EncodedExample[];
+  /** Labels scored on validation (default: the classifier's labels with a positive validation example). */
+  readonly evalLabels?: readonly string[];
+  readonly unfreezing: UnfreezingSchedule;
+  readonly lrSchedule: LrSchedule;
+  readonly optimizer: OptimizerSettings;
+  readonly epochs: number;
+  readonly batchSize: number;
+  /** Examples per validation forward pass (default 64). */
+  readonly evalBatchSize?: number;
+  /** Seeds data order and dropout: the same seed gives the same run. */
+  readonly seed: number;
+  /** Stop after this many optimizer steps in total (the current epoch is validated). */
+  readonly maxSteps?: number;
+  /** Stop after this many epochs without a better validation macro-F1; 0 or absent disables it. */
+  readonly earlyStoppingPatience?: number;
+  /** Also checkpoint every this many steps inside an epoch (0 or absent: at epoch ends only). */
+  readonly checkpointEverySteps?: number;
+  /** Log a step record every this many steps (default 10; the last step of an epoch is always logged). */
+  readonly logEverySteps?: number;
+  /** Padding token id (default 0). */
+  readonly padId?: number;
+  /** The run directory: metrics log, checkpoint, best model, summary and report. */
+  readonly runDir: string;
+  /** Continue from the run directory's checkpoint instead of starting over. */
+  readonly resume?: boolean;
+  /** Identifies the configuration; a checkpoint written under another fingerprint is refused on resume. */
+  readonly fingerprint?: string;
+  readonly reporter?: TrainReporter;
+  /** When aborted, the loop checkpoints after the current step and returns with stop reason `interrupted`. */
+  readonly signal?: AbortSignal;
+}
+
+/** Names of the files a run directory holds. */
+export const RUN_FILES = {
+  checkpoint: 'checkpoint.safetensors',
+  metrics: 'metrics.jsonl',
+  summary: 'summary.json',
+  report: 'report.md',
+  curves: 'curves.svg',
+  bestModel: BEST_MODEL_DIR,
+} as const;
+
+/** The training state stored in a checkpoint beside the tensors. */
+interface TrainState {
+  readonly fingerprint: string;
+  readonly trainExamples: number;
+  readonly stepsPerEpoch: number;
+  /** Epoch of the next step (1-based). */
+  epoch: number;
+  /** Next step inside `epoch`; equal to stepsPerEpoch (or the max-steps cut) when only validation is left. */
+  step: number;
+  globalStep: number;
+  epochLossSum: number;
+  epochExamples: number;
+  best: { epoch: number; macroF1: number; loss?: number } | null;
+  epochsWithoutImprovement: number;
+  history: EpochRecord[];
+  stopReason: StopReason | null;
+  trainSeconds: number;
+  metricsLogBytes: number;
+  /** Adam step count per variable key (keys with state only). */
+  optimizerSteps: Record<string, number>;
+}
+
+interface KeyedVariable {
+  readonly key: string;
+  readonly variable: tf.Variable;
+  /** The learning-rate group: a layer group, or the head for the loss's own variables. */
+  readonly group: LayerGroup;
+}
+
+/**
+ * Fine-tunes a classifier: gradual unfreezing, discriminative learning rates, AdamW with gradient clipping,
+ * validation every epoch with the best model kept by macro-F1, optional early stopping, atomic checkpoints with
+ * optimizer state, and exact resumption (data order and dropout depend only on (seed, epoch, step)).
+ *
+ * @example
+ * ```ts
+ * const summary = await trainClassifier({
+ *   classifier, loss, train, validation, epochs: 4, batchSize: 32, seed: 42, runDir: 'runs/train',
+ *   unfreezing: createUnfreezingRegistry().create('ulmfit', {}, undefined),
+ *   lrSchedule: createLrScheduleRegistry().create('warmup-linear-per-epoch', {}, undefined),
+ *   optimizer: { baseLr: 3e-5, lrDecay: 2.6, weightDecay: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, gradClipNorm: 1 },
+ * });
+ * console.log(summary.best?.macroF1);
+ * ```
+ */
+export async function trainClassifier(options: TrainOptions): Promise<TrainSummary> {
+  checkOptions(options);
+  registerTfjsGradients();
+  const { classifier, loss, train, validation, runDir, reporter = {}, signal } = options;
+  const { epochs, batchSize, seed, padId = 0 } = options;
+  mkdirSync(runDir, { recursive: true });
+  const stepsPerEpoch = Math.ceil(train.length / batchSize);
+  const totalSteps = Math.min(epochs * stepsPerEpoch, options.maxSteps ?? Infinity);
+  const logEvery = options.logEverySteps ?? 10;
+  const checkpointEvery = options.checkpointEverySteps ?? 0;
+  const patience = options.earlyStoppingPatience ?? 0;
+  const rates = discriminativeRates(options.optimizer.baseLr, options.optimizer.lrDecay);
+  const evalLabels = options.evalLabels ?? defaultEvalLabels(classifier, validation);
+  const groups = canonicalGroups(classifier.variablesByGroup());
+  const variables = keyVariables(groups, loss);
+  const adam = new AdamW(options.optimizer);
+  const log = new MetricsLog(join(runDir, RUN_FILES.metrics));
+  const checkpointPath = join(runDir, RUN_FILES.checkpoint);
+  const fingerprint = options.fingerprint ?? '';
+
+  let state: TrainState;
+  if (options.resume) {
+    state = restore(checkpointPath, variables, adam, { fingerprint, trainExamples: train.length, stepsPerEpoch });
+    log.truncate(state.metricsLogBytes);
+    recoverBestModel(runDir);
+    log.append({ type: 'resume', epoch: state.epoch, step: state.step, globalStep: state.globalStep });
+  } else {
+    for (const name of [RUN_FILES.checkpoint, RUN_FILES.metrics, RUN_FILES.summary, RUN_FILES.report, RUN_FILES.curves, BEST_MODEL_DIR]) {
+      rmSync(join(runDir, name), { recursive: true, force: true });
+    }
+    state = {
+      fingerprint,
+      trainExamples: train.length,
+      stepsPerEpoch,
+      epoch: 1,
+      step: 0,
+      globalStep: 0,
+      epochLossSum: 0,
+      epochExamples: 0,
+      best: null,
+      epochsWithoutImprovement: 0,
+      history: [],
+      stopReason: null,
+      trainSeconds: 0,
+      metricsLogBytes: 0,
+      optimizerSteps: {},
+    };
+  }
+
+  const processStart = performance.now();
+  const secondsSoFar = state.trainSeconds;
+  const elapsed = () => secondsSoFar + (performance.now() - processStart) / 1000;
+  const checkpoint = async () => {
+    state.trainSeconds = elapsed();
+    save(checkpointPath, state, variables, adam, log);
+    await reporter.onCheckpoint?.({ path: checkpointPath, epoch: state.epoch, step: state.step, globalStep: state.globalStep });
+  };
+
+  await reporter.onStart?.({
+    epochs,
+    stepsPerEpoch,
+    totalSteps,
+    trainExamples: train.length,
+    batchSize,
+    modelGroups: groups.modelGroups,
+    ...(options.resume ? { resumedFrom: { epoch: state.epoch, step: state.step, globalStep: state.globalStep } } : {}),
+  });
+
+  try {
+    while (state.stopReason === null && state.epoch <= epochs) {
+      const epoch = state.epoch;
+      const epochStart = performance.now();
+      const active = DEPTH_ORDER.filter((g) => options.unfreezing.groupsAt(epoch).includes(g));
+      const trainable = variables.filter((v) => v.key.startsWith('loss/') || active.includes(v.group));
+      if (trainable.length === 0) {
+        throw new MangaAssistError('CONFIG_INVALID', `epoch ${epoch}: the unfreezing schedule trains [${active.join(', ')}], which hold no variables`, {
+          epoch,
+          groups: active,
+        });
+      }
+      const batches = chunk(permutation(train.length, mixSeed(seed, epoch, 0x0d47a)), batchSize);
+      let examplesThisProcess = 0;
+      while (state.step < stepsPerEpoch && state.globalStep < totalSteps) {
+        const step = state.step;
+        const factor = options.lrSchedule.factor({ epoch, step, stepsPerEpoch, globalStep: state.globalStep, totalSteps });
+        const batch = makeBatch(
+          batches[step]!.map((i) => train[i]!),
+          padId,
+        );
+        let lossValue: number;
+        let gradNorm: number;
+        try {
+          ({ lossValue, gradNorm } = trainStep(options, batch, trainable, adam, rates, factor, mixSeed(seed, epoch, step, 0xd209)));
+        } finally {
+          disposeBatch(batch);
+        }
+        if (!Number.isFinite(lossValue)) {
+          throw new Error(`training loss is ${lossValue} at epoch ${epoch} step ${step}; lower optimizer.baseLr or check the data`);
+        }
+        state.epochLossSum += lossValue * batch.size;
+        state.epochExamples += batch.size;
+        state.globalStep++;
+        state.step = step + 1;
+        examplesThisProcess += batch.size;
+        const lastOfEpoch = state.step === stepsPerEpoch || state.globalStep === totalSteps;
+        const record: StepRecord = {
+          type: 'step',
+          epoch,
+          step,
+          globalStep: state.globalStep,
+          stepsPerEpoch,
+          loss: lossValue,
+          gradNorm,
+          lr: Object.fromEntries(active.map((g) => [g, rates[g] * factor])),
+          examplesPerSecond: examplesThisProcess / Math.max(1e-9, (performance.now() - epochStart) / 1000),
+        };
+        if (state.globalStep % logEvery === 0 || lastOfEpoch) log.append(record);
+        await reporter.onStep?.(record);
+        if (signal?.aborted) {
+          await checkpoint();
+          return finish('interrupted');
+        }
+        if (checkpointEvery > 0 && state.globalStep % checkpointEvery === 0 && !lastOfEpoch) await checkpoint();
+        // Lets signal handlers and timers run between steps (the tensor work itself is synchronous).
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+
+      const evaluation = evaluateClassifier(classifier, validation, {
+        labels: evalLabels,
+        batchSize: options.evalBatchSize ?? 64,
+        padId,
+        loss,
+      });
+      const improved = isBetterEpoch(evaluation.metrics.macroF1, evaluation.loss, state.best);
+      if (improved) {
+        await saveBestModel(classifier, runDir);
+        state.best = { epoch, macroF1: evaluation.metrics.macroF1, ...(evaluation.loss === undefined ? {} : { loss: evaluation.loss }) };
+        state.epochsWithoutImprovement = 0;
+      } else {
+        state.epochsWithoutImprovement++;
+      }
+      const record: EpochRecord = {
+        type: 'epoch',
+        epoch,
+        groups: active,
+        learningRates: Object.fromEntries(active.map((g) => [g, rates[g]])),
+        steps: state.step,
+        trainLoss: state.epochExamples > 0 ? state.epochLossSum / state.epochExamples : NaN,
+        validation: {
+          n: evaluation.metrics.n,
+          loss: evaluation.loss,
+          macroF1: evaluation.metrics.macroF1,
+          exactMatch: evaluation.metrics.exactMatch,
+          hammingLoss: evaluation.metrics.hammingLoss,
+          perLabel: evaluation.metrics.perLabel,
+        },
+        improved,
+        seconds: (performance.now() - epochStart) / 1000,
+      };
+      log.append(record);
+      state.history.push(record);
+      await reporter.onEpoch?.(record);
+      if (state.globalStep >= totalSteps && totalSteps < epochs * stepsPerEpoch) state.stopReason = 'max-steps';
+      else if (epoch === epochs) state.stopReason = 'completed';
+      else if (patience > 0 && state.epochsWithoutImprovement >= patience) state.stopReason = 'early-stopping';
+      state.epoch = epoch + 1;
+      state.step = 0;
+      state.epochLossSum = 0;
+      state.epochExamples = 0;
+      await checkpoint();
+    }
+    return finish(state.stopReason ?? 'completed');
+  } finally {
+    adam.dispose();
+  }
+
+  async function finish(stopReason: StopReason): Promise<TrainSummary> {
+    const bestRecord = state.best ? state.history.find((r) => r.epoch === state.best!.epoch) : undefined;
+    const summary: TrainSummary = {
+      runDir,
+      stopReason,
+      epochs: state.history.length,
+      globalStep: state.globalStep,
+      trainExamples: train.length,
+      validationExamples: validation.length,
+      evalLabels: [...evalLabels],
+      modelGroups: groups.modelGroups,
+      best: state.best && bestRecord ? { epoch: state.best.epoch, macroF1: state.best.macroF1, record: bestRecord } : null,
+      trainSeconds: elapsed(),
+      history: state.history,
+      bestModelDir: state.best && existsSync(join(runDir, BEST_MODEL_DIR)) ? join(runDir, BEST_MODEL_DIR) : null,
+    };
+    atomicWriteFile(join(runDir, RUN_FILES.summary), `${JSON.stringify(summary, null, 2)}\n`);
+    writeReport(runDir, summary, MetricsLog.read(log.path));
+    await reporter.onEnd?.(summary);
+    return summary;
+  }
+}
+
+/** One optimizer step on `batch`; gradients are computed for the trainable variables only. */
+function trainStep(
+  options: TrainOptions,
+  batch: ReturnType<typeof makeBatch>,
+  trainable: readonly KeyedVariable[],
+  adam: AdamW,
+  rates: Record<LayerGroup, number>,
+  factor: number,
+  dropoutSeed: number,
+): { lossValue: number; gradNorm: number } {
+  const { classifier, loss } = options;
+  const { value, grads } = tf.variableGrads(() => {
+    const logits = classifier.apply(batch.inputIds, batch.attentionMask, { training: true, seed: dropoutSeed });
+    const lossValue = loss.compute(logits, batch.targets);
+    if (lossValue.rank !== 0) {
+      throw new RangeError(`the loss must reduce to a scalar (reduction "mean" or "sum"), got shape [${lossValue.shape}]`);
+    }
+    return lossValue as tf.Scalar;
+  }, trainable.map((v) => v.variable));
+  // A variable the loss does not reach gets no gradient, hence no update and no optimizer state.
+  const withGradient = trainable.filter((v) => grads[v.variable.name]);
+  const { gradients, norm } = clipByGlobalNorm(
+    withGradient.map((v) => grads[v.variable.name]!),
+    options.optimizer.gradClipNorm,
+  );
+  try {
+    adam.step(withGradient.map((v, i) => ({ variable: v.variable, gradient: gradients[i]!, lr: rates[v.group] * factor })));
+  } finally {
+    gradients.forEach((g) => g.dispose());
+    Object.values(grads).forEach((g) => g?.dispose());
+  }
+  const lossValue = value.dataSync()[0]!;
+  value.dispose();
+  return { lossValue, gradNorm: norm };
+}
+
+/** Stable checkpoint keys: the model's variables by canonical group and position, then the loss's. */
+function keyVariables(groups: CanonicalGroups, loss: TrainingLoss): KeyedVariable[] {
+  const keyed: KeyedVariable[] = [];
+  for (const group of LAYER_GROUPS) {
+    groups.variables[group].forEach((variable, i) => keyed.push({ key: `model/${group}/${i}`, variable, group }));
+  }
+  loss.trainableVariables().forEach((variable, i) => keyed.push({ key: `loss/${i}`, variable, group: 'head' }));
+  const names = new Set<string>();
+  for (const { variable } of keyed) {
+    if (names.has(variable.name)) throw new RangeError(`variable ${variable.name} is listed twice (each variable must be in one group)`);
+    names.add(variable.name);
+  }
+  return keyed;
+}
+
+function save(path: string, state: TrainState, variables: readonly KeyedVariable[], adam: AdamW, log: MetricsLog): void {
+  const tensors = new Map<string, { shape: readonly number[]; data: Float32Array }>();
+  const optimizerSteps: Record<string, number> = {};
+  for (const { key, variable } of variables) {
+    tensors.set(key, { shape: variable.shape, data: variable.dataSync() as Float32Array });
+    const slot = adam.getState(variable);
+    if (slot) {
+      optimizerSteps[key] = slot.step;
+      tensors.set(`adam.m/${key}`, { shape: variable.shape, data: slot.m });
+      tensors.set(`adam.v/${key}`, { shape: variable.shape, data: slot.v });
+    }
+  }
+  state.optimizerSteps = optimizerSteps;
+  state.metricsLogBytes = log.size();
+  writeCheckpoint(path, { tensors, state });
+}
+
+function restore(
+  path: string,
+  variables: readonly KeyedVariable[],
+  adam: AdamW,
+  expected: { fingerprint: string; trainExamples: number; stepsPerEpoch: number },
+): TrainState {
+  if (!existsSync(path)) {
+    throw new MangaAssistError('NOT_FOUND', `cannot resume: no checkpoint at ${path} (start without resume to begin a new run)`, { file: path });
+  }
+  const { tensors, state } = readCheckpoint<TrainState>(path);
+  const invalid = (message: string) => new MangaAssistError('CHECKPOINT_INVALID', `${path}: ${message}`, { file: path });
+  if (state.fingerprint !== expected.fingerprint) {
+    throw invalid('was written by a different configuration (fingerprint mismatch); resume with the run\'s own config.json or start a new run');
+  }
+  if (state.trainExamples !== expected.trainExamples || state.stepsPerEpoch !== expected.stepsPerEpoch) {
+    throw invalid(
+      `was written for ${state.trainExamples} training examples in ${state.stepsPerEpoch} steps per epoch, ` +
+        `but this run has ${expected.trainExamples} in ${expected.stepsPerEpoch}`,
+    );
+  }
+  for (const { key, variable } of variables) {
+    const saved = tensors.get(key);
+    if (!saved) throw invalid(`has no tensor "${key}" (the model or loss differs from the checkpointed one)`);
+    if (!tf.util.arraysEqual([...saved.shape], variable.shape)) {
+      throw invalid(`tensor "${key}" has shape [${saved.shape}] but the model's variable has [${variable.shape}]`);
+    }
+    tf.tidy(() => variable.assign(tf.tensor(saved.data, variable.shape, 'float32')));
+    const step = state.optimizerSteps[key];
+    if (step !== undefined) {
+      const m = tensors.get(`adam.m/${key}`);
+      const v = tensors.get(`adam.v/${key}`);
+      if (!m || !v) throw invalid(`optimizer state of "${key}" is incomplete`);
+      adam.setState(variable, { step, m: m.data, v: v.data });
+    }
+  }
+  return state;
+}
+
+/**
+ * Whether an epoch's validation beats the best so far: a higher macro-F1 wins; on a tie (early epochs often predict
+ * no label at 0.5 and all score 0) the lower validation loss does, so the kept model is the one that learnt most.
+ *
+ * @example
+ * ```ts
+ * isBetterEpoch(0, 0.35, { macroF1: 0, loss: 0.41 }); // true
+ * ```
+ */
+export function isBetterEpoch(macroF1: number, loss: number | undefined, best: { macroF1: number; loss?: number } | null): boolean {
+  if (best === null || macroF1 > best.macroF1) return true;
+  return macroF1 === best.macroF1 && loss !== undefined && best.loss !== undefined && loss < best.loss;
+}
+
+function defaultEvalLabels(classifier: TrainableClassifier, validation: readonly EncodedExample[]): string[] {
+  const present = labelsPresent(
+    validation.map((e) => e.targets),
+    classifier.labels,
+  );
+  return present.length > 0 ? present : [...classifier.labels];
+}
+
+function checkOptions(options: TrainOptions): void {
+  const positiveInt = (name: string, value: number | undefined, min: number) => {
+    if (value !== undefined && (!Number.isSafeInteger(value) || value < min)) {
+      throw new RangeError(`${name} must be an integer >= ${min}, got ${value}`);
+    }
+  };
+  positiveInt('epochs', options.epochs, 1);
+  positiveInt('batchSize', options.batchSize, 1);
+  positiveInt('evalBatchSize', options.evalBatchSize, 1);
+  positiveInt('maxSteps', options.maxSteps, 1);
+  positiveInt('earlyStoppingPatience', options.earlyStoppingPatience, 0);
+  positiveInt('checkpointEverySteps', options.checkpointEverySteps, 0);
+  positiveInt('logEverySteps', options.logEverySteps, 1);
+  if (!Number.isSafeInteger(options.seed)) throw new RangeError(`seed must be an integer, got ${options.seed}`);
+  if (options.train.length === 0) throw new RangeError('train must hold at least one example');
+  if (options.validation.length === 0) throw new RangeError('validation must hold at least one example');
+  const width = options.classifier.labels.length;
+  for (const [name, examples] of [['train', options.train], ['validation', options.validation]] as const) {
+    const bad = examples.findIndex((e) => e.targets.length !== width);
+    if (bad >= 0) throw new RangeError(`${name}[${bad}] has ${examples[bad]!.targets.length} targets but the classifier has ${width} labels`);
+  }
+}
