@@ -38,7 +38,7 @@ describe.each(['tensor', 'fused'] as const)('AdamW (%s)', (implementation) => {
     expect(new AdamW(base).implementation).toBe('fused');
   });
 
-  it('matches torch.optim.AdamW over several steps with changing rates', () => {
+  it('matches torch.optim.AdamW over several steps with changing rates', async () => {
     const p0 = [0.5, -1.25, 2, 0.01];
     const grads = [
       [0.1, -0.2, 0.3, 0],
@@ -55,7 +55,7 @@ describe.each(['tensor', 'fused'] as const)('AdamW (%s)', (implementation) => {
     });
     const expected = referenceAdamW(p0, grads, lrs);
     [...w.dataSync()].forEach((value, i) => expect(value).toBeCloseTo(expected[i]!, 6));
-    expect(adam.getState(w)!.step).toBe(3);
+    expect((await adam.getState(w))!.step).toBe(3);
     adam.dispose();
     w.dispose();
   });
@@ -74,7 +74,7 @@ describe.each(['tensor', 'fused'] as const)('AdamW (%s)', (implementation) => {
     adam.dispose();
   });
 
-  it('keeps state only for updated variables, each with its own step count', () => {
+  it('keeps state only for updated variables, each with its own step count', async () => {
     const a = tf.variable(tf.ones([2, 2]));
     const frozen = tf.variable(tf.ones([2, 2]));
     const adam = new AdamW(options);
@@ -85,22 +85,22 @@ describe.each(['tensor', 'fused'] as const)('AdamW (%s)', (implementation) => {
     expect(adam.size).toBe(1);
     const late = tf.variable(tf.ones([2, 2]));
     adam.step([{ variable: late, gradient: g, lr: 1e-3 }]);
-    expect(adam.getState(a)!.step).toBe(2);
-    expect(adam.getState(late)!.step).toBe(1);
+    expect((await adam.getState(a))!.step).toBe(2);
+    expect((await adam.getState(late))!.step).toBe(1);
     // Bias correction makes Adam's first step move each weight by lr (sign of the gradient), whatever the step of others.
     [...late.dataSync()].forEach((x) => expect(x).toBeCloseTo(1 - 1e-3 - 1e-3 * 0.01, 6));
     tf.dispose([a, frozen, late, g]);
     adam.dispose();
   });
 
-  it('restores state so that the next step is identical', () => {
+  it('restores state so that the next step is identical', async () => {
     const make = () => tf.variable(tf.tensor2d([0.3, -0.7, 1.1, 0.2], [2, 2]));
     const g1 = tf.tensor2d([0.1, 0.2, -0.3, 0.4], [2, 2]);
     const g2 = tf.tensor2d([-0.2, 0.1, 0.5, 0.05], [2, 2]);
     const w = make();
     const adam = new AdamW(options);
     adam.step([{ variable: w, gradient: g1, lr: 1e-2 }]);
-    const saved = { state: adam.getState(w)!, weights: w.dataSync().slice() };
+    const saved = { state: (await adam.getState(w))!, weights: w.dataSync().slice() };
     adam.step([{ variable: w, gradient: g2, lr: 1e-2 }]);
 
     const w2 = make();

@@ -125,8 +125,8 @@ export class AdamW {
     return this.slots.size + this.fusedVariables.size;
   }
 
-  /** The state of `variable` as arrays (copies), or `undefined` when it has none. */
-  getState(variable: tf.Variable): AdamWVariableState | undefined {
+  /** The state of `variable` as arrays (copies), or `undefined` when it has none (read asynchronously: WebGPU can't read synchronously). */
+  async getState(variable: tf.Variable): Promise<AdamWVariableState | undefined> {
     if (this.fusedState) {
       if (!this.fusedVariables.has(variable)) return undefined;
       const fused = this.fusedState.slot(variable);
@@ -134,7 +134,8 @@ export class AdamW {
     }
     const slot = this.slots.get(variable);
     if (!slot) return undefined;
-    return { step: slot.step, m: (slot.m.dataSync() as Float32Array).slice(), v: (slot.v.dataSync() as Float32Array).slice() };
+    const [m, v] = await Promise.all([slot.m.data(), slot.v.data()]);
+    return { step: slot.step, m: (m as Float32Array).slice(), v: (v as Float32Array).slice() };
   }
 
   /** Restores the state of `variable` (from a checkpoint), replacing any it had. */

@@ -10,22 +10,30 @@ export interface ClippedGradients {
 
 /**
  * Scales all gradients together so that their global L2 norm is at most `maxNorm`, as PyTorch's
- * `clip_grad_norm_` does (scale `maxNorm / (norm + 1e-6)` when below 1). `maxNorm` 0 disables clipping.
+ * `clip_grad_norm_` does (scale `maxNorm / (norm + 1e-6)`, clamped at 1). `maxNorm` 0 disables clipping.
+ * Everything stays on the device; only the norm is read back, asynchronously (WebGPU cannot read synchronously).
  *
  * @example
  * ```ts
- * const { gradients, norm } = clipByGlobalNorm(grads, 1.0);
+ * const { gradients, norm } = await clipByGlobalNorm(grads, 1.0);
  * ```
  */
-export function clipByGlobalNorm(gradients: readonly tf.Tensor[], maxNorm: number): ClippedGradients {
+export async function clipByGlobalNorm(gradients: readonly tf.Tensor[], maxNorm: number): Promise<ClippedGradients> {
   if (!(maxNorm >= 0)) throw new RangeError(`maxNorm must be >= 0, got ${maxNorm}`);
   if (gradients.length === 0) return { gradients: [], norm: 0 };
-  const squared = tf.tidy(() => tf.addN(gradients.map((g) => tf.sum(tf.square(g)))));
-  const norm = Math.sqrt(squared.dataSync()[0]!);
-  squared.dispose();
-  const scale = maxNorm > 0 && norm > maxNorm ? maxNorm / (norm + 1e-6) : 1;
-  return {
-    gradients: gradients.map((g) => (scale === 1 ? tf.clone(g) : tf.tidy(() => tf.mul(g, scale)))),
-    norm,
-  };
+  const normTensor = globalNorm(gradients);
+  const clipped = tf.tidy(() => {
+    if (maxNorm === 0) return gradients.map((g) => tf.clone(g));
+    const scale = tf.minimum(1, tf.div(maxNorm, tf.add(normTensor, 1e-6)));
+    return gradients.map((g) => tf.mul(g, scale));
+  });
+  const norm = (await normTensor.data())[0]!;
+  normTensor.dispose();
+  return { gradients: clipped, norm };
+}
+
+/** The global L2 norm as a device scalar. */
+function globalNorm(gradients: readonly tf.Tensor[]): tf.Scalar {
+  // A chain of pairwise adds rather than one addN: WebGPU limits the buffers a single kernel may bind (often 8).
+  return tf.tidy(() => tf.sqrt(gradients.map((g) => tf.sum(tf.square(g))).reduce((a, b) => tf.add(a, b))) as tf.Scalar);
 }

@@ -23,7 +23,7 @@ function scripted(logits: Record<number, number[]>): TrainableClassifier {
 }
 
 describe('predictProbabilities', () => {
-  it('returns sigmoid probabilities in input order whatever the batching', () => {
+  it('returns sigmoid probabilities in input order whatever the batching', async () => {
     const model = scripted({ 1: [0, 2, -2], 2: [1, 0, 0], 3: [-1, -1, 5] });
     const examples = [
       { inputIds: [3, 9, 9, 9], targets: [0, 0, 1] },
@@ -32,7 +32,7 @@ describe('predictProbabilities', () => {
     ];
     const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
     for (const batchSize of [1, 2, 64]) {
-      const { probabilities } = predictProbabilities(model, examples, { batchSize });
+      const { probabilities } = await predictProbabilities(model, examples, { batchSize });
       expect(probabilities.map((r) => [...r])).toEqual(
         [[-1, -1, 5], [0, 2, -2], [1, 0, 0]].map((row) => row.map((x) => expect.closeTo(sigmoid(x), 6))),
       );
@@ -48,33 +48,33 @@ describe('evaluateClassifier', () => {
     { inputIds: [3], targets: [0, 1, 0] },
   ];
 
-  it('scores only the labels present in the data by default', () => {
-    const { metrics, thresholds } = evaluateClassifier(model, examples);
+  it('scores only the labels present in the data by default', async () => {
+    const { metrics, thresholds } = await evaluateClassifier(model, examples);
     expect(metrics.labels).toEqual(['a', 'b']);
     expect(thresholds).toEqual({ a: 0.5, b: 0.5 });
     const expected = multiLabelMetrics([[1, 0], [0, 1], [1, 1]], [[1, 0], [1, 1], [0, 1]], ['a', 'b']);
     expect(metrics).toEqual(expected);
   });
 
-  it('applies per-label thresholds and explicit labels', () => {
-    const { metrics } = evaluateClassifier(model, examples, { labels: ['a', 'b', 'c'], thresholds: { a: 0.999 } });
+  it('applies per-label thresholds and explicit labels', async () => {
+    const { metrics } = await evaluateClassifier(model, examples, { labels: ['a', 'b', 'c'], thresholds: { a: 0.999 } });
     expect(metrics.perLabel.a!.support).toBe(2);
     expect(metrics.perLabel.a!.recall).toBe(0); // sigmoid(5) = 0.9933 < 0.999
     expect(metrics.perLabel.c).toEqual({ precision: 0, recall: 0, f1: 0, support: 0 });
   });
 
-  it('rejects unknown labels and thresholds', () => {
-    expect(() => evaluateClassifier(model, examples, { labels: ['z'] })).toThrow(/unknown label "z"/);
-    expect(() => evaluateClassifier(model, examples, { thresholds: { z: 0.3 } })).toThrow(/threshold for unknown label "z"/);
+  it('rejects unknown labels and thresholds', async () => {
+    await expect(evaluateClassifier(model, examples, { labels: ['z'] })).rejects.toThrow(/unknown label "z"/);
+    await expect(evaluateClassifier(model, examples, { thresholds: { z: 0.3 } })).rejects.toThrow(/threshold for unknown label "z"/);
   });
 
-  it('reports the mean loss and does not leak tensors', () => {
+  it('reports the mean loss and does not leak tensors', async () => {
     const tiny = createTinyClassifier({ labels: LABELS, vocabSize: VOCAB, dim: 8, seed: 1 });
     const loss = bceLoss();
     const data = toyExamples(20, 3);
-    evaluateClassifier(tiny, data, { loss, batchSize: 7 });
+    await evaluateClassifier(tiny, data, { loss, batchSize: 7 });
     const before = tf.memory().numTensors;
-    const { loss: mean } = evaluateClassifier(tiny, data, { loss, batchSize: 7 });
+    const { loss: mean } = await evaluateClassifier(tiny, data, { loss, batchSize: 7 });
     expect(tf.memory().numTensors).toBe(before);
     // Mean BCE of an untrained model is near ln 2.
     expect(mean).toBeGreaterThan(0.3);

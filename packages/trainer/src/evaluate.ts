@@ -19,14 +19,14 @@ export interface PredictOptions {
  *
  * @example
  * ```ts
- * const { probabilities } = predictProbabilities(model, examples, { batchSize: 64 });
+ * const { probabilities } = await predictProbabilities(model, examples, { batchSize: 64 });
  * ```
  */
-export function predictProbabilities(
+export async function predictProbabilities(
   classifier: TrainableClassifier,
   examples: readonly EncodedExample[],
   options: PredictOptions = {},
-): { probabilities: Float32Array[]; loss: number | undefined } {
+): Promise<{ probabilities: Float32Array[]; loss: number | undefined }> {
   const { batchSize = 64, padId = 0, loss } = options;
   const byLength = examples.map((_, i) => i).sort((a, b) => examples[a]!.inputIds.length - examples[b]!.inputIds.length || a - b);
   const probabilities = new Array<Float32Array>(examples.length);
@@ -41,14 +41,15 @@ export function predictProbabilities(
         const logits = classifier.apply(batch.inputIds, batch.attentionMask, { training: false });
         return [tf.sigmoid(logits), loss ? loss.compute(logits, batch.targets) : undefined] as const;
       });
-      const values = probs.dataSync() as Float32Array;
+      // Asynchronous reads: WebGPU cannot read device memory synchronously.
+      const values = (await probs.data()) as Float32Array;
       const width = probs.shape[1]!;
       indices.forEach((exampleIndex, row) => {
         probabilities[exampleIndex] = values.slice(row * width, (row + 1) * width);
       });
       probs.dispose();
       if (lossValue) {
-        lossSum += lossValue.dataSync()[0]! * batch.size;
+        lossSum += (await lossValue.data())[0]! * batch.size;
         lossValue.dispose();
       }
     } finally {
@@ -83,15 +84,15 @@ export interface Evaluation {
  *
  * @example
  * ```ts
- * const { metrics } = evaluateClassifier(model, validation, { thresholds: { frustration: 0.4 } });
+ * const { metrics } = await evaluateClassifier(model, validation, { thresholds: { frustration: 0.4 } });
  * console.log(metrics.macroF1);
  * ```
  */
-export function evaluateClassifier(
+export async function evaluateClassifier(
   classifier: TrainableClassifier,
   examples: readonly EncodedExample[],
   options: EvaluateOptions = {},
-): Evaluation {
+): Promise<Evaluation> {
   const all = classifier.labels;
   for (const label of Object.keys(options.thresholds ?? {})) {
     if (!all.includes(label)) throw new RangeError(`threshold for unknown label "${label}"; labels: ${all.join(', ')}`);
@@ -105,7 +106,7 @@ export function evaluateClassifier(
     return index;
   });
   const thresholds = Object.fromEntries(evaluated.map((label) => [label, options.thresholds?.[label] ?? 0.5]));
-  const { probabilities, loss } = predictProbabilities(classifier, examples, options);
+  const { probabilities, loss } = await predictProbabilities(classifier, examples, options);
   const predicted = applyThresholds(
     selectColumns(probabilities, columns),
     evaluated.map((l) => thresholds[l]!),

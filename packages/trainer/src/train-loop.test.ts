@@ -191,7 +191,7 @@ describe('trainClassifier', () => {
     expect(summary.best!.macroF1).toBe(Math.max(...history.map((e) => e.validation.macroF1)));
     // The best model on disk is the best epoch's.
     const best = loadTinyClassifier(join(dir, 'best-model'));
-    const bestEval = (await import('./evaluate')).evaluateClassifier(best, validation, { labels: summary.evalLabels });
+    const bestEval = await (await import('./evaluate')).evaluateClassifier(best, validation, { labels: summary.evalLabels });
     expect(bestEval.metrics.macroF1).toBe(summary.best!.macroF1);
     best.dispose();
     expect(JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')).best.epoch).toBe(summary.best!.epoch);

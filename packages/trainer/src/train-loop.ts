@@ -180,7 +180,7 @@ export async function trainClassifier(options: TrainOptions): Promise<TrainSumma
   const elapsed = () => secondsSoFar + (performance.now() - processStart) / 1000;
   const checkpoint = async () => {
     state.trainSeconds = elapsed();
-    save(checkpointPath, state, variables, adam, log);
+    await save(checkpointPath, state, variables, adam, log);
     await reporter.onCheckpoint?.({ path: checkpointPath, epoch: state.epoch, step: state.step, globalStep: state.globalStep });
   };
 
@@ -218,7 +218,7 @@ export async function trainClassifier(options: TrainOptions): Promise<TrainSumma
         let lossValue: number;
         let gradNorm: number;
         try {
-          ({ lossValue, gradNorm } = trainStep(options, batch, trainable, adam, rates, factor, mixSeed(seed, epoch, step, 0xd209)));
+          ({ lossValue, gradNorm } = await trainStep(options, batch, trainable, adam, rates, factor, mixSeed(seed, epoch, step, 0xd209)));
         } finally {
           disposeBatch(batch);
         }
@@ -253,7 +253,7 @@ export async function trainClassifier(options: TrainOptions): Promise<TrainSumma
         await new Promise((resolve) => setImmediate(resolve));
       }
 
-      const evaluation = evaluateClassifier(classifier, validation, {
+      const evaluation = await evaluateClassifier(classifier, validation, {
         labels: evalLabels,
         batchSize: options.evalBatchSize ?? 64,
         padId,
@@ -326,7 +326,7 @@ export async function trainClassifier(options: TrainOptions): Promise<TrainSumma
 }
 
 /** One optimizer step on `batch`; gradients are computed for the trainable variables only. */
-function trainStep(
+async function trainStep(
   options: TrainOptions,
   batch: ReturnType<typeof makeBatch>,
   trainable: readonly KeyedVariable[],
@@ -334,7 +334,7 @@ function trainStep(
   rates: Record<LayerGroup, number>,
   factor: number,
   dropoutSeed: number,
-): { lossValue: number; gradNorm: number } {
+): Promise<{ lossValue: number; gradNorm: number }> {
   const { classifier, loss } = options;
   const { value, grads } = tf.variableGrads(() => {
     const logits = classifier.apply(batch.inputIds, batch.attentionMask, { training: true, seed: dropoutSeed });
@@ -346,7 +346,7 @@ function trainStep(
   }, trainable.map((v) => v.variable));
   // A variable the loss does not reach gets no gradient, hence no update and no optimizer state.
   const withGradient = trainable.filter((v) => grads[v.variable.name]);
-  const { gradients, norm } = clipByGlobalNorm(
+  const { gradients, norm } = await clipByGlobalNorm(
     withGradient.map((v) => grads[v.variable.name]!),
     options.optimizer.gradClipNorm,
   );
@@ -356,7 +356,7 @@ function trainStep(
     gradients.forEach((g) => g.dispose());
     Object.values(grads).forEach((g) => g?.dispose());
   }
-  const lossValue = value.dataSync()[0]!;
+  const lossValue = (await value.data())[0]!;
   value.dispose();
   return { lossValue, gradNorm: norm };
 }
@@ -376,12 +376,12 @@ function keyVariables(groups: CanonicalGroups, loss: TrainingLoss): KeyedVariabl
   return keyed;
 }
 
-function save(path: string, state: TrainState, variables: readonly KeyedVariable[], adam: AdamW, log: MetricsLog): void {
+async function save(path: string, state: TrainState, variables: readonly KeyedVariable[], adam: AdamW, log: MetricsLog): Promise<void> {
   const tensors = new Map<string, { shape: readonly number[]; data: Float32Array }>();
   const optimizerSteps: Record<string, number> = {};
   for (const { key, variable } of variables) {
-    tensors.set(key, { shape: variable.shape, data: variable.dataSync() as Float32Array });
-    const slot = adam.getState(variable);
+    tensors.set(key, { shape: variable.shape, data: (await variable.data()) as Float32Array });
+    const slot = await adam.getState(variable);
     if (slot) {
       optimizerSteps[key] = slot.step;
       tensors.set(`adam.m/${key}`, { shape: variable.shape, data: slot.m });

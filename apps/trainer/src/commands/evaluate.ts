@@ -104,7 +104,7 @@ export async function runEvaluate(options: EvaluateCliOptions): Promise<Evaluate
     const { thresholds, source } = chooseThresholds(options, model.labels);
     const targets = toMultiHot(dataset.examples, model.labels);
     const examples = dataset.examples.map((e, i) => ({ inputIds: model.tokenizer.encode(e.text, { maxLength: model.maxLength }).ids, targets: targets[i]! }));
-    const { metrics, thresholds: used } = evaluateClassifier(model, examples, {
+    const { metrics, thresholds: used } = await evaluateClassifier(model, examples, {
       labels,
       batchSize,
       padId: model.tokenizer.padId,
