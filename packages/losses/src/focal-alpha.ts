@@ -20,7 +20,7 @@ export type AlphaReference = 'median' | number;
  * ```
  */
 export function labelFrequencies(
-  rows: Iterable<ReadonlyArray<number>>,
+  rows: Iterable<ArrayLike<number>>,
   labels: readonly string[],
 ): Record<string, number> {
   const positives = labels.map(() => 0);
@@ -29,9 +29,9 @@ export function labelFrequencies(
     if (row.length !== labels.length) {
       throw new RangeError(`rows[${count}] has ${row.length} values but there are ${labels.length} labels`);
     }
-    row.forEach((value, i) => {
-      if (value >= 0.5) positives[i] = (positives[i] ?? 0) + 1;
-    });
+    for (let i = 0; i < row.length; i++) {
+      if ((row[i] as number) >= 0.5) positives[i] = (positives[i] ?? 0) + 1;
+    }
     count += 1;
   }
   if (count === 0) throw new RangeError('rows is empty: label frequencies need at least one row');
@@ -84,7 +84,7 @@ export function focalAlphaFromFrequencies(
  * ```
  */
 export function focalAlphaFromDataset(
-  rows: Iterable<ReadonlyArray<number>>,
+  rows: Iterable<ArrayLike<number>>,
   labels: readonly string[],
   options: { readonly reference?: AlphaReference } = {},
 ): Record<string, number> {

@@ -1,0 +1,292 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { sharedAsset } from '@mangaassist/common';
+import {
+  DISTILBERT_BASE_DIMS,
+  exportClassifier,
+  syntheticVocab,
+  wordPieceTokenizerJson,
+  writeRandomClassifierDir,
+} from '@mangaassist/export';
+import { BatchTokenizer, OnnxTextClassifier } from '@mangaassist/serving';
+import type { Command } from 'commander';
+import type { BenchSubcommand } from './bench-subcommand';
+import { concurrentThroughput, interleavedLatency, type LatencyStats, type LatencySubject, type ThroughputResult } from './serve-workload';
+
+const LABELS = ['frustration', 'satisfaction', 'urgency', 'confusion', 'churn_risk', 'neutral'];
+const BERT_TOKENIZER = 'models/bert-base-uncased/tokenizer.json';
+// Common words that are one WordPiece token each in the bert-base-uncased vocabulary.
+const MESSAGE_WORDS = (
+  'where is my order i paid for fast shipping two weeks ago and it still has not arrived this is the third time ' +
+  'i ask can you please help me right now or i will go somewhere else'
+).split(' ');
+
+/** The issue's goals for this benchmark. */
+export const SERVE_GOALS = {
+  p50Fp32Ms: 8,
+  p50Int8Ms: 4,
+  /** Our P50 over transformers.js's P50, same precision. */
+  vsTransformersJs: 0.7,
+  /** Throughput with concurrent clients over sequential throughput. */
+  concurrentOverSequential: 2,
+} as const;
+
+/** Options of `bench serve`, as commander parses them. */
+export interface BenchServeCliOptions {
+  readonly tokens: string;
+  readonly warmup: string;
+  readonly rounds: string;
+  readonly perRound: string;
+  readonly clients: string;
+  readonly seconds: string;
+  readonly maxBatch: string;
+  readonly threads?: string;
+  readonly baseline: boolean;
+  readonly compareFusion: boolean;
+  readonly json?: boolean;
+}
+
+/** One precision's results. */
+export interface PrecisionReport {
+  readonly ours: LatencyStats;
+  readonly concurrent: ThroughputResult;
+  readonly concurrentOverSequential: number;
+  /** transformers.js's pipeline on the same exported directory (same ONNX file). */
+  readonly transformersJs: LatencyStats | null;
+  /** transformers.js on the standard-operator graph (what a stock torch.onnx export gives it). */
+  readonly transformersJsStandardGraph: LatencyStats | null;
+  /** Our classifier on the standard-operator graph (fusion comparison). */
+  readonly oursStandardGraph: LatencyStats | null;
+  readonly goals: Readonly<Record<string, { readonly goal: number; readonly value: number | null; readonly met: boolean | null }>>;
+}
+
+/** What `bench serve --json` prints. */
+export interface BenchServeReport {
+  /** `loadAverage`: the 1-minute load average at the end; above the core count, other processes shared the CPU. */
+  readonly machine: { readonly cpu: string; readonly cores: number; readonly node: string; readonly loadAverage: number };
+  readonly model: string;
+  readonly message: { readonly text: string; readonly tokens: number; readonly tokenizer: string };
+  readonly intraOpNumThreads: number;
+  readonly fp32: PrecisionReport;
+  readonly int8: PrecisionReport;
+}
+
+function positiveInt(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`--${name} must be a positive integer, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+/** A message of exactly `tokens` tokens ([CLS] and [SEP] included) for the tokenizer in use. */
+function messageOf(tokenizer: BatchTokenizer, synthetic: boolean, tokens: number): string {
+  const words = synthetic ? Array.from({ length: tokens - 2 }, (_, i) => `w${i + 1000}`) : MESSAGE_WORDS.slice(0, tokens - 2);
+  const text = words.join(' ');
+  const count = tokenizer.ids(text).length;
+  if (count !== tokens) {
+    throw new RangeError(`--tokens ${tokens}: the benchmark message has ${count} tokens (at most ${MESSAGE_WORDS.length + 2} supported)`);
+  }
+  return text;
+}
+
+interface Pipeline {
+  (text: string, options: { top_k: null }): Promise<unknown>;
+  dispose(): Promise<void>;
+}
+
+async function transformersJsPipeline(dir: string, dtype: 'fp32' | 'q8'): Promise<Pipeline | null> {
+  let module: typeof import('@huggingface/transformers', { with: { 'resolution-mode': 'import' } });
+  try {
+    module = await import('@huggingface/transformers');
+  } catch {
+    return null;
+  }
+  module.env.allowRemoteModels = false;
+  module.env.localModelPath = dirname(dir);
+  return (await module.pipeline('text-classification', basename(dir), { dtype })) as unknown as Pipeline;
+}
+
+function goal(value: number | null, target: number, atMost: boolean) {
+  return { goal: target, value, met: value === null ? null : atMost ? value <= target : value >= target };
+}
+
+/**
+ * Runs the serving benchmark: a DistilBERT-base-shaped classifier with random weights (speed depends on shapes,
+ * not values) is exported (float32 and int8), then one message of `tokens` tokens is classified back to back
+ * (P50/P99), by `clients` concurrent clients through the micro-batcher, and by transformers.js's pipeline on the
+ * same directory, all in this process on this machine, in interleaved rounds.
+ *
+ * @example
+ * ```ts
+ * const report = await benchServe({ tokens: '24', warmup: '20', rounds: '8', perRound: '25', clients: '32',
+ *   seconds: '5', maxBatch: '32', baseline: true, compareFusion: true });
+ * console.log(report.int8.ours.p50);
+ * ```
+ */
+export async function benchServe(options: BenchServeCliOptions, log: (line: string) => void = () => {}): Promise<BenchServeReport> {
+  const tokens = positiveInt('tokens', options.tokens);
+  const threads = options.threads ? positiveInt('threads', options.threads) : availableParallelism();
+  const latencyOptions = {
+    warmup: positiveInt('warmup', options.warmup),
+    rounds: positiveInt('rounds', options.rounds),
+    perRound: positiveInt('per-round', options.perRound),
+  };
+  const load = {
+    clients: positiveInt('clients', options.clients),
+    seconds: positiveInt('seconds', options.seconds),
+    maxBatch: positiveInt('max-batch', options.maxBatch),
+    maxWaitMs: 1,
+  };
+  const work = mkdtempSync(join(tmpdir(), 'bench-serve-'));
+  try {
+    const bertTokenizer = sharedAsset(BERT_TOKENIZER);
+    const tokenizerJson = bertTokenizer
+      ? (JSON.parse(readFileSync(bertTokenizer, 'utf8')) as Record<string, unknown>)
+      : wordPieceTokenizerJson(syntheticVocab(DISTILBERT_BASE_DIMS.vocabSize));
+    const message = messageOf(new BatchTokenizer(tokenizerJson, {}, 512), !bertTokenizer, tokens);
+    log(`writing a random DistilBERT-base classifier and exporting it (fp32 + int8) under ${work}`);
+    writeRandomClassifierDir(join(work, 'model'), {
+      dims: DISTILBERT_BASE_DIMS,
+      labels: LABELS,
+      headHidden: 256,
+      head: { hidden: 'pre_classifier', output: 'classifier' },
+      tokenizerJson,
+    });
+    const dirs = { contrib: join(work, 'onnx'), standard: join(work, 'onnx-standard') };
+    exportClassifier({ modelDir: join(work, 'model'), outDir: dirs.contrib, quantize: 'int8' });
+    if (options.compareFusion || options.baseline) {
+      exportClassifier({ modelDir: join(work, 'model'), outDir: dirs.standard, quantize: 'int8', fusion: 'standard' });
+    }
+    rmSync(join(work, 'model'), { recursive: true, force: true });
+
+    const reports: Record<string, PrecisionReport> = {};
+    for (const precision of ['fp32', 'int8'] as const) {
+      const disposers: (() => Promise<void>)[] = [];
+      try {
+        const ours = await OnnxTextClassifier.load(dirs.contrib, { precision, intraOpNumThreads: threads });
+        disposers.push(() => ours.dispose());
+        const subjects: LatencySubject[] = [{ name: 'ours', run: () => ours.predict([message]) }];
+        if (options.compareFusion) {
+          const standard = await OnnxTextClassifier.load(dirs.standard, { precision, intraOpNumThreads: threads });
+          disposers.push(() => standard.dispose());
+          subjects.push({ name: 'oursStandardGraph', run: () => standard.predict([message]) });
+        }
+        if (options.baseline) {
+          const dtype = precision === 'fp32' ? 'fp32' : 'q8';
+          for (const [name, dir] of [['transformersJs', dirs.contrib], ['transformersJsStandardGraph', dirs.standard]] as const) {
+            const pipe = await transformersJsPipeline(dir, dtype);
+            if (!pipe) {
+              log('transformers.js baseline skipped: @huggingface/transformers is not installed (npm ci installs it)');
+              break;
+            }
+            disposers.push(() => pipe.dispose());
+            subjects.push({ name, run: () => pipe(message, { top_k: null }) });
+          }
+        }
+        log(`${precision}: single-request latency of ${subjects.map((s) => s.name).join(', ')} (interleaved)`);
+        const latency = await interleavedLatency(subjects, latencyOptions);
+        log(`${precision}: ${load.clients} concurrent clients for ${load.seconds} s through the micro-batcher`);
+        const concurrent = await concurrentThroughput((texts) => ours.predict(texts), message, load);
+        const oursStats = latency.ours!;
+        const ratio = concurrent.perSecond / oursStats.sequentialPerSecond;
+        const tjs = latency.transformersJs ?? null;
+        reports[precision] = {
+          ours: oursStats,
+          concurrent,
+          concurrentOverSequential: ratio,
+          transformersJs: tjs,
+          transformersJsStandardGraph: latency.transformersJsStandardGraph ?? null,
+          oursStandardGraph: latency.oursStandardGraph ?? null,
+          goals: {
+            p50Ms: goal(oursStats.p50, precision === 'fp32' ? SERVE_GOALS.p50Fp32Ms : SERVE_GOALS.p50Int8Ms, true),
+            p50OverTransformersJs: goal(tjs ? oursStats.p50 / tjs.p50 : null, SERVE_GOALS.vsTransformersJs, true),
+            concurrentOverSequential: goal(ratio, SERVE_GOALS.concurrentOverSequential, false),
+          },
+        };
+      } finally {
+        for (const dispose of disposers.reverse()) await dispose();
+      }
+    }
+    return {
+      machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), node: process.version, loadAverage: loadavg()[0]! },
+      model: 'DistilBERT-base shapes (6 layers, dim 768, 12 heads, FFN 3072, vocab 30522), random weights, head 768→256→6',
+      message: { text: message, tokens, tokenizer: bertTokenizer ? 'bert-base-uncased' : 'synthetic 30522-token WordPiece' },
+      intraOpNumThreads: threads,
+      fp32: reports.fp32!,
+      int8: reports.int8!,
+    };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function formatReport(report: BenchServeReport): string {
+  const ms = (s: LatencyStats | null) => (s ? `P50 ${s.p50.toFixed(2)} ms  P99 ${s.p99.toFixed(2)} ms` : 'n/a');
+  const mark = (g: { met: boolean | null }) => (g.met === null ? 'n/a' : g.met ? 'met' : 'NOT met');
+  const lines = [
+    `bench serve: ${report.model}`,
+    `  message: ${report.message.tokens} tokens (${report.message.tokenizer}); ${report.machine.cores} cores (${report.machine.cpu}), ` +
+      `intra-op threads ${report.intraOpNumThreads}, load average ${report.machine.loadAverage.toFixed(2)}`,
+  ];
+  for (const precision of ['fp32', 'int8'] as const) {
+    const r = report[precision];
+    const g = r.goals;
+    lines.push(
+      `${precision}`,
+      `  ours (fused graph)            ${ms(r.ours)}   [goal P50 ≤ ${g.p50Ms!.goal} ms: ${mark(g.p50Ms!)}]`,
+      `  ours (standard-op graph)      ${ms(r.oursStandardGraph)}`,
+      `  transformers.js (same dir)    ${ms(r.transformersJs)}   [ours/theirs ${g.p50OverTransformersJs!.value?.toFixed(2) ?? 'n/a'} ≤ ${SERVE_GOALS.vsTransformersJs}: ${mark(g.p50OverTransformersJs!)}]`,
+      `  transformers.js (std graph)   ${ms(r.transformersJsStandardGraph)}`,
+      `  ${r.concurrent.clients} clients: ${r.concurrent.perSecond.toFixed(1)} req/s vs ${r.ours.sequentialPerSecond.toFixed(1)} sequential ` +
+        `= ${r.concurrentOverSequential.toFixed(2)}x (mean batch ${r.concurrent.meanBatch.toFixed(1)}, client ${ms(r.concurrent.latency)}) ` +
+        `[goal ≥ ${SERVE_GOALS.concurrentOverSequential}x: ${mark(g.concurrentOverSequential!)}]`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Adds `serve` to the `bench` command: `mangaassist bench serve [--json]` measures serving latency and throughput
+ * (see {@link benchServe}).
+ *
+ * @example
+ * ```ts
+ * const bench = program.command('bench').description('benchmarks');
+ * registerBenchServe(bench);
+ * ```
+ */
+export function registerBenchServe(bench: Command): void {
+  bench
+    .command('serve')
+    .description('serving latency (P50/P99 of one message) and throughput, ONNX Runtime fp32/int8 vs transformers.js')
+    .option('--tokens <n>', 'tokens in the message, [CLS] and [SEP] included', '24')
+    .option('--warmup <n>', 'untimed requests per subject first', '20')
+    .option('--rounds <n>', 'interleaved rounds', '8')
+    .option('--per-round <n>', 'timed requests per subject and round', '25')
+    .option('--clients <n>', 'concurrent clients for the throughput test', '32')
+    .option('--seconds <n>', 'duration of the throughput test per precision', '5')
+    .option('--max-batch <n>', 'micro-batcher limit in the throughput test', '32')
+    .option('--threads <n>', 'ONNX Runtime intra-op threads (default: every core)')
+    .option('--no-baseline', 'skip the transformers.js baseline')
+    .option('--no-compare-fusion', 'skip the standard-operator graph')
+    .option('--json', 'print the report as JSON')
+    .action(async (options: BenchServeCliOptions) => {
+      const report = await benchServe(options, options.json ? () => {} : (line) => process.stderr.write(`${line}\n`));
+      process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+    });
+}
+
+/**
+ * `bench serve` as listed in `./subcommands.ts`.
+ *
+ * @example
+ * ```bash
+ * npm run cli -- bench serve --json
+ * ```
+ */
+export const serveBenchCommand: BenchSubcommand = {
+  name: 'serve',
+  register(bench: Command) {
+    registerBenchServe(bench);
+  },
+};
