@@ -1,0 +1,169 @@
+import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { DEFAULT_LABELS, MangaAssistError } from '@mangaassist/common';
+import { registerNativeCpuKernels } from '@mangaassist/cpu-kernels';
+import { generateCorpus, readDataset, stratifiedSplit, toMultiHot, writeJsonl } from '@mangaassist/data';
+import { exportClassifier } from '@mangaassist/export';
+import { focalAlphaFromDataset } from '@mangaassist/losses';
+import { selectTfjsBackend, TFJS_BACKEND_REQUESTS, type TfjsBackendRequest } from '@mangaassist/runtime';
+import { createConsoleReporter, RUN_FILES, runTrainJob } from '@mangaassist/trainer';
+import { formatReport, runCalibrate } from './calibrate';
+import type { CommandModule } from './command-module';
+import {
+  QUICKSTART_MODEL_ID,
+  QUICKSTART_SIZES,
+  quickstartEncoder,
+  quickstartPaths,
+  quickstartTrainConfig,
+  type QuickstartPaths,
+} from './quickstart/quickstart-plan';
+import {
+  classifyThroughServer,
+  formatClassifications,
+  QUICKSTART_MESSAGES,
+  startQuickstartServer,
+  type QuickstartClassification,
+} from './quickstart/quickstart-server';
+
+/** Options of `mangaassist quickstart`. */
+export interface QuickstartCliOptions {
+  readonly out: string;
+  readonly fresh?: boolean;
+  readonly examples: string;
+  readonly epochs: string;
+  readonly backend: string;
+}
+
+const STAGES = 6;
+
+function stage(n: number, title: string): void {
+  process.stderr.write(`\n[${n}/${STAGES}] ${title}\n`);
+}
+
+/**
+ * `mangaassist quickstart` (`npm run quickstart`): the whole product on one machine, end to end — generate the
+ * MangaAssist corpus, fine-tune the encoder (focal loss, ULMFiT), calibrate thresholds into the SQLite store, export
+ * ONNX, start the server and classify example messages. Each stage reuses what an earlier run left in `--out`
+ * unless `--fresh`.
+ */
+export const quickstartCommand: CommandModule = {
+  name: 'quickstart',
+  register(program: Command) {
+    program
+      .command('quickstart')
+      .description('generate data, fine-tune, calibrate, export and serve, end to end (writes runs/quickstart)')
+      .option('--out <dir>', 'run directory', 'runs/quickstart')
+      .option('--fresh', 'start over instead of reusing earlier stages')
+      .option('--examples <n>', 'generated messages (80% train, 20% validation)', String(QUICKSTART_SIZES.examples))
+      .option('--epochs <n>', 'training epochs (ULMFiT unfreezes one more group each epoch)', String(QUICKSTART_SIZES.epochs))
+      .option('--backend <name>', `TensorFlow.js backend: ${TFJS_BACKEND_REQUESTS.join(', ')}`, 'auto')
+      .action(async (options: QuickstartCliOptions) => {
+        await runQuickstart(options);
+      });
+  },
+};
+
+function positiveInteger(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new MangaAssistError('INVALID_ARGUMENT', `${flag} must be a positive integer, got ${value}`);
+  return n;
+}
+
+/**
+ * The quickstart's work; returns the classifications of the example messages (also printed).
+ *
+ * @example
+ * ```ts
+ * const results = await runQuickstart({ out: 'runs/quickstart', examples: '3000', epochs: '4', backend: 'auto' });
+ * ```
+ */
+export async function runQuickstart(options: QuickstartCliOptions): Promise<QuickstartClassification[]> {
+  const started = performance.now();
+  const sizes = { ...QUICKSTART_SIZES, examples: positiveInteger(options.examples, '--examples'), epochs: positiveInteger(options.epochs, '--epochs') };
+  if (!TFJS_BACKEND_REQUESTS.includes(options.backend)) {
+    throw new MangaAssistError('INVALID_ARGUMENT', `--backend must be one of ${TFJS_BACKEND_REQUESTS.join(', ')}, got ${options.backend}`);
+  }
+  const paths = quickstartPaths(options.out);
+  if (options.fresh) rmSync(paths.root, { recursive: true, force: true });
+  mkdirSync(paths.root, { recursive: true });
+  const encoder = quickstartEncoder();
+  process.stderr.write(`MangaAssist quickstart → ${paths.root}\n${encoder.note}\n`);
+
+  stage(1, `corpus: ${sizes.examples} generated MangaAssist messages`);
+  generateData(paths, sizes.examples);
+
+  stage(2, `fine-tuning: focal loss, ULMFiT over ${sizes.epochs} epochs`);
+  const selection = await selectTfjsBackend({
+    backend: options.backend as TfjsBackendRequest,
+    accelerateCpu: () => void registerNativeCpuKernels(),
+  });
+  process.stderr.write(`${selection.message}\n`);
+  await train(paths, sizes, encoder.pretrained);
+
+  stage(3, 'calibration: per-label F-beta thresholds into the SQLite store');
+  const calibration = await runCalibrate({
+    model: paths.model,
+    data: paths.validation,
+    strategy: 'fbeta-sweep',
+    store: `sqlite:${paths.thresholdsDb}`,
+    modelId: QUICKSTART_MODEL_ID,
+    author: 'quickstart',
+    batchSize: '32',
+    backend: selection.name,
+  });
+  process.stderr.write(formatReport(calibration));
+
+  stage(4, 'export: ONNX graphs (fp32 and int8) for ONNX Runtime');
+  const exported = exportClassifier({ modelDir: paths.model, outDir: paths.model, quantize: 'int8' });
+  process.stderr.write(`  ${exported.model.file} (${(exported.model.bytes / 1e6).toFixed(1)} MB)` +
+    (exported.quantized ? `, ${exported.quantized.file} (${(exported.quantized.bytes / 1e6).toFixed(1)} MB)` : '') + '\n');
+
+  stage(5, 'serving: starting the HTTP service on the exported model');
+  const server = await startQuickstartServer(paths);
+  let results: QuickstartClassification[];
+  try {
+    process.stderr.write(`  listening on ${server.url} (dashboard: ${server.url}/dashboard, admin token in ${paths.serverConfig})\n`);
+    stage(6, 'classifying example messages');
+    results = await classifyThroughServer(server.url, QUICKSTART_MESSAGES);
+    process.stdout.write(`${formatClassifications(results)}\n`);
+  } finally {
+    await server.stop();
+  }
+  process.stderr.write(`\ndone in ${((performance.now() - started) / 1000).toFixed(0)} s; the model is in ${paths.model}\n`);
+  return results;
+}
+
+function generateData(paths: QuickstartPaths, examples: number): void {
+  if (existsSync(paths.train) && existsSync(paths.validation)) {
+    process.stderr.write(`  reusing ${paths.train} and ${paths.validation}\n`);
+    return;
+  }
+  const corpus = generateCorpus({ n: examples, seed: 7 });
+  const { train, val } = stratifiedSplit(corpus.examples, { valFraction: 0.2, seed: 7 });
+  writeJsonl(paths.validation, val);
+  writeJsonl(paths.train, train);
+  process.stderr.write(`  ${train.length} training and ${val.length} validation messages\n`);
+}
+
+async function train(paths: QuickstartPaths, sizes: typeof QUICKSTART_SIZES, pretrained: string): Promise<void> {
+  if (existsSync(join(paths.model, 'model.safetensors'))) {
+    process.stderr.write(`  reusing the fine-tuned model in ${paths.model}\n`);
+    return;
+  }
+  const trainExamples = readDataset(paths.train, { format: 'jsonl' }).dataset.examples;
+  const alpha = focalAlphaFromDataset(toMultiHot(trainExamples, [...DEFAULT_LABELS]), [...DEFAULT_LABELS], { reference: 'median' });
+  const config = quickstartTrainConfig(paths, sizes, pretrained, alpha);
+  // A run interrupted earlier continues from its checkpoint.
+  const resume = existsSync(join(paths.trainRun, RUN_FILES.checkpoint));
+  const { summary } = await runTrainJob(config, {
+    resume,
+    overwrite: !resume,
+    reporter: createConsoleReporter(process.stderr),
+    log: (line) => process.stderr.write(`  ${line}\n`),
+  });
+  if (!summary.bestModelDir) throw new MangaAssistError('NOT_FOUND', `training finished without a best model in ${paths.trainRun}`);
+  process.stderr.write(`  best validation macro-F1 ${summary.best?.macroF1.toFixed(3)} (epoch ${summary.best?.epoch}) at threshold 0.5\n`);
+  cpSync(summary.bestModelDir, paths.model, { recursive: true });
+}
+
