@@ -13,7 +13,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_LABELS } from '@mangaassist/common';
+import { createRng, DEFAULT_LABELS, type Rng } from '@mangaassist/common';
 import { registerNativeCpuKernels } from '@mangaassist/cpu-kernels';
 import {
   DEFAULT_HEAD,
@@ -33,21 +33,10 @@ const SHAPES = {
   standin: { dim: 256, n_layers: 4, n_heads: 4, hidden_dim: 1024 },
 } as const;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function syntheticExamples(count: number, seq: number, labels: number, random: () => number): EncodedExample[] {
+function syntheticExamples(count: number, seq: number, labels: number, rng: Rng): EncodedExample[] {
   return Array.from({ length: count }, () => {
-    const ids = [101, ...Array.from({ length: seq - 2 }, () => 1000 + Math.floor(random() * 28000)), 102];
-    const targets = Array.from({ length: labels }, () => (random() < 0.2 ? 1 : 0));
+    const ids = [101, ...Array.from({ length: seq - 2 }, () => rng.int(1000, 28999)), 102];
+    const targets = Array.from({ length: labels }, () => (rng.chance(0.2) ? 1 : 0));
     return { inputIds: ids, targets };
   });
 }
@@ -77,11 +66,11 @@ async function main(): Promise<void> {
     `random ${values.shape}`,
   );
   const labels = [...DEFAULT_LABELS];
-  const random = mulberry32(7);
+  const rng = createRng(7);
   const headWeights = new Map(
     headWeightSpecs(config.dim, labels.length, DEFAULT_HEAD).map((s) => {
       const size = s.shape.reduce((a, b) => a * b, 1);
-      return [s.name, Float32Array.from({ length: size }, () => (random() - 0.5) * 0.04)] as const;
+      return [s.name, Float32Array.from({ length: size }, () => (rng.next() - 0.5) * 0.04)] as const;
     }),
   );
   const classifier = new MultiLabelClassifier({
@@ -98,8 +87,8 @@ async function main(): Promise<void> {
   await trainClassifier({
     classifier,
     loss,
-    train: syntheticExamples(steps * batch, seq, labels.length, random),
-    validation: syntheticExamples(batch, seq, labels.length, random),
+    train: syntheticExamples(steps * batch, seq, labels.length, rng),
+    validation: syntheticExamples(batch, seq, labels.length, rng),
     unfreezing: createUnfreezingRegistry().create('full', {}, undefined),
     lrSchedule: createLrScheduleRegistry().create('constant', {}, undefined),
     optimizer: { baseLr: 3e-5, lrDecay: 2.6, weightDecay: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, gradClipNorm: 1 },

@@ -1,6 +1,5 @@
 // Public API of @mangaassist/data.
 export type { Dataset, DataProblem, DatasetFormat, DatasetSource, Example } from './types';
-export { createRng, type Rng } from './prng';
 export { canonicalLabels, resolveLabelSchema } from './label-schema';
 export { readDataset, type ReadDatasetOptions, type ReadDatasetResult } from './read-dataset';
 export { writeJsonl } from './write-dataset';

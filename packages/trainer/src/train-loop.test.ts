@@ -8,6 +8,7 @@ import { readCheckpoint } from './checkpoint';
 import type { TrainableClassifier } from './classifier';
 import { LAYER_GROUPS, type LayerGroup } from './layer-groups';
 import { MetricsLog } from './metrics-log';
+import { evaluateClassifier } from './evaluate';
 import { createLrScheduleRegistry, createUnfreezingRegistry } from './registries';
 import { createTinyClassifier, loadTinyClassifier } from './testing/tiny-classifier';
 import { isBetterEpoch, trainClassifier, type TrainOptions } from './train-loop';
@@ -53,8 +54,8 @@ const withoutTiming = (records: readonly EpochRecord[]) => records.map(({ second
 /** Counts gradient computations reaching the embeddings: a frozen group must never get one. */
 function probed(model: TrainableClassifier): { model: TrainableClassifier; embeddingGradients: () => number } {
   let count = 0;
-  const probe = tf.customGrad((x: tf.Tensor) => ({
-    value: tf.clone(x),
+  const probe = tf.customGrad((x: tf.Tensor | tf.GradSaveFunc) => ({
+    value: tf.clone(x as tf.Tensor),
     gradFunc: (dy: tf.Tensor) => {
       count++;
       return dy;
@@ -191,7 +192,7 @@ describe('trainClassifier', () => {
     expect(summary.best!.macroF1).toBe(Math.max(...history.map((e) => e.validation.macroF1)));
     // The best model on disk is the best epoch's.
     const best = loadTinyClassifier(join(dir, 'best-model'));
-    const bestEval = await (await import('./evaluate')).evaluateClassifier(best, validation, { labels: summary.evalLabels });
+    const bestEval = await evaluateClassifier(best, validation, { labels: summary.evalLabels });
     expect(bestEval.metrics.macroF1).toBe(summary.best!.macroF1);
     best.dispose();
     expect(JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')).best.epoch).toBe(summary.best!.epoch);

@@ -1,4 +1,4 @@
-import { createRng } from '../prng';
+import { createRng } from '@mangaassist/common';
 import { trainLogisticOvr } from './logistic-ovr';
 import type { SparseRow } from './tfidf';
 

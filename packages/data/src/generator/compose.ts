@@ -1,4 +1,4 @@
-import type { Rng } from '../prng';
+import type { Rng } from '@mangaassist/common';
 import { expand } from './template';
 import { createContext, TOPICS, type MessageContext, type Topic } from './message-context';
 import { PROBLEMS, SUPPORT_PROBLEMS } from './banks/problems';

@@ -1,5 +1,5 @@
 import { DEFAULT_LABELS } from '@mangaassist/common';
-import { createRng } from '../prng';
+import { createRng } from '@mangaassist/common';
 import { datasetStats } from '../stats/dataset-stats';
 import { generateCorpus } from './generate-corpus';
 import { MANGAASSIST_LABEL_SHARES } from './label-mix';

@@ -1,6 +1,6 @@
 import { DEFAULT_LABELS } from '@mangaassist/common';
 import type { Dataset, Example } from '../types';
-import { createRng } from '../prng';
+import { createRng } from '@mangaassist/common';
 import { canonicalLabels } from '../label-schema';
 import { normalizeForDuplicates } from '../stats/text-normalize';
 import { combinationQuotas } from './label-mix';

@@ -1,4 +1,4 @@
-import type { Rng } from '../prng';
+import type { Rng } from '@mangaassist/common';
 import { CARRIERS, CITIES, COMPETITORS, COUNTRIES, DATES, DAYS, EDITIONS, EVENTS, PEOPLE, PRODUCTS, STORE_NAMES, TITLES } from './lexicon';
 
 /** What a message is about; every label appears with every topic that makes sense for it. */

@@ -1,4 +1,4 @@
-import type { Rng } from '../prng';
+import type { Rng } from '@mangaassist/common';
 import { expand } from './template';
 import { addTypos } from './typos';
 

@@ -1,4 +1,4 @@
-import { createRng } from '../prng';
+import { createRng } from '@mangaassist/common';
 import { expand } from './template';
 
 describe('expand', () => {

@@ -1,4 +1,4 @@
-import type { Rng } from '../prng';
+import type { Rng } from '@mangaassist/common';
 
 type Node = string | { readonly slot: string } | { readonly choice: readonly Node[][] };
 

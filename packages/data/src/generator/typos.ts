@@ -1,4 +1,4 @@
-import type { Rng } from '../prng';
+import type { Rng } from '@mangaassist/common';
 
 /** Misspellings real customers make, by correct spelling (lower case). */
 const MISSPELLINGS: Record<string, readonly string[]> = {

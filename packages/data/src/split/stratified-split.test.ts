@@ -1,4 +1,4 @@
-import { createRng } from '../prng';
+import { createRng } from '@mangaassist/common';
 import { stratifiedSplit } from './stratified-split';
 
 // A skewed multi-label set: a common label, a rare one (2%), co-occurrences and unlabelled rows.

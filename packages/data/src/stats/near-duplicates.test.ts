@@ -1,4 +1,4 @@
-import { createRng } from '../prng';
+import { createRng } from '@mangaassist/common';
 import { findNearDuplicates } from './near-duplicates';
 
 // Exact Jaccard of word 3-shingle sets, the definition the MinHash search must agree with.

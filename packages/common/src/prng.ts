@@ -1,6 +1,6 @@
 /**
- * A seeded pseudo-random source. Everything random in this package (splits, the corpus generator, the baseline's
- * initial order) draws from one of these so that a seed reproduces a result exactly.
+ * A seeded pseudo-random source. Everything random that must be reproducible (data splits, the corpus generator,
+ * the baseline's initial order, random test data) draws from one of these so that a seed reproduces a result exactly.
  *
  * @example
  * ```ts
