@@ -1,2 +1,12 @@
-// Public API of @mangaassist/export (filled in as the package grows).
-export {};
+// Public API of @mangaassist/export: Hugging Face DistilBERT directory in, ONNX directory out (pure Node).
+export * from './classifier-head';
+export * from './distilbert-config';
+export * from './export-files';
+export * from './export-model';
+export { buildClassifierModel, buildEncoderModel, EXPORT_OPSET, type GraphOptions, type HeadTensorNames } from './graph/build-model';
+export type { FusionMode, WeightPrecision } from './graph/matmul';
+export * from './model-dir';
+export * from './onnx-graph-builder';
+export * from './quantize-weights';
+export * from './random-checkpoint';
+export * from './weight-source';

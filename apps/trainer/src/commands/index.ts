@@ -1,8 +1,29 @@
+import { benchCommand } from './bench';
+import { calibrateCommand } from './calibrate';
 import type { CommandModule } from './command-module';
+import { dataCommand } from './data';
+import { exportCommand } from './export';
+import { lossesCommand } from './losses';
+import { parityCommand } from './parity';
+import { quickstartCommand } from './quickstart';
 import { reservedCommands } from './reserved';
+import { evaluateCommand } from './evaluate';
+import { schedulesCommand } from './schedules';
+import { trainCommand } from './train';
 
 /** Every implemented subcommand; add a new command's module here (one line). */
-const IMPLEMENTED: CommandModule[] = [];
+const IMPLEMENTED: CommandModule[] = [
+  benchCommand,
+  dataCommand,
+  exportCommand,
+  lossesCommand,
+  calibrateCommand,
+  parityCommand,
+  trainCommand,
+  evaluateCommand,
+  schedulesCommand,
+  quickstartCommand,
+];
 
 /** Implemented commands plus placeholders for the reserved names not implemented yet. */
 export function allCommands(): CommandModule[] {

@@ -12,7 +12,7 @@ export type OnnxPrecision = keyof typeof ONNX_MODEL_FILES;
 export interface ExportDirInfo {
   /** Labels in output order (`config.json` `id2label`). */
   readonly labels: readonly string[];
-  /** Longest token sequence the model accepts (`max_position_embeddings`, default 512). */
+  /** Token limit: the training one (`mangaassist_head.max_length`) when recorded, else `max_position_embeddings` (default 512). */
   readonly maxLength: number;
   readonly tokenizerJson: Record<string, unknown>;
   readonly tokenizerConfig: Record<string, unknown>;
@@ -57,10 +57,13 @@ export function readExportDir(dir: string): ExportDirInfo {
       field: 'max_position_embeddings',
     });
   }
+  // Texts are cut where training cut them: core-model records its token limit under `mangaassist_head`.
+  const trained = (config.mangaassist_head as { max_length?: unknown } | undefined)?.max_length;
+  const maxLength = Number.isInteger(trained) && (trained as number) >= 2 ? Math.min(trained as number, maxPositions as number) : (maxPositions as number);
   const tokenizerConfigFile = join(dir, 'tokenizer_config.json');
   return {
     labels,
-    maxLength: maxPositions as number,
+    maxLength,
     tokenizerJson: readJson(join(dir, 'tokenizer.json')),
     tokenizerConfig: existsSync(tokenizerConfigFile) ? readJson(tokenizerConfigFile) : {},
   };

@@ -1,6 +1,3 @@
-/**
- * @jest-environment ./src/onnx/__tests__/ort-environment.js
- */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -73,8 +70,15 @@ describe('OnnxTextClassifier', () => {
     }
   });
 
-  it('truncates long texts to maxLength tokens, keeping [SEP]', async () => {
-    const classifier = await OnnxTextClassifier.load(FIXTURE, { intraOpNumThreads: 1, maxLength: 6 });
+  it.each([
+    ['the maxLength option', {}, { maxLength: 6 }],
+    ['the training limit in config.json', { mangaassist_head: { hidden_dim: 16, max_length: 6 } }, {}],
+  ])('truncates long texts to %s, keeping [SEP]', async (_, configPatch, options) => {
+    const dir = join(work, `truncate-${Object.keys(configPatch).length}`);
+    cpSync(FIXTURE, dir, { recursive: true });
+    const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...config, ...configPatch }));
+    const classifier = await OnnxTextClassifier.load(dir, { intraOpNumThreads: 1, ...options });
     try {
       const long = 'where is my order '.repeat(40);
       const [a, b] = await classifier.predict([long, 'where is my order']);

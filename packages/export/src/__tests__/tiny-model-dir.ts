@@ -1,0 +1,62 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DistilBertDims } from '../distilbert-config';
+import { wordPieceTokenizerJson, writeRandomClassifierDir } from '../random-checkpoint';
+
+/** Six labels of the project, in output order. */
+export const TINY_LABELS = ['frustration', 'satisfaction', 'urgency', 'confusion', 'churn_risk', 'neutral'];
+
+const WORDS = (
+  'where is my order it was late again i want to cancel this never done with you the worst service ' +
+  'thanks love great fast delivery how do return a book manga volume why not arrived help please ' +
+  'refund now today ok fine good bad what can . , ! ? ##s ##ing ##ed'
+).split(' ');
+
+/** A 5 + 60-entry WordPiece vocabulary: enough for test sentences, small enough to keep files tiny. */
+export const TINY_VOCAB = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', ...WORDS];
+
+export const TINY_DIMS: DistilBertDims = {
+  dim: 32,
+  nLayers: 2,
+  nHeads: 2,
+  hiddenDim: 64,
+  vocabSize: TINY_VOCAB.length,
+  maxPositions: 64,
+  activation: 'gelu',
+  layerNormEps: 1e-12,
+};
+
+/** Head tensor names deliberately unlike Hugging Face's, so tests exercise the shape-based head search. */
+export const TINY_HEAD = { hidden: 'head.dense', output: 'head.out_proj' };
+
+/** The calibrated thresholds of the tiny model, in the format `calibrate` writes. */
+export const TINY_THRESHOLDS_FILE = {
+  version: 1,
+  strategy: 'fbeta-sweep',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  thresholds: Object.fromEntries(TINY_LABELS.map((l, i) => [l, (30 + 5 * i) / 100])),
+  details: {},
+};
+
+/**
+ * Writes a fine-tuned-classifier directory with random weights (std 0.3 so that outputs differ between texts),
+ * a transformers 5-style tokenizer_config.json and (unless `thresholds: false`) a calibrated thresholds.json with a
+ * fixed date, so exports of it are byte-identical.
+ */
+export function writeTinyClassifierDir(dir: string, options: { seed?: number; thresholds?: boolean } = {}): string {
+  writeRandomClassifierDir(dir, {
+    dims: TINY_DIMS,
+    labels: TINY_LABELS,
+    headHidden: 16,
+    head: TINY_HEAD,
+    seed: options.seed ?? 7,
+    std: 0.3,
+    tokenizerJson: wordPieceTokenizerJson(TINY_VOCAB),
+  });
+  writeFileSync(
+    join(dir, 'tokenizer_config.json'),
+    JSON.stringify({ tokenizer_class: 'TokenizersBackend', do_lower_case: true, model_max_length: 1e30 }),
+  );
+  if (options.thresholds !== false) writeFileSync(join(dir, 'thresholds.json'), JSON.stringify(TINY_THRESHOLDS_FILE, null, 2));
+  return dir;
+}
