@@ -2,7 +2,7 @@
  * The lint rules that keep the architecture honest, checked on deliberate violations: serving never imports
  * TensorFlow.js, libraries never take the global tsyringe container, plugins depend on interfaces only.
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 const root = join(__dirname, '..', '..');
@@ -14,11 +14,19 @@ async function ruleIds(code: string, file: string): Promise<string[]> {
     [join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '--format', 'json', '--stdin', '--stdin-filename', join(root, file)],
     { cwd: root, input: code, encoding: 'utf8' },
   );
-  const [result] = JSON.parse(eslint.stdout) as { messages: { ruleId: string; message: string }[] }[];
+  // Nx may print a notice (e.g. about its project graph cache) before ESLint's JSON: read from the JSON array on.
+  const start = eslint.stdout.indexOf('[{');
+  if (start < 0) throw new Error(`no ESLint JSON in its output:\n${eslint.stdout}\n${eslint.stderr}`);
+  const [result] = JSON.parse(eslint.stdout.slice(start)) as { messages: { ruleId: string; message: string }[] }[];
   return (result?.messages ?? []).map((m) => `${m.ruleId}: ${m.message}`);
 }
 
 describe('module boundaries', () => {
+  // The Nx rule reads Nx's project graph cache and skips itself (with a warning) when there is none: build it first.
+  beforeAll(() => {
+    execFileSync(process.execPath, [join(root, 'node_modules', 'nx', 'dist', 'bin', 'nx.js'), 'show', 'projects'], { cwd: root, stdio: 'ignore' });
+  }, 120_000);
+
   it('refuses TensorFlow.js in serving', async () => {
     const messages = await ruleIds("import * as tf from '@tensorflow/tfjs-core';\nexport const t = tf;\n", 'packages/serving/src/bad.ts');
     expect(messages.join('\n')).toContain('scope:serving" is not allowed to import "@tensorflow/tfjs-core"');
