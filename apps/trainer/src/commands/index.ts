@@ -1,3 +1,4 @@
+import { ablationCommand } from './ablation';
 import { benchCommand } from './bench';
 import { calibrateCommand } from './calibrate';
 import type { CommandModule } from './command-module';
@@ -13,6 +14,7 @@ import { trainCommand } from './train';
 
 /** Every implemented subcommand; add a new command's module here (one line). */
 const IMPLEMENTED: CommandModule[] = [
+  ablationCommand,
   benchCommand,
   dataCommand,
   exportCommand,

@@ -10,6 +10,7 @@ const RESERVED: Record<string, string> = {
   parity: 'check tokenizer and encoder against the Hugging Face reference fixtures',
   bench: 'benchmarks (training throughput, serving latency)',
   quickstart: 'generate data, fine-tune, calibrate, export and serve, end to end',
+  ablation: 'ablation and loss-comparison tables on a data set',
   losses: 'list the registered loss plugins and their options',
   schedules: 'list the registered unfreezing and learning-rate schedule plugins',
   data: 'generate the MangaAssist corpus and describe dataset files',

@@ -1,0 +1,104 @@
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, platform, release } from 'node:os';
+import { join, relative } from 'node:path';
+import { renderThresholdPlotSvg, labelScoresOf, thresholdCurve } from '@mangaassist/thresholds';
+import { RUN_FILES, renderCurvesSvg } from '@mangaassist/trainer';
+import { calibrateScores, precisionRecallCurve, type ValidationScores } from './ablation-evaluate';
+import type { AblationOutcome, AblationRowResult } from './ablation-runner';
+
+/** Context of the report that the runner does not know. */
+export interface ReportContext {
+  /** The command line that produced the report. */
+  readonly command: string;
+  /** One line on the encoder (saying clearly when it is the small stand-in). */
+  readonly encoder: string;
+  readonly backend: string;
+  /** Wall time of the whole command, seconds. */
+  readonly wallSeconds: number;
+}
+
+const COLUMNS = ['row', 'macro-F1', 'frustration recall', 'churn_risk F1', 'exact match', 'training time (s)', 'P50 latency (ms)'];
+
+/**
+ * Writes `<root>/report/README.md` with the ablation and loss tables, and beside it the SVGs: training curves per
+ * run, and a threshold sweep and a precision/recall curve per label for the final row's model. Returns the path.
+ *
+ * @example
+ * ```ts
+ * writeAblationReport(outcome, { command: 'mangaassist ablation --config c.yaml', encoder: '…', backend: 'cpu', wallSeconds: 60 });
+ * ```
+ */
+export function writeAblationReport(outcome: AblationOutcome, context: ReportContext): string {
+  const dir = join(outcome.root, 'report');
+  mkdirSync(dir, { recursive: true });
+  const ablation = outcome.rows.filter((r) => r.table === 'ablation');
+  const losses = outcome.rows.filter((r) => r.table === 'loss');
+  const cpu = cpus();
+  const lines = [
+    `# Ablation: ${outcome.root.split(/[\\/]/).pop()}`,
+    '',
+    `- command: \`${context.command}\``,
+    `- machine: ${cpu[0]?.model ?? 'unknown CPU'} × ${cpu.length} cores, ${platform()} ${release()}; TensorFlow.js backend ${context.backend}`,
+    `- ${context.encoder}`,
+    `- wall time: ${context.wallSeconds.toFixed(0)} s for this command (runs reused from an earlier invocation count 0 here; their training time is in the tables)`,
+    '- metrics on the validation set; macro-F1 and exact match over the labels the validation data annotates; "n/a": the data has no such label',
+    '- the threshold-optimisation and churn-boost rows choose thresholds on the same validation set they are scored on, so they are optimistic',
+    '',
+  ];
+  if (ablation.length > 0) lines.push('## Ablation', '', ...table(ablation), '');
+  if (losses.length > 0) lines.push('## Loss comparison (ULMFiT + discriminative LR, threshold 0.5)', '', ...table(losses), '');
+  lines.push('## Training curves', '');
+  for (const run of outcome.runs.values()) {
+    const source = join(run.dir, RUN_FILES.curves);
+    if (!existsSync(source)) continue;
+    copyFileSync(source, join(dir, `curves-${run.id}.svg`));
+    lines.push(`### ${run.id}`, '', `![training curves of ${run.id}](curves-${run.id}.svg)`, '');
+  }
+  const final = outcome.rows[ablation.length > 0 ? ablation.length - 1 : outcome.rows.length - 1];
+  if (final) {
+    const scores = outcome.runs.get(final.run)!.scores;
+    lines.push(`## Thresholds and precision/recall of the final row (${final.id}, model of run ${final.run})`, '');
+    for (const file of labelPlots(scores, dir)) lines.push(`![${file}](${file})`);
+    lines.push('');
+  }
+  const path = join(dir, 'README.md');
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  return path;
+}
+
+function table(rows: readonly AblationRowResult[]): string[] {
+  const f = (v: number | null) => (v === null ? 'n/a' : v.toFixed(3));
+  return [
+    `| ${COLUMNS.join(' | ')} |`,
+    `|${COLUMNS.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`,
+    ...rows.map((r) =>
+      `| ${r.id}: ${r.title} | ${f(r.metrics.macroF1)} | ${f(r.metrics.frustrationRecall)} | ${f(r.metrics.churnF1)} | ` +
+        `${f(r.metrics.exactMatch)} | ${r.trainSeconds.toFixed(1)} | ${r.latencyMs.toFixed(2)} |`,
+    ),
+  ];
+}
+
+/** One threshold sweep and one precision/recall curve per label; returns the file names (relative to `dir`). */
+function labelPlots(scores: ValidationScores, dir: string): string[] {
+  const columns = labelScoresOf(scores);
+  return calibrateScores(scores).flatMap((result, j) => {
+    const sweep = `threshold-${result.label}.svg`;
+    writeFileSync(
+      join(dir, sweep),
+      renderThresholdPlotSvg({ label: result.label, curve: thresholdCurve(columns[j]!, result.beta), beta: result.beta, threshold: result.threshold }),
+    );
+    const pr = `pr-${result.label}.svg`;
+    writeFileSync(
+      join(dir, pr),
+      renderCurvesSvg([
+        {
+          title: `${result.label}: precision vs recall`,
+          xLabel: 'recall',
+          yRange: [0, 1],
+          series: [{ name: 'precision', color: '#1f77b4', points: precisionRecallCurve(scores, result.label), markers: false }],
+        },
+      ]),
+    );
+    return [relative(dir, join(dir, sweep)), relative(dir, join(dir, pr))];
+  });
+}
