@@ -51,6 +51,7 @@ async function main(): Promise<void> {
       batch: { type: 'string', default: '32' },
       seq: { type: 'string', default: '64' },
       tokenizer: { type: 'string', default: '.' },
+      dropout: { type: 'string', default: '0.1' },
     },
   });
   const backend = values.backend as TfjsBackendRequest;
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
   // On cpu, the native BLAS kernels when built (else the JavaScript ones: far slower).
   const selection = await selectTfjsBackend({ backend, accelerateCpu: () => void registerNativeCpuKernels() });
   const config = parseDistilBertConfig(
-    { model_type: 'distilbert', vocab_size: 30522, max_position_embeddings: 512, activation: 'gelu', dropout: 0.1, attention_dropout: 0.1, ...shape },
+    { model_type: 'distilbert', vocab_size: 30522, max_position_embeddings: 512, activation: 'gelu', dropout: Number(values.dropout), attention_dropout: Number(values.dropout), ...shape },
     `random ${values.shape}`,
   );
   const labels = [...DEFAULT_LABELS];
@@ -117,6 +118,7 @@ async function main(): Promise<void> {
       backend: selection.name,
       backend_selection: selection.message,
       shape: values.shape,
+      dropout: Number(values.dropout),
       batch,
       seq,
       steps: stepTimes.length,
