@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { firstLine, requireFailure } from '../lazy-modules';
 import type { TfjsBackendCandidate } from '../tfjs-backend';
 
@@ -26,6 +28,27 @@ function installNavigatorGpu(gpu: unknown): void {
 }
 
 /**
+ * On Linux Dawn needs the Vulkan loader. Without it, Dawn prints a native warning with a stack location on every
+ * start; looking for the library first gives the same verdict quietly. Returns why WebGPU cannot start, or null.
+ */
+export function missingVulkanLoader(
+  platform: string = process.platform,
+  env: NodeJS.ProcessEnv = process.env,
+  systemDirs: readonly string[] = systemLibraryDirs(),
+): string | null {
+  if (platform !== 'linux') return null;
+  const dirs = [...(env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean), ...systemDirs];
+  return dirs.some((dir) => existsSync(join(dir, 'libvulkan.so.1')))
+    ? null
+    : `no Vulkan loader (libvulkan.so.1 not found in ${dirs.join(', ')}), so no WebGPU adapter`;
+}
+
+function systemLibraryDirs(): string[] {
+  const multiarch = `${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-linux-gnu`;
+  return [`/usr/lib/${multiarch}`, `/lib/${multiarch}`, '/usr/lib64', '/usr/lib', '/usr/local/lib'];
+}
+
+/**
  * WebGPU through Dawn (`webgpu`, optional) and `@tensorflow/tfjs-backend-webgpu` (optional). Skipped when either
  * package is absent or Dawn finds no adapter (no Vulkan/Metal/D3D12 device, as on machines without a GPU).
  *
@@ -45,6 +68,8 @@ export function createWebgpuBackend(options: WebgpuBackendOptions = {}): TfjsBac
       } catch (error) {
         throw new Error(requireFailure(error, 'webgpu'));
       }
+      const noVulkan = missingVulkanLoader();
+      if (noVulkan) throw new Error(noVulkan);
       // tfjs-backend-webgpu reads GPUBufferUsage, GPUMapMode… from the global scope, as in a browser.
       Object.assign(globalThis, dawn.globals);
       const gpu = dawn.create([...(options.dawnOptions ?? [])]);
