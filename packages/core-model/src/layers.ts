@@ -1,14 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { geluErf, layerNorm as fusedLayerNorm } from '@mangaassist/cpu-kernels';
 
-const SQRT_HALF = Math.SQRT1_2;
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
 /**
  * Activations by Hugging Face's `ACT2FN` name. `gelu` is the exact erf form that DistilBERT uses (not the tanh
- * approximation, which is `gelu_new` / `gelu_pytorch_tanh`).
+ * approximation, which is `gelu_new` / `gelu_pytorch_tanh`); it runs as one fused kernel each way when the native CPU
+ * kernels are registered, as the composite of TensorFlow.js ops elsewhere.
  */
 export const ACTIVATIONS = {
-  gelu: (x: tf.Tensor) => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, SQRT_HALF)))),
+  gelu: (x: tf.Tensor) => geluErf(x),
   gelu_new: (x: tf.Tensor) => geluTanh(x),
   gelu_pytorch_tanh: (x: tf.Tensor) => geluTanh(x),
   relu: (x: tf.Tensor) => tf.relu(x),
@@ -38,7 +39,8 @@ export function linear(x: tf.Tensor2D, weight: tf.Tensor2D, bias: tf.Tensor1D): 
 }
 
 /**
- * Layer normalisation over the last axis with the biased variance, as `torch.nn.LayerNorm` computes it.
+ * Layer normalisation over the last axis with the biased variance, as `torch.nn.LayerNorm` computes it: one fused
+ * kernel each way with the native CPU kernels, the composite of TensorFlow.js ops on other backends.
  *
  * @example
  * ```ts
@@ -46,7 +48,5 @@ export function linear(x: tf.Tensor2D, weight: tf.Tensor2D, bias: tf.Tensor1D): 
  * ```
  */
 export function layerNorm<T extends tf.Tensor>(x: T, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number): T {
-  const { mean, variance } = tf.moments(x, -1, true);
-  const normalised = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, epsilon)));
-  return tf.add(tf.mul(normalised, gamma), beta) as T;
+  return fusedLayerNorm(x, gamma, beta, epsilon);
 }
