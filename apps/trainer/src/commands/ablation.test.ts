@@ -1,27 +1,11 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeSafetensors } from '@mangaassist/common';
-import { distilBertWeightSpecs, initDistilBertWeights, tinyDistilBertConfig } from '@mangaassist/core-model';
 import { loadAblationConfig } from './ablation/ablation-config';
 import { runAblationCommand } from './ablation';
+import { writeTinyEncoder } from './__tests__/tiny-encoder';
 
 const WORDS = ['late', 'again', 'love', 'this', 'where', 'is', 'my', 'order', 'confused', 'how', 'cancel', 'fine'];
-
-/** A random 2-layer DistilBERT over a tiny vocabulary, as a Hugging Face directory. */
-function writeTinyEncoder(dir: string): void {
-  mkdirSync(dir, { recursive: true });
-  const vocab = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', ...WORDS];
-  const config = tinyDistilBertConfig({ vocab_size: vocab.length, dim: 8, n_heads: 2, hidden_dim: 16, n_layers: 2, max_position_embeddings: 32 });
-  const weights = initDistilBertWeights(config, 3);
-  writeSafetensors(
-    join(dir, 'model.safetensors'),
-    Object.fromEntries(distilBertWeightSpecs(config).map((s) => [s.name, { shape: s.shape, data: weights.get(s.name)! }])),
-    { format: 'pt' },
-  );
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...config, architectures: ['DistilBertModel'] }));
-  writeFileSync(join(dir, 'vocab.txt'), `${vocab.join('\n')}\n`);
-}
 
 function writeData(path: string, n: number, offset: number): void {
   const kinds = [
@@ -81,7 +65,7 @@ describe('ablation, end to end on a tiny model', () => {
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('writes both tables with one line per row, the plots, and reuses finished rows', async () => {
-    writeTinyEncoder(join(root, 'encoder'));
+    writeTinyEncoder(join(root, 'encoder'), { words: WORDS, maxPositions: 32 });
     writeData(join(root, 'train.jsonl'), 40, 0);
     writeData(join(root, 'validation.jsonl'), 15, 2);
     const configPath = join(root, 'tiny.yaml');

@@ -1,5 +1,5 @@
-import { isMangaAssistError, writeSafetensors } from '@mangaassist/common';
-import { createClassifier, distilBertWeightSpecs, initDistilBertWeights, tinyDistilBertConfig } from '@mangaassist/core-model';
+import { isMangaAssistError } from '@mangaassist/common';
+import { createClassifier } from '@mangaassist/core-model';
 import { selectTfjsBackend } from '@mangaassist/runtime';
 import {
   calibrate,
@@ -8,11 +8,12 @@ import {
   resolveThresholds,
 } from '@mangaassist/thresholds';
 import { Command } from 'commander';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createContainer } from '../container';
 import { calibrateCommand, type CalibrateReport } from './calibrate';
+import { writeTinyEncoder } from './__tests__/tiny-encoder';
 
 const labels = ['frustration', 'satisfaction', 'neutral'];
 
@@ -100,18 +101,8 @@ describe('mangaassist calibrate', () => {
 
   it('predicts --data with the model in --model: the same numbers as calibrating its own predictions', async () => {
     await selectTfjsBackend({ backend: 'cpu' });
-    const vocab = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', 'where', 'is', 'my', 'order', 'late', 'again', 'love', 'this', '!'];
     const encoderDir = join(dir, 'tiny-encoder');
-    mkdirSync(encoderDir, { recursive: true });
-    const config = tinyDistilBertConfig({ vocab_size: vocab.length, dim: 8, n_heads: 2, hidden_dim: 16, n_layers: 1, max_position_embeddings: 16 });
-    const weights = initDistilBertWeights(config, 3);
-    writeSafetensors(
-      join(encoderDir, 'model.safetensors'),
-      Object.fromEntries(distilBertWeightSpecs(config).map((s) => [s.name, { shape: s.shape, data: weights.get(s.name)! }])),
-      { format: 'pt' },
-    );
-    writeFileSync(join(encoderDir, 'config.json'), JSON.stringify({ ...config, architectures: ['DistilBertModel'] }));
-    writeFileSync(join(encoderDir, 'vocab.txt'), `${vocab.join('\n')}\n`);
+    writeTinyEncoder(encoderDir, { words: ['where', 'is', 'my', 'order', 'late', 'again', 'love', 'this', '!'], layers: 1 });
     const modelLabels = ['frustration', 'urgency', 'neutral'];
     const model = await createClassifier(encoderDir, { labels: modelLabels, seed: 5 });
     const modelDir = join(dir, 'tiny-model');

@@ -1,29 +1,13 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeSafetensors } from '@mangaassist/common';
-import { distilBertWeightSpecs, initDistilBertWeights, tinyDistilBertConfig } from '@mangaassist/core-model';
 import { Command } from 'commander';
 import { createContainer } from '../container';
 import { evaluateCommand, type EvaluateReport } from './evaluate';
 import { trainCommand } from './train';
+import { writeTinyEncoder } from './__tests__/tiny-encoder';
 
 const WORDS = ['late', 'again', 'love', 'this', 'where', 'is', 'my', 'order', 'confused', 'how', 'ok', 'fine'];
-
-/** A random 2-layer DistilBERT over a tiny vocabulary, as a Hugging Face directory. */
-function writeTinyEncoder(dir: string): void {
-  mkdirSync(dir, { recursive: true });
-  const vocab = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', ...WORDS];
-  const config = tinyDistilBertConfig({ vocab_size: vocab.length, dim: 8, n_heads: 2, hidden_dim: 16, n_layers: 2, max_position_embeddings: 16 });
-  const weights = initDistilBertWeights(config, 3);
-  writeSafetensors(
-    join(dir, 'model.safetensors'),
-    Object.fromEntries(distilBertWeightSpecs(config).map((s) => [s.name, { shape: s.shape, data: weights.get(s.name)! }])),
-    { format: 'pt' },
-  );
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...config, architectures: ['DistilBertModel'] }));
-  writeFileSync(join(dir, 'vocab.txt'), `${vocab.join('\n')}\n`);
-}
 
 function writeData(path: string, n: number): void {
   const kinds = [
@@ -61,7 +45,7 @@ describe('mangaassist train and evaluate', () => {
   let summary: { stopReason: string; best: { macroF1: number; epoch: number }; bestModelDir: string; evalLabels: string[]; wallSeconds: number };
 
   beforeAll(async () => {
-    writeTinyEncoder(join(root, 'encoder'));
+    writeTinyEncoder(join(root, 'encoder'), { words: WORDS, maxPositions: 16 });
     writeData(dataPath, 32);
     writeFileSync(
       configPath,
