@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadAblationConfig } from './ablation/ablation-config';
+import { rowMetrics } from './ablation/ablation-evaluate';
 import { runAblationCommand } from './ablation';
 import { writeTinyEncoder } from './__tests__/tiny-encoder';
 
@@ -83,6 +84,7 @@ describe('ablation, end to end on a tiny model', () => {
         'rows: [head-only, focal-loss, churn-boost]',
         'lossRows: [bce, focal-g3]',
         'latency: { runs: 3, tokens: 10 }',
+        `keepBest: ${join(root, 'kept', 'model')}`,
       ].join('\n'),
     );
     const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
@@ -104,6 +106,20 @@ describe('ablation, end to end on a tiny model', () => {
         expect(existsSync(join(first.outcome.root, 'report', file))).toBe(true);
       }
       expect(readFileSync(join(first.outcome.root, 'rows', 'focal-loss', 'config.json'), 'utf8')).toContain('"alpha"');
+
+      // The kept model is the run with the best macro-F1 at 0.5, in the quickstart's layout, thresholds calibrated.
+      const atHalf = [...first.outcome.runs.values()].map((run) => ({ id: run.id, f1: rowMetrics(run.scores, {}).macroF1 }));
+      const best = Math.max(...atHalf.map((r) => r.f1));
+      expect(first.outcome.kept).toMatchObject({ run: atHalf.find((r) => r.f1 === best)!.id, macroF1: best, dir: join(root, 'kept', 'model') });
+      for (const file of ['config.json', 'model.safetensors', 'tokenizer.json', 'thresholds.json', 'onnx/model.onnx', 'onnx/model_quantized.onnx']) {
+        expect(existsSync(join(root, 'kept', 'model', file))).toBe(true);
+      }
+      const thresholds = JSON.parse(readFileSync(join(root, 'kept', 'model', 'thresholds.json'), 'utf8')) as { thresholds: Record<string, number> };
+      expect(thresholds.thresholds).toEqual(first.outcome.kept!.thresholds);
+      expect(Object.keys(thresholds.thresholds).sort()).toEqual(['churn_risk', 'confusion', 'frustration', 'neutral', 'satisfaction', 'urgency']);
+      expect(report).toContain(`best model: run ${first.outcome.kept!.run}`);
+      // Progress: one line per epoch, tagged with the run.
+      expect(stderr.mock.calls.map((call) => String(call[0])).join('')).toMatch(/^\[focal-g3\] epoch 1: groups/m);
 
       const second = await runAblationCommand({ config: configPath, backend: 'cpu' });
       expect([...second.outcome.runs.values()].every((r) => r.reused)).toBe(true);

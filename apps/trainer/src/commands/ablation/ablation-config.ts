@@ -86,6 +86,11 @@ export const ablationConfigSchema = z
       .default({ runs: 50, tokens: 24 }),
     /** Batch size of the validation prediction pass. */
     evalBatchSize: z.number().int().positive().default(64),
+    /**
+     * Where to keep the best run's model (validation macro-F1 at 0.5) in the quickstart's layout: HF-style files,
+     * calibrated thresholds.json and onnx/ (fp32 + int8). Unset: nothing is copied.
+     */
+    keepBest: z.string().min(1).optional(),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -43,8 +43,15 @@ export function writeAblationReport(outcome: AblationOutcome, context: ReportCon
     `- wall time: ${context.wallSeconds.toFixed(0)} s for this command (runs reused from an earlier invocation count 0 here; their training time is in the tables)`,
     '- metrics on the validation set; macro-F1 and exact match over the labels the validation data annotates; "n/a": the data has no such label',
     '- the threshold-optimisation and churn-boost rows choose thresholds on the same validation set they are scored on, so they are optimistic',
-    '',
   ];
+  if (outcome.kept) {
+    const thresholds = Object.entries(outcome.kept.thresholds).map(([label, t]) => `${label} ${t.toFixed(2)}`).join(', ');
+    lines.push(
+      `- best model: run ${outcome.kept.run} (validation macro-F1 ${outcome.kept.macroF1.toFixed(3)} at 0.5), kept in ` +
+        `\`${relative(process.cwd(), outcome.kept.dir) || '.'}\` with calibrated thresholds (${thresholds}) and onnx/ (fp32 + int8)`,
+    );
+  }
+  lines.push('');
   if (ablation.length > 0) lines.push('## Ablation', '', ...table(ablation), '');
   if (losses.length > 0) lines.push('## Loss comparison (ULMFiT + discriminative LR, threshold 0.5)', '', ...table(losses), '');
   lines.push('## Training curves', '');
