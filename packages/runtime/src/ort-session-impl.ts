@@ -74,7 +74,7 @@ export async function createOrtSession(
           ? await ort.InferenceSession.create(model, sessionOptions)
           : await ort.InferenceSession.create(model, sessionOptions);
       const tail = skipped.length ? ` (skipped ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')})` : '';
-      return { session, provider, skipped, message: `onnxruntime provider: ${provider}${tail}` };
+      return { session, provider, skipped, message: `onnxruntime provider: ${provider}${tail}`, Tensor: ort.Tensor };
     } catch (error) {
       skipped.push({ name: provider, reason: firstLine(error) });
     }

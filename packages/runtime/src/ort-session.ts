@@ -1,4 +1,4 @@
-import type { InferenceSession } from 'onnxruntime-node';
+import type { InferenceSession, Tensor } from 'onnxruntime-node';
 
 /** ONNX Runtime execution providers this project uses, in default priority order. */
 export const ORT_PROVIDER_NAMES = ['cuda', 'cpu'] as const;
@@ -22,4 +22,6 @@ export interface OrtSessionHandle {
   readonly skipped: readonly { readonly name: OrtProviderName; readonly reason: string }[];
   /** One line for logs. */
   readonly message: string;
+  /** ONNX Runtime's tensor class, to build feeds without importing the native module again. */
+  readonly Tensor: typeof Tensor;
 }

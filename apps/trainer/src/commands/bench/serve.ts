@@ -12,6 +12,7 @@ import {
 import { BatchTokenizer, OnnxTextClassifier } from '@mangaassist/serving';
 import type { Command } from 'commander';
 import type { BenchSubcommand } from './bench-subcommand';
+import { classifierMacs, measureKernelPeak, rooflineBound, type RooflineBound } from './serve-roofline';
 import { concurrentThroughput, interleavedLatency, type LatencyStats, type LatencySubject, type ThroughputResult } from './serve-workload';
 
 const LABELS = ['frustration', 'satisfaction', 'urgency', 'confusion', 'churn_risk', 'neutral'];
@@ -58,6 +59,8 @@ export interface PrecisionReport {
   readonly transformersJsStandardGraph: LatencyStats | null;
   /** Our classifier on the standard-operator graph (fusion comparison). */
   readonly oursStandardGraph: LatencyStats | null;
+  /** What the kernels' measured peak rate allows: latency floor, rate the P50 goal needs, batching ceiling. */
+  readonly roofline: RooflineBound;
   readonly goals: Readonly<Record<string, { readonly goal: number; readonly value: number | null; readonly met: boolean | null }>>;
 }
 
@@ -67,6 +70,8 @@ export interface BenchServeReport {
   readonly machine: { readonly cpu: string; readonly cores: number; readonly node: string; readonly loadAverage: number };
   readonly model: string;
   readonly message: { readonly text: string; readonly tokens: number; readonly tokenizer: string };
+  /** Multiply-adds of one classification of the message (see `classifierMacs`). */
+  readonly macsPerMessage: number;
   readonly intraOpNumThreads: number;
   readonly fp32: PrecisionReport;
   readonly int8: PrecisionReport;
@@ -159,6 +164,7 @@ export async function benchServe(options: BenchServeCliOptions, log: (line: stri
     }
     rmSync(join(work, 'model'), { recursive: true, force: true });
 
+    const macsPerMessage = classifierMacs(DISTILBERT_BASE_DIMS, tokens, { hidden: 256, labels: LABELS.length });
     const reports: Record<string, PrecisionReport> = {};
     for (const precision of ['fp32', 'int8'] as const) {
       const disposers: (() => Promise<void>)[] = [];
@@ -190,6 +196,9 @@ export async function benchServe(options: BenchServeCliOptions, log: (line: stri
         const oursStats = latency.ours!;
         const ratio = concurrent.perSecond / oursStats.sequentialPerSecond;
         const tjs = latency.transformersJs ?? null;
+        const p50GoalMs = precision === 'fp32' ? SERVE_GOALS.p50Fp32Ms : SERVE_GOALS.p50Int8Ms;
+        log(`${precision}: peak rate of ONNX Runtime's matrix product on a full micro-batch (roofline)`);
+        const peak = await measureKernelPeak(precision, { threads, rows: load.maxBatch * tokens });
         reports[precision] = {
           ours: oursStats,
           concurrent,
@@ -197,8 +206,9 @@ export async function benchServe(options: BenchServeCliOptions, log: (line: stri
           transformersJs: tjs,
           transformersJsStandardGraph: latency.transformersJsStandardGraph ?? null,
           oursStandardGraph: latency.oursStandardGraph ?? null,
+          roofline: rooflineBound(macsPerMessage, peak, { p50GoalMs, sequentialPerSecond: oursStats.sequentialPerSecond }),
           goals: {
-            p50Ms: goal(oursStats.p50, precision === 'fp32' ? SERVE_GOALS.p50Fp32Ms : SERVE_GOALS.p50Int8Ms, true),
+            p50Ms: goal(oursStats.p50, p50GoalMs, true),
             p50OverTransformersJs: goal(tjs ? oursStats.p50 / tjs.p50 : null, SERVE_GOALS.vsTransformersJs, true),
             concurrentOverSequential: goal(ratio, SERVE_GOALS.concurrentOverSequential, false),
           },
@@ -211,6 +221,7 @@ export async function benchServe(options: BenchServeCliOptions, log: (line: stri
       machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), node: process.version, loadAverage: loadavg()[0]! },
       model: 'DistilBERT-base shapes (6 layers, dim 768, 12 heads, FFN 3072, vocab 30522), random weights, head 768→256→6',
       message: { text: message, tokens, tokenizer: bertTokenizer ? 'bert-base-uncased' : 'synthetic 30522-token WordPiece' },
+      macsPerMessage,
       intraOpNumThreads: threads,
       fp32: reports.fp32!,
       int8: reports.int8!,
@@ -225,7 +236,7 @@ function formatReport(report: BenchServeReport): string {
   const mark = (g: { met: boolean | null }) => (g.met === null ? 'n/a' : g.met ? 'met' : 'NOT met');
   const lines = [
     `bench serve: ${report.model}`,
-    `  message: ${report.message.tokens} tokens (${report.message.tokenizer}); ${report.machine.cores} cores (${report.machine.cpu}), ` +
+    `  message: ${report.message.tokens} tokens (${report.message.tokenizer}), ${(report.macsPerMessage / 1e6).toFixed(0)} M multiply-adds; ${report.machine.cores} cores (${report.machine.cpu}), ` +
       `intra-op threads ${report.intraOpNumThreads}, load average ${report.machine.loadAverage.toFixed(2)}`,
   ];
   for (const precision of ['fp32', 'int8'] as const) {
@@ -240,6 +251,9 @@ function formatReport(report: BenchServeReport): string {
       `  ${r.concurrent.clients} clients: ${r.concurrent.perSecond.toFixed(1)} req/s vs ${r.ours.sequentialPerSecond.toFixed(1)} sequential ` +
         `= ${r.concurrentOverSequential.toFixed(2)}x (mean batch ${r.concurrent.meanBatch.toFixed(1)}, client ${ms(r.concurrent.latency)}) ` +
         `[goal ≥ ${SERVE_GOALS.concurrentOverSequential}x: ${mark(g.concurrentOverSequential!)}]`,
+      `  roofline: peak ${r.roofline.peak.gmacPerSecond.toFixed(0)} GMAC/s on [${r.roofline.peak.rows}×${r.roofline.peak.inner}]·` +
+        `[${r.roofline.peak.inner}×${r.roofline.peak.cols}] → floor ${r.roofline.floorMs.toFixed(2)} ms/message; the P50 goal needs ` +
+        `${r.roofline.p50GoalNeedsGmacPerSecond.toFixed(0)} GMAC/s; batching can reach at most ${r.roofline.concurrentOverSequentialCeiling.toFixed(2)}x`,
     );
   }
   return `${lines.join('\n')}\n`;

@@ -1,0 +1,34 @@
+import { DISTILBERT_BASE_DIMS } from '@mangaassist/export';
+import { classifierMacs, measureKernelPeak, rooflineBound } from './serve-roofline';
+
+describe('serving roofline', () => {
+  it('counts the multiply-adds of the exported graph by hand on tiny shapes', () => {
+    // dim 4, FFN 8, 2 layers, 3 tokens, head 4→2→1:
+    //   q,k,v 3·(3·4·4) = 144; attention 2·3·3·4 = 72; out + FFN per row 4·4 + 2·4·8 = 80
+    //   first layer 144 + 72 + 3·80 = 456; last layer ([CLS] only after attention) 144 + 72 + 80 = 296; head 8 + 2 = 10
+    expect(classifierMacs({ dim: 4, hiddenDim: 8, nLayers: 2 }, 3, { hidden: 2, labels: 1 })).toBe(456 + 296 + 10);
+  });
+
+  it('puts DistilBERT-base on a 24-token message at about 0.9 G multiply-adds', () => {
+    const macs = classifierMacs(DISTILBERT_BASE_DIMS, 24, { hidden: 256, labels: 6 });
+    // Five full layers of 24·(4·768² + 2·768·3072) plus attention, and the [CLS]-only last layer.
+    expect(macs).toBeGreaterThan(9.0e8);
+    expect(macs).toBeLessThan(9.1e8);
+  });
+
+  it('turns a peak rate into a latency floor, the rate a goal needs and a batching ceiling', () => {
+    const peak = { rows: 768, inner: 768, cols: 3072, gmacPerSecond: 100 };
+    const bound = rooflineBound(1e9, peak, { p50GoalMs: 4, sequentialPerSecond: 50 });
+    expect(bound.floorMs).toBeCloseTo(10, 10);
+    expect(bound.p50GoalNeedsGmacPerSecond).toBeCloseTo(250, 10);
+    // At most 100 messages/s at the peak, against 50/s sequentially.
+    expect(bound.concurrentOverSequentialCeiling).toBeCloseTo(2, 10);
+  });
+
+  it.each(['fp32', 'int8'] as const)('measures a %s kernel rate through ONNX Runtime', async (precision) => {
+    const peak = await measureKernelPeak(precision, { threads: 1, rows: 8, inner: 32, cols: 16, rounds: 2, roundSeconds: 0.02 });
+    expect(peak).toMatchObject({ rows: 8, inner: 32, cols: 16 });
+    expect(peak.gmacPerSecond).toBeGreaterThan(0);
+    expect(Number.isFinite(peak.gmacPerSecond)).toBe(true);
+  });
+});
