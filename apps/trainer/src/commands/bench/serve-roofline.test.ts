@@ -26,9 +26,14 @@ describe('serving roofline', () => {
   });
 
   it.each(['fp32', 'int8'] as const)('measures a %s kernel rate through ONNX Runtime', async (precision) => {
-    const peak = await measureKernelPeak(precision, { threads: 1, rows: 8, inner: 32, cols: 16, rounds: 2, roundSeconds: 0.02 });
-    expect(peak).toMatchObject({ rows: 8, inner: 32, cols: 16 });
+    const peak = await measureKernelPeak(precision, { threads: 1, rowCounts: [4, 8], inner: 32, cols: 16, rounds: 2, roundSeconds: 0.02 });
+    expect(peak).toMatchObject({ inner: 32, cols: 16 });
+    expect([4, 8]).toContain(peak.rows);
     expect(peak.gmacPerSecond).toBeGreaterThan(0);
     expect(Number.isFinite(peak.gmacPerSecond)).toBe(true);
+  });
+
+  it('refuses an empty list of row counts', async () => {
+    await expect(measureKernelPeak('fp32', { threads: 1, rowCounts: [] })).rejects.toThrow(/at least one row count/);
   });
 });

@@ -198,7 +198,7 @@ export async function benchServe(options: BenchServeCliOptions, log: (line: stri
         const tjs = latency.transformersJs ?? null;
         const p50GoalMs = precision === 'fp32' ? SERVE_GOALS.p50Fp32Ms : SERVE_GOALS.p50Int8Ms;
         log(`${precision}: peak rate of ONNX Runtime's matrix product on a full micro-batch (roofline)`);
-        const peak = await measureKernelPeak(precision, { threads, rows: load.maxBatch * tokens });
+        const peak = await measureKernelPeak(precision, { threads, rowCounts: [tokens, load.maxBatch * tokens] });
         reports[precision] = {
           ours: oursStats,
           concurrent,
