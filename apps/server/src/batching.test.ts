@@ -1,3 +1,4 @@
+import { ServingError } from '@mangaassist/serving';
 import { startTestServer, type TestServer } from './__tests__/helpers/test-server';
 
 describe('micro-batching, overload and timeouts over HTTP', () => {
@@ -52,5 +53,14 @@ describe('micro-batching, overload and timeouts over HTTP', () => {
     expect(server.logs.join('\n')).toMatch(/session exploded/);
     server.classifier.failWith = undefined;
     expect((await classify('hello')).statusCode).toBe(200);
+  });
+
+  it('answers 503 with Retry-After when the inference worker died under the request', async () => {
+    server = await startTestServer();
+    server.classifier.failWith = new ServingError('MODEL_UNAVAILABLE', 'the inference worker stopped (exit code 1); retry');
+    const res = await classify('hello');
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['retry-after']).toBe('1');
+    expect(res.json().error.code).toBe('MODEL_UNAVAILABLE');
   });
 });

@@ -59,7 +59,8 @@ export function createContainer(config: ServerConfig, parts: ContainerParts): De
       return new ClassificationService({
         classifier: r.resolve(CLASSIFIER),
         thresholds: r.resolve(THRESHOLD_STORE),
-        batching: serving.batching,
+        // One batch per worker can run at once; on the main thread, one.
+        batching: { ...serving.batching, maxInFlight: Math.max(1, serving.workers) },
         churnRule: serving.churnRule,
         defaultThreshold: serving.defaultThreshold,
         timeoutMs: serving.requestTimeoutMs,

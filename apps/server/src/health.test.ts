@@ -41,6 +41,16 @@ describe('health, readiness and store outage', () => {
     expect((await server.inject({ url: '/metrics' })).body).toMatch(/^threshold_store_degraded 0$/m);
   });
 
+  it('is not ready while no inference worker runs, and ready again once one does', async () => {
+    server = await startTestServer();
+    server.classifier.available = false;
+    const ready = await server.inject({ url: '/readyz' });
+    expect(ready.statusCode).toBe(503);
+    expect(ready.json()).toMatchObject({ status: 'not_ready', model: { id: 'keyword-test-v1', loaded: false } });
+    server.classifier.available = true;
+    expect((await server.inject({ url: '/readyz' })).json()).toMatchObject({ status: 'ready', model: { loaded: true } });
+  });
+
   it('is not ready, and refuses to classify with 503 + Retry-After, while the store was never reachable', async () => {
     server = await startTestServer({}, { storeDown: true });
     expect(server.logs.join('\n')).toMatch(/threshold store unreachable at startup/);

@@ -42,7 +42,7 @@ const FASTIFY_CLIENT_ERRORS: Readonly<Record<string, { status: number; code: str
   FST_ERR_CTP_INVALID_TYPE: { status: 400, code: 'INVALID_CONTENT_TYPE', message: 'the Content-Type header is invalid' },
 };
 
-const SERVING_STATUS: Readonly<Record<ServingError['code'], number>> = { QUEUE_FULL: 429, TIMEOUT: 503, SHUTTING_DOWN: 503 };
+const SERVING_STATUS: Readonly<Record<ServingError['code'], number>> = { QUEUE_FULL: 429, TIMEOUT: 503, SHUTTING_DOWN: 503, MODEL_UNAVAILABLE: 503 };
 
 /**
  * Installs the error and not-found handlers: every failure becomes `{ error: { code, message } }` with a 4xx for

@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'QUEUE_FULL'
   | 'TIMEOUT'
   | 'SHUTTING_DOWN'
+  | 'MODEL_UNAVAILABLE'
   | 'INVALID_ARGUMENT';
 
 /**

@@ -62,6 +62,11 @@ export class ClassificationService {
   }
 
   /** True once `drain()` was called. */
+  /** Whether the classifier can run an inference now (see `TextClassifier.available`). */
+  get modelAvailable(): boolean {
+    return this.options.classifier.available ?? true;
+  }
+
   get draining(): boolean {
     return this.batcher.draining;
   }

@@ -152,6 +152,28 @@ describe('MicroBatcher', () => {
     await expect(batcher.submit([])).resolves.toEqual([]);
     expect(() => new MicroBatcher(async (x: string[]) => x, { maxBatch: 0, maxWaitMs: 0, queueLimit: 1 })).toThrow(/maxBatch/);
     expect(() => new MicroBatcher(async (x: string[]) => x, { maxBatch: 1, maxWaitMs: -1, queueLimit: 1 })).toThrow(/maxWaitMs/);
+    expect(() => new MicroBatcher(async (x: string[]) => x, { maxBatch: 1, maxWaitMs: 0, queueLimit: 1, maxInFlight: 0 })).toThrow(/maxInFlight/);
     await batcher.drain();
+  });
+
+  it('runs up to maxInFlight batches at once, starts the next as one finishes, and drains them all', async () => {
+    const { calls, run } = controlledRun();
+    const batcher = new MicroBatcher(run, { maxBatch: 2, maxWaitMs: 0, queueLimit: 100, maxInFlight: 2 });
+    const results = [batcher.submit(['a', 'b']), batcher.submit(['c', 'd']), batcher.submit(['e'])];
+    // Two full batches start together; 'e' waits for a free slot.
+    expect(calls.map((c) => c.inputs)).toEqual([['a', 'b'], ['c', 'd']]);
+    expect(batcher.queueDepth).toBe(1);
+    let drained = false;
+    const draining = batcher.drain().then(() => (drained = true));
+    calls[1]!.resolve();
+    await flush();
+    expect(calls.map((c) => c.inputs)).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
+    calls[2]!.resolve();
+    await flush();
+    // The first batch still runs: not idle yet.
+    expect(drained).toBe(false);
+    calls[0]!.resolve();
+    await draining;
+    await expect(Promise.all(results)).resolves.toEqual([['A', 'B'], ['C', 'D'], ['E']]);
   });
 });

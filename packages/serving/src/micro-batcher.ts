@@ -8,6 +8,11 @@ export interface MicroBatcherOptions {
   readonly maxWaitMs: number;
   /** Most items waiting (not yet running); a submission that would exceed it is refused with `QUEUE_FULL`. */
   readonly queueLimit: number;
+  /**
+   * Batches running at once; default 1. More only helps when the batch function runs them in parallel (an
+   * `OnnxWorkerPool` with that many workers); one in-process session would just interleave them.
+   */
+  readonly maxInFlight?: number;
 }
 
 /** Hooks for metrics; called synchronously, must not throw. */
@@ -41,10 +46,11 @@ interface Item<I, O> {
 }
 
 /**
- * Dynamic micro-batching in front of one model session: submissions from concurrent requests are queued and run
- * together, at most `maxBatch` items per call and one call at a time (an ONNX Runtime session already uses every
- * core for one run, so parallel runs would only contend). A partial batch runs once its oldest item has waited
- * `maxWaitMs`, or at once when a full batch is waiting.
+ * Dynamic micro-batching in front of a model: submissions from concurrent requests are queued and run together,
+ * at most `maxBatch` items per call and `maxInFlight` calls at a time (default one: an ONNX Runtime session
+ * already uses every core for one run, so parallel runs on it would only contend; a pool of workers can take one
+ * batch each). A partial batch runs once its oldest item has waited `maxWaitMs`, or at once when a full batch is
+ * waiting.
  *
  * The queue is bounded: a submission whose items do not all fit is refused whole with `QUEUE_FULL` and a
  * `retryAfterSeconds` estimated from the queue length and the recent batch duration. A submission past its
@@ -60,7 +66,7 @@ interface Item<I, O> {
  */
 export class MicroBatcher<I, O> {
   private readonly queue: Item<I, O>[] = [];
-  private running = false;
+  private inFlight = 0;
   private closed = false;
   private timer: NodeJS.Timeout | undefined;
   private idleWaiters: (() => void)[] = [];
@@ -72,10 +78,9 @@ export class MicroBatcher<I, O> {
     private readonly options: MicroBatcherOptions,
     private readonly observer: MicroBatcherObserver = {},
   ) {
-    for (const key of ['maxBatch', 'queueLimit'] as const) {
-      if (!Number.isInteger(options[key]) || options[key] < 1) {
-        throw new RangeError(`${key} must be a positive integer, got ${options[key]}`);
-      }
+    for (const key of ['maxBatch', 'queueLimit', 'maxInFlight'] as const) {
+      const value = options[key] ?? 1;
+      if (!Number.isInteger(value) || value < 1) throw new RangeError(`${key} must be a positive integer, got ${value}`);
     }
     if (!(options.maxWaitMs >= 0)) throw new RangeError(`maxWaitMs must be >= 0, got ${options.maxWaitMs}`);
   }
@@ -127,14 +132,15 @@ export class MicroBatcher<I, O> {
   drain(): Promise<void> {
     this.closed = true;
     this.schedule();
-    if (!this.running && this.queue.length === 0) return Promise.resolve();
+    if (this.inFlight === 0 && this.queue.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   private schedule(): void {
-    if (this.running) return;
+    if (this.inFlight >= (this.options.maxInFlight ?? 1)) return;
     if (this.queue.length === 0) {
       this.clearTimer();
+      if (this.inFlight > 0) return;
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
       waiters.forEach((w) => w());
@@ -145,6 +151,8 @@ export class MicroBatcher<I, O> {
     if (this.closed || this.queue.length >= this.options.maxBatch || waited >= this.options.maxWaitMs) {
       this.clearTimer();
       void this.runBatch();
+      // Another batch may start at once when more slots are free and enough is queued.
+      this.schedule();
     } else if (!this.timer) {
       this.timer = setTimeout(() => {
         this.timer = undefined;
@@ -159,7 +167,7 @@ export class MicroBatcher<I, O> {
   }
 
   private async runBatch(): Promise<void> {
-    this.running = true;
+    this.inFlight += 1;
     const batch = this.queue.splice(0, this.options.maxBatch);
     this.observer.onQueueDepth?.(this.queue.length);
     const started = performance.now();
@@ -175,7 +183,7 @@ export class MicroBatcher<I, O> {
       const duration = performance.now() - started;
       this.averageBatchMs = this.averageBatchMs === 0 ? duration : 0.8 * this.averageBatchMs + 0.2 * duration;
       this.observer.onBatch?.(batch.length, duration);
-      this.running = false;
+      this.inFlight -= 1;
       this.schedule();
     }
   }

@@ -2,9 +2,10 @@ import { MangaAssistError } from '@mangaassist/common';
 
 /**
  * Why the serving path refused or abandoned work. The HTTP layer maps each code to a status: `QUEUE_FULL` → 429,
- * `TIMEOUT` → 503, `SHUTTING_DOWN` → 503 (all with `Retry-After`).
+ * `TIMEOUT` → 503, `SHUTTING_DOWN` → 503, `MODEL_UNAVAILABLE` (an inference worker died and is restarting) → 503
+ * (all with `Retry-After`).
  */
-export type ServingErrorCode = 'QUEUE_FULL' | 'TIMEOUT' | 'SHUTTING_DOWN';
+export type ServingErrorCode = 'QUEUE_FULL' | 'TIMEOUT' | 'SHUTTING_DOWN' | 'MODEL_UNAVAILABLE';
 
 /**
  * A refusal of the inference path that is not a bug: overload, a request past its deadline, or a server draining

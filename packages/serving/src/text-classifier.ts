@@ -12,6 +12,8 @@ export interface TextClassifier {
   readonly labels: readonly string[];
   /** Model id used to look up thresholds in the store (e.g. the model directory's name plus a version). */
   readonly modelId: string;
+  /** False while no inference can run (every worker of a pool restarting); absent means always available. */
+  readonly available?: boolean;
   predict(texts: readonly string[]): Promise<Float32Array[]>;
   dispose(): Promise<void>;
 }

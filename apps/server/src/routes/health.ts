@@ -19,7 +19,8 @@ const readinessSchema = z.object({
  * - `ready` (200): model loaded, store reachable;
  * - `degraded` (200): the store is unreachable but thresholds were read before: decisions use those
  *   last-known-good thresholds, so traffic can keep flowing while operations fix the store;
- * - `not_ready` (503): shutting down, or the store was never reachable (no thresholds to decide with).
+ * - `not_ready` (503): shutting down, no inference worker running (one crashed and is restarting), or the store
+ *   was never reachable (no thresholds to decide with).
  */
 export async function readiness(ctx: AppContext): Promise<z.infer<typeof readinessSchema>> {
   const { store, service } = ctx;
@@ -35,9 +36,10 @@ export async function readiness(ctx: AppContext): Promise<z.infer<typeof readine
   const degraded = !reachable || status.degraded;
   const everRead = status.lastRefreshAt !== null;
   const shuttingDown = ctx.lifecycle.shuttingDown || service.draining;
+  const loaded = service.modelAvailable;
   return {
-    status: shuttingDown || (degraded && !everRead) ? 'not_ready' : degraded ? 'degraded' : 'ready',
-    model: { id: service.modelId, loaded: true },
+    status: shuttingDown || !loaded || (degraded && !everRead) ? 'not_ready' : degraded ? 'degraded' : 'ready',
+    model: { id: service.modelId, loaded },
     store: {
       reachable,
       degraded,

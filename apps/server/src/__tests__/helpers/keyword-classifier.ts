@@ -18,13 +18,15 @@ const KEYWORDS: Readonly<Record<string, Partial<Record<(typeof LABELS)[number], 
 
 /**
  * A deterministic stand-in for the ONNX classifier: probabilities come from keywords, so tests know what to
- * expect. Records each batch it is given; `delayMs` makes inference slow, `failWith` makes it throw.
+ * expect. Records each batch it is given; `delayMs` makes inference slow, `failWith` makes it throw, `available`
+ * false plays a worker pool whose workers are all restarting.
  */
 export class KeywordClassifier implements TextClassifier {
   readonly labels: readonly string[] = LABELS;
   readonly batches: string[][] = [];
   delayMs = 0;
   failWith: Error | undefined;
+  available = true;
   disposed = false;
 
   constructor(readonly modelId = 'keyword-test-v1') {}

@@ -75,7 +75,7 @@ export interface ThroughputResult {
 
 /**
  * `clients` closed-loop clients (each sends its next request when the previous one returns) for `seconds`,
- * through a `MicroBatcher` in front of `predict`, as the server runs it.
+ * through a `MicroBatcher` in front of `predict` (with `maxInFlight` batches at once), as the server runs it.
  *
  * @example
  * ```ts
@@ -85,7 +85,7 @@ export interface ThroughputResult {
 export async function concurrentThroughput(
   predict: (texts: string[]) => Promise<Float32Array[]>,
   text: string,
-  options: { readonly clients: number; readonly seconds: number; readonly maxBatch: number; readonly maxWaitMs: number },
+  options: { readonly clients: number; readonly seconds: number; readonly maxBatch: number; readonly maxWaitMs: number; readonly maxInFlight?: number },
 ): Promise<ThroughputResult> {
   let runs = 0;
   let texts = 0;
@@ -93,6 +93,7 @@ export async function concurrentThroughput(
     maxBatch: options.maxBatch,
     maxWaitMs: options.maxWaitMs,
     queueLimit: options.clients * 4,
+    maxInFlight: options.maxInFlight ?? 1,
   }, {
     onBatch(size) {
       runs++;

@@ -41,7 +41,13 @@ export const servingConfigSchema = z
     precision: z.enum(['fp32', 'int8']).default('fp32'),
     /** Model id for the threshold store; default the model directory's name (what `calibrate` must use too). */
     modelId: z.string().min(1).optional(),
-    /** Threads of one inference; default every core. */
+    /**
+     * Inference worker threads, each with its own ONNX Runtime session, so that an inference never blocks the
+     * event loop (requests, health checks and timeouts keep being served while a batch runs); as many batches run
+     * at once as there are workers. 0 runs inference on the main thread (blocking it for each batch).
+     */
+    workers: z.number().int().min(0).default(1),
+    /** Threads of one inference; default every core divided by the workers (at least 1). */
     intraOpNumThreads: z.number().int().positive().optional(),
     host: z.string().min(1).default('127.0.0.1'),
     port: z.number().int().min(0).max(65535).default(8080),

@@ -1,0 +1,117 @@
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { isMangaAssistError } from '@mangaassist/common';
+import { ServingError } from '../serving-error';
+import { OnnxTextClassifier } from './onnx-text-classifier';
+import { OnnxWorkerPool } from './onnx-worker-pool';
+import type { WorkerInit } from './worker-protocol';
+
+// The tiny exported classifier shared with onnx-text-classifier.test.ts.
+const FIXTURE = join(__dirname, '__fixtures__', 'tiny-export');
+const TEXTS = ['Where is my order?', 'I want to cancel, never again!', 'thanks, great fast delivery', 'ok'];
+// Enough work that one run takes tens of milliseconds even on this tiny model.
+const BIG_BATCH = Array.from({ length: 3000 }, (_, i) => `where is my order number ${i} it is late again and i want to cancel`);
+
+const work = mkdtempSync(join(tmpdir(), 'serving-pool-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** Timer ticks (1 ms interval) the event loop manages while `task` runs: ~0 when something blocks the thread. */
+async function ticksDuring(task: () => Promise<unknown>): Promise<{ ticks: number; ms: number }> {
+  let ticks = 0;
+  const timer = setInterval(() => ticks++, 1);
+  const start = performance.now();
+  try {
+    await task();
+  } finally {
+    clearInterval(timer);
+  }
+  return { ticks, ms: performance.now() - start };
+}
+
+describe('OnnxWorkerPool', () => {
+  it('gives the same probabilities as the in-process classifier, one worker or two', async () => {
+    const reference = await OnnxTextClassifier.load(FIXTURE, { intraOpNumThreads: 1 });
+    const expected = await Promise.all(TEXTS.map((t) => reference.predict([t])));
+    await reference.dispose();
+    for (const workers of [1, 2]) {
+      const pool = await OnnxWorkerPool.load(FIXTURE, { workers, intraOpNumThreads: 1 });
+      try {
+        expect(pool.labels).toEqual(reference.labels);
+        expect(pool.modelId).toBe('tiny-export');
+        expect(pool.liveWorkers).toBe(workers);
+        // Concurrent calls spread over the workers; each answer must still be its own text's.
+        const results = await Promise.all(TEXTS.map((t) => pool.predict([t])));
+        results.forEach((rows, i) => expect(Array.from(rows[0]!)).toEqual(Array.from(expected[i]![0]!)));
+        expect(await pool.predict([])).toEqual([]);
+      } finally {
+        await pool.dispose();
+      }
+    }
+  });
+
+  it('keeps the event loop running during an inference (the in-process classifier blocks it)', async () => {
+    const inProcess = await OnnxTextClassifier.load(FIXTURE, { intraOpNumThreads: 1 });
+    const pool = await OnnxWorkerPool.load(FIXTURE, { intraOpNumThreads: 1 });
+    try {
+      const blocked = await ticksDuring(() => inProcess.predict(BIG_BATCH));
+      const free = await ticksDuring(() => pool.predict(BIG_BATCH));
+      // The control: the same work on the main thread leaves the timer almost no chance to run.
+      expect(blocked.ms).toBeGreaterThan(20);
+      expect(blocked.ticks).toBeLessThan(blocked.ms / 10);
+      expect(free.ticks).toBeGreaterThan(free.ms / 5);
+    } finally {
+      await inProcess.dispose();
+      await pool.dispose();
+    }
+  });
+
+  it('fails at load with the worker’s own error naming a corrupt ONNX file', async () => {
+    const dir = join(work, 'corrupt');
+    cpSync(FIXTURE, dir, { recursive: true });
+    const file = join(dir, 'onnx', 'model.onnx');
+    writeFileSync(file, 'this is not a protobuf');
+    const error = await OnnxWorkerPool.load(dir, { workers: 2, intraOpNumThreads: 1 }).then(
+      () => new Error('expected a rejection'),
+      (e: Error) => e,
+    );
+    expect(isMangaAssistError(error, 'CHECKPOINT_INVALID')).toBe(true);
+    expect(error.message).toContain(`${file}: ONNX Runtime cannot load this model`);
+  });
+
+  it('fails the requests of a worker that dies with MODEL_UNAVAILABLE, then restarts it', async () => {
+    const started: Worker[] = [];
+    const createWorker = (entry: string, workerData: WorkerInit) => {
+      const worker = new Worker(entry, { workerData });
+      started.push(worker);
+      return worker;
+    };
+    const pool = await OnnxWorkerPool.load(FIXTURE, { intraOpNumThreads: 1, createWorker });
+    try {
+      const inFlight = pool.predict(BIG_BATCH);
+      await started[0]!.terminate();
+      const error = await inFlight.then(() => new Error('expected a rejection'), (e: Error) => e);
+      expect(error).toBeInstanceOf(ServingError);
+      expect((error as ServingError).code).toBe('MODEL_UNAVAILABLE');
+      // A replacement starts on its own; until it is ready requests are refused rather than left waiting.
+      const deadline = Date.now() + 10_000;
+      while (pool.liveWorkers === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(started).toHaveLength(2);
+      expect(pool.liveWorkers).toBe(1);
+      const [probs] = await pool.predict(['Where is my order?']);
+      expect(probs).toHaveLength(6);
+    } finally {
+      await pool.dispose();
+    }
+  });
+
+  it('rejects bad options and use after dispose', async () => {
+    await expect(OnnxWorkerPool.load(FIXTURE, { workers: 0 })).rejects.toThrow(/workers must be a positive integer/);
+    const pool = await OnnxWorkerPool.load(FIXTURE, { intraOpNumThreads: 1 });
+    await expect(pool.predict('hi' as unknown as string[])).rejects.toThrow(TypeError);
+    await pool.dispose();
+    await pool.dispose();
+    await expect(pool.predict(['hi'])).rejects.toThrow(/disposed/);
+  });
+});
