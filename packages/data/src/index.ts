@@ -16,5 +16,6 @@ export { findNearDuplicates, type NearDuplicateOptions, type NearDuplicates } fr
 export { normalizeForDuplicates, wordTokens } from './stats/text-normalize';
 export { TfidfVectorizer, type SparseRow, type TfidfOptions } from './baseline/tfidf';
 export { trainLogisticOvr, type LogisticOptions, type LogisticOvrModel } from './baseline/logistic-ovr';
-export { multiLabelMetrics, type LabelMetrics, type MultiLabelReport } from './baseline/metrics';
+export { labelSetMetrics, type LabelSetMetrics, type MultiLabelReport } from './baseline/metrics';
+export * from './metrics';
 export { evaluateBaseline, trainTfidfBaseline, type TfidfBaseline, type TfidfBaselineOptions } from './baseline/tfidf-baseline';

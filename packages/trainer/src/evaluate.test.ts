@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { bceLoss, LABELS, toyExamples, useCpuBackend, VOCAB } from './__tests__/fixtures';
 import type { TrainableClassifier } from './classifier';
 import { evaluateClassifier, predictProbabilities } from './evaluate';
-import { multiLabelMetrics } from './metrics';
+import { multiLabelMetrics } from '@mangaassist/data';
 import { createTinyClassifier } from './testing/tiny-classifier';
 
 beforeAll(useCpuBackend);
@@ -60,7 +60,7 @@ describe('evaluateClassifier', () => {
     const { metrics } = await evaluateClassifier(model, examples, { labels: ['a', 'b', 'c'], thresholds: { a: 0.999 } });
     expect(metrics.perLabel.a!.support).toBe(2);
     expect(metrics.perLabel.a!.recall).toBe(0); // sigmoid(5) = 0.9933 < 0.999
-    expect(metrics.perLabel.c).toEqual({ precision: 0, recall: 0, f1: 0, support: 0 });
+    expect(metrics.perLabel.c).toEqual({ precision: 0, recall: 0, f1: 0, support: 0, predicted: 0 });
   });
 
   it('rejects unknown labels and thresholds', async () => {

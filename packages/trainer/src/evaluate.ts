@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { chunk, disposeBatch, makeBatch, type EncodedExample } from './batching';
 import type { TrainableClassifier, TrainingLoss } from './classifier';
-import { applyThresholds, labelsPresent, multiLabelMetrics, selectColumns, type MultiLabelMetrics } from './metrics';
+import { applyThresholds, labelsPresent, multiLabelMetrics, selectColumns, type MultiLabelMetrics } from '@mangaassist/data';
 
 /** Options of {@link predictProbabilities}. */
 export interface PredictOptions {

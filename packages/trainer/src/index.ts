@@ -11,7 +11,6 @@ export * from './evaluate';
 export * from './group-mapping';
 export * from './layer-groups';
 export * from './lr-schedule';
-export * from './metrics';
 export * from './metrics-log';
 export * from './registries';
 export * from './report';

@@ -13,7 +13,7 @@ const epoch = (n: number, f1: number): EpochRecord => ({
   learningRates: { head: 3e-5 },
   steps: 10,
   trainLoss: 0.5 / n,
-  validation: { n: 5, loss: 0.6 / n, macroF1: f1, exactMatch: 0.2, hammingLoss: 0.1, perLabel: { a: { precision: 1, recall: 0.5, f1: 2 / 3, support: 2 } } },
+  validation: { n: 5, loss: 0.6 / n, macroF1: f1, exactMatch: 0.2, hammingLoss: 0.1, perLabel: { a: { precision: 1, recall: 0.5, f1: 2 / 3, support: 2, predicted: 1 } } },
   improved: true,
   seconds: 1.5,
 });

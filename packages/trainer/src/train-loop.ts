@@ -14,7 +14,7 @@ import { evaluateClassifier } from './evaluate';
 import { canonicalGroups, type CanonicalGroups } from './group-mapping';
 import { DEPTH_ORDER, discriminativeRates, LAYER_GROUPS, type LayerGroup } from './layer-groups';
 import type { LrSchedule } from './lr-schedule';
-import { labelsPresent } from './metrics';
+import { labelsPresent } from '@mangaassist/data';
 import { MetricsLog } from './metrics-log';
 import { writeReport } from './report';
 import { mixSeed, permutation } from './rng';

@@ -1,5 +1,5 @@
 import type { LayerGroup } from './layer-groups';
-import type { LabelMetrics } from './metrics';
+import type { LabelMetrics } from '@mangaassist/data';
 
 /** One line of `metrics.jsonl` for a logged optimizer step. */
 export interface StepRecord {

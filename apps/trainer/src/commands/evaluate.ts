@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { DATA_FORMATS, MangaAssistError } from '@mangaassist/common';
 import { loadClassifier } from '@mangaassist/core-model';
 import { registerNativeCpuKernels } from '@mangaassist/cpu-kernels';
-import { readDataset, toMultiHot, type DatasetFormat } from '@mangaassist/data';
+import { readDataset, toMultiHot, type DatasetFormat, type LabelMetrics } from '@mangaassist/data';
 import { selectTfjsBackend, TFJS_BACKEND_REQUESTS, type TfjsBackendRequest } from '@mangaassist/runtime';
 import { THRESHOLDS_FILE, resolveThresholds } from '@mangaassist/thresholds';
-import { evaluateClassifier, type LabelMetrics } from '@mangaassist/trainer';
+import { evaluateClassifier } from '@mangaassist/trainer';
 import type { Command } from 'commander';
 import type { CommandModule } from './command-module';
 

@@ -2,7 +2,7 @@ import type { Dataset, Example } from '../types';
 import { toMultiHot } from '../multi-hot';
 import { TfidfVectorizer, type TfidfOptions } from './tfidf';
 import { trainLogisticOvr, type LogisticOptions, type LogisticOvrModel } from './logistic-ovr';
-import { multiLabelMetrics, type MultiLabelReport } from './metrics';
+import { labelSetMetrics, type MultiLabelReport } from './metrics';
 
 /**
  * A trained TF-IDF + one-vs-rest logistic regression baseline.
@@ -85,7 +85,7 @@ export function evaluateBaseline(baseline: TfidfBaseline, dataset: Pick<Dataset,
     threshold,
   );
   const labels = baseline.labels.filter((label) => dataset.coveredLabels.includes(label));
-  return multiLabelMetrics(
+  return labelSetMetrics(
     dataset.examples.map((example) => example.labels),
     predicted,
     labels,

@@ -1,7 +1,6 @@
-import type { Example } from '@mangaassist/data';
 import { ChurnPhraseMatcher, OnnxTextClassifier } from '@mangaassist/serving';
 import { calibrate, createThresholdStrategyRegistry, labelScoresOf, thresholdCurve, type LabelCalibration } from '@mangaassist/thresholds';
-import { multiLabelMetrics } from '@mangaassist/trainer';
+import { multiLabelMetrics, type Example } from '@mangaassist/data';
 
 /** The columns of one table row. `null` where the data does not annotate the label (GoEmotions has no churn_risk). */
 export interface RowMetrics {

@@ -15,6 +15,7 @@ describe('labelMetrics', () => {
     expect(m.recall).toBeCloseTo(recall, 12);
     expect(m.f1).toBeCloseTo(f1, 12);
     expect(m.support).toBe(support);
+    expect(m.predicted).toBe(tp + fp);
   });
 });
 
@@ -36,21 +37,24 @@ describe('multiLabelMetrics', () => {
   const m = multiLabelMetrics(predicted, actual, ['a', 'b', 'c']);
 
   it.each([
-    ['a', 2 / 3, 1, 0.8, 2],
-    ['b', 1, 0.5, 2 / 3, 2],
-    ['c', 1, 0.5, 2 / 3, 2],
-  ])('per label %s', (label, precision, recall, f1, support) => {
+    ['a', 2 / 3, 1, 0.8, 2, 3],
+    ['b', 1, 0.5, 2 / 3, 2, 1],
+    ['c', 1, 0.5, 2 / 3, 2, 1],
+  ])('per label %s', (label, precision, recall, f1, support, predictedCount) => {
     expect(m.perLabel[label]).toEqual({
       precision: expect.closeTo(precision, 12),
       recall: expect.closeTo(recall, 12),
       f1: expect.closeTo(f1, 12),
       support,
+      predicted: predictedCount,
     });
   });
 
   it('averages, exact match and Hamming loss', () => {
     expect(m.n).toBe(4);
     expect(m.macroF1).toBeCloseTo((0.8 + 2 / 3 + 2 / 3) / 3, 12);
+    // Pooled: tp 4, fp 1, fn 2 → P 0.8, R 2/3, F1 8/11.
+    expect(m.microF1).toBeCloseTo(8 / 11, 12);
     expect(m.exactMatch).toBe(0.25);
     expect(m.hammingLoss).toBeCloseTo(3 / 12, 12);
     expect(m.labels).toEqual(['a', 'b', 'c']);

@@ -1,15 +1,18 @@
 /**
- * Multi-label classification metrics as pure functions over 0/1 matrices (rows = examples, columns = labels).
+ * Multi-label classification metrics as pure functions over 0/1 matrices (rows = examples, columns = labels): the
+ * one implementation the trainer's validation, the ablation and the data baseline all score with.
  * Conventions follow scikit-learn with `zero_division=0`: a precision or recall whose denominator is zero is 0.
  */
 
-/** Precision, recall and F1 of one label, with its number of positive examples. */
+/** Precision, recall and F1 of one label, with its number of positive examples and of positive predictions. */
 export interface LabelMetrics {
   readonly precision: number;
   readonly recall: number;
   readonly f1: number;
   /** Positive examples of this label in the reference. */
   readonly support: number;
+  /** Examples predicted positive for this label. */
+  readonly predicted: number;
 }
 
 /** Every validation metric of a multi-label prediction. */
@@ -21,6 +24,8 @@ export interface MultiLabelMetrics {
   readonly perLabel: Readonly<Record<string, LabelMetrics>>;
   /** Unweighted mean of the per-label F1 scores. */
   readonly macroF1: number;
+  /** F1 of the pooled counts of every label. */
+  readonly microF1: number;
   /** Fraction of examples whose whole label set is predicted exactly (subset accuracy). */
   readonly exactMatch: number;
   /** Fraction of (example, label) cells predicted wrongly. */
@@ -88,11 +93,13 @@ export function multiLabelMetrics(predicted: Rows, actual: Rows, labels: readonl
     perLabel[label] = metrics;
     f1Sum += metrics.f1;
   });
+  const sum = (counts: number[]) => counts.reduce((a, b) => a + b, 0);
   return {
     n,
     labels: [...labels],
     perLabel,
     macroF1: f1Sum / labels.length,
+    microF1: labelMetrics(sum(tp), sum(fp), sum(fn)).f1,
     exactMatch: n === 0 ? 0 : exact / n,
     hammingLoss: n === 0 ? 0 : wrongCells / (n * labels.length),
   };
@@ -103,7 +110,7 @@ export function multiLabelMetrics(predicted: Rows, actual: Rows, labels: readonl
  *
  * @example
  * ```ts
- * labelMetrics(3, 1, 2); // { precision: 0.75, recall: 0.6, f1: 0.667, support: 5 }
+ * labelMetrics(3, 1, 2); // { precision: 0.75, recall: 0.6, f1: 0.667, support: 5, predicted: 4 }
  * ```
  */
 export function labelMetrics(truePositives: number, falsePositives: number, falseNegatives: number): LabelMetrics {
@@ -112,7 +119,7 @@ export function labelMetrics(truePositives: number, falsePositives: number, fals
   const precision = predictedPositive === 0 ? 0 : truePositives / predictedPositive;
   const recall = support === 0 ? 0 : truePositives / support;
   const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
-  return { precision, recall, f1, support };
+  return { precision, recall, f1, support, predicted: predictedPositive };
 }
 
 /**
