@@ -17,20 +17,27 @@ describe('serving roofline', () => {
   });
 
   it('turns a peak rate into a latency floor, the rate a goal needs and a batching ceiling', () => {
-    const peak = { rows: 768, inner: 768, cols: 3072, gmacPerSecond: 100 };
-    const bound = rooflineBound(1e9, peak, { p50GoalMs: 4, sequentialPerSecond: 50 });
+    const byRows = [{ rows: 24, allThreads: 40, oneThread: 30 }, { rows: 768, allThreads: 90, oneThread: 50 }];
+    const peak = { byRows, rows: 768, inner: 768, cols: 3072, allThreadsGmacPerSecond: 90, oneThreadGmacPerSecond: 50, gmacPerSecond: 100 };
+    const bound = rooflineBound(1e9, peak, { p50GoalMs: 4, sequentialPerSecond: 50, tokens: 24 });
     expect(bound.floorMs).toBeCloseTo(10, 10);
+    // One 24-token message: its products at the 24-row rate of one session.
+    expect(bound.messageProductsMs).toBeCloseTo(25, 10);
+    expect(rooflineBound(1e9, peak, { p50GoalMs: 4, sequentialPerSecond: 50, tokens: 7 }).messageProductsMs).toBeNull();
     expect(bound.p50GoalNeedsGmacPerSecond).toBeCloseTo(250, 10);
     // At most 100 messages/s at the peak, against 50/s sequentially.
     expect(bound.concurrentOverSequentialCeiling).toBeCloseTo(2, 10);
   });
 
   it.each(['fp32', 'int8'] as const)('measures a %s kernel rate through ONNX Runtime', async (precision) => {
-    const peak = await measureKernelPeak(precision, { threads: 1, rowCounts: [4, 8], inner: 32, cols: 16, rounds: 2, roundSeconds: 0.02 });
+    const peak = await measureKernelPeak(precision, { threads: 2, rowCounts: [4, 8], inner: 32, cols: 16, rounds: 2, roundSeconds: 0.02 });
     expect(peak).toMatchObject({ inner: 32, cols: 16 });
     expect([4, 8]).toContain(peak.rows);
-    expect(peak.gmacPerSecond).toBeGreaterThan(0);
-    expect(Number.isFinite(peak.gmacPerSecond)).toBe(true);
+    expect(peak.byRows.map((r) => r.rows)).toEqual([4, 8]);
+    expect(peak.oneThreadGmacPerSecond).toBeGreaterThan(0);
+    expect(Number.isFinite(peak.allThreadsGmacPerSecond)).toBe(true);
+    // The ceiling is the better of one session on every thread and one thread times the threads.
+    expect(peak.gmacPerSecond).toBe(Math.max(peak.allThreadsGmacPerSecond, 2 * peak.oneThreadGmacPerSecond));
   });
 
   it('refuses an empty list of row counts', async () => {

@@ -1,5 +1,5 @@
 import { createRng } from '@mangaassist/common';
-import { encodeModel, MICROSOFT_DOMAIN, OnnxGraphBuilder, quantizeColumns, type DistilBertDims } from '@mangaassist/export';
+import { attr, encodeModel, MICROSOFT_DOMAIN, OnnxGraphBuilder, quantizeColumns, type DistilBertDims } from '@mangaassist/export';
 import { createOrtSession } from '@mangaassist/runtime';
 
 /**
@@ -25,27 +25,46 @@ export function classifierMacs(
   return (nLayers - 1) * layer(tokens) + layer(1) + dim * head.hidden + head.hidden * head.labels;
 }
 
-/** The fastest rate ONNX Runtime's CPU kernels reach here on one large product, in multiply-adds per second. */
+/** The rates measured for one row count, 1e9 multiply-adds per second. */
+export interface RowRate {
+  readonly rows: number;
+  /** One session on every thread. */
+  readonly allThreads: number;
+  readonly oneThread: number;
+}
+
+/** The fastest rate ONNX Runtime's CPU kernels reach here on the encoder's products, in multiply-adds per second. */
 export interface KernelPeak {
-  /** Shape measured: `[rows, inner] × [inner, cols]`. */
+  /** Every row count measured. */
+  readonly byRows: readonly RowRate[];
+  /** Rows of the best measurement; each product is `[rows, inner] × [inner, cols]` then back to `inner` columns. */
   readonly rows: number;
   readonly inner: number;
   readonly cols: number;
-  /** Best round, 1e9 multiply-adds per second. */
+  /** Best rate with every thread in one session, 1e9 multiply-adds per second. */
+  readonly allThreadsGmacPerSecond: number;
+  /** Best rate of one thread, 1e9 multiply-adds per second. */
+  readonly oneThreadGmacPerSecond: number;
+  /**
+   * The ceiling used by the roofline: the larger of the all-thread rate and the one-thread rate times the threads
+   * (independent single-threaded workers can get close to the latter).
+   */
   readonly gmacPerSecond: number;
 }
 
 /**
- * Measures the multiply-add rate of one `MatMul` (fp32) or `DynamicQuantizeMatMul` (int8 weights, activations
- * quantised per call, as in the exported int8 graph) of `[rows, inner] × [inner, cols]`, for each row count given,
- * and returns the fastest: one message's rows and a full micro-batch's rows are both worth trying, since the int8
- * kernel measured faster per multiply-add on 24 rows than on 768 on the project machine.
- * Best of `rounds` rounds of about `roundSeconds` each.
+ * Measures the multiply-add rate of the encoder's products with `MatMul` (fp32) or `DynamicQuantizeMatMul` (int8
+ * weights, activations quantised per call, as in the exported int8 graph): a chain of `depth` feed-forward pairs
+ * `[rows, inner] × [inner, cols] × [cols, inner]` whose output is reduced to one number, so that the rate is not
+ * diluted by copying a large output back. Each row count is measured with every thread and with one; the best
+ * rates are returned. One message's rows and a full micro-batch's rows are both worth trying: the int8 kernel
+ * measured faster per multiply-add on 24 rows than on 768 on the project machine. Best of `rounds` rounds of about
+ * `roundSeconds` each.
  *
  * @example
  * ```ts
  * const peak = await measureKernelPeak('int8', { threads: 2, rowCounts: [24, 768] });
- * console.log(`${peak.gmacPerSecond.toFixed(0)} GMAC/s at ${peak.rows} rows`);
+ * console.log(`${peak.gmacPerSecond.toFixed(0)} GMAC/s`);
  * ```
  */
 export async function measureKernelPeak(
@@ -55,37 +74,65 @@ export async function measureKernelPeak(
     readonly rowCounts?: readonly number[];
     readonly inner?: number;
     readonly cols?: number;
+    readonly depth?: number;
     readonly rounds?: number;
     readonly roundSeconds?: number;
   },
 ): Promise<KernelPeak> {
   const { rowCounts = [24, 768], inner = 768, cols = 3072 } = options;
   if (rowCounts.length === 0) throw new RangeError('rowCounts must list at least one row count');
-  let best: KernelPeak | undefined;
+  let all = { rows: rowCounts[0]!, rate: 0 };
+  let one = 0;
+  const byRows: RowRate[] = [];
   for (const rows of rowCounts) {
-    const peak = await measureOneShape(precision, { ...options, rows, inner, cols });
-    if (!best || peak.gmacPerSecond > best.gmacPerSecond) best = peak;
+    const shape = { ...options, rows, inner, cols };
+    const rate = await measureChain(precision, { ...shape, threads: options.threads });
+    const oneThread = options.threads === 1 ? rate : await measureChain(precision, { ...shape, threads: 1 });
+    byRows.push({ rows, allThreads: rate, oneThread });
+    if (rate > all.rate) all = { rows, rate };
+    one = Math.max(one, oneThread);
   }
-  return best!;
+  return {
+    byRows,
+    rows: all.rows,
+    inner,
+    cols,
+    allThreadsGmacPerSecond: all.rate,
+    oneThreadGmacPerSecond: one,
+    gmacPerSecond: Math.max(all.rate, one * options.threads),
+  };
 }
 
-async function measureOneShape(
+/** Best rate of the feed-forward chain in 1e9 multiply-adds per second. */
+async function measureChain(
   precision: 'fp32' | 'int8',
-  options: { readonly threads: number; readonly rows: number; readonly inner: number; readonly cols: number; readonly rounds?: number; readonly roundSeconds?: number },
-): Promise<KernelPeak> {
-  const { rows, inner, cols, rounds = 5, roundSeconds = 0.3 } = options;
+  options: {
+    readonly threads: number;
+    readonly rows: number;
+    readonly inner: number;
+    readonly cols: number;
+    readonly depth?: number;
+    readonly rounds?: number;
+    readonly roundSeconds?: number;
+  },
+): Promise<number> {
+  const { rows, inner, cols, depth = 3, rounds = 5, roundSeconds = 0.3 } = options;
   const random = createRng(7);
-  const weight = Float32Array.from({ length: inner * cols }, () => (random.next() - 0.5) * 0.1);
   const g = new OnnxGraphBuilder();
   const x = g.input('x', 'float32', [rows, inner]);
-  let y: string;
-  if (precision === 'fp32') {
-    y = g.op('MatMul', [x, g.initializer('w', [inner, cols], weight)]);
-  } else {
-    const q = quantizeColumns(weight, inner, cols, 127);
-    y = g.op('DynamicQuantizeMatMul', [x, g.initializer('w', [inner, cols], q.values), g.initializer('scale', [cols], q.scales)], { domain: MICROSOFT_DOMAIN });
-  }
-  g.output(y, 'y', 'float32', [rows, cols]);
+  // Weights of spread 1/√fan-in keep the activations near 1 through the chain.
+  const product = (input: string, from: number, to: number, name: string) => {
+    const scale = Math.sqrt(12 / from);
+    const weight = Float32Array.from({ length: from * to }, () => (random.next() - 0.5) * scale);
+    if (precision === 'fp32') return g.op('MatMul', [input, g.initializer(name, [from, to], weight)]);
+    const q = quantizeColumns(weight, from, to, 127);
+    return g.op('DynamicQuantizeMatMul', [input, g.initializer(name, [from, to], q.values), g.initializer(`${name}.scale`, [to], q.scales)], {
+      domain: MICROSOFT_DOMAIN,
+    });
+  };
+  let h = x;
+  for (let i = 0; i < depth; i++) h = product(product(h, inner, cols, `up${i}`), cols, inner, `down${i}`);
+  g.output(g.op('ReduceMean', [h], { attributes: { keepdims: attr.int(0) } }), 'y', 'float32', []);
   const bytes = encodeModel(g.toModel({ graphName: 'peak', opset: 17, usesContribOps: precision === 'int8' }));
   const { session, Tensor } = await createOrtSession(bytes, {
     providers: ['cpu'],
@@ -95,6 +142,7 @@ async function measureOneShape(
     const input = Float32Array.from({ length: rows * inner }, () => random.next() - 0.5);
     const feeds = { x: new Tensor('float32', input, [rows, inner]) };
     for (let i = 0; i < 3; i++) await session.run(feeds);
+    const macsPerRun = rows * inner * cols * 2 * depth;
     let best = 0;
     for (let round = 0; round < rounds; round++) {
       const start = performance.now();
@@ -103,9 +151,9 @@ async function measureOneShape(
         await session.run(feeds);
         runs++;
       }
-      best = Math.max(best, (runs * rows * inner * cols) / ((performance.now() - start) / 1000) / 1e9);
+      best = Math.max(best, (runs * macsPerRun) / ((performance.now() - start) / 1000) / 1e9);
     }
-    return { rows, inner, cols, gmacPerSecond: best };
+    return best;
   } finally {
     await session.release();
   }
@@ -116,6 +164,11 @@ export interface RooflineBound {
   readonly peak: KernelPeak;
   /** Latency of one message if every multiply-add ran at the peak rate: no implementation goes below it. */
   readonly floorMs: number;
+  /**
+   * Latency of the products alone for one message, at the rate one session on every thread reaches on the
+   * message's own row count (its tokens): what ONNX Runtime's kernels allow a single request, before any other op.
+   */
+  readonly messageProductsMs: number | null;
   /** The rate the P50 goal needs, 1e9 multiply-adds per second (above `peak.gmacPerSecond`: out of reach). */
   readonly p50GoalNeedsGmacPerSecond: number;
   /**
@@ -130,14 +183,20 @@ export interface RooflineBound {
  *
  * @example
  * ```ts
- * rooflineBound(9.03e8, peak, { p50GoalMs: 4, sequentialPerSecond: 180 }).floorMs;
+ * rooflineBound(9.03e8, peak, { p50GoalMs: 4, sequentialPerSecond: 180, tokens: 24 }).floorMs;
  * ```
  */
-export function rooflineBound(macsPerMessage: number, peak: KernelPeak, measured: { readonly p50GoalMs: number; readonly sequentialPerSecond: number }): RooflineBound {
+export function rooflineBound(
+  macsPerMessage: number,
+  peak: KernelPeak,
+  measured: { readonly p50GoalMs: number; readonly sequentialPerSecond: number; readonly tokens?: number },
+): RooflineBound {
   const peakPerSecond = peak.gmacPerSecond * 1e9;
+  const messageRate = peak.byRows.find((r) => r.rows === measured.tokens)?.allThreads;
   return {
     peak,
     floorMs: (macsPerMessage / peakPerSecond) * 1000,
+    messageProductsMs: messageRate ? (macsPerMessage / (messageRate * 1e9)) * 1000 : null,
     p50GoalNeedsGmacPerSecond: macsPerMessage / (measured.p50GoalMs / 1000) / 1e9,
     concurrentOverSequentialCeiling: peakPerSecond / macsPerMessage / measured.sequentialPerSecond,
   };

@@ -1,6 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { sharedAsset } from '@mangaassist/common';
 import {
   DISTILBERT_BASE_DIMS,
@@ -9,11 +10,14 @@ import {
   wordPieceTokenizerJson,
   writeRandomClassifierDir,
 } from '@mangaassist/export';
-import { BatchTokenizer, OnnxTextClassifier, OnnxWorkerPool } from '@mangaassist/serving';
-import type { Command } from 'commander';
+import { BatchTokenizer } from '@mangaassist/serving';
+import { Option, type Command } from 'commander';
 import type { BenchSubcommand } from './bench-subcommand';
-import { classifierMacs, measureKernelPeak, rooflineBound, type RooflineBound } from './serve-roofline';
-import { concurrentThroughput, interleavedLatency, type LatencyStats, type LatencySubject, type ThroughputResult } from './serve-workload';
+import { measurePrecision, SERVE_GOALS, type PrecisionContext, type PrecisionReport } from './serve-precision';
+import { classifierMacs } from './serve-roofline';
+import type { LatencyStats } from './serve-workload';
+
+export { SERVE_GOALS, type ConcurrentSetup, type PrecisionReport } from './serve-precision';
 
 const LABELS = ['frustration', 'satisfaction', 'urgency', 'confusion', 'churn_risk', 'neutral'];
 const BERT_TOKENIZER = 'models/bert-base-uncased/tokenizer.json';
@@ -22,16 +26,6 @@ const MESSAGE_WORDS = (
   'where is my order i paid for fast shipping two weeks ago and it still has not arrived this is the third time ' +
   'i ask can you please help me right now or i will go somewhere else'
 ).split(' ');
-
-/** The issue's goals for this benchmark. */
-export const SERVE_GOALS = {
-  p50Fp32Ms: 8,
-  p50Int8Ms: 4,
-  /** Our P50 over transformers.js's P50, same precision. */
-  vsTransformersJs: 0.7,
-  /** Throughput with concurrent clients over sequential throughput. */
-  concurrentOverSequential: 2,
-} as const;
 
 /** Options of `bench serve`, as commander parses them. */
 export interface BenchServeCliOptions {
@@ -45,38 +39,13 @@ export interface BenchServeCliOptions {
   readonly threads?: string;
   readonly baseline: boolean;
   readonly compareFusion: boolean;
+  /** Measure each precision in a fresh process (default), as a server loads one model; false: all in this one. */
+  readonly isolate: boolean;
   readonly json?: boolean;
-}
-
-/** Concurrent clients through one inference set-up of the server. */
-export interface ConcurrentSetup {
-  /** `main-thread`: the session on the event loop (`serving.workers: 0`); otherwise `workers` worker threads. */
-  readonly setup: 'main-thread' | 'workers';
-  readonly workers: number;
-  readonly intraOpNumThreads: number;
-  readonly result: ThroughputResult;
-  /** Over the sequential rate of one client on the main-thread session. */
-  readonly overSequential: number;
-}
-
-/** One precision's results. */
-export interface PrecisionReport {
-  readonly ours: LatencyStats;
-  /** The same session in a worker thread, as the server runs it by default (`serving.workers: 1`). */
-  readonly oursWorker: LatencyStats;
-  /** Every set-up tried; the goal is judged on the best. */
-  readonly concurrentSetups: readonly ConcurrentSetup[];
-  readonly concurrent: ThroughputResult;
-  readonly concurrentOverSequential: number;
-  /** transformers.js's pipeline on the same exported directory (same ONNX file). */
-  readonly transformersJs: LatencyStats | null;
-  /** transformers.js on the standard-operator graph (what a stock torch.onnx export gives it). */
-  readonly transformersJsStandardGraph: LatencyStats | null;
-  /** Our classifier on the standard-operator graph (fusion comparison). */
-  readonly oursStandardGraph: LatencyStats | null;
-  /** What the kernels' measured peak rate allows: latency floor, rate the P50 goal needs, batching ceiling. */
-  readonly roofline: RooflineBound;
-  readonly goals: Readonly<Record<string, { readonly goal: number; readonly value: number | null; readonly met: boolean | null }>>;
+  /** Internal (the per-precision child): measure only this precision on the already exported `exported` folder. */
+  readonly onlyPrecision?: string;
+  readonly exported?: string;
+  readonly message?: string;
 }
 
 /** What `bench serve --json` prints. */
@@ -109,63 +78,76 @@ function messageOf(tokenizer: BatchTokenizer, synthetic: boolean, tokens: number
   return text;
 }
 
-interface Pipeline {
-  (text: string, options: { top_k: null }): Promise<unknown>;
-  dispose(): Promise<void>;
+/** The numeric options, checked. */
+function workloadOf(options: BenchServeCliOptions) {
+  return {
+    tokens: positiveInt('tokens', options.tokens),
+    threads: options.threads ? positiveInt('threads', options.threads) : availableParallelism(),
+    latency: {
+      warmup: positiveInt('warmup', options.warmup),
+      rounds: positiveInt('rounds', options.rounds),
+      perRound: positiveInt('per-round', options.perRound),
+    },
+    load: {
+      clients: positiveInt('clients', options.clients),
+      seconds: positiveInt('seconds', options.seconds),
+      maxBatch: positiveInt('max-batch', options.maxBatch),
+      maxWaitMs: 1,
+    },
+  };
 }
 
-async function transformersJsPipeline(dir: string, dtype: 'fp32' | 'q8'): Promise<Pipeline | null> {
-  let module: typeof import('@huggingface/transformers', { with: { 'resolution-mode': 'import' } });
-  try {
-    module = await import('@huggingface/transformers');
-  } catch {
-    return null;
-  }
-  module.env.allowRemoteModels = false;
-  module.env.localModelPath = dirname(dir);
-  return (await module.pipeline('text-classification', basename(dir), { dtype })) as unknown as Pipeline;
+/** Where `benchServe` exports the two graphs under its work folder. */
+function exportedDirs(work: string): PrecisionContext['dirs'] {
+  return { contrib: join(work, 'onnx'), standard: join(work, 'onnx-standard') };
+}
+
+/** The compiled CLI entry, to start a child of it (from sources, the app's build). */
+function cliEntry(): string {
+  const beside = join(__dirname, '..', '..', 'main.js');
+  return existsSync(beside) ? beside : resolve(__dirname, '..', '..', '..', 'dist', 'main.js');
 }
 
 /**
- * Concurrent clients through each inference set-up the server offers: the session on the main thread, one worker
- * with every thread, and (with two or more threads) one single-threaded worker per thread, batches in parallel.
+ * Measures one precision in a fresh Node process on the exported folder, as a server loads one model: in the
+ * process that exported both graphs (hundreds of MB of weights allocated and freed) and ran the other precision,
+ * the int8 latency measured up to 40% slower here, an artefact of that history rather than of the model.
  */
-async function concurrentSetupsOf(
-  ours: OnnxTextClassifier,
-  worker: OnnxWorkerPool,
-  context: {
-    readonly dir: string;
-    readonly precision: 'fp32' | 'int8';
-    readonly threads: number;
-    readonly message: string;
-    readonly load: { readonly clients: number; readonly seconds: number; readonly maxBatch: number; readonly maxWaitMs: number };
-    readonly sequential: LatencyStats;
-  },
-  log: (line: string) => void,
-): Promise<ConcurrentSetup[]> {
-  const { dir, precision, threads, message, load, sequential } = context;
-  const setups: ConcurrentSetup[] = [];
-  const measure = async (setup: ConcurrentSetup['setup'], workers: number, intraOpNumThreads: number, predict: (texts: string[]) => Promise<Float32Array[]>) => {
-    log(`${precision}: ${load.clients} concurrent clients for ${load.seconds} s, ${setup === 'main-thread' ? 'session on the main thread' : `${workers} worker(s) × ${intraOpNumThreads} thread(s)`}`);
-    // Split the clients' batch between the workers, or one batch would take everyone and leave the others idle.
-    const result = await concurrentThroughput(predict, message, { ...load, maxBatch: Math.ceil(load.maxBatch / workers), maxInFlight: workers });
-    setups.push({ setup, workers, intraOpNumThreads, result, overSequential: result.perSecond / sequential.sequentialPerSecond });
-  };
-  await measure('main-thread', 1, threads, (texts) => ours.predict(texts));
-  await measure('workers', 1, threads, (texts) => worker.predict(texts));
-  if (threads >= 2) {
-    const pool = await OnnxWorkerPool.load(dir, { precision, workers: threads, intraOpNumThreads: 1 });
-    try {
-      await measure('workers', threads, 1, (texts) => pool.predict(texts));
-    } finally {
-      await pool.dispose();
-    }
+function measureInChild(precision: 'fp32' | 'int8', options: BenchServeCliOptions, work: string, message: string, log: (line: string) => void): PrecisionReport {
+  const args = [
+    cliEntry(), 'bench', 'serve', '--only-precision', precision, '--exported', work, '--message', message,
+    '--tokens', options.tokens, '--warmup', options.warmup, '--rounds', options.rounds, '--per-round', options.perRound,
+    '--clients', options.clients, '--seconds', options.seconds, '--max-batch', options.maxBatch,
+    ...(options.threads ? ['--threads', options.threads] : []),
+    ...(options.baseline ? [] : ['--no-baseline']),
+    ...(options.compareFusion ? [] : ['--no-compare-fusion']),
+  ];
+  log(`${precision}: measuring in a fresh process`);
+  const child = spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', options.json ? 'ignore' : 'inherit'], encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (child.status !== 0) {
+    throw new Error(`the ${precision} measurement process failed (${child.error?.message ?? `exit ${child.status ?? child.signal}`})`);
   }
-  return setups;
+  return JSON.parse(child.stdout) as PrecisionReport;
 }
 
-function goal(value: number | null, target: number, atMost: boolean) {
-  return { goal: target, value, met: value === null ? null : atMost ? value <= target : value >= target };
+/**
+ * The child of an isolated run: one precision measured on the folder the parent exported.
+ *
+ * @example
+ * ```ts
+ * const int8 = await benchServePrecision({ ...options, onlyPrecision: 'int8', exported: work, message });
+ * ```
+ */
+export async function benchServePrecision(options: BenchServeCliOptions, log: (line: string) => void = () => {}): Promise<PrecisionReport> {
+  const precision = options.onlyPrecision;
+  if (precision !== 'fp32' && precision !== 'int8') throw new RangeError(`--only-precision must be fp32 or int8, got ${JSON.stringify(precision)}`);
+  if (!options.exported || options.message === undefined) throw new RangeError('--only-precision needs --exported <dir> and --message <text>');
+  const { tokens, threads, latency, load } = workloadOf(options);
+  const macsPerMessage = classifierMacs(DISTILBERT_BASE_DIMS, tokens, { hidden: 256, labels: LABELS.length });
+  return measurePrecision(
+    { precision, dirs: exportedDirs(options.exported), message: options.message, tokens, macsPerMessage, threads, latency, load, baseline: options.baseline, compareFusion: options.compareFusion },
+    log,
+  );
 }
 
 /**
@@ -174,29 +156,18 @@ function goal(value: number | null, target: number, atMost: boolean) {
  * (P50/P99) on the main thread, in a worker thread and by transformers.js's pipeline on the same directory, in
  * interleaved rounds; then by `clients` concurrent clients through the micro-batcher in each inference set-up of
  * the server (main thread, one worker, one single-threaded worker per thread); finally the kernels' peak rate
- * bounds what any implementation could reach (roofline). All in this process on this machine.
+ * bounds what any implementation could reach (roofline). Each precision is measured in a fresh child process
+ * (`isolate`, the default), all on this machine in the same run.
  *
  * @example
  * ```ts
  * const report = await benchServe({ tokens: '24', warmup: '20', rounds: '8', perRound: '25', clients: '32',
- *   seconds: '5', maxBatch: '32', baseline: true, compareFusion: true });
+ *   seconds: '5', maxBatch: '32', baseline: true, compareFusion: true, isolate: true });
  * console.log(report.int8.ours.p50);
  * ```
  */
 export async function benchServe(options: BenchServeCliOptions, log: (line: string) => void = () => {}): Promise<BenchServeReport> {
-  const tokens = positiveInt('tokens', options.tokens);
-  const threads = options.threads ? positiveInt('threads', options.threads) : availableParallelism();
-  const latencyOptions = {
-    warmup: positiveInt('warmup', options.warmup),
-    rounds: positiveInt('rounds', options.rounds),
-    perRound: positiveInt('per-round', options.perRound),
-  };
-  const load = {
-    clients: positiveInt('clients', options.clients),
-    seconds: positiveInt('seconds', options.seconds),
-    maxBatch: positiveInt('max-batch', options.maxBatch),
-    maxWaitMs: 1,
-  };
+  const { tokens, threads, latency: latencyOptions, load } = workloadOf(options);
   const work = mkdtempSync(join(tmpdir(), 'bench-serve-'));
   try {
     const bertTokenizer = sharedAsset(BERT_TOKENIZER);
@@ -212,7 +183,7 @@ export async function benchServe(options: BenchServeCliOptions, log: (line: stri
       head: { hidden: 'pre_classifier', output: 'classifier' },
       tokenizerJson,
     });
-    const dirs = { contrib: join(work, 'onnx'), standard: join(work, 'onnx-standard') };
+    const dirs = exportedDirs(work);
     exportClassifier({ modelDir: join(work, 'model'), outDir: dirs.contrib, quantize: 'int8' });
     if (options.compareFusion || options.baseline) {
       exportClassifier({ modelDir: join(work, 'model'), outDir: dirs.standard, quantize: 'int8', fusion: 'standard' });
@@ -220,65 +191,12 @@ export async function benchServe(options: BenchServeCliOptions, log: (line: stri
     rmSync(join(work, 'model'), { recursive: true, force: true });
 
     const macsPerMessage = classifierMacs(DISTILBERT_BASE_DIMS, tokens, { hidden: 256, labels: LABELS.length });
+    const context = { dirs, message, tokens, macsPerMessage, threads, latency: latencyOptions, load, baseline: options.baseline, compareFusion: options.compareFusion };
     const reports: Record<string, PrecisionReport> = {};
     for (const precision of ['fp32', 'int8'] as const) {
-      const disposers: (() => Promise<void>)[] = [];
-      try {
-        const ours = await OnnxTextClassifier.load(dirs.contrib, { precision, intraOpNumThreads: threads });
-        disposers.push(() => ours.dispose());
-        const worker = await OnnxWorkerPool.load(dirs.contrib, { precision, workers: 1, intraOpNumThreads: threads });
-        disposers.push(() => worker.dispose());
-        const subjects: LatencySubject[] = [
-          { name: 'ours', run: () => ours.predict([message]) },
-          { name: 'oursWorker', run: () => worker.predict([message]) },
-        ];
-        if (options.compareFusion) {
-          const standard = await OnnxTextClassifier.load(dirs.standard, { precision, intraOpNumThreads: threads });
-          disposers.push(() => standard.dispose());
-          subjects.push({ name: 'oursStandardGraph', run: () => standard.predict([message]) });
-        }
-        if (options.baseline) {
-          const dtype = precision === 'fp32' ? 'fp32' : 'q8';
-          for (const [name, dir] of [['transformersJs', dirs.contrib], ['transformersJsStandardGraph', dirs.standard]] as const) {
-            const pipe = await transformersJsPipeline(dir, dtype);
-            if (!pipe) {
-              log('transformers.js baseline skipped: @huggingface/transformers is not installed (npm ci installs it)');
-              break;
-            }
-            disposers.push(() => pipe.dispose());
-            subjects.push({ name, run: () => pipe(message, { top_k: null }) });
-          }
-        }
-        log(`${precision}: single-request latency of ${subjects.map((s) => s.name).join(', ')} (interleaved)`);
-        const latency = await interleavedLatency(subjects, latencyOptions);
-        const oursStats = latency.ours!;
-        const concurrentSetups = await concurrentSetupsOf(ours, worker, { dir: dirs.contrib, precision, threads, message, load, sequential: oursStats }, log);
-        const best = concurrentSetups.reduce((a, b) => (b.overSequential > a.overSequential ? b : a));
-        const concurrent = best.result;
-        const ratio = best.overSequential;
-        const tjs = latency.transformersJs ?? null;
-        const p50GoalMs = precision === 'fp32' ? SERVE_GOALS.p50Fp32Ms : SERVE_GOALS.p50Int8Ms;
-        log(`${precision}: peak rate of ONNX Runtime's matrix product on one message's rows and a full micro-batch's (roofline)`);
-        const peak = await measureKernelPeak(precision, { threads, rowCounts: [tokens, load.maxBatch * tokens] });
-        reports[precision] = {
-          ours: oursStats,
-          oursWorker: latency.oursWorker!,
-          concurrentSetups,
-          concurrent,
-          concurrentOverSequential: ratio,
-          transformersJs: tjs,
-          transformersJsStandardGraph: latency.transformersJsStandardGraph ?? null,
-          oursStandardGraph: latency.oursStandardGraph ?? null,
-          roofline: rooflineBound(macsPerMessage, peak, { p50GoalMs, sequentialPerSecond: oursStats.sequentialPerSecond }),
-          goals: {
-            p50Ms: goal(oursStats.p50, p50GoalMs, true),
-            p50OverTransformersJs: goal(tjs ? oursStats.p50 / tjs.p50 : null, SERVE_GOALS.vsTransformersJs, true),
-            concurrentOverSequential: goal(ratio, SERVE_GOALS.concurrentOverSequential, false),
-          },
-        };
-      } finally {
-        for (const dispose of disposers.reverse()) await dispose();
-      }
+      reports[precision] = options.isolate
+        ? measureInChild(precision, options, work, message, log)
+        : await measurePrecision({ ...context, precision }, log);
     }
     return {
       machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), node: process.version, loadAverage: loadavg()[0]! },
@@ -315,13 +233,15 @@ function formatReport(report: BenchServeReport): string {
       ...r.concurrentSetups.map(
         (c) =>
           `  ${c.result.clients} clients, ${c.setup === 'main-thread' ? 'main thread' : `${c.workers} worker(s) × ${c.intraOpNumThreads} thread(s)`}: ` +
-          `${c.result.perSecond.toFixed(1)} req/s vs ${r.ours.sequentialPerSecond.toFixed(1)} sequential = ${c.overSequential.toFixed(2)}x ` +
+          `${c.result.perSecond.toFixed(1)} req/s vs ${r.sequential.perSecond.toFixed(1)} sequential = ${c.overSequential.toFixed(2)}x ` +
           `(mean batch ${c.result.meanBatch.toFixed(1)}, client ${ms(c.result.latency)})`,
       ),
       `  best concurrent set-up: ${r.concurrentOverSequential.toFixed(2)}x [goal ≥ ${SERVE_GOALS.concurrentOverSequential}x: ${mark(g.concurrentOverSequential!)}]`,
-      `  roofline: peak ${r.roofline.peak.gmacPerSecond.toFixed(0)} GMAC/s on [${r.roofline.peak.rows}×${r.roofline.peak.inner}]·` +
-        `[${r.roofline.peak.inner}×${r.roofline.peak.cols}] → floor ${r.roofline.floorMs.toFixed(2)} ms/message; the P50 goal needs ` +
-        `${r.roofline.p50GoalNeedsGmacPerSecond.toFixed(0)} GMAC/s; batching can reach at most ${r.roofline.concurrentOverSequentialCeiling.toFixed(2)}x`,
+      `  roofline: ceiling ${r.roofline.peak.gmacPerSecond.toFixed(0)} GMAC/s (one session ${r.roofline.peak.allThreadsGmacPerSecond.toFixed(0)} at ` +
+        `${r.roofline.peak.rows} rows; one thread ${r.roofline.peak.oneThreadGmacPerSecond.toFixed(0)} × ${report.intraOpNumThreads}) → floor ` +
+        `${r.roofline.floorMs.toFixed(2)} ms/message (products alone at ${report.message.tokens} rows: ` +
+        `${r.roofline.messageProductsMs?.toFixed(2) ?? 'n/a'} ms); the P50 goal needs ${r.roofline.p50GoalNeedsGmacPerSecond.toFixed(0)} GMAC/s; ` +
+        `batching can reach at most ${r.roofline.concurrentOverSequentialCeiling.toFixed(2)}x`,
     );
   }
   return `${lines.join('\n')}\n`;
@@ -351,9 +271,19 @@ export function registerBenchServe(bench: Command): void {
     .option('--threads <n>', 'ONNX Runtime intra-op threads (default: every core)')
     .option('--no-baseline', 'skip the transformers.js baseline')
     .option('--no-compare-fusion', 'skip the standard-operator graph')
+    .option('--no-isolate', 'measure both precisions in this process instead of one fresh process each')
     .option('--json', 'print the report as JSON')
+    .addOption(new Option('--only-precision <p>').hideHelp())
+    .addOption(new Option('--exported <dir>').hideHelp())
+    .addOption(new Option('--message <text>').hideHelp())
     .action(async (options: BenchServeCliOptions) => {
-      const report = await benchServe(options, options.json ? () => {} : (line) => process.stderr.write(`${line}\n`));
+      const stderr = (line: string) => process.stderr.write(`${line}\n`);
+      if (options.onlyPrecision !== undefined) {
+        // The child of an isolated run: its report goes to the parent as JSON, its progress to stderr.
+        process.stdout.write(`${JSON.stringify(await benchServePrecision(options, stderr))}\n`);
+        return;
+      }
+      const report = await benchServe(options, options.json ? () => {} : stderr);
       process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
     });
 }
