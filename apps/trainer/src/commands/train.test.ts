@@ -88,7 +88,7 @@ describe('mangaassist train and evaluate', () => {
     expect(report.n).toBe(32);
     expect(report.labels).toEqual(['frustration', 'satisfaction', 'confusion', 'neutral']);
     expect(report.thresholds).toEqual({ frustration: 0.5, satisfaction: 0.5, confusion: 0.5, neutral: 0.5 });
-    expect(report.per_label.frustration).toEqual({ precision: expect.any(Number), recall: expect.any(Number), f1: expect.any(Number), support: 8 });
+    expect(report.per_label.frustration).toEqual({ precision: expect.any(Number), recall: expect.any(Number), f1: expect.any(Number), support: 8, predicted: expect.any(Number) });
     const mean = report.labels.reduce((sum, l) => sum + report.per_label[l]!.f1, 0) / 4;
     expect(report.macro_f1).toBeCloseTo(mean, 12);
   });
