@@ -118,11 +118,13 @@ describe('ablation, end to end on a tiny model', () => {
       expect(thresholds.thresholds).toEqual(first.outcome.kept!.thresholds);
       expect(Object.keys(thresholds.thresholds).sort()).toEqual(['churn_risk', 'confusion', 'frustration', 'neutral', 'satisfaction', 'urgency']);
       expect(report).toContain(`best model: run ${first.outcome.kept!.run}`);
+      expect(report).toMatch(/4 run\(s\) trained by it and 0 reused from an earlier invocation; training time of all 4 runs: \d+ s/);
       // Progress: one line per epoch, tagged with the run.
       expect(stderr.mock.calls.map((call) => String(call[0])).join('')).toMatch(/^\[focal-g3\] epoch 1: groups/m);
 
       const second = await runAblationCommand({ config: configPath, backend: 'cpu' });
       expect([...second.outcome.runs.values()].every((r) => r.reused)).toBe(true);
+      expect(readFileSync(second.report, 'utf8')).toContain('0 run(s) trained by it and 4 reused from an earlier invocation');
       expect(second.outcome.rows.map((r) => r.metrics)).toEqual(first.outcome.rows.map((r) => r.metrics));
     } finally {
       stderr.mockRestore();

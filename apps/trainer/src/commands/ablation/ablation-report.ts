@@ -40,7 +40,7 @@ export function writeAblationReport(outcome: AblationOutcome, context: ReportCon
     `- command: \`${context.command}\``,
     `- machine: ${cpu[0]?.model ?? 'unknown CPU'} × ${cpu.length} cores, ${platform()} ${release()}; TensorFlow.js backend ${context.backend}`,
     `- ${context.encoder}`,
-    `- wall time: ${context.wallSeconds.toFixed(0)} s for this command (runs reused from an earlier invocation count 0 here; their training time is in the tables)`,
+    `- wall time: ${context.wallSeconds.toFixed(0)} s for this command; ${runsLine(outcome)}`,
     '- metrics on the validation set; macro-F1 and exact match over the labels the validation data annotates; "n/a": the data has no such label',
     '- the threshold-optimisation and churn-boost rows choose thresholds on the same validation set they are scored on, so they are optimistic',
   ];
@@ -71,6 +71,17 @@ export function writeAblationReport(outcome: AblationOutcome, context: ReportCon
   const path = join(dir, 'README.md');
   writeFileSync(path, `${lines.join('\n')}\n`);
   return path;
+}
+
+/** How many runs were trained now or reused, and their training time in all (each run's own measurement). */
+function runsLine(outcome: AblationOutcome): string {
+  const runs = [...outcome.runs.values()];
+  const reused = runs.filter((r) => r.reused).length;
+  const training = runs.reduce((sum, r) => sum + r.summary.trainSeconds, 0);
+  return (
+    `${runs.length - reused} run(s) trained by it and ${reused} reused from an earlier invocation; ` +
+    `training time of all ${runs.length} runs: ${training.toFixed(0)} s`
+  );
 }
 
 function table(rows: readonly AblationRowResult[]): string[] {
