@@ -47,7 +47,9 @@ describe('health, readiness and store outage', () => {
     const ready = await server.inject({ url: '/readyz' });
     expect(ready.statusCode).toBe(503);
     expect(ready.json()).toMatchObject({ status: 'not_ready', model: { id: 'keyword-test-v1', loaded: false } });
+    expect((await server.inject({ url: '/metrics' })).body).toMatch(/^model_available 0$/m);
     server.classifier.available = true;
+    expect((await server.inject({ url: '/metrics' })).body).toMatch(/^model_available 1$/m);
     expect((await server.inject({ url: '/readyz' })).json()).toMatchObject({ status: 'ready', model: { loaded: true } });
   });
 

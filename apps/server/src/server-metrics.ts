@@ -60,6 +60,11 @@ export class ServerMetrics {
     labelNames: ['priority'] as const,
     registers: [this.registry],
   });
+  readonly modelAvailable = new Gauge({
+    name: 'model_available',
+    help: '1 while an inference can run; 0 while every inference worker is down (restarting).',
+    registers: [this.registry],
+  });
   readonly storeDegraded = new Gauge({
     name: 'threshold_store_degraded',
     help: '1 while the threshold store is unreachable and last-known-good thresholds are served.',

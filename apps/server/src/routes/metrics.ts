@@ -16,6 +16,7 @@ export function registerMetaRoutes(app: FastifyInstance, ctx: AppContext): void 
   app.get('/metrics', async (_request, reply) => {
     ctx.metrics.queueDepth.set(ctx.service.queueDepth);
     ctx.metrics.storeDegraded.set(ctx.store.status().degraded ? 1 : 0);
+    ctx.metrics.modelAvailable.set(ctx.service.modelAvailable ? 1 : 0);
     return reply.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
   });
   app.get('/openapi.json', async () => ctx.docs.document());
