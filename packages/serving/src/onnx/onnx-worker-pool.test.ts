@@ -110,6 +110,10 @@ describe('OnnxWorkerPool', () => {
     await expect(OnnxWorkerPool.load(FIXTURE, { workers: 0 })).rejects.toThrow(/workers must be a positive integer/);
     const pool = await OnnxWorkerPool.load(FIXTURE, { intraOpNumThreads: 1 });
     await expect(pool.predict('hi' as unknown as string[])).rejects.toThrow(TypeError);
+    // Not a string: refused by the worker's tokenizer, or before sending when it cannot even be cloned.
+    await expect(pool.predict([42 as unknown as string])).rejects.toThrow(/must be a string/);
+    await expect(pool.predict([Symbol('x') as unknown as string])).rejects.toThrow(/array of strings/);
+    expect((await pool.predict(['still fine']))[0]).toHaveLength(6);
     await pool.dispose();
     await pool.dispose();
     await expect(pool.predict(['hi'])).rejects.toThrow(/disposed/);

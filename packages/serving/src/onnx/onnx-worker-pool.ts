@@ -172,7 +172,13 @@ export class OnnxWorkerPool implements TextClassifier {
     const target = slot;
     return new Promise((resolvePredict, rejectPredict) => {
       target.pending.set(id, { resolve: resolvePredict, reject: rejectPredict });
-      target.worker.postMessage({ type: 'predict', id, texts: [...texts] } satisfies ToWorker);
+      try {
+        target.worker.postMessage({ type: 'predict', id, texts: [...texts] } satisfies ToWorker);
+      } catch (error) {
+        // A value that cannot be cloned to the worker (e.g. a symbol): nothing was sent, nothing will answer.
+        target.pending.delete(id);
+        rejectPredict(new TypeError(`texts must be an array of strings (${(error as Error).message})`));
+      }
     });
   }
 
