@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { sharedAsset } from '@mangaassist/common';
+import { MangaAssistError, sharedAsset } from '@mangaassist/common';
 import {
   DISTILBERT_BASE_DIMS,
   exportClassifier,
@@ -63,7 +63,7 @@ export interface BenchServeReport {
 
 function positiveInt(name: string, value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`--${name} must be a positive integer, got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(n) || n < 1) throw new MangaAssistError('INVALID_ARGUMENT', `--${name} must be a positive integer, got ${JSON.stringify(value)}`);
   return n;
 }
 
@@ -73,7 +73,7 @@ function messageOf(tokenizer: BatchTokenizer, synthetic: boolean, tokens: number
   const text = words.join(' ');
   const count = tokenizer.ids(text).length;
   if (count !== tokens) {
-    throw new RangeError(`--tokens ${tokens}: the benchmark message has ${count} tokens (at most ${MESSAGE_WORDS.length + 2} supported)`);
+    throw new MangaAssistError('INVALID_ARGUMENT', `--tokens ${tokens}: the benchmark message has ${count} tokens (at most ${MESSAGE_WORDS.length + 2} supported)`);
   }
   return text;
 }
@@ -123,9 +123,11 @@ function measureInChild(precision: 'fp32' | 'int8', options: BenchServeCliOption
     ...(options.compareFusion ? [] : ['--no-compare-fusion']),
   ];
   log(`${precision}: measuring in a fresh process`);
-  const child = spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', options.json ? 'ignore' : 'inherit'], encoding: 'utf8', maxBuffer: 64 << 20 });
+  // With --json the child's progress is kept back, but its last words still explain a failure.
+  const child = spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', options.json ? 'pipe' : 'inherit'], encoding: 'utf8', maxBuffer: 64 << 20 });
   if (child.status !== 0) {
-    throw new Error(`the ${precision} measurement process failed (${child.error?.message ?? `exit ${child.status ?? child.signal}`})`);
+    const tail = typeof child.stderr === 'string' ? `: ${child.stderr.trim().split('\n').slice(-5).join(' | ')}` : '';
+    throw new Error(`the ${precision} measurement process failed (${child.error?.message ?? `exit ${child.status ?? child.signal}`})${tail}`);
   }
   return JSON.parse(child.stdout) as PrecisionReport;
 }
@@ -140,8 +142,8 @@ function measureInChild(precision: 'fp32' | 'int8', options: BenchServeCliOption
  */
 export async function benchServePrecision(options: BenchServeCliOptions, log: (line: string) => void = () => {}): Promise<PrecisionReport> {
   const precision = options.onlyPrecision;
-  if (precision !== 'fp32' && precision !== 'int8') throw new RangeError(`--only-precision must be fp32 or int8, got ${JSON.stringify(precision)}`);
-  if (!options.exported || options.message === undefined) throw new RangeError('--only-precision needs --exported <dir> and --message <text>');
+  if (precision !== 'fp32' && precision !== 'int8') throw new MangaAssistError('INVALID_ARGUMENT', `--only-precision must be fp32 or int8, got ${JSON.stringify(precision)}`);
+  if (!options.exported || options.message === undefined) throw new MangaAssistError('INVALID_ARGUMENT', '--only-precision needs --exported <dir> and --message <text>');
   const { tokens, threads, latency, load } = workloadOf(options);
   const macsPerMessage = classifierMacs(DISTILBERT_BASE_DIMS, tokens, { hidden: 256, labels: LABELS.length });
   return measurePrecision(
