@@ -1,6 +1,9 @@
+import { createRng } from '@mangaassist/common';
+
 /**
- * A small seeded generator (mulberry32) so that initial weights and dropout masks depend only on the seed, not
- * on the backend or on how many random numbers other code drew before.
+ * The project's seeded generator (`createRng`, mulberry32) with the draws model initialisation needs: Gaussian
+ * samples and 31-bit op seeds, so that initial weights and dropout masks depend only on the seed, not on the
+ * backend or on how many random numbers other code drew before.
  *
  * @example
  * ```ts
@@ -10,21 +13,13 @@
  * ```
  */
 export class SeededRandom {
-  private state: number;
+  /** Uniform in [0, 1). */
+  readonly next: () => number;
   private spare: number | undefined;
 
   constructor(seed: number) {
     if (!Number.isFinite(seed)) throw new RangeError(`seed must be a finite number, got ${seed}`);
-    this.state = Math.trunc(seed) >>> 0;
-  }
-
-  /** Uniform in [0, 1). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = createRng(Math.trunc(seed) >>> 0).next;
   }
 
   /** A 31-bit integer, e.g. to seed a TensorFlow.js op. */
