@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeSafetensors, type SafetensorsTensor } from '@mangaassist/common';
+import { createRng, writeSafetensors, type SafetensorsTensor } from '@mangaassist/common';
 import type { DistilBertDims } from './distilbert-config';
 import type { HeadTensorNames } from './graph/build-model';
 
@@ -26,18 +26,6 @@ export interface RandomCheckpointOptions {
   readonly std?: number;
 }
 
-// Mulberry32: a tiny seeded generator, so two runs of a benchmark build the same weights.
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Random weights with the tensor names and shapes of a Hugging Face `DistilBertForSequenceClassification`-style
  * checkpoint (prefix `distilbert.`, torch `[out, in]` Linear weights) plus the two head Linears: uniform values of
@@ -51,7 +39,8 @@ function mulberry32(seed: number): () => number {
  * ```
  */
 export function randomClassifierTensors(dims: DistilBertDims, options: RandomCheckpointOptions): Map<string, SafetensorsTensor> {
-  const random = mulberry32(options.seed ?? 1);
+  // Seeded, so two runs of a benchmark build the same weights.
+  const random = createRng((options.seed ?? 1) >>> 0).next;
   const halfWidth = (options.std ?? 0.02) * Math.sqrt(3);
   const tensors = new Map<string, SafetensorsTensor>();
   const add = (name: string, shape: number[], fill?: number) => {
