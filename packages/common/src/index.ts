@@ -1,3 +1,4 @@
+export * from './bert-tokenizer-json';
 export * from './config';
 export * from './errors';
 export * from './plugin-registry';

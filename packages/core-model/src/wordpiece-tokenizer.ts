@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MangaAssistError } from '@mangaassist/common';
+import { bertTokenizerJson, MangaAssistError } from '@mangaassist/common';
 
 // The package ships a CommonJS build but declares itself an ES module, so TypeScript's CommonJS output cannot
 // `import` it; the types are taken in import mode and the CommonJS build is required.
@@ -9,8 +9,6 @@ type TokenizersModule = typeof import('@huggingface/tokenizers', { with: { 'reso
 const { Tokenizer } = require('@huggingface/tokenizers') as TokenizersModule;
 type HfTokenizer = InstanceType<TokenizersModule['Tokenizer']>;
 
-/** The special tokens of BERT vocabularies. */
-const SPECIAL_TOKENS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] as const;
 
 /** One encoded text. */
 export interface Encoded {
@@ -51,42 +49,9 @@ export interface EncodeBatchOptions extends EncodeOptions {
  * ```
  */
 export function bertTokenizerJsonFromVocab(vocabText: string, lowercase = true): Record<string, unknown> {
-  const vocab: Record<string, number> = {};
   const lines = vocabText.split(/\r?\n/);
   if (lines.at(-1) === '') lines.pop();
-  lines.forEach((token, id) => {
-    if (!(token in vocab)) vocab[token] = id;
-  });
-  for (const required of ['[UNK]', '[CLS]', '[SEP]', '[PAD]']) {
-    if (!(required in vocab)) throw new RangeError(`vocabulary has no ${required} token`);
-  }
-  return {
-    version: '1.0',
-    truncation: null,
-    padding: null,
-    added_tokens: SPECIAL_TOKENS.filter((t) => t in vocab)
-      .map((content) => ({
-        id: vocab[content]!,
-        content,
-        single_word: false,
-        lstrip: false,
-        rstrip: false,
-        normalized: false,
-        special: true,
-      }))
-      .sort((a, b) => a.id - b.id),
-    normalizer: { type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, strip_accents: null, lowercase },
-    pre_tokenizer: { type: 'BertPreTokenizer' },
-    post_processor: { type: 'BertProcessing', sep: ['[SEP]', vocab['[SEP]']], cls: ['[CLS]', vocab['[CLS]']] },
-    decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
-    model: {
-      type: 'WordPiece',
-      unk_token: '[UNK]',
-      continuing_subword_prefix: '##',
-      max_input_chars_per_word: 100,
-      vocab,
-    },
-  };
+  return bertTokenizerJson(lines, lowercase);
 }
 
 function readJson(file: string): Record<string, unknown> {

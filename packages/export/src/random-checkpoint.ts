@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRng, writeSafetensors, type SafetensorsTensor } from '@mangaassist/common';
+import { BERT_SPECIAL_TOKENS, bertTokenizerJson, createRng, writeSafetensors, type SafetensorsTensor } from '@mangaassist/common';
 import type { DistilBertDims } from './distilbert-config';
 import type { HeadTensorNames } from './graph/build-model';
 
@@ -75,8 +75,6 @@ export function randomClassifierTensors(dims: DistilBertDims, options: RandomChe
   return tensors;
 }
 
-const SPECIAL_TOKENS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'];
-
 /**
  * A Hugging Face `tokenizer.json` for a BERT-style uncased WordPiece vocabulary (BERT normaliser, pre-tokenizer,
  * `[CLS] … [SEP]` post-processing). The vocabulary must contain the five BERT special tokens.
@@ -87,34 +85,8 @@ const SPECIAL_TOKENS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'];
  * ```
  */
 export function wordPieceTokenizerJson(vocab: readonly string[]): Record<string, unknown> {
-  const ids = new Map(vocab.map((t, i) => [t, i]));
-  for (const t of SPECIAL_TOKENS) if (!ids.has(t)) throw new RangeError(`vocab must contain ${t}`);
-  const id = (t: string) => ids.get(t)!;
-  return {
-    version: '1.0',
-    truncation: null,
-    padding: null,
-    added_tokens: SPECIAL_TOKENS.map((content) => ({
-      id: id(content),
-      content,
-      single_word: false,
-      lstrip: false,
-      rstrip: false,
-      normalized: false,
-      special: true,
-    })),
-    normalizer: { type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, strip_accents: null, lowercase: true },
-    pre_tokenizer: { type: 'BertPreTokenizer' },
-    post_processor: { type: 'BertProcessing', sep: ['[SEP]', id('[SEP]')], cls: ['[CLS]', id('[CLS]')] },
-    decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
-    model: {
-      type: 'WordPiece',
-      unk_token: '[UNK]',
-      continuing_subword_prefix: '##',
-      max_input_chars_per_word: 100,
-      vocab: Object.fromEntries(ids),
-    },
-  };
+  for (const t of BERT_SPECIAL_TOKENS) if (!vocab.includes(t)) throw new RangeError(`vocab must contain ${t}`);
+  return bertTokenizerJson(vocab);
 }
 
 /**
@@ -127,8 +99,8 @@ export function wordPieceTokenizerJson(vocab: readonly string[]): Record<string,
  * ```
  */
 export function syntheticVocab(size: number): string[] {
-  if (!Number.isInteger(size) || size < SPECIAL_TOKENS.length) throw new RangeError(`size must be an integer >= 5, got ${size}`);
-  return [...SPECIAL_TOKENS, ...Array.from({ length: size - SPECIAL_TOKENS.length }, (_, i) => `w${i + SPECIAL_TOKENS.length}`)];
+  if (!Number.isInteger(size) || size < BERT_SPECIAL_TOKENS.length) throw new RangeError(`size must be an integer >= 5, got ${size}`);
+  return [...BERT_SPECIAL_TOKENS, ...Array.from({ length: size - BERT_SPECIAL_TOKENS.length }, (_, i) => `w${i + BERT_SPECIAL_TOKENS.length}`)];
 }
 
 /** Options of {@link writeRandomClassifierDir}. */
