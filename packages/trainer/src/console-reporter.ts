@@ -9,14 +9,17 @@ export interface ReporterStream {
 
 /**
  * Reports a run on a terminal: on a TTY a one-line progress bar (epoch, step, loss, examples/s, ETA) redrawn at most
- * ten times a second; on any stream one line per epoch with its validation metrics, and a final line.
+ * ten times a second; on any stream one line per epoch with its validation metrics, and a final line; `label` tags
+ * every line (`[label] epoch 1: …`).
  *
  * @example
  * ```ts
  * await trainClassifier({ ...options, reporter: createConsoleReporter() });
  * ```
  */
-export function createConsoleReporter(stream: ReporterStream = process.stderr): TrainReporter {
+export function createConsoleReporter(stream: ReporterStream = process.stderr, options: { readonly label?: string } = {}): TrainReporter {
+  // Runs reported side by side (an ablation's rows) tag every line with their label.
+  const tag = options.label ? `[${options.label}] ` : '';
   let start: TrainStart | undefined;
   let processStart = 0;
   let stepsAtStart = 0;
@@ -33,7 +36,7 @@ export function createConsoleReporter(stream: ReporterStream = process.stderr): 
       stepsAtStart = info.resumedFrom?.globalStep ?? 0;
       const from = info.resumedFrom ? ` (resuming at epoch ${info.resumedFrom.epoch}, step ${info.resumedFrom.step})` : '';
       stream.write(
-        `training: ${info.trainExamples} examples, batch ${info.batchSize}, ${info.stepsPerEpoch} steps/epoch, ` +
+        `${tag}training: ${info.trainExamples} examples, batch ${info.batchSize}, ${info.stepsPerEpoch} steps/epoch, ` +
           `${info.totalSteps} steps in ${info.epochs} epoch(s)${from}\n`,
       );
     },
@@ -45,17 +48,17 @@ export function createConsoleReporter(stream: ReporterStream = process.stderr): 
       const done = record.globalStep - stepsAtStart;
       const secondsPerStep = (now - processStart) / 1000 / Math.max(1, done);
       const eta = (start.totalSteps - record.globalStep) * secondsPerStep;
-      stream.write(`\r\x1b[2K${progressLine(record, start.epochs, eta, stream.columns ?? 100)}`);
+      stream.write(`\r\x1b[2K${tag}${progressLine(record, start.epochs, eta, (stream.columns ?? 100) - tag.length)}`);
       drawn = true;
     },
     onEpoch(record: EpochRecord) {
       clear();
-      stream.write(`${epochLine(record)}\n`);
+      stream.write(`${tag}${epochLine(record)}\n`);
     },
     onEnd(summary: TrainSummary) {
       clear();
       const best = summary.best ? `best macro-F1 ${summary.best.macroF1.toFixed(4)} at epoch ${summary.best.epoch}` : 'no validation';
-      stream.write(`done (${summary.stopReason}): ${best}; ${summary.trainSeconds.toFixed(1)} s; run directory ${summary.runDir}\n`);
+      stream.write(`${tag}done (${summary.stopReason}): ${best}; ${summary.trainSeconds.toFixed(1)} s; run directory ${summary.runDir}\n`);
     },
   };
 }

@@ -5,7 +5,7 @@ import { generateCorpus, readDataset, stratifiedSplit, toMultiHot, writeJsonl, t
 import { exportClassifier } from '@mangaassist/export';
 import { focalAlphaFromFrequencies, labelFrequencies } from '@mangaassist/losses';
 import { thresholdMapOf } from '@mangaassist/thresholds';
-import { createConsoleReporter, mixSeed, permutation, RUN_FILES, runTrainJob, type ReporterStream, type TrainSummary } from '@mangaassist/trainer';
+import { createConsoleReporter, mixSeed, permutation, RUN_FILES, runTrainJob, type TrainSummary } from '@mangaassist/trainer';
 import { baseJob, type AblationConfig } from './ablation-config';
 import {
   calibrateScores,
@@ -145,7 +145,7 @@ async function trainRun(id: string, job: TrainJobConfig, config: AblationConfig,
     summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as TrainSummary;
   } else {
     log(`[${id}] training: ${job.schedule.unfreezing.id} unfreezing, lrDecay ${job.optimizer.lrDecay}, loss ${job.loss.id} ${JSON.stringify(job.loss.options)}`);
-    summary = (await runTrainJob(job, { overwrite: true, log: (line) => log(`[${id}] ${line}`), reporter: createConsoleReporter(prefixed(id)) })).summary;
+    summary = (await runTrainJob(job, { overwrite: true, log: (line) => log(`[${id}] ${line}`), reporter: createConsoleReporter(process.stderr, { label: id }) })).summary;
     if (!summary.bestModelDir) throw new MangaAssistError('NOT_FOUND', `run ${id} finished without a best model in ${dir}`);
     exportClassifier({ modelDir: summary.bestModelDir, outDir: summary.bestModelDir });
     writeFileSync(latencyFile, `${JSON.stringify({ p50Ms: await measureLatencyMs(summary.bestModelDir, config.latency), ...config.latency })}\n`);
@@ -157,17 +157,6 @@ async function trainRun(id: string, job: TrainJobConfig, config: AblationConfig,
   const latencyMs = (JSON.parse(readFileSync(latencyFile, 'utf8')) as { p50Ms: number }).p50Ms;
   const scores = await predictValidation(modelDir, readSplit(job).validation, summary.evalLabels, config.evalBatchSize);
   return { id, dir, summary, modelDir, latencyMs, scores, reused };
-}
-
-/** stderr with each reported line (and the redrawn progress bar on a terminal) tagged with the run id. */
-function prefixed(id: string): ReporterStream {
-  const stderr = process.stderr;
-  return {
-    // A bare "clear the line" stays bare; anything with text gets the tag after the clear.
-    write: (text: string) => stderr.write(text.replace(/^(\r\x1b\[2K)?(?=[^\r])/, `$1[${id}] `)),
-    isTTY: stderr.isTTY,
-    ...(stderr.columns ? { columns: Math.max(40, stderr.columns - id.length - 3) } : {}),
-  };
 }
 
 /** Training and validation examples exactly as the trainer selects them (same split, same seeded subsets). */
