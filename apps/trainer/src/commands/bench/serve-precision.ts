@@ -26,10 +26,14 @@ export interface ConcurrentSetup {
 
 /** One precision's results. */
 export interface PrecisionReport {
+  /** Interleaved with the other subjects (see `sequential` for ours alone). */
   readonly ours: LatencyStats;
   /** The same session in a worker thread, as the server runs it by default (`serving.workers: 1`). */
   readonly oursWorker: LatencyStats;
-  /** One closed-loop client on the main-thread session, measured alone: the baseline of the concurrency ratios. */
+  /**
+   * One closed-loop client on the main-thread session, measured alone: the baseline of the concurrency ratios, and
+   * its latency is what the P50 goal is judged on.
+   */
   readonly sequential: ThroughputResult;
   /** Every set-up tried; the goal is judged on the best. */
   readonly concurrentSetups: readonly ConcurrentSetup[];
@@ -54,6 +58,8 @@ export interface PrecisionContext {
   readonly message: string;
   readonly tokens: number;
   readonly macsPerMessage: number;
+  /** The roofline's chain: the model's product shape, deep enough to stream as many weights (`chainDepthFor`). */
+  readonly chain: { readonly inner: number; readonly cols: number; readonly depth: number };
   readonly threads: number;
   readonly latency: { readonly warmup: number; readonly rounds: number; readonly perRound: number };
   readonly load: { readonly clients: number; readonly seconds: number; readonly maxBatch: number; readonly maxWaitMs: number };
@@ -66,7 +72,12 @@ interface Pipeline {
   dispose(): Promise<void>;
 }
 
-async function transformersJsPipeline(dir: string, dtype: 'fp32' | 'q8'): Promise<Pipeline | null> {
+/**
+ * transformers.js's text-classification pipeline on `dir`, with the thread count ours gets. Left to its default, it
+ * ran on more cores than a `taskset` slice holds: on 2 of a 16-core machine's cores its fp32 latency was 3× below
+ * what two cores can compute, while its threads competed with our session for the slice.
+ */
+async function transformersJsPipeline(dir: string, dtype: 'fp32' | 'q8', threads: number): Promise<Pipeline | null> {
   let module: typeof import('@huggingface/transformers', { with: { 'resolution-mode': 'import' } });
   try {
     module = await import('@huggingface/transformers');
@@ -75,7 +86,10 @@ async function transformersJsPipeline(dir: string, dtype: 'fp32' | 'q8'): Promis
   }
   module.env.allowRemoteModels = false;
   module.env.localModelPath = dirname(dir);
-  return (await module.pipeline('text-classification', basename(dir), { dtype })) as unknown as Pipeline;
+  return (await module.pipeline('text-classification', basename(dir), {
+    dtype,
+    session_options: { intraOpNumThreads: threads, interOpNumThreads: 1 },
+  })) as unknown as Pipeline;
 }
 
 /**
@@ -152,7 +166,7 @@ export async function measurePrecision(context: PrecisionContext, log: (line: st
     if (context.baseline) {
       const dtype = precision === 'fp32' ? 'fp32' : 'q8';
       for (const [name, dir] of [['transformersJs', dirs.contrib], ['transformersJsStandardGraph', dirs.standard]] as const) {
-        const pipe = await transformersJsPipeline(dir, dtype);
+        const pipe = await transformersJsPipeline(dir, dtype, threads);
         if (!pipe) {
           log('transformers.js baseline skipped: @huggingface/transformers is not installed (npm ci installs it)');
           break;
@@ -173,7 +187,12 @@ export async function measurePrecision(context: PrecisionContext, log: (line: st
     const tjs = latency.transformersJs ?? null;
     const p50GoalMs = precision === 'fp32' ? SERVE_GOALS.p50Fp32Ms : SERVE_GOALS.p50Int8Ms;
     log(`${precision}: peak rate of ONNX Runtime's matrix products (roofline)`);
-    const peak = await measureKernelPeak(precision, { threads, rowCounts: [tokens, load.maxBatch * tokens] });
+    const peak = await measureKernelPeak(precision, {
+      threads,
+      rowCounts: [tokens, load.maxBatch * tokens],
+      ...context.chain,
+      compareResident: true,
+    });
     return {
       ours: oursStats,
       oursWorker: latency.oursWorker!,
@@ -186,7 +205,10 @@ export async function measurePrecision(context: PrecisionContext, log: (line: st
       oursStandardGraph: latency.oursStandardGraph ?? null,
       roofline: rooflineBound(macsPerMessage, peak, { p50GoalMs, sequentialPerSecond: sequential.perSecond, tokens }),
       goals: {
-        p50Ms: goal(oursStats.p50, p50GoalMs, true),
+        // One message's latency is judged alone, as a server holding one model serves it: in the interleaved rounds
+        // the other sessions' spinning threads cost ours 0.3–2 ms on its P50 (the ratio to transformers.js stays
+        // interleaved, where both sides pay it).
+        p50Ms: goal(sequential.latency.p50, p50GoalMs, true),
         p50OverTransformersJs: goal(tjs ? oursStats.p50 / tjs.p50 : null, SERVE_GOALS.vsTransformersJs, true),
         concurrentOverSequential: goal(best.overSequential, SERVE_GOALS.concurrentOverSequential, false),
       },

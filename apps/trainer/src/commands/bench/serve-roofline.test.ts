@@ -1,5 +1,5 @@
 import { DISTILBERT_BASE_DIMS } from '@mangaassist/export';
-import { classifierMacs, measureKernelPeak, rooflineBound } from './serve-roofline';
+import { chainDepthFor, classifierMacs, encoderProductWeights, measureKernelPeak, rooflineBound } from './serve-roofline';
 
 describe('serving roofline', () => {
   it('counts the multiply-adds of the exported graph by hand on tiny shapes', () => {
@@ -16,9 +16,18 @@ describe('serving roofline', () => {
     expect(macs).toBeLessThan(9.1e8);
   });
 
+  it('sizes the rate chain to stream as many weights as the encoder', () => {
+    // Per layer q, k, v and output 4·768² plus the feed-forward pair 2·768·3072, six layers.
+    expect(encoderProductWeights(DISTILBERT_BASE_DIMS)).toBe(6 * (4 * 768 * 768 + 2 * 768 * 3072));
+    // That is exactly nine 768×3072 feed-forward pairs.
+    expect(chainDepthFor(encoderProductWeights(DISTILBERT_BASE_DIMS), 768, 3072)).toBe(9);
+    expect(chainDepthFor(10, 768, 3072)).toBe(1);
+    expect(chainDepthFor(5 * 2 * 4 * 8 + 1, 4, 8)).toBe(5);
+  });
+
   it('turns a peak rate into a latency floor, the rate a goal needs and a batching ceiling', () => {
     const byRows = [{ rows: 24, allThreads: 40, oneThread: 30 }, { rows: 768, allThreads: 90, oneThread: 50 }];
-    const peak = { byRows, rows: 768, inner: 768, cols: 3072, allThreadsGmacPerSecond: 90, oneThreadGmacPerSecond: 50, gmacPerSecond: 100 };
+    const peak = { byRows, rows: 768, inner: 768, cols: 3072, depth: 9, weightBytes: 42467328, allThreadsGmacPerSecond: 90, oneThreadGmacPerSecond: 50, gmacPerSecond: 100 };
     const bound = rooflineBound(1e9, peak, { p50GoalMs: 4, sequentialPerSecond: 50, tokens: 24 });
     expect(bound.floorMs).toBeCloseTo(10, 10);
     // One 24-token message: its products at the 24-row rate of one session.
@@ -30,8 +39,12 @@ describe('serving roofline', () => {
   });
 
   it.each(['fp32', 'int8'] as const)('measures a %s kernel rate through ONNX Runtime', async (precision) => {
-    const peak = await measureKernelPeak(precision, { threads: 2, rowCounts: [4, 8], inner: 32, cols: 16, rounds: 2, roundSeconds: 0.02 });
-    expect(peak).toMatchObject({ inner: 32, cols: 16 });
+    const peak = await measureKernelPeak(precision, { threads: 2, rowCounts: [4, 8], inner: 32, cols: 16, depth: 2, rounds: 2, roundSeconds: 0.02, compareResident: true });
+    const bytes = precision === 'int8' ? 1 : 4;
+    expect(peak).toMatchObject({ inner: 32, cols: 16, depth: 2, weightBytes: 2 * 2 * 32 * 16 * bytes });
+    // The cache-resident comparison: one pair at the first row count.
+    expect(peak.resident?.weightBytes).toBe(2 * 32 * 16 * bytes);
+    expect(peak.resident?.allThreads).toBeGreaterThan(0);
     expect([4, 8]).toContain(peak.rows);
     expect(peak.byRows.map((r) => r.rows)).toEqual([4, 8]);
     expect(peak.oneThreadGmacPerSecond).toBeGreaterThan(0);

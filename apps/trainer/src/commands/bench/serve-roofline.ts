@@ -25,6 +25,28 @@ export function classifierMacs(
   return (nLayers - 1) * layer(tokens) + layer(1) + dim * head.hidden + head.hidden * head.labels;
 }
 
+/**
+ * Weights of the encoder's products (q, k, v, attention output and the two feed-forward matrices of every layer):
+ * what one classification streams from memory, since every message multiplies by all of them once.
+ *
+ * @example
+ * ```ts
+ * encoderProductWeights(DISTILBERT_BASE_DIMS); // 42,467,328 (42.5 MB as int8, 170 MB as fp32)
+ * ```
+ */
+export function encoderProductWeights(dims: Pick<DistilBertDims, 'dim' | 'hiddenDim' | 'nLayers'>): number {
+  return dims.nLayers * (4 * dims.dim * dims.dim + 2 * dims.dim * dims.hiddenDim);
+}
+
+/**
+ * How many feed-forward pairs `[inner, cols] × [cols, inner]` the rate chain needs to hold `weights` weights (at
+ * least one): a chain as large as the model meets the same memory traffic as the model, where a smaller one would
+ * stay in the processor's cache and overstate the rate a real message gets.
+ */
+export function chainDepthFor(weights: number, inner: number, cols: number): number {
+  return Math.max(1, Math.round(weights / (2 * inner * cols)));
+}
+
 /** The rates measured for one row count, 1e9 multiply-adds per second. */
 export interface RowRate {
   readonly rows: number;
@@ -41,6 +63,14 @@ export interface KernelPeak {
   readonly rows: number;
   readonly inner: number;
   readonly cols: number;
+  /** Feed-forward pairs in the chain, and the bytes of weights it streams per pass (int8: 1 byte, fp32: 4). */
+  readonly depth: number;
+  readonly weightBytes: number;
+  /**
+   * With `compareResident`: the rate at the first row count, every thread, on a single pair whose weights stay in
+   * the cache; its gap to `byRows[0].allThreads` is what streaming the weights from memory costs.
+   */
+  readonly resident?: { readonly weightBytes: number; readonly allThreads: number };
   /** Best rate with every thread in one session, 1e9 multiply-adds per second. */
   readonly allThreadsGmacPerSecond: number;
   /** Best rate of one thread, 1e9 multiply-adds per second. */
@@ -58,12 +88,15 @@ export interface KernelPeak {
  * `[rows, inner] × [inner, cols] × [cols, inner]` whose output is reduced to one number, so that the rate is not
  * diluted by copying a large output back. Each row count is measured with every thread and with one; the best
  * rates are returned. One message's rows and a full micro-batch's rows are both worth trying: the int8 kernel
- * measured faster per multiply-add on 24 rows than on 768 on the project machine. Best of `rounds` rounds of about
- * `roundSeconds` each.
+ * measured faster per multiply-add on 24 rows than on 768 on the project machine. Give `depth` from
+ * `chainDepthFor` so that the chain streams as many weights as the model: on the project machine the int8 rate at
+ * 24 rows fell from 338 to 225–253 GMAC/s between 14 MB of weights (they fit its 32 MB cache) and the model's
+ * 42.5 MB. Best of `rounds` rounds of about `roundSeconds` each.
  *
  * @example
  * ```ts
- * const peak = await measureKernelPeak('int8', { threads: 2, rowCounts: [24, 768] });
+ * const depth = chainDepthFor(encoderProductWeights(DISTILBERT_BASE_DIMS), 768, 3072); // 9
+ * const peak = await measureKernelPeak('int8', { threads: 2, rowCounts: [24, 768], depth, compareResident: true });
  * console.log(`${peak.gmacPerSecond.toFixed(0)} GMAC/s`);
  * ```
  */
@@ -77,26 +110,37 @@ export async function measureKernelPeak(
     readonly depth?: number;
     readonly rounds?: number;
     readonly roundSeconds?: number;
+    readonly compareResident?: boolean;
   },
 ): Promise<KernelPeak> {
-  const { rowCounts = [24, 768], inner = 768, cols = 3072 } = options;
+  const { rowCounts = [24, 768], inner = 768, cols = 3072, depth = 3 } = options;
+  const bytesPerWeight = precision === 'int8' ? 1 : 4;
   if (rowCounts.length === 0) throw new RangeError('rowCounts must list at least one row count');
   let all = { rows: rowCounts[0]!, rate: 0 };
   let one = 0;
   const byRows: RowRate[] = [];
   for (const rows of rowCounts) {
-    const shape = { ...options, rows, inner, cols };
+    const shape = { ...options, rows, inner, cols, depth };
     const rate = await measureChain(precision, { ...shape, threads: options.threads });
     const oneThread = options.threads === 1 ? rate : await measureChain(precision, { ...shape, threads: 1 });
     byRows.push({ rows, allThreads: rate, oneThread });
     if (rate > all.rate) all = { rows, rate };
     one = Math.max(one, oneThread);
   }
+  const resident = options.compareResident
+    ? {
+        weightBytes: 2 * inner * cols * bytesPerWeight,
+        allThreads: await measureChain(precision, { ...options, rows: rowCounts[0]!, inner, cols, depth: 1 }),
+      }
+    : undefined;
   return {
     byRows,
     rows: all.rows,
     inner,
     cols,
+    depth,
+    weightBytes: depth * 2 * inner * cols * bytesPerWeight,
+    ...(resident ? { resident } : {}),
     allThreadsGmacPerSecond: all.rate,
     oneThreadGmacPerSecond: one,
     gmacPerSecond: Math.max(all.rate, one * options.threads),
