@@ -13,3 +13,4 @@ export {
 } from './tfjs-backends';
 export * from './ort-session';
 export { createOrtSession } from './ort-session-impl';
+export { anonHugePageBytes, HUGE_PAGES_TUNABLE, processHugePageBytes, withHugePages } from './huge-pages';

@@ -1,4 +1,5 @@
 import { basename, dirname } from 'node:path';
+import { processHugePageBytes } from '@mangaassist/runtime';
 import { OnnxTextClassifier, OnnxWorkerPool } from '@mangaassist/serving';
 import { measureKernelPeak, rooflineBound, type RooflineBound } from './serve-roofline';
 import { concurrentThroughput, interleavedLatency, type LatencyStats, type LatencySubject, type ThroughputResult } from './serve-workload';
@@ -26,14 +27,11 @@ export interface ConcurrentSetup {
 
 /** One precision's results. */
 export interface PrecisionReport {
-  /** Interleaved with the other subjects (see `sequential` for ours alone). */
+  /** Interleaved with the other subjects, each turn settled: what the P50 goal is judged on. */
   readonly ours: LatencyStats;
   /** The same session in a worker thread, as the server runs it by default (`serving.workers: 1`). */
   readonly oursWorker: LatencyStats;
-  /**
-   * One closed-loop client on the main-thread session, measured alone: the baseline of the concurrency ratios, and
-   * its latency is what the P50 goal is judged on.
-   */
+  /** One closed-loop client on the main-thread session, measured alone: the baseline of the concurrency ratios. */
   readonly sequential: ThroughputResult;
   /** Every set-up tried; the goal is judged on the best. */
   readonly concurrentSetups: readonly ConcurrentSetup[];
@@ -47,6 +45,8 @@ export interface PrecisionReport {
   readonly oursStandardGraph: LatencyStats | null;
   /** What the kernels' measured peak rate allows: latency floor, rate the P50 goal needs, batching ceiling. */
   readonly roofline: RooflineBound;
+  /** Memory of the measuring process on transparent huge pages with the models loaded (null: not reported). */
+  readonly hugePageBytes: number | null;
   readonly goals: Readonly<Record<string, { readonly goal: number; readonly value: number | null; readonly met: boolean | null }>>;
 }
 
@@ -175,6 +175,7 @@ export async function measurePrecision(context: PrecisionContext, log: (line: st
         subjects.push({ name, run: () => pipe(message, { top_k: null }) });
       }
     }
+    const hugePageBytes = processHugePageBytes();
     log(`${precision}: single-request latency of ${subjects.map((s) => s.name).join(', ')} (interleaved)`);
     const latency = await interleavedLatency(subjects, context.latency);
     const oursStats = latency.ours!;
@@ -204,11 +205,11 @@ export async function measurePrecision(context: PrecisionContext, log: (line: st
       transformersJsStandardGraph: latency.transformersJsStandardGraph ?? null,
       oursStandardGraph: latency.oursStandardGraph ?? null,
       roofline: rooflineBound(macsPerMessage, peak, { p50GoalMs, sequentialPerSecond: sequential.perSecond, tokens }),
+      hugePageBytes,
       goals: {
-        // One message's latency is judged alone, as a server holding one model serves it: in the interleaved rounds
-        // the other sessions' spinning threads cost ours 0.3–2 ms on its P50 (the ratio to transformers.js stays
-        // interleaved, where both sides pay it).
-        p50Ms: goal(sequential.latency.p50, p50GoalMs, true),
+        // Judged on the interleaved rounds: spread over the whole measurement, they weather the machine's drift
+        // better than one window of the client alone, and each turn is settled first (see interleavedLatency).
+        p50Ms: goal(oursStats.p50, p50GoalMs, true),
         p50OverTransformersJs: goal(tjs ? oursStats.p50 / tjs.p50 : null, SERVE_GOALS.vsTransformersJs, true),
         concurrentOverSequential: goal(best.overSequential, SERVE_GOALS.concurrentOverSequential, false),
       },

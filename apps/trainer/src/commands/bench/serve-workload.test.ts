@@ -13,10 +13,21 @@ describe('bench serve workload helpers', () => {
   it('interleavedLatency runs warm-up, then alternates subjects round by round', async () => {
     const calls: string[] = [];
     const subject = (name: string) => ({ name, run: async () => void calls.push(name) });
-    const stats = await interleavedLatency([subject('a'), subject('b')], { warmup: 1, rounds: 2, perRound: 2 });
+    const stats = await interleavedLatency([subject('a'), subject('b')], { warmup: 1, rounds: 2, perRound: 2, settle: 0 });
     expect(calls.join('')).toBe('ab' + 'aabb' + 'aabb');
     expect(stats.a!.count).toBe(4);
     expect(stats.b!.count).toBe(4);
+  });
+
+  it('interleavedLatency settles each turn with untimed requests (3 by default)', async () => {
+    const calls: string[] = [];
+    const subject = (name: string) => ({ name, run: async () => void calls.push(name) });
+    const stats = await interleavedLatency([subject('a'), subject('b')], { warmup: 0, rounds: 1, perRound: 2 });
+    // Three settling calls then two timed ones per turn; only the timed ones are counted.
+    expect(calls.join('')).toBe('aaaaa' + 'bbbbb');
+    expect(stats.a!.count).toBe(2);
+    await interleavedLatency([subject('c')], { warmup: 0, rounds: 2, perRound: 1, settle: 1 });
+    expect(calls.slice(10).join('')).toBe('cc' + 'cc');
   });
 
   it('concurrentThroughput merges concurrent clients into batches and answers every request', async () => {

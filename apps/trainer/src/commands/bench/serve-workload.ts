@@ -36,7 +36,9 @@ export interface LatencySubject {
 
 /**
  * Measures single-request latency of several subjects in interleaved rounds (A×n, B×n, A×n, …) so that load from
- * other processes on a shared machine affects every subject alike, which keeps their ratio meaningful.
+ * other processes on a shared machine, and its drift over minutes, affects every subject alike, which keeps their
+ * ratio meaningful. Each turn starts with `settle` untimed requests (default 3): the previous subject's ONNX Runtime
+ * threads keep spinning for a moment after its last request and would slow the first ones.
  *
  * @example
  * ```ts
@@ -45,12 +47,13 @@ export interface LatencySubject {
  */
 export async function interleavedLatency(
   subjects: readonly LatencySubject[],
-  options: { readonly warmup: number; readonly rounds: number; readonly perRound: number },
+  options: { readonly warmup: number; readonly rounds: number; readonly perRound: number; readonly settle?: number },
 ): Promise<Record<string, LatencyStats>> {
   const samples = new Map(subjects.map((s) => [s.name, [] as number[]]));
   for (const subject of subjects) for (let i = 0; i < options.warmup; i++) await subject.run();
   for (let round = 0; round < options.rounds; round++) {
     for (const subject of subjects) {
+      for (let i = 0; i < (options.settle ?? 3); i++) await subject.run();
       for (let i = 0; i < options.perRound; i++) {
         const start = performance.now();
         await subject.run();

@@ -10,10 +10,12 @@ import {
   wordPieceTokenizerJson,
   writeRandomClassifierDir,
 } from '@mangaassist/export';
+import { withHugePages } from '@mangaassist/runtime';
 import { BatchTokenizer } from '@mangaassist/serving';
 import { Option, type Command } from 'commander';
 import type { BenchSubcommand } from './bench-subcommand';
 import { measurePrecision, SERVE_GOALS, type PrecisionContext, type PrecisionReport } from './serve-precision';
+import { compareHugePages, measureProcessLatency, type HugePagesComparison, type ProcessLatency } from './serve-huge-pages';
 import { chainDepthFor, classifierMacs, encoderProductWeights } from './serve-roofline';
 import type { LatencyStats } from './serve-workload';
 
@@ -41,11 +43,17 @@ export interface BenchServeCliOptions {
   readonly compareFusion: boolean;
   /** Measure each precision in a fresh process (default), as a server loads one model; false: all in this one. */
   readonly isolate: boolean;
+  /** Start the measuring processes with transparent huge pages, as the server's launcher does (default true). */
+  readonly hugePages: boolean;
+  /** Alternated pairs of fresh processes with and without huge pages per precision (0: no comparison). */
+  readonly hugePagesPairs: string;
   readonly json?: boolean;
   /** Internal (the per-precision child): measure only this precision on the already exported `exported` folder. */
   readonly onlyPrecision?: string;
   readonly exported?: string;
   readonly message?: string;
+  /** Internal (a child of the huge-pages comparison): only our classifier's P50 over this many requests. */
+  readonly latencyOnly?: string;
 }
 
 /** What `bench serve --json` prints. */
@@ -59,6 +67,8 @@ export interface BenchServeReport {
   readonly intraOpNumThreads: number;
   readonly fp32: PrecisionReport;
   readonly int8: PrecisionReport;
+  /** Our P50 with and without transparent huge pages per precision; null with `--huge-pages-pairs 0` or `--no-isolate`. */
+  readonly hugePages: { readonly fp32: HugePagesComparison; readonly int8: HugePagesComparison } | null;
 }
 
 function positiveInt(name: string, value: string): number {
@@ -120,6 +130,18 @@ function cliEntry(): string {
  * the int8 latency measured up to 40% slower here, an artefact of that history rather than of the model.
  */
 function measureInChild(precision: 'fp32' | 'int8', options: BenchServeCliOptions, work: string, message: string, log: (line: string) => void): PrecisionReport {
+  log(`${precision}: measuring in a fresh process`);
+  return JSON.parse(runChild(precision, options, work, message, [], options.hugePages)) as PrecisionReport;
+}
+
+/** Our classifier's P50 alone in a fresh process started with or without huge pages. */
+function latencyInChild(precision: 'fp32' | 'int8', options: BenchServeCliOptions, work: string, message: string, hugePages: boolean): ProcessLatency {
+  const requests = positiveInt('rounds', options.rounds) * positiveInt('per-round', options.perRound);
+  return JSON.parse(runChild(precision, options, work, message, ['--latency-only', String(requests)], hugePages)) as ProcessLatency;
+}
+
+/** Runs this CLI's hidden child mode on the exported folder and returns what it printed. */
+function runChild(precision: 'fp32' | 'int8', options: BenchServeCliOptions, work: string, message: string, extra: readonly string[], hugePages: boolean): string {
   const args = [
     cliEntry(), 'bench', 'serve', '--only-precision', precision, '--exported', work, '--message', message,
     '--tokens', options.tokens, '--warmup', options.warmup, '--rounds', options.rounds, '--per-round', options.perRound,
@@ -127,15 +149,20 @@ function measureInChild(precision: 'fp32' | 'int8', options: BenchServeCliOption
     ...(options.threads ? ['--threads', options.threads] : []),
     ...(options.baseline ? [] : ['--no-baseline']),
     ...(options.compareFusion ? [] : ['--no-compare-fusion']),
+    ...extra,
   ];
-  log(`${precision}: measuring in a fresh process`);
   // With --json the child's progress is kept back, but its last words still explain a failure.
-  const child = spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', options.json ? 'pipe' : 'inherit'], encoding: 'utf8', maxBuffer: 64 << 20 });
+  const child = spawnSync(process.execPath, args, {
+    stdio: ['ignore', 'pipe', options.json ? 'pipe' : 'inherit'],
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+    env: withHugePages(process.env, hugePages),
+  });
   if (child.status !== 0) {
     const tail = typeof child.stderr === 'string' ? `: ${child.stderr.trim().split('\n').slice(-5).join(' | ')}` : '';
     throw new Error(`the ${precision} measurement process failed (${child.error?.message ?? `exit ${child.status ?? child.signal}`})${tail}`);
   }
-  return JSON.parse(child.stdout) as PrecisionReport;
+  return child.stdout;
 }
 
 /**
@@ -158,15 +185,33 @@ export async function benchServePrecision(options: BenchServeCliOptions, log: (l
   );
 }
 
+/** A child of the huge-pages comparison: our classifier's P50 alone, in this process as it was started. */
+async function benchServeProcessLatency(options: BenchServeCliOptions): Promise<ProcessLatency> {
+  const precision = options.onlyPrecision;
+  if ((precision !== 'fp32' && precision !== 'int8') || !options.exported || options.message === undefined) {
+    throw new MangaAssistError('INVALID_ARGUMENT', '--latency-only needs --only-precision fp32|int8, --exported <dir> and --message <text>');
+  }
+  const { threads, latency } = workloadOf(options);
+  return measureProcessLatency(exportedDirs(options.exported).contrib, {
+    precision,
+    threads,
+    message: options.message,
+    requests: positiveInt('latency-only', options.latencyOnly!),
+    warmup: latency.warmup,
+  });
+}
+
 /**
  * Runs the serving benchmark: a DistilBERT-base-shaped classifier with random weights (speed depends on shapes,
  * not values) is exported (float32 and int8), then one message of `tokens` tokens is classified back to back
  * (P50/P99) on the main thread, in a worker thread and by transformers.js's pipeline on the same directory, in
- * interleaved rounds (the ratio to transformers.js), and ours alone, one client back to back (the P50 goal and the
+ * interleaved rounds (the P50 goal, and the ratio to transformers.js), and ours alone, one client back to back (the
  * sequential baseline); then by `clients` concurrent clients through the micro-batcher in each inference set-up of
  * the server (main thread, one worker, one single-threaded worker per thread); finally the kernels' peak rate
  * bounds what any implementation could reach (roofline). Each precision is measured in a fresh child process
- * (`isolate`, the default), all on this machine in the same run.
+ * (`isolate`, the default) started with transparent huge pages as the server's launcher does (`hugePages`), and
+ * `hugePagesPairs` pairs of short fresh processes with and without them say what they are worth; all on this
+ * machine in the same run.
  *
  * @example
  * ```ts
@@ -207,6 +252,15 @@ export async function benchServe(options: BenchServeCliOptions, log: (line: stri
         ? measureInChild(precision, options, work, message, log)
         : await measurePrecision({ ...context, precision }, log);
     }
+    const pairs = Number(options.hugePagesPairs);
+    if (!Number.isInteger(pairs) || pairs < 0) throw new MangaAssistError('INVALID_ARGUMENT', `--huge-pages-pairs must be 0 or a positive integer, got ${JSON.stringify(options.hugePagesPairs)}`);
+    const hugePages: Partial<Record<'fp32' | 'int8', HugePagesComparison>> = {};
+    if (options.isolate && pairs > 0) {
+      for (const precision of ['fp32', 'int8'] as const) {
+        log(`${precision}: ${pairs} alternated pairs of fresh processes with and without huge pages`);
+        hugePages[precision] = await compareHugePages(pairs, (on) => latencyInChild(precision, options, work, message, on));
+      }
+    }
     return {
       machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), node: process.version, loadAverage: loadavg()[0]! },
       model: 'DistilBERT-base shapes (6 layers, dim 768, 12 heads, FFN 3072, vocab 30522), random weights, head 768→256→6',
@@ -215,6 +269,7 @@ export async function benchServe(options: BenchServeCliOptions, log: (line: stri
       intraOpNumThreads: threads,
       fp32: reports.fp32!,
       int8: reports.int8!,
+      hugePages: hugePages.fp32 && hugePages.int8 ? { fp32: hugePages.fp32, int8: hugePages.int8 } : null,
     };
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -232,15 +287,23 @@ function formatReport(report: BenchServeReport): string {
   for (const precision of ['fp32', 'int8'] as const) {
     const r = report[precision];
     const g = r.goals;
+    const huge = r.hugePageBytes === null ? 'not reported' : mb(r.hugePageBytes);
+    const pages = report.hugePages?.[precision];
     lines.push(
-      `${precision}`,
-      `  ours alone, back to back      ${ms(r.sequential.latency)}   [goal P50 ≤ ${g.p50Ms!.goal} ms: ${mark(g.p50Ms!)}]`,
-      `  interleaved rounds (each subject in turn):`,
-      `  ours (fused graph)            ${ms(r.ours)}`,
+      `${precision} (memory on transparent huge pages: ${huge})`,
+      `  interleaved rounds (each subject in turn, settled first):`,
+      `  ours (fused graph)            ${ms(r.ours)}   [goal P50 ≤ ${g.p50Ms!.goal} ms: ${mark(g.p50Ms!)}]`,
       `  ours in a worker thread       ${ms(r.oursWorker)}`,
       `  ours (standard-op graph)      ${ms(r.oursStandardGraph)}`,
       `  transformers.js (same dir)    ${ms(r.transformersJs)}   [ours/theirs ${g.p50OverTransformersJs!.value?.toFixed(2) ?? 'n/a'} ≤ ${SERVE_GOALS.vsTransformersJs}: ${mark(g.p50OverTransformersJs!)}]`,
       `  transformers.js (std graph)   ${ms(r.transformersJsStandardGraph)}`,
+      `  ours alone, one client        ${ms(r.sequential.latency)}   (${r.sequential.perSecond.toFixed(1)} req/s: the sequential baseline)`,
+      ...(pages
+        ? [
+            `  huge pages (${pages.pairs} alternated pairs of fresh processes): P50 ${pages.medianWith.toFixed(2)} ms with, ` +
+              `${pages.medianWithout.toFixed(2)} ms without (medians; paired ratio ${pages.medianRatio.toFixed(2)})`,
+          ]
+        : []),
       ...r.concurrentSetups.map(
         (c) =>
           `  ${c.result.clients} clients, ${c.setup === 'main-thread' ? 'main thread' : `${c.workers} worker(s) × ${c.intraOpNumThreads} thread(s)`}: ` +
@@ -296,12 +359,19 @@ export function registerBenchServe(bench: Command): void {
     .option('--no-baseline', 'skip the transformers.js baseline')
     .option('--no-compare-fusion', 'skip the standard-operator graph')
     .option('--no-isolate', 'measure both precisions in this process instead of one fresh process each')
+    .option('--no-huge-pages', 'measuring processes without transparent huge pages (the server launcher turns them on)')
+    .option('--huge-pages-pairs <n>', 'alternated pairs of fresh processes with and without huge pages per precision (0: skip)', '4')
     .option('--json', 'print the report as JSON')
     .addOption(new Option('--only-precision <p>').hideHelp())
     .addOption(new Option('--exported <dir>').hideHelp())
     .addOption(new Option('--message <text>').hideHelp())
+    .addOption(new Option('--latency-only <n>').hideHelp())
     .action(async (options: BenchServeCliOptions) => {
       const stderr = (line: string) => process.stderr.write(`${line}\n`);
+      if (options.latencyOnly !== undefined) {
+        process.stdout.write(`${JSON.stringify(await benchServeProcessLatency(options))}\n`);
+        return;
+      }
       if (options.onlyPrecision !== undefined) {
         // The child of an isolated run: its report goes to the parent as JSON, its progress to stderr.
         process.stdout.write(`${JSON.stringify(await benchServePrecision(options, stderr))}\n`);

@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { MangaAssistError } from '@mangaassist/common';
+import { withHugePages } from '@mangaassist/runtime';
 import { QUICKSTART_MODEL_ID, type QuickstartPaths } from './quickstart-plan';
 
 /** Messages a manga store's support inbox might receive, classified at the end of the quickstart. */
@@ -46,7 +47,8 @@ export async function startQuickstartServer(paths: QuickstartPaths, entry = SERV
     thresholds: { store: { id: 'sqlite', options: { path: paths.thresholdsDb } } },
   };
   writeFileSync(paths.serverConfig, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
-  const child = spawn(process.execPath, [entry, '--config', paths.serverConfig], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // The environment the server's launcher (apps/server/bin/mangaassist-server) gives it: weights on huge pages.
+  const child = spawn(process.execPath, [entry, '--config', paths.serverConfig], { stdio: ['ignore', 'pipe', 'pipe'], env: withHugePages(process.env) });
   const url = await waitForUrl(child);
   return {
     url,
