@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -20,9 +20,9 @@ describe('bin/mangaassist-server', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const launch = (tunables: string | undefined) => {
+  const launch = (tunables: string | undefined, launcher = LAUNCHER) => {
     const { GLIBC_TUNABLES: _ignored, ...env } = process.env;
-    const result = spawnSync(LAUNCHER, ['--config', 'server.yaml'], {
+    const result = spawnSync(launcher, ['--config', 'server.yaml'], {
       env: { ...env, ...(tunables === undefined ? {} : { GLIBC_TUNABLES: tunables }), NODE: process.execPath, NODE_OPTIONS: `--require ${preload}` },
       encoding: 'utf8',
     });
@@ -35,6 +35,12 @@ describe('bin/mangaassist-server', () => {
     expect(seen.argv[0]).toBe(join(__dirname, '..', 'dist', 'main.js'));
     expect(seen.argv.slice(1)).toEqual(['--config', 'server.yaml']);
     expect(seen.pid).toBe(pid);
+  });
+
+  it('finds dist/ beside the real file when started through a symbolic link (an npm bin)', () => {
+    const link = join(dir, 'mangaassist-server');
+    symlinkSync(LAUNCHER, link);
+    expect(launch(undefined, link).seen.argv[0]).toBe(join(__dirname, '..', 'dist', 'main.js'));
   });
 
   it('turns on huge pages for malloc', () => {

@@ -74,8 +74,8 @@ interface Pipeline {
 
 /**
  * transformers.js's text-classification pipeline on `dir`, with the thread count ours gets. Left to its default, it
- * ran on more cores than a `taskset` slice holds: on 2 of a 16-core machine's cores its fp32 latency was 3× below
- * what two cores can compute, while its threads competed with our session for the slice.
+ * ran on more cores than a `taskset` slice holds: on 2 of a 16-core machine's cores its fp32 P50 (5.9 ms) was below
+ * the two cores' roofline floor (8.8 ms), while its threads competed with our session for the slice.
  */
 async function transformersJsPipeline(dir: string, dtype: 'fp32' | 'q8', threads: number): Promise<Pipeline | null> {
   let module: typeof import('@huggingface/transformers', { with: { 'resolution-mode': 'import' } });

@@ -222,6 +222,10 @@ async function benchServeProcessLatency(options: BenchServeCliOptions): Promise<
  */
 export async function benchServe(options: BenchServeCliOptions, log: (line: string) => void = () => {}): Promise<BenchServeReport> {
   const { tokens, threads, latency: latencyOptions, load } = workloadOf(options);
+  const pairs = Number(options.hugePagesPairs);
+  if (!Number.isInteger(pairs) || pairs < 0) {
+    throw new MangaAssistError('INVALID_ARGUMENT', `--huge-pages-pairs must be 0 or a positive integer, got ${JSON.stringify(options.hugePagesPairs)}`);
+  }
   const work = mkdtempSync(join(tmpdir(), 'bench-serve-'));
   try {
     const bertTokenizer = sharedAsset(BERT_TOKENIZER);
@@ -252,8 +256,6 @@ export async function benchServe(options: BenchServeCliOptions, log: (line: stri
         ? measureInChild(precision, options, work, message, log)
         : await measurePrecision({ ...context, precision }, log);
     }
-    const pairs = Number(options.hugePagesPairs);
-    if (!Number.isInteger(pairs) || pairs < 0) throw new MangaAssistError('INVALID_ARGUMENT', `--huge-pages-pairs must be 0 or a positive integer, got ${JSON.stringify(options.hugePagesPairs)}`);
     const hugePages: Partial<Record<'fp32' | 'int8', HugePagesComparison>> = {};
     if (options.isolate && pairs > 0) {
       for (const precision of ['fp32', 'int8'] as const) {
