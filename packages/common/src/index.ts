@@ -1,6 +1,7 @@
 export * from './bert-tokenizer-json';
 export * from './config';
 export * from './errors';
+export * from './median';
 export * from './plugin-registry';
 export * from './prng';
 export * from './safetensors';

@@ -1,3 +1,5 @@
+import { median } from '@mangaassist/common';
+
 /**
  * The reference frequency of {@link focalAlphaFromFrequencies}: `median` of the label frequencies (mean of the two
  * middle ones for an even count) or a given frequency in (0, 1].
@@ -91,9 +93,3 @@ export function focalAlphaFromDataset(
   return focalAlphaFromFrequencies(labelFrequencies(rows, labels), options);
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const upper = sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-  const lower = sorted[Math.ceil(sorted.length / 2) - 1] ?? Number.NaN;
-  return (lower + upper) / 2;
-}

@@ -2,6 +2,7 @@ import { exportClassifier, QUANTIZE_MODES, type ExportResult } from '@mangaassis
 import { OnnxTextClassifier } from '@mangaassist/serving';
 import { Option, type Command } from 'commander';
 import type { CommandModule } from './command-module';
+import { megabytes } from './megabytes';
 
 /** Options of `mangaassist export`, as commander parses them. */
 export interface ExportCliOptions {
@@ -43,13 +44,12 @@ async function checkExport(result: ExportResult): Promise<ExportCheck> {
 }
 
 function formatReport(result: ExportResult, check: ExportCheck | undefined): string {
-  const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
   const lines = [
     `exported ${result.labels.length} labels (${result.labels.join(', ')}) to ${result.outDir}`,
-    `  onnx/model.onnx            ${mb(result.model.bytes)}  sha256 ${result.model.sha256.slice(0, 16)}…`,
+    `  onnx/model.onnx            ${megabytes(result.model.bytes)}  sha256 ${result.model.sha256.slice(0, 16)}…`,
   ];
   if (result.quantized) {
-    lines.push(`  onnx/model_quantized.onnx  ${mb(result.quantized.bytes)}  sha256 ${result.quantized.sha256.slice(0, 16)}…`);
+    lines.push(`  onnx/model_quantized.onnx  ${megabytes(result.quantized.bytes)}  sha256 ${result.quantized.sha256.slice(0, 16)}…`);
   }
   lines.push(
     `  head: ${result.head.hidden} → ReLU → ${result.head.output}`,

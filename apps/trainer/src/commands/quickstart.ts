@@ -10,6 +10,7 @@ import { selectTfjsBackend, TFJS_BACKEND_REQUESTS, type TfjsBackendRequest } fro
 import { createConsoleReporter, RUN_FILES, runTrainJob } from '@mangaassist/trainer';
 import { formatReport, runCalibrate } from './calibrate';
 import type { CommandModule } from './command-module';
+import { megabytes } from './megabytes';
 import {
   QUICKSTART_MODEL_ID,
   QUICKSTART_SIZES,
@@ -116,8 +117,8 @@ export async function runQuickstart(options: QuickstartCliOptions): Promise<Quic
 
   stage(4, 'export: ONNX graphs (fp32 and int8) for ONNX Runtime');
   const exported = exportClassifier({ modelDir: paths.model, outDir: paths.model, quantize: 'int8' });
-  process.stderr.write(`  ${exported.model.file} (${(exported.model.bytes / 1e6).toFixed(1)} MB)` +
-    (exported.quantized ? `, ${exported.quantized.file} (${(exported.quantized.bytes / 1e6).toFixed(1)} MB)` : '') + '\n');
+  process.stderr.write(`  ${exported.model.file} (${megabytes(exported.model.bytes)})` +
+    (exported.quantized ? `, ${exported.quantized.file} (${megabytes(exported.quantized.bytes)})` : '') + '\n');
 
   stage(5, 'serving: starting the HTTP service on the exported model');
   const server = await startQuickstartServer(paths);

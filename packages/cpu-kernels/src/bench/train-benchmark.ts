@@ -1,3 +1,4 @@
+import { median } from '@mangaassist/common';
 import * as tf from '@tensorflow/tfjs-core';
 import { AdamWState, applyAdamW } from '../optim/adamw';
 import { trainableVariables, type BenchModel, type TrainableSpec } from './bench-model';
@@ -68,12 +69,6 @@ function* batches(model: BenchModel, examples: number, batchSize: number, length
     const labels = Float32Array.from({ length: size * model.labels }, () => (next() < 0.3 ? 1 : 0));
     yield { size, ids, labels };
   }
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /**

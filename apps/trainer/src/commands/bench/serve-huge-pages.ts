@@ -1,6 +1,7 @@
+import { median } from '@mangaassist/common';
 import { processHugePageBytes } from '@mangaassist/runtime';
 import { OnnxTextClassifier } from '@mangaassist/serving';
-import { latencyStats } from './serve-workload';
+import { interleavedLatency } from './serve-workload';
 
 /** One short latency measurement in a fresh process: what the child prints. */
 export interface ProcessLatency {
@@ -21,13 +22,6 @@ export interface HugePagesComparison {
   readonly medianRatio: number;
   /** Memory on huge pages in the first process started with them. */
   readonly hugePageBytes: number | null;
-}
-
-function median(values: readonly number[]): number {
-  if (values.length === 0) throw new RangeError('median of no values');
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /**
@@ -83,14 +77,9 @@ export async function measureProcessLatency(
 ): Promise<ProcessLatency> {
   const classifier = await OnnxTextClassifier.load(dir, { precision: options.precision, intraOpNumThreads: options.threads });
   try {
-    for (let i = 0; i < options.warmup; i++) await classifier.predict([options.message]);
-    const samples: number[] = [];
-    for (let i = 0; i < options.requests; i++) {
-      const start = performance.now();
-      await classifier.predict([options.message]);
-      samples.push(performance.now() - start);
-    }
-    return { p50: latencyStats(samples).p50, hugePageBytes: processHugePageBytes() };
+    const subject = { name: 'ours', run: () => classifier.predict([options.message]) };
+    const { ours } = await interleavedLatency([subject], { warmup: options.warmup, rounds: 1, perRound: options.requests, settle: 0 });
+    return { p50: ours!.p50, hugePageBytes: processHugePageBytes() };
   } finally {
     await classifier.dispose();
   }

@@ -13,6 +13,7 @@ import {
 import { withHugePages } from '@mangaassist/runtime';
 import { BatchTokenizer } from '@mangaassist/serving';
 import { Option, type Command } from 'commander';
+import { megabytes } from '../megabytes';
 import type { BenchSubcommand } from './bench-subcommand';
 import { measurePrecision, SERVE_GOALS, type PrecisionContext, type PrecisionReport } from './serve-precision';
 import { compareHugePages, measureProcessLatency, type HugePagesComparison, type ProcessLatency } from './serve-huge-pages';
@@ -134,9 +135,8 @@ function measureInChild(precision: 'fp32' | 'int8', options: BenchServeCliOption
   return JSON.parse(runChild(precision, options, work, message, [], options.hugePages)) as PrecisionReport;
 }
 
-/** Our classifier's P50 alone in a fresh process started with or without huge pages. */
-function latencyInChild(precision: 'fp32' | 'int8', options: BenchServeCliOptions, work: string, message: string, hugePages: boolean): ProcessLatency {
-  const requests = positiveInt('rounds', options.rounds) * positiveInt('per-round', options.perRound);
+/** Our classifier's P50 over `requests` requests alone in a fresh process started with or without huge pages. */
+function latencyInChild(precision: 'fp32' | 'int8', options: BenchServeCliOptions, work: string, message: string, requests: number, hugePages: boolean): ProcessLatency {
   return JSON.parse(runChild(precision, options, work, message, ['--latency-only', String(requests)], hugePages)) as ProcessLatency;
 }
 
@@ -256,13 +256,13 @@ export async function benchServe(options: BenchServeCliOptions, log: (line: stri
         ? measureInChild(precision, options, work, message, log)
         : await measurePrecision({ ...context, precision }, log);
     }
-    const hugePages: Partial<Record<'fp32' | 'int8', HugePagesComparison>> = {};
-    if (options.isolate && pairs > 0) {
-      for (const precision of ['fp32', 'int8'] as const) {
-        log(`${precision}: ${pairs} alternated pairs of fresh processes with and without huge pages`);
-        hugePages[precision] = await compareHugePages(pairs, (on) => latencyInChild(precision, options, work, message, on));
-      }
-    }
+    // As many requests per process as the interleaved rounds time for each subject.
+    const requests = latencyOptions.rounds * latencyOptions.perRound;
+    const compare = (precision: 'fp32' | 'int8') => {
+      log(`${precision}: ${pairs} alternated pairs of fresh processes with and without huge pages`);
+      return compareHugePages(pairs, (on) => latencyInChild(precision, options, work, message, requests, on));
+    };
+    const hugePages = options.isolate && pairs > 0 ? { fp32: await compare('fp32'), int8: await compare('int8') } : null;
     return {
       machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), node: process.version, loadAverage: loadavg()[0]! },
       model: 'DistilBERT-base shapes (6 layers, dim 768, 12 heads, FFN 3072, vocab 30522), random weights, head 768→256→6',
@@ -271,7 +271,7 @@ export async function benchServe(options: BenchServeCliOptions, log: (line: stri
       intraOpNumThreads: threads,
       fp32: reports.fp32!,
       int8: reports.int8!,
-      hugePages: hugePages.fp32 && hugePages.int8 ? { fp32: hugePages.fp32, int8: hugePages.int8 } : null,
+      hugePages,
     };
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -289,7 +289,7 @@ function formatReport(report: BenchServeReport): string {
   for (const precision of ['fp32', 'int8'] as const) {
     const r = report[precision];
     const g = r.goals;
-    const huge = r.hugePageBytes === null ? 'not reported' : mb(r.hugePageBytes);
+    const huge = r.hugePageBytes === null ? 'not reported' : megabytes(r.hugePageBytes);
     const pages = report.hugePages?.[precision];
     lines.push(
       `${precision} (memory on transparent huge pages: ${huge})`,
@@ -313,7 +313,7 @@ function formatReport(report: BenchServeReport): string {
           `(mean batch ${c.result.meanBatch.toFixed(1)}, client ${ms(c.result.latency)})`,
       ),
       `  best concurrent set-up: ${r.concurrentOverSequential.toFixed(2)}x [goal ≥ ${SERVE_GOALS.concurrentOverSequential}x: ${mark(g.concurrentOverSequential!)}]`,
-      `  roofline (products streaming the model's ${mb(r.roofline.peak.weightBytes)} of weights): ceiling ${r.roofline.peak.gmacPerSecond.toFixed(0)} GMAC/s ` +
+      `  roofline (products streaming the model's ${megabytes(r.roofline.peak.weightBytes)} of weights): ceiling ${r.roofline.peak.gmacPerSecond.toFixed(0)} GMAC/s ` +
         `(one session ${r.roofline.peak.allThreadsGmacPerSecond.toFixed(0)} at ${r.roofline.peak.rows} rows; one thread ` +
         `${r.roofline.peak.oneThreadGmacPerSecond.toFixed(0)} × ${report.intraOpNumThreads}) → floor ${r.roofline.floorMs.toFixed(2)} ms/message; ` +
         `products alone at ${report.message.tokens} rows: ${r.roofline.messageProductsMs?.toFixed(2) ?? 'n/a'} ms${residentNote(r, report.message.tokens)}; ` +
@@ -324,16 +324,12 @@ function formatReport(report: BenchServeReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-function mb(bytes: number): string {
-  return `${(bytes / 1e6).toFixed(1)} MB`;
-}
-
 /** The message-row rate on the model's weights against the same products on weights that stay in the cache. */
 function residentNote(r: PrecisionReport, tokens: number): string {
   const streamed = r.roofline.peak.byRows.find((row) => row.rows === tokens)?.allThreads;
   const resident = r.roofline.peak.resident;
   if (streamed === undefined || !resident) return '';
-  return ` (${streamed.toFixed(0)} GMAC/s; ${resident.allThreads.toFixed(0)} on ${mb(resident.weightBytes)} of weights that stay in cache)`;
+  return ` (${streamed.toFixed(0)} GMAC/s; ${resident.allThreads.toFixed(0)} on ${megabytes(resident.weightBytes)} of weights that stay in cache)`;
 }
 
 /**
