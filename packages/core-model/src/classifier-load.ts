@@ -1,7 +1,7 @@
-import { MangaAssistError, readSafetensors } from '@mangaassist/common';
+import { describeZodIssues, MangaAssistError, readSafetensors } from '@mangaassist/common';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_HEAD, headWeightSpecs, type ClassifierHeadConfig } from './classifier-head';
+import { CLASSIFIER_POOLINGS, checkPooling, DEFAULT_HEAD, headWeightSpecs, type ClassifierHeadConfig } from './classifier-head';
 import { HEAD_CONFIG_KEY, MULTI_LABEL_PROBLEM_TYPE } from './classifier-save';
 import type { EncoderOptions } from './distilbert-encoder';
 import { MultiLabelClassifier } from './multi-label-classifier';
@@ -15,7 +15,10 @@ export interface CreateClassifierOptions extends FromPretrainedOptions {
   readonly labels: readonly string[];
   /** Seeds the new head's weights and the dropout masks (default 42). */
   readonly seed?: number;
-  /** Head shape and dropouts; default {@link DEFAULT_HEAD} (256 hidden, dropout 0.2 then 0.1). */
+  /**
+   * Head shape, dropouts and pooling; default {@link DEFAULT_HEAD} (256 hidden, dropout 0.2 then 0.1, [CLS]
+   * pooling). `pooling: 'mean'` averages the real tokens instead, for encoders whose [CLS] vector was never trained.
+   */
   readonly head?: Partial<ClassifierHeadConfig>;
   /** Default token limit of predictions (default 128). */
   readonly maxLength?: number;
@@ -50,6 +53,7 @@ export async function createClassifier(encoderDirOrId: string, options: CreateCl
   checkLabels(options.labels);
   const seed = options.seed ?? 42;
   const head: ClassifierHeadConfig = { ...DEFAULT_HEAD, ...options.head };
+  checkPooling(head.pooling);
   const pretrained = await fromPretrained(encoderDirOrId, { ...options, seed });
   const rng = new SeededRandom(seed);
   const headWeights = new Map<string, Float32Array>();
@@ -79,6 +83,8 @@ const savedHeadSchema = z
     hidden_dim: z.number().int().positive(),
     inner_dropout: z.number().min(0).max(1),
     max_length: z.number().int().min(2),
+    // Directories saved before pooling was a choice have no field: they pooled [CLS].
+    pooling: z.enum(CLASSIFIER_POOLINGS).default('cls'),
   })
   .strict();
 
@@ -108,8 +114,9 @@ function labelsFromConfig(raw: Record<string, unknown>, file: string): string[] 
 }
 
 /**
- * Loads a classifier saved by {@link MultiLabelClassifier.save}. Weights, labels, head shape and tokenizer come
- * back exactly, so the loaded model computes bit-identical logits.
+ * Loads a classifier saved by {@link MultiLabelClassifier.save}. Weights, labels, head shape, pooling and tokenizer
+ * come back exactly, so the loaded model computes bit-identical logits. A directory saved before pooling was a
+ * choice (no `mangaassist_head.pooling`) loads with [CLS] pooling, which is what it was trained with.
  *
  * @throws MangaAssistError `CHECKPOINT_INVALID` naming config.json and the field (problem_type, id2label, the
  *   head entry) or model.safetensors and the tensor (missing, wrong shape); `NOT_FOUND` for a missing file
@@ -132,14 +139,16 @@ export async function loadClassifier(dir: string, options: EncoderOptions = {}):
   const labels = labelsFromConfig(raw, configFile);
   const savedHead = savedHeadSchema.safeParse(raw[HEAD_CONFIG_KEY]);
   if (!savedHead.success) {
-    throw invalid(configFile, `"${HEAD_CONFIG_KEY}" must be {hidden_dim, inner_dropout, max_length}: ${savedHead.error.issues[0]?.message}`, {
-      field: HEAD_CONFIG_KEY,
+    const [problem] = describeZodIssues(savedHead.error.issues, HEAD_CONFIG_KEY);
+    throw invalid(configFile, `"${HEAD_CONFIG_KEY}" must be {hidden_dim, inner_dropout, max_length, pooling?}: ${problem?.path}: ${problem?.message}`, {
+      field: problem?.path ?? HEAD_CONFIG_KEY,
     });
   }
   const head: ClassifierHeadConfig = {
     hiddenDim: savedHead.data.hidden_dim,
     dropout: config.seq_classif_dropout,
     innerDropout: savedHead.data.inner_dropout,
+    pooling: savedHead.data.pooling,
   };
   const file = weightsFile(dir);
   const { tensors } = readSafetensors(file);

@@ -7,7 +7,11 @@ import type { MultiLabelClassifier } from './multi-label-classifier';
 export const MULTI_LABEL_PROBLEM_TYPE = 'multi_label_classification';
 /** `architectures[0]` of a saved classifier. */
 export const CLASSIFIER_ARCHITECTURE = 'MangaAssistDistilBertForMultiLabelClassification';
-/** The `config.json` key holding the head's shape (Hugging Face's config has no field for a two-layer head). */
+/**
+ * The `config.json` key holding the head's shape and pooling (Hugging Face's config has no field for a two-layer
+ * head, nor for mean pooling): `{ hidden_dim, inner_dropout, max_length, pooling }`. The ONNX export reads `pooling`
+ * from it, so that the exported graph pools as training did.
+ */
 export const HEAD_CONFIG_KEY = 'mangaassist_head';
 
 // Keys that describe a previous task head of the source checkpoint and would be wrong for this one.
@@ -40,6 +44,7 @@ export async function saveClassifier(model: MultiLabelClassifier, dir: string): 
       hidden_dim: model.head.hiddenDim,
       inner_dropout: model.head.innerDropout,
       max_length: model.maxLength,
+      pooling: model.head.pooling,
     },
   };
   const temporary = join(dir, `.config.json.${process.pid}.tmp`);

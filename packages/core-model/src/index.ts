@@ -1,6 +1,14 @@
 // Public API of @mangaassist/core-model: DistilBERT in TensorFlow.js, its tokenizer, checkpoint loading, the
 // multi-label classifier and its save/load.
-export { DEFAULT_HEAD, headWeightSpecs, type ClassifierHeadConfig } from './classifier-head';
+export {
+  CLASSIFIER_POOLINGS,
+  checkPooling,
+  DEFAULT_HEAD,
+  headWeightSpecs,
+  poolHiddenStates,
+  type ClassifierHeadConfig,
+  type ClassifierPooling,
+} from './classifier-head';
 export { createClassifier, loadClassifier, type CreateClassifierOptions } from './classifier-load';
 export { CLASSIFIER_ARCHITECTURE, HEAD_CONFIG_KEY, MULTI_LABEL_PROBLEM_TYPE, saveClassifier } from './classifier-save';
 export {

@@ -151,7 +151,7 @@ describe('MultiLabelClassifier', () => {
       label2id: { frustration: 0, satisfaction: 1, urgency: 2 },
       n_layers: 6,
       dim: 8,
-      mangaassist_head: { hidden_dim: 16, inner_dropout: 0.1, max_length: 32 },
+      mangaassist_head: { hidden_dim: 16, inner_dropout: 0.1, max_length: 32, pooling: 'cls' },
     });
     const saved = readSafetensors(join(out, 'model.safetensors'));
     expect(saved.tensors.get('distilbert.transformer.layer.5.ffn.lin2.bias')!.dtype).toBe('F32');

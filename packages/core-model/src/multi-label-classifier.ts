@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { saveClassifier } from './classifier-save';
 import { DISTILBERT_PREFIX, type CheckpointReport } from './distilbert-checkpoint';
 import type { ApplyOptions, DistilBertEncoder } from './distilbert-encoder';
-import { headWeightSpecs, type ClassifierHeadConfig } from './classifier-head';
+import { checkPooling, headWeightSpecs, poolHiddenStates, type ClassifierHeadConfig } from './classifier-head';
 import { linear } from './layers';
 import { EMBEDDINGS_GROUP, HEAD_GROUP, layerGroupName, transformerLayerBlocks } from './layer-groups';
 import { SeededRandom } from './prng';
@@ -34,7 +34,8 @@ export interface MultiLabelClassifierParts {
 }
 
 /**
- * DistilBERT + a multi-label head: the [CLS] vector goes through Dropout → Linear dim→256 → ReLU → Dropout →
+ * DistilBERT + a multi-label head: the pooled vector ([CLS] by default, or the mean of the real tokens with
+ * `head.pooling: 'mean'`, see `poolHiddenStates`) goes through Dropout → Linear dim→256 → ReLU → Dropout →
  * Linear 256→labels, giving one logit per label (apply the sigmoid outside; losses work on logits). Owns the
  * encoder and its tokenizer; `dispose()` releases every variable.
  *
@@ -62,6 +63,7 @@ export class MultiLabelClassifier {
 
   constructor(parts: MultiLabelClassifierParts) {
     if (parts.labels.length === 0) throw new RangeError('labels must name at least one label');
+    checkPooling(parts.head.pooling);
     this.encoder = parts.encoder;
     this.tokenizer = parts.tokenizer;
     this.labels = [...parts.labels];
@@ -85,7 +87,8 @@ export class MultiLabelClassifier {
 
   /**
    * Logits `[batch, labels]`. Differentiable with respect to every variable (usable in `tf.variableGrads` and
-   * `optimizer.minimize`); dropout only when `training` is true.
+   * `optimizer.minimize`), through either pooling; dropout only when `training` is true. With `mean` pooling the
+   * attention mask also decides which positions are averaged, so padding never changes a text's logits.
    */
   apply(inputIds: tf.Tensor2D, attentionMask: tf.Tensor2D, options: ApplyOptions = {}): tf.Tensor2D {
     if (this.disposed) throw new Error('MultiLabelClassifier.apply: the classifier has been disposed');
@@ -97,8 +100,7 @@ export class MultiLabelClassifier {
     const vector = (name: string) => this.headVariables.get(name)! as tf.Tensor1D;
     return tf.tidy(() => {
       const hidden = this.encoder.apply(inputIds, attentionMask, { training, seed: encoderSeed });
-      const [batch, , dim] = hidden.shape;
-      let x: tf.Tensor2D = tf.reshape(tf.slice(hidden, [0, 0, 0], [batch, 1, dim]), [batch, dim]);
+      let x = poolHiddenStates(hidden, attentionMask, this.head.pooling);
       x = this.dropout(x, this.head.dropout, training, rng);
       x = tf.relu(linear(x, matrix('pre_classifier.weight'), vector('pre_classifier.bias')));
       x = this.dropout(x, this.head.innerDropout, training, rng);
@@ -175,7 +177,7 @@ export class MultiLabelClassifier {
 
   /**
    * Saves a Hugging Face-style directory: `config.json` (encoder config, `id2label`, `label2id`,
-   * `problem_type: "multi_label_classification"`, head shape), `model.safetensors` (float32, the names of
+   * `problem_type: "multi_label_classification"`, head shape and pooling), `model.safetensors` (float32, the names of
    * {@link namedVariables}) and the tokenizer files. `loadClassifier(dir)` restores it exactly.
    */
   save(dir: string): Promise<void> {

@@ -16,7 +16,7 @@ function readmeCounts(file: string): Record<string, number> {
   return Object.fromEntries(cells(row).slice(1).map((value, i) => [names[i + 1]!, Number(value.replace(',', ''))]));
 }
 
-describe.each(['handwritten-eval.jsonl', 'handwritten-final.jsonl'])('fixtures/%s', (file) => {
+describe.each(['handwritten-eval.jsonl', 'handwritten-final.jsonl', 'handwritten-holdout.jsonl'])('fixtures/%s', (file) => {
   const { dataset, skipped } = readDataset(join(root, 'fixtures', file));
 
   it('is valid in strict mode, with unique ids and texts', () => {

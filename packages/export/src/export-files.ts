@@ -1,6 +1,7 @@
 import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MangaAssistError } from '@mangaassist/common';
+import { CLASSIFIER_POOLINGS, type ClassifierPooling } from './graph/build-model';
 import type { ClassifierModelDir } from './model-dir';
 import { readJsonFile } from './model-dir';
 
@@ -9,7 +10,8 @@ const OPTIONAL_TOKENIZER_FILES = ['special_tokens_map.json', 'vocab.txt'];
 
 /**
  * The `config.json` transformers.js needs: the source config plus the sequence-classification architecture, the
- * multi-label problem type (so its pipeline applies a sigmoid, not a softmax) and both label maps.
+ * multi-label problem type (so its pipeline applies a sigmoid, not a softmax) and both label maps. The source's
+ * `mangaassist_head` (head shape, token limit, pooling) is kept, so the export still says how it pools.
  *
  * @example
  * ```ts
@@ -27,8 +29,35 @@ export function exportConfig(model: ClassifierModelDir): Record<string, unknown>
   };
 }
 
-/** Key under which `core-model` saves the head's shape and the training token limit in `config.json`. */
+/** Key under which `core-model` saves the head's shape, pooling and the training token limit in `config.json`. */
 export const HEAD_CONFIG_KEY = 'mangaassist_head';
+
+/**
+ * The pooling the classifier was trained with (`config.json` → `mangaassist_head.pooling`), so that the exported
+ * graph feeds its head what training fed it. Absent (a model saved before pooling was a choice, or a directory not
+ * written by `core-model`) means `cls`, what such models were trained with.
+ *
+ * @throws MangaAssistError `CHECKPOINT_INVALID` naming `config.json`, the field and the allowed values when the
+ *   field holds anything else: exporting with the wrong pooling would silently change every prediction
+ *
+ * @example
+ * ```ts
+ * classifierPooling(readClassifierModelDir('runs/m')); // 'mean'
+ * ```
+ */
+export function classifierPooling(model: Pick<ClassifierModelDir, 'config' | 'dir'>): ClassifierPooling {
+  const head = model.config[HEAD_CONFIG_KEY];
+  const value = head !== null && typeof head === 'object' ? (head as { pooling?: unknown }).pooling : undefined;
+  if (value === undefined) return 'cls';
+  if (CLASSIFIER_POOLINGS.includes(value as ClassifierPooling)) return value as ClassifierPooling;
+  const file = join(model.dir, 'config.json');
+  const field = `${HEAD_CONFIG_KEY}.pooling`;
+  throw new MangaAssistError(
+    'CHECKPOINT_INVALID',
+    `${file}: "${field}" is ${JSON.stringify(value)}; allowed: ${CLASSIFIER_POOLINGS.join(', ')}`,
+    { file, field, allowed: [...CLASSIFIER_POOLINGS] },
+  );
+}
 
 /**
  * The token limit the classifier was trained with (`config.json` → `mangaassist_head.max_length`), if recorded:

@@ -81,6 +81,9 @@ describe('exportClassifier', () => {
     expect(result.thresholds).toEqual({ kind: 'file', file: join(modelDir, 'thresholds.json') });
     expect(result.head).toEqual(TINY_HEAD);
     expect(result.quantized!.bytes).toBeLessThan(result.model.bytes);
+    // No `mangaassist_head.pooling` in the source config: the head pooled [CLS], and export.json says so.
+    expect(result.pooling).toBe('cls');
+    expect(JSON.parse(readFileSync(join(outDir, 'export.json'), 'utf8')).pooling).toBe('cls');
   });
 
   it('declares opset 17 (+ com.microsoft) and IR version 8; the standard graph uses no contrib operator', async () => {
@@ -164,6 +167,132 @@ describe('exportClassifier', () => {
     expect(() => exportClassifier({ modelDir: dir, outDir: out, thresholdsFile: file })).toThrow(
       /thresholds\.json: "thresholds\.anger": unknown label; the model's labels are frustration, satisfaction/,
     );
+  });
+});
+
+/** The encoder's last hidden states of the tiny model and its head, to compute the expected logits by hand. */
+async function tinyReference(dir: string, input: { ids: number[][]; mask: number[][] }) {
+  const file = join(dir, 'model.safetensors');
+  const weights = new WeightSource(readSafetensors(file).tensors, file);
+  const hidden = await run(encodeModel(buildEncoderModel(weights, TINY_DIMS, { fusion: 'standard' })), input, 'last_hidden_state');
+  const w1 = weights.get(`${TINY_HEAD.hidden}.weight`, [16, 32], false);
+  const b1 = weights.get(`${TINY_HEAD.hidden}.bias`, [16], false);
+  const w2 = weights.get(`${TINY_HEAD.output}.weight`, [6, 16], false);
+  const b2 = weights.get(`${TINY_HEAD.output}.bias`, [6], false);
+  const seq = input.ids[0]!.length;
+  /** Logits of the head on each row's average of the positions `use(b, t)` selects. */
+  const logitsOfMean = (use: (b: number, t: number) => boolean): number[] =>
+    input.ids.flatMap((_, b) => {
+      const pooled = new Array<number>(32).fill(0);
+      let count = 0;
+      for (let t = 0; t < seq; t++) {
+        if (!use(b, t)) continue;
+        count++;
+        for (let i = 0; i < 32; i++) pooled[i]! += hidden.data[(b * seq + t) * 32 + i]!;
+      }
+      const x = pooled.map((v) => v / Math.max(count, 1));
+      const h = Array.from({ length: 16 }, (_, o) => Math.max(0, b1[o]! + x.reduce((s, v, i) => s + v * w1[o * 32 + i]!, 0)));
+      return Array.from({ length: 6 }, (_, o) => b2[o]! + h.reduce((s, v, i) => s + v * w2[o * 16 + i]!, 0));
+    });
+  return { weights, logitsOfMean };
+}
+
+describe("exportClassifier with mean pooling (mangaassist_head.pooling: 'mean')", () => {
+  const meanDir = writeTinyClassifierDir(join(work, 'mean-model'));
+  const configFile = join(meanDir, 'config.json');
+  const sourceConfig = JSON.parse(readFileSync(configFile, 'utf8'));
+  const savedHead = { hidden_dim: 16, inner_dropout: 0.1, max_length: 32, pooling: 'mean' };
+  writeFileSync(configFile, JSON.stringify({ ...sourceConfig, mangaassist_head: savedHead }));
+  const meanOut = join(work, 'mean-exported');
+  const meanResult = exportClassifier({ modelDir: meanDir, outDir: meanOut, quantize: 'int8' });
+  const fp32File = join(meanOut, 'onnx/model.onnx');
+  const int8File = join(meanOut, 'onnx/model_quantized.onnx');
+
+  it('records the pooling in export.json and keeps it in the exported config.json', () => {
+    expect(meanResult.pooling).toBe('mean');
+    const exported = JSON.parse(readFileSync(join(meanOut, 'export.json'), 'utf8'));
+    expect(exported).toMatchObject({ opset: 17, pooling: 'mean', head: TINY_HEAD });
+    expect(exported.graphs.map((g: { file: string }) => g.file)).toEqual(['onnx/model.onnx', 'onnx/model_quantized.onnx']);
+    expect(JSON.parse(readFileSync(join(meanOut, 'config.json'), 'utf8')).mangaassist_head).toEqual(savedHead);
+  });
+
+  it('pools with Cast, Unsqueeze, Mul, ReduceSum, Max and Div on attention_mask in both graphs, at opset 17', () => {
+    for (const file of [fp32File, int8File]) {
+      const model = onnx.ModelProto.decode(readFileSync(file));
+      expect(Number(model.opsetImport.find((o) => o.domain === '')!.version)).toBe(17);
+      const ops = model.graph!.node!.map((n) => n.opType);
+      for (const op of ['Cast', 'Unsqueeze', 'Mul', 'ReduceSum', 'Max', 'Div']) expect({ file, op, present: ops.includes(op) }).toEqual({ file, op, present: true });
+      // No [CLS] shortcut: the last layer runs on every position, and nothing squeezes the sequence axis.
+      expect(ops).not.toContain('Squeeze');
+      const castOfMask = model.graph!.node!.filter((n) => n.opType === 'Cast' && n.input![0] === 'attention_mask');
+      expect(castOfMask.some((n) => Number(n.attribute![0]!.i) === 1)).toBe(true);
+    }
+  });
+
+  it('averages the real tokens only (padding excluded), in the standard and contrib graphs', async () => {
+    const input = batch(SENTENCES);
+    const longest = input.ids[0]!.length;
+    const lengths = input.mask.map((row) => row.reduce((a, b) => a + b, 0));
+    expect(lengths.filter((l) => l < longest).length).toBeGreaterThan(4);
+    const { weights, logitsOfMean } = await tinyReference(meanDir, input);
+    const expected = logitsOfMean((b, t) => input.mask[b]![t] === 1);
+    const paddingIncluded = logitsOfMean(() => true);
+    for (const fusion of ['standard', 'contrib'] as const) {
+      const logits = await run(encodeModel(buildClassifierModel(weights, TINY_DIMS, TINY_HEAD, { fusion, pooling: 'mean' })), input);
+      expect(maxAbsDiff(logits.data, expected)).toBeLessThan(1e-5);
+    }
+    const exported = (await run(fp32File, input)).data;
+    expect(maxAbsDiff(exported, expected)).toBeLessThan(1e-5);
+    // A mean that counted the padding would be off by far more than the tolerance for every padded row.
+    lengths.forEach((length, b) => {
+      const diff = maxAbsDiff(exported.subarray(b * 6, b * 6 + 6), paddingIncluded.slice(b * 6, b * 6 + 6));
+      if (length < longest) expect({ b, off: diff > 1e-2 }).toEqual({ b, off: true });
+      else expect(diff).toBeLessThan(1e-5);
+    });
+  });
+
+  it('gives a text the same logits alone and right-padded in a batch (float32 and int8)', async () => {
+    for (const file of [fp32File, int8File]) {
+      for (const i of [0, 5]) {
+        const alone = await run(file, batch([SENTENCES[i]!]));
+        const padded = await run(file, batch([SENTENCES[i]!, SENTENCES[3]!]));
+        // int8 activation scales are per batch: the padded batch may quantise differently by a little.
+        expect(maxAbsDiff(alone.data, padded.data.subarray(0, 6))).toBeLessThan(file === fp32File ? 1e-5 : 0.05);
+      }
+    }
+  });
+
+  it('int8 graph stays within 0.06 of float32 probabilities, as for [CLS] pooling', async () => {
+    const input = batch(SENTENCES);
+    const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+    const fp32 = Array.from((await run(fp32File, input)).data, sigmoid);
+    const int8 = Array.from((await run(int8File, input)).data, sigmoid);
+    const diff = maxAbsDiff(fp32, int8);
+    console.log(`tiny classifier, mean pooling, int8 vs fp32: max |Δ probability| = ${diff.toExponential(2)}`);
+    expect(diff).toBeLessThan(0.06);
+  });
+
+  it('refuses an unknown pooling, naming config.json, the field and the allowed values', () => {
+    writeFileSync(configFile, JSON.stringify({ ...sourceConfig, mangaassist_head: { ...savedHead, pooling: 'max' } }));
+    try {
+      const error = (() => {
+        try {
+          exportClassifier({ modelDir: meanDir, outDir: join(work, 'bad-pooling') });
+        } catch (e) {
+          return e as Error;
+        }
+        throw new Error('expected a throw');
+      })();
+      expect(isMangaAssistError(error, 'CHECKPOINT_INVALID')).toBe(true);
+      expect(error.message).toBe(`${configFile}: "mangaassist_head.pooling" is "max"; allowed: cls, mean`);
+      const file = join(meanDir, 'model.safetensors');
+      const weights = new WeightSource(readSafetensors(file).tensors, file);
+      expect(() => buildClassifierModel(weights, TINY_DIMS, TINY_HEAD, { pooling: 'max' as 'mean' })).toThrow(
+        'pooling must be one of cls, mean; got "max"',
+      );
+    } finally {
+      writeFileSync(configFile, JSON.stringify({ ...sourceConfig, mangaassist_head: savedHead }));
+    }
   });
 });
 

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { findClassifierHead } from './classifier-head';
-import { copyTokenizerFiles, exportConfig, resolveThresholds, type ThresholdsSource } from './export-files';
-import { buildClassifierModel, EXPORT_OPSET, type HeadTensorNames } from './graph/build-model';
+import { classifierPooling, copyTokenizerFiles, exportConfig, resolveThresholds, type ThresholdsSource } from './export-files';
+import { buildClassifierModel, EXPORT_OPSET, type ClassifierPooling, type HeadTensorNames } from './graph/build-model';
 import type { FusionMode } from './graph/matmul';
 import { readClassifierModelDir } from './model-dir';
 import { encodeModel } from './onnx-graph-builder';
@@ -40,6 +40,8 @@ export interface ExportResult {
   readonly outDir: string;
   readonly labels: readonly string[];
   readonly head: HeadTensorNames;
+  /** The head's pooling, read from the model's `config.json` (`mangaassist_head.pooling`, default `cls`). */
+  readonly pooling: ClassifierPooling;
   readonly model: ExportedGraph;
   readonly quantized: ExportedGraph | undefined;
   readonly thresholds: ThresholdsSource;
@@ -77,7 +79,9 @@ function writeGraph(file: string, bytes: Uint8Array): ExportedGraph {
  * outDir/onnx/model_quantized.onnx  int8 weights (with quantize: 'int8')
  * ```
  *
- * Pure Node: the graph is built from the safetensors weights without TensorFlow.js.
+ * Pure Node: the graph is built from the safetensors weights without TensorFlow.js. Both graphs pool as the model
+ * was trained (`config.json` → `mangaassist_head.pooling`: [CLS], or the mean over `attention_mask`), and
+ * `export.json` records which.
  *
  * @example
  * ```ts
@@ -93,9 +97,10 @@ export function exportClassifier(options: ExportOptions): ExportResult {
   const fusion = options.fusion ?? 'contrib';
   const model = readClassifierModelDir(options.modelDir);
   const head = options.head ?? findClassifierHead(model.weights, model.dims.dim, model.labels.length);
+  const pooling = classifierPooling(model);
   mkdirSync(join(options.outDir, 'onnx'), { recursive: true });
 
-  const graphOptions = { fusion, reduceRange: options.reduceRange ?? false };
+  const graphOptions = { fusion, reduceRange: options.reduceRange ?? false, pooling };
   const fp32 = writeGraph(
     join(options.outDir, 'onnx', 'model.onnx'),
     encodeModel(buildClassifierModel(model.weights, model.dims, head, { ...graphOptions, precision: 'fp32' })),
@@ -122,7 +127,7 @@ export function exportClassifier(options: ExportOptions): ExportResult {
       opset: EXPORT_OPSET,
       fusion,
       head,
-      pooling: 'cls',
+      pooling,
       labels: model.labels,
       thresholds: thresholds.source,
       graphs: [describeGraph(fp32), ...(int8 ? [describeGraph(int8)] : [])],
@@ -136,5 +141,5 @@ export function exportClassifier(options: ExportOptions): ExportResult {
     }),
   );
   files.push('thresholds.json', 'export.json');
-  return { outDir: options.outDir, labels: model.labels, head, model: fp32, quantized: int8, thresholds: thresholds.source, files };
+  return { outDir: options.outDir, labels: model.labels, head, pooling, model: fp32, quantized: int8, thresholds: thresholds.source, files };
 }

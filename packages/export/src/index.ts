@@ -3,7 +3,17 @@ export * from './classifier-head';
 export * from './distilbert-config';
 export * from './export-files';
 export * from './export-model';
-export { buildClassifierModel, buildEncoderModel, EXPORT_OPSET, type GraphOptions, type HeadTensorNames } from './graph/build-model';
+export {
+  buildClassifierModel,
+  buildEncoderModel,
+  CLASSIFIER_POOLINGS,
+  EXPORT_OPSET,
+  meanPool,
+  type ClassifierGraphOptions,
+  type ClassifierPooling,
+  type GraphOptions,
+  type HeadTensorNames,
+} from './graph/build-model';
 export type { FusionMode, WeightPrecision } from './graph/matmul';
 export * from './model-dir';
 export * from './onnx-graph-builder';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkLossInputs } from './check-inputs';
+import { checkLossInputs, checkLossMask } from './check-inputs';
 import type { Loss, Reduction } from './loss';
-import { reduceLoss, upstreamPerElement } from './reduce';
+import { maskElements, reduceLoss, upstreamPerElement } from './reduce';
 
 /**
  * A per-element loss ℓ(z, y) and its derivative ∂ℓ/∂z, both N×L, written with forward ops only.
@@ -29,10 +29,16 @@ export interface ElementwiseFormula {
  * `@tensorflow/tfjs` bundle does): with a custom gradient the loss is differentiable on any backend with nothing but
  * tfjs-core, and the gradient stays finite where a chain of op gradients would multiply 0 by ∞.
  *
+ * With a mask, the value is reduced over the kept elements ({@link reduceLoss}) and the gradient is the formula's
+ * derivative times the mask and the same upstream scale (dy / number of kept elements for `mean`), with masked
+ * elements set to exactly 0 ({@link maskElements}). The mask is captured by the gradient, not differentiated: it gets
+ * no gradient. Without a mask the computation is the one from before masks existed, bit for bit.
+ *
  * @example
  * ```ts
  * const loss = elementwiseLoss('bce', labels, 'mean', bceFormula);
  * const dLogits = tf.grad((z: tf.Tensor2D) => loss.compute(z, targets) as tf.Scalar)(logits);
+ * const masked = loss.compute(logits, targets, mask); // mean over the elements where mask = 1
  * ```
  */
 export function elementwiseLoss(
@@ -44,18 +50,21 @@ export function elementwiseLoss(
   const labelList = [...labels];
   return {
     id,
-    compute(logits, targets) {
+    compute(logits, targets, mask) {
       return tf.tidy(() => {
         const y = checkLossInputs(id, labelList, logits, targets);
+        const m = checkLossMask(id, logits, mask);
         const withGradient = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
           const [z, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
           // Saved copies outlive this tidy, so the backward pass can run after compute() returns.
-          save([z, y]);
+          save(m === undefined ? [z, y] : [z, y, m]);
           return {
-            value: reduceLoss(formula.value(z, y), reduction),
+            value: reduceLoss(formula.value(z, y), reduction, m),
             gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-              const [zSaved, ySaved] = saved as [tf.Tensor2D, tf.Tensor2D];
-              return tf.mul(upstreamPerElement(dy, reduction, zSaved.shape), formula.derivative(zSaved, ySaved));
+              const [zSaved, ySaved, mSaved] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D | undefined];
+              const upstream = upstreamPerElement(dy, reduction, zSaved.shape, mSaved);
+              const dz = tf.mul(upstream, formula.derivative(zSaved, ySaved));
+              return mSaved === undefined ? dz : maskElements(dz, mSaved);
             },
           };
         });

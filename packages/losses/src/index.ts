@@ -1,4 +1,4 @@
-export { checkLossInputs } from './check-inputs';
+export { checkLossInputs, checkLossMask } from './check-inputs';
 export { type ElementwiseFormula, elementwiseLoss, labelRow } from './elementwise-loss';
 export { type BinaryTerm, focalNegativeTerm, focalPositiveTerm, shiftedNegativeTerm, weightedBinaryFormula } from './binary-terms';
 export { type AlphaReference, focalAlphaFromDataset, focalAlphaFromFrequencies, labelFrequencies } from './focal-alpha';
@@ -8,6 +8,6 @@ export { type AsymmetricOptions, asymmetricLoss } from './plugins/asymmetric';
 export { type BceOptions, bceFormula, bceLoss } from './plugins/bce';
 export { type FocalOptions, focalLoss } from './plugins/focal';
 export { type UncertaintyWeightedOptions, uncertaintyWeightedLoss } from './plugins/uncertainty-weighted';
-export { reduceLoss, upstreamPerElement } from './reduce';
+export { keptElements, maskedCount, maskElements, reduceLoss, upstreamPerElement } from './reduce';
 export { BUILT_IN_LOSSES, createLossRegistry, type LossRegistry } from './registry';
 export { bceWithLogits, logSigmoid, stableSoftplus } from './stable-math';

@@ -2,7 +2,8 @@ import { MangaAssistError } from '@mangaassist/common';
 import { z } from 'zod';
 
 /**
- * The `reduction` option shared by every built-in loss: `mean` (default), `sum` or `none`.
+ * The `reduction` option shared by every built-in loss: `mean` (default), `sum` or `none`. With a mask, `mean` and
+ * `sum` cover the unmasked elements only (see `Loss.compute`).
  *
  * @example
  * ```ts
@@ -12,7 +13,7 @@ import { z } from 'zod';
 export const reductionSchema = z
   .enum(['mean', 'sum', 'none'])
   .default('mean')
-  .describe('mean over all N×L elements (default), sum, or none (the N×L matrix)');
+  .describe('mean over all N×L elements (default; over the unmasked ones when a mask is given), sum, or none (the N×L matrix)');
 
 /**
  * Per-label values given either as a list in label order or as a map label → value (labels left out of a map get

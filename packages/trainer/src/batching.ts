@@ -1,9 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 
-/** One tokenised example: token ids (unpadded, already truncated) and a 0/1 target per label. */
+/**
+ * One tokenised example: token ids (unpadded, already truncated), a 0/1 target per label and, when its source
+ * leaves labels unannotated or weighs its examples, a loss mask per label (0 = not annotated, else the weight).
+ */
 export interface EncodedExample {
   readonly inputIds: ArrayLike<number>;
   readonly targets: ArrayLike<number>;
+  readonly mask?: ArrayLike<number>;
 }
 
 /** A padded batch as tensors; {@link disposeBatch} releases them. */
@@ -11,6 +15,8 @@ export interface Batch {
   readonly inputIds: tf.Tensor2D;
   readonly attentionMask: tf.Tensor2D;
   readonly targets: tf.Tensor2D;
+  /** Per-example, per-label loss mask; absent when no example of the batch has one (every label counts fully). */
+  readonly lossMask?: tf.Tensor2D;
   readonly size: number;
 }
 
@@ -36,22 +42,29 @@ export function makeBatch(examples: readonly EncodedExample[], padId = 0): Batch
     if (e.targets.length !== width) {
       throw new RangeError(`example ${i} of the batch has ${e.targets.length} targets, expected ${width}`);
     }
+    if (e.mask && e.mask.length !== width) {
+      throw new RangeError(`example ${i} of the batch has a loss mask of ${e.mask.length} values, expected ${width}`);
+    }
     length = Math.max(length, e.inputIds.length);
   });
   const ids = new Int32Array(examples.length * length).fill(padId);
   const mask = new Int32Array(examples.length * length);
   const targets = new Float32Array(examples.length * width);
+  const masked = examples.some((e) => e.mask);
+  const lossMask = masked ? new Float32Array(examples.length * width).fill(1) : undefined;
   examples.forEach((e, i) => {
     for (let t = 0; t < e.inputIds.length; t++) {
       ids[i * length + t] = e.inputIds[t]!;
       mask[i * length + t] = 1;
     }
     for (let j = 0; j < width; j++) targets[i * width + j] = e.targets[j]!;
+    if (lossMask && e.mask) for (let j = 0; j < width; j++) lossMask[i * width + j] = e.mask[j]!;
   });
   return {
     inputIds: tf.tensor2d(ids, [examples.length, length], 'int32'),
     attentionMask: tf.tensor2d(mask, [examples.length, length], 'int32'),
     targets: tf.tensor2d(targets, [examples.length, width], 'float32'),
+    ...(lossMask ? { lossMask: tf.tensor2d(lossMask, [examples.length, width], 'float32') } : {}),
     size: examples.length,
   };
 }
@@ -68,6 +81,7 @@ export function disposeBatch(batch: Batch): void {
   batch.inputIds.dispose();
   batch.attentionMask.dispose();
   batch.targets.dispose();
+  batch.lossMask?.dispose();
 }
 
 /**

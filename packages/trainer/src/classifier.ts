@@ -47,8 +47,11 @@ export interface TrainableClassifier {
  * ```
  */
 export interface TrainingLoss {
-  /** Must reduce to a scalar for training (`mean` or `sum` reduction). */
-  compute(logits: tf.Tensor2D, targets: tf.Tensor2D): tf.Tensor;
+  /**
+   * Must reduce to a scalar for training (`mean` or `sum` reduction). `mask` (N×L, 0 = leave the element out,
+   * other values weigh it) comes with batches from sources that do not annotate every label.
+   */
+  compute(logits: tf.Tensor2D, targets: tf.Tensor2D, mask?: tf.Tensor2D): tf.Tensor;
   trainableVariables(): readonly tf.Variable[];
   dispose(): void;
 }

@@ -9,6 +9,7 @@ export * from './clip-grad-norm';
 export * from './console-reporter';
 export * from './evaluate';
 export * from './group-mapping';
+export * from './job-data';
 export * from './layer-groups';
 export * from './lr-schedule';
 export * from './metrics-log';

@@ -77,6 +77,33 @@ describe('runTrainJob', () => {
     expect(summary.evalLabels).toEqual(['frustration', 'satisfaction', 'confusion', 'neutral']);
   });
 
+  it('leaves the labels a second training file does not annotate out of its examples’ loss', async () => {
+    // The second file says "fine ok" (satisfaction in the first) is neutral and annotates nothing else. Taken as negatives, its 60 rows would
+    // teach that "fine ok" is not satisfaction; masked, satisfaction is learned from the first file alone.
+    const root = dir();
+    const neutralOnly = join(root, 'neutral-only.jsonl');
+    writeFileSync(neutralOnly, `${Array.from({ length: 60 }, () => JSON.stringify({ text: 'fine ok', labels: ['neutral'] })).join('\n')}\n`);
+    const satisfactionRecall = async (labels: string[] | undefined, name: string) => {
+      const base = config(join(root, name));
+      const cfg = {
+        ...base,
+        data: { ...base.data, train: [base.data.train as never, { path: neutralOnly, weight: 1, ...(labels ? { labels } : {}) }] },
+        training: { ...base.training, outDir: join(root, name, 'run') },
+        schedule: { ...base.schedule, epochs: 6 },
+      } as TrainJobConfig;
+      const lines: string[] = [];
+      const { summary } = await runTrainJob(cfg, { createModel: tinyModel(), log: (line) => lines.push(line) });
+      return { recall: summary.history.at(-1)!.validation.perLabel.satisfaction!.recall, lines };
+    };
+    mkdirSync(join(root, 'masked'), { recursive: true });
+    mkdirSync(join(root, 'unmasked'), { recursive: true });
+    const masked = await satisfactionRecall(['neutral'], 'masked');
+    const unmasked = await satisfactionRecall(undefined, 'unmasked');
+    expect(masked.recall).toBe(1);
+    expect(unmasked.recall).toBeLessThan(0.5);
+    expect(masked.lines.join('\n')).toMatch(/neutral-only\.jsonl: 60 examples, annotates neutral/);
+  });
+
   it('refuses to reuse a run directory unless resuming or overwriting', async () => {
     const root = dir();
     const cfg = config(root, {});

@@ -3,13 +3,13 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MangaAssistError, type TrainJobConfig } from '@mangaassist/common';
 import { createClassifier } from '@mangaassist/core-model';
-import { readDataset, stratifiedSplit, toMultiHot, type Example } from '@mangaassist/data';
+import { toMultiHot } from '@mangaassist/data';
 import { createLossRegistry } from '@mangaassist/losses';
 import { atomicWriteFile } from './atomic-file';
 import type { EncodedExample } from './batching';
 import type { TrainableClassifier } from './classifier';
 import { createLrScheduleRegistry, createUnfreezingRegistry } from './registries';
-import { mixSeed, permutation } from './rng';
+import { readJobData, type JobExample } from './job-data';
 import { RUN_FILES, trainClassifier } from './train-loop';
 import type { TrainReporter, TrainSummary } from './train-records';
 
@@ -74,21 +74,33 @@ export async function runTrainJob(config: TrainJobConfig, options: TrainJobOptio
   const losses = createLossRegistry();
   losses.parseOptions(config.loss.id, config.loss.options);
 
-  const data = loadJobData(config);
+  const data = readJobData(config);
   log(
     `data: ${data.train.length} training and ${data.validation.length} validation examples` +
       `${data.skippedRows > 0 ? ` (${data.skippedRows} bad rows skipped)` : ''}; evaluated labels: ${data.evalLabels.join(', ')}`,
   );
+  if (data.sources.length > 1 || data.train.some((e) => e.mask)) {
+    for (const source of data.sources) {
+      log(`  ${source.path}: ${source.examples} examples, annotates ${source.annotated.join(', ')}${source.weight === 1 ? '' : `, weight ${source.weight}`}`);
+    }
+  }
   const model = await (options.createModel ?? createDistilBertJobModel)(config);
   const loss = losses.create(config.loss.id, config.loss.options, { labels: config.model.labels });
   try {
     const tokenizeStart = performance.now();
-    const encode = (examples: readonly Example[]): EncodedExample[] => {
-      const targets = toMultiHot(examples, config.model.labels);
-      return examples.map((e, i) => ({ inputIds: Int32Array.from(model.encode(e.text)), targets: targets[i]! }));
+    const encode = (examples: readonly JobExample[]): EncodedExample[] => {
+      const targets = toMultiHot(
+        examples.map((e) => e.example),
+        config.model.labels,
+      );
+      return examples.map(({ example, mask }, i) => ({
+        inputIds: Int32Array.from(model.encode(example.text)),
+        targets: targets[i]!,
+        ...(mask ? { mask } : {}),
+      }));
     };
     const train = encode(data.train);
-    const validation = encode(data.validation);
+    const validation = encode(data.validation.map((example) => ({ example })));
     log(`tokenised in ${((performance.now() - tokenizeStart) / 1000).toFixed(1)} s`);
     mkdirSync(runDir, { recursive: true });
     if (!options.resume) atomicWriteFile(join(runDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
@@ -184,57 +196,4 @@ function checkRunDir(runDir: string, options: TrainJobOptions): void {
       { runDir },
     );
   }
-}
-
-/** Training and validation examples of a job, after splitting and limiting. */
-interface JobData {
-  readonly train: readonly Example[];
-  readonly validation: readonly Example[];
-  readonly evalLabels: readonly string[];
-  readonly skippedRows: number;
-}
-
-function loadJobData(config: TrainJobConfig): JobData {
-  const { data, model, training } = config;
-  const read = (source: NonNullable<TrainJobConfig['data']['validation']>) =>
-    readDataset(source.path, {
-      ...(source.format ? { format: source.format } : {}),
-      textColumn: source.textColumn,
-      labelsColumn: source.labelsColumn,
-      labels: model.labels,
-      lenient: data.lenient,
-    });
-  const trainFile = read(data.train);
-  let train: readonly Example[] = trainFile.dataset.examples;
-  let validation: readonly Example[];
-  let covered = trainFile.dataset.coveredLabels;
-  let skippedRows = trainFile.skipped;
-  if (data.validation) {
-    const validationFile = read(data.validation);
-    validation = validationFile.dataset.examples;
-    covered = validationFile.dataset.coveredLabels;
-    skippedRows += validationFile.skipped;
-  } else {
-    const split = stratifiedSplit(train, { valFraction: data.valFraction, seed: data.seed });
-    train = split.train;
-    validation = split.val;
-  }
-  train = limit(train, training.limitExamples, mixSeed(training.seed, 0x1111));
-  validation = limit(validation, training.limitValidationExamples, mixSeed(training.seed, 0x2222));
-  if (train.length === 0) throw new MangaAssistError('DATA_INVALID', `${data.train.path}: no training examples`, { file: data.train.path });
-  if (validation.length === 0) {
-    throw new MangaAssistError('DATA_INVALID', `no validation examples (${data.validation?.path ?? `valFraction ${data.valFraction} of ${data.train.path}`})`);
-  }
-  const marked = new Set(validation.flatMap((e) => e.labels));
-  const evalLabels = model.labels.filter((label) => covered.includes(label) && marked.has(label));
-  return { train, validation, evalLabels: evalLabels.length > 0 ? evalLabels : [...model.labels], skippedRows };
-}
-
-/** A seeded random subset of `count` examples, kept in file order. */
-function limit<T>(examples: readonly T[], count: number | undefined, seed: number): readonly T[] {
-  if (count === undefined || count >= examples.length) return examples;
-  const keep = permutation(examples.length, seed)
-    .slice(0, count)
-    .sort((a, b) => a - b);
-  return keep.map((i) => examples[i]!);
 }

@@ -338,7 +338,7 @@ async function trainStep(
   const { classifier, loss } = options;
   const { value, grads } = tf.variableGrads(() => {
     const logits = classifier.apply(batch.inputIds, batch.attentionMask, { training: true, seed: dropoutSeed });
-    const lossValue = loss.compute(logits, batch.targets);
+    const lossValue = loss.compute(logits, batch.targets, batch.lossMask);
     if (lossValue.rank !== 0) {
       throw new RangeError(`the loss must reduce to a scalar (reduction "mean" or "sum"), got shape [${lossValue.shape}]`);
     }

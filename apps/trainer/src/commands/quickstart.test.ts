@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sharedAsset } from '@mangaassist/common';
 import { runQuickstart } from './quickstart';
+import type { HandwrittenScore } from './quickstart/quickstart-handwritten';
+import { QUICKSTART_MESSAGES } from './quickstart/quickstart-server';
 
 const standIn = sharedAsset('models/mini-distilbert-mlm/config.json');
 const serverEntry = join(__dirname, '..', '..', '..', 'server', 'dist', 'main.js');
@@ -20,7 +22,7 @@ if (!ready) {
     const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
     try {
       const results = await runQuickstart({ out, examples: '120', epochs: '1', backend: 'cpu' });
-      expect(results).toHaveLength(6);
+      expect(results).toHaveLength(QUICKSTART_MESSAGES.length);
       for (const r of results) {
         expect(Object.keys(r.probabilities).sort()).toEqual(['churn_risk', 'confusion', 'frustration', 'neutral', 'satisfaction', 'urgency']);
         expect(r.escalate).toBe(r.rule !== 'none');
@@ -31,6 +33,18 @@ if (!ready) {
       }
       const thresholds = JSON.parse(readFileSync(join(out, 'model', 'thresholds.json'), 'utf8'));
       expect(JSON.stringify(thresholds)).toContain('frustration');
+      // The model and the TF-IDF baseline are scored on every bundled hand-written slice.
+      const handwritten = JSON.parse(readFileSync(join(out, 'handwritten-scores.json'), 'utf8')) as HandwrittenScore[];
+      expect(handwritten.map((s) => s.slice)).toEqual(expect.arrayContaining(['dev', 'final']));
+      for (const s of handwritten) {
+        for (const side of [s.model, s.baseline]) {
+          expect(side.macroF1).toBeGreaterThanOrEqual(0);
+          expect(side.macroF1).toBeLessThanOrEqual(1);
+        }
+        expect(s.messages).toBeGreaterThan(50);
+      }
+      const printed = write.mock.calls.map(([chunk]) => String(chunk)).join('');
+      expect(printed).toMatch(/final \(\d+ messages, untouched\)\s+model macro-F1 \d\.\d{3}.*TF-IDF baseline \d\.\d{3}/);
 
       // A second run reuses the corpus and the model instead of training again.
       write.mockClear();

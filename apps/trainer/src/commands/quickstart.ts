@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_LABELS, MangaAssistError } from '@mangaassist/common';
@@ -19,6 +19,7 @@ import {
   quickstartTrainConfig,
   type QuickstartPaths,
 } from './quickstart/quickstart-plan';
+import { formatHandwrittenScores, scoreHandwrittenSlices } from './quickstart/quickstart-handwritten';
 import {
   classifyThroughServer,
   formatClassifications,
@@ -36,7 +37,7 @@ export interface QuickstartCliOptions {
   readonly backend: string;
 }
 
-const STAGES = 6;
+const STAGES = 7;
 
 function stage(n: number, title: string): void {
   process.stderr.write(`\n[${n}/${STAGES}] ${title}\n`);
@@ -115,23 +116,29 @@ export async function runQuickstart(options: QuickstartCliOptions): Promise<Quic
   });
   process.stderr.write(formatReport(calibration));
 
-  stage(4, 'export: ONNX graphs (fp32 and int8) for ONNX Runtime');
+  stage(4, 'messages written by people: the model and the TF-IDF baseline on the bundled hand-written slices');
+  const handwritten = await scoreHandwrittenSlices(paths.model, readDataset(paths.train, { format: 'jsonl' }).dataset.examples, selection.name);
+  process.stderr.write(formatHandwrittenScores(handwritten));
+  writeFileSync(paths.handwrittenScores, `${JSON.stringify(handwritten, null, 2)}\n`);
+
+  stage(5, 'export: ONNX graphs (fp32 and int8) for ONNX Runtime');
   const exported = exportClassifier({ modelDir: paths.model, outDir: paths.model, quantize: 'int8' });
   process.stderr.write(`  ${exported.model.file} (${megabytes(exported.model.bytes)})` +
     (exported.quantized ? `, ${exported.quantized.file} (${megabytes(exported.quantized.bytes)})` : '') + '\n');
 
-  stage(5, 'serving: starting the HTTP service on the exported model');
+  stage(6, 'serving: starting the HTTP service on the exported model');
   const server = await startQuickstartServer(paths);
   let results: QuickstartClassification[];
   try {
     process.stderr.write(`  listening on ${server.url} (dashboard: ${server.url}/dashboard, admin token in ${paths.serverConfig})\n`);
-    stage(6, 'classifying example messages');
+    stage(7, 'classifying example messages');
     results = await classifyThroughServer(server.url, QUICKSTART_MESSAGES);
     process.stdout.write(`${formatClassifications(results)}\n`);
   } finally {
     await server.stop();
   }
   process.stderr.write(`\ndone in ${((performance.now() - started) / 1000).toFixed(0)} s; the model is in ${paths.model}\n`);
+  process.stderr.write(`on messages written by people (${paths.handwrittenScores}):\n${formatHandwrittenScores(handwritten)}`);
   return results;
 }
 

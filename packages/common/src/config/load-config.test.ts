@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { isMangaAssistError, type MangaAssistError } from '../errors';
 import { applyEnvOverrides } from './env-overrides';
 import { loadConfigFile, parseConfig } from './load-config';
-import { serverConfigSchema, trainJobConfigSchema } from './schemas';
+import { serverConfigSchema, trainingSources, trainJobConfigSchema } from './schemas';
 
 const dir = mkdtempSync(join(tmpdir(), 'mangaassist-config-'));
 function file(name: string, text: string): string {
@@ -25,7 +25,7 @@ function failure(fn: () => unknown): MangaAssistError {
 describe('loadConfigFile', () => {
   it('loads YAML with every concern defaulted', () => {
     const cfg = loadConfigFile(trainJobConfigSchema, file('ok.yaml', 'data:\n  train: { path: train.jsonl }\n'), {});
-    expect(cfg.data.train.path).toBe('train.jsonl');
+    expect(trainingSources(cfg.data)[0]!.path).toBe('train.jsonl');
     expect(cfg.optimizer).toMatchObject({ baseLr: 3e-5, lrDecay: 2.6, weightDecay: 0.01, gradClipNorm: 1 });
     expect(cfg.schedule.unfreezing.id).toBe('ulmfit');
     expect(cfg.loss.id).toBe('focal');

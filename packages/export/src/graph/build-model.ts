@@ -1,7 +1,7 @@
 import { MangaAssistError } from '@mangaassist/common';
 import type { onnx } from 'onnx-proto';
 import type { DistilBertDims } from '../distilbert-config';
-import { OnnxGraphBuilder } from '../onnx-graph-builder';
+import { attr, OnnxGraphBuilder } from '../onnx-graph-builder';
 import type { WeightSource } from '../weight-source';
 import { buildContribEncoder } from './contrib-encoder';
 import type { EncoderBuilder } from './encoder-types';
@@ -23,6 +23,23 @@ export interface GraphOptions {
   readonly precision?: WeightPrecision;
   /** int8 only: quantise weights to ±63 instead of ±127, for x86 CPUs without VNNI (see `quantizeColumns`). */
   readonly reduceRange?: boolean;
+}
+
+/**
+ * How the classifier graph turns the encoder's last hidden states into the head's input, as `core-model` trained it
+ * (its `head.pooling`, saved as `config.json` → `mangaassist_head.pooling`): `cls` the [CLS] row, `mean` the average
+ * over the positions whose `attention_mask` is 1. Mean pooling exists for encoders pretrained by masked-LM only,
+ * whose [CLS] vector was never trained; the graph must pool exactly as training did or the head reads other inputs.
+ */
+export const CLASSIFIER_POOLINGS = ['cls', 'mean'] as const;
+
+/** One of {@link CLASSIFIER_POOLINGS}. */
+export type ClassifierPooling = (typeof CLASSIFIER_POOLINGS)[number];
+
+/** Options of {@link buildClassifierModel}: the graph choices plus the head's pooling. */
+export interface ClassifierGraphOptions extends GraphOptions {
+  /** Default `cls`, which keeps the graph byte-identical to exports made before pooling was a choice. */
+  readonly pooling?: ClassifierPooling;
 }
 
 /** Names (without `.weight` / `.bias`) of the two Linear layers of the classification head. */
@@ -64,26 +81,53 @@ export function buildEncoderModel(weights: WeightSource, dims: DistilBertDims, o
 }
 
 /**
- * The multi-label classifier: encoder, [CLS] pooling, Linear → ReLU → Linear (dropout is the identity at inference)
- * → `logits` (float32 `[batch, labels]`; apply a sigmoid for probabilities). Head weights are read as stored by
+ * Mean of `hidden` (`[batch, seq, dim]`) over the positions whose int64 `attentionMask` (`[batch, seq]`) is 1:
+ * Cast → Unsqueeze → Mul → ReduceSum over the sequence, divided by the mask's count clamped to ≥ 1 with `Max` (so a
+ * row without real tokens gives zeros, not NaN). Opset-13+ forms (axes as inputs), valid for {@link EXPORT_OPSET}.
+ * The same computation as `core-model`'s `poolHiddenStates(…, 'mean')`, so padding never reaches the logits.
+ *
+ * @example
+ * ```ts
+ * const pooled = meanPool(g, hidden, attentionMask); // [batch, dim]
+ * ```
+ */
+export function meanPool(g: OnnxGraphBuilder, hidden: string, attentionMask: string): string {
+  const mask = g.op('Cast', [attentionMask], { attributes: { to: attr.int(1) } });
+  const weighted = g.op('Mul', [hidden, g.op('Unsqueeze', [mask, g.int64s('pool_mask_axis', [2])])]);
+  const sequenceAxis = g.int64s('pool_sequence_axis', [1]);
+  const summed = g.op('ReduceSum', [weighted, sequenceAxis], { attributes: { keepdims: attr.int(0) } });
+  const count = g.op('ReduceSum', [mask, sequenceAxis], { attributes: { keepdims: attr.int(1) } });
+  return g.op('Div', [summed, g.op('Max', [count, g.scalar('pool_min_count', 1)])]);
+}
+
+/**
+ * The multi-label classifier: encoder, pooling (`options.pooling`: [CLS] by default, or the mean of the real tokens,
+ * see {@link meanPool}), Linear → ReLU → Linear (dropout is the identity at inference) → `logits` (float32
+ * `[batch, labels]`; apply a sigmoid for probabilities). With [CLS] pooling the last layer runs its output projection
+ * and feed-forward block on the [CLS] row only; mean pooling needs every row. Head weights are read as stored by
  * torch (`[out, in]`) under `head.hidden` / `head.output`.
  *
  * @example
  * ```ts
- * const model = buildClassifierModel(weights, dims, { hidden: 'pre_classifier', output: 'classifier' }, { precision: 'int8' });
+ * const model = buildClassifierModel(weights, dims, { hidden: 'pre_classifier', output: 'classifier' }, { precision: 'int8', pooling: 'mean' });
  * ```
  */
 export function buildClassifierModel(
   weights: WeightSource,
   dims: DistilBertDims,
   head: HeadTensorNames,
-  options: GraphOptions = {},
+  options: ClassifierGraphOptions = {},
 ): onnx.ModelProto {
+  const pooling = options.pooling ?? 'cls';
+  if (!CLASSIFIER_POOLINGS.includes(pooling)) {
+    throw new RangeError(`pooling must be one of ${CLASSIFIER_POOLINGS.join(', ')}; got ${JSON.stringify(pooling)}`);
+  }
   const { g, inputIds, attentionMask, fusion, style } = startGraph(options);
   const hiddenSize = headWidth(weights, head.hidden);
   const numLabels = headWidth(weights, head.output);
-  const encoded = ENCODERS[fusion]({ g, weights, dims, style, inputIds, attentionMask, clsOnly: true });
-  const pooled = g.op('Squeeze', [encoded, g.int64s('squeeze_axis', [1])]);
+  const clsOnly = pooling === 'cls';
+  const encoded = ENCODERS[fusion]({ g, weights, dims, style, inputIds, attentionMask, clsOnly });
+  const pooled = clsOnly ? g.op('Squeeze', [encoded, g.int64s('squeeze_axis', [1])]) : meanPool(g, encoded, attentionMask);
   // The head is a few thousand multiply-adds: kept in float32 whatever the encoder's precision.
   const headStyle = { ...style, precision: 'fp32' } as const;
   const hidden = g.op('Relu', [

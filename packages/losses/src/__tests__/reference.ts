@@ -58,3 +58,42 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * A reduction computed on only the unmasked elements (mask 1), independently of the plugins: the kept elements are
+ * listed first, then added up (`sum`), averaged over their number (`mean`, 0 when none is kept), or placed in an
+ * otherwise zero matrix (`none`). `elementLoss(n, l)` is called for kept elements only.
+ */
+export function unmaskedReference(
+  elementLoss: (n: number, l: number) => number,
+  mask: readonly (readonly number[])[],
+  reduction: 'mean' | 'sum' | 'none',
+): number | number[][] {
+  const kept = mask.flatMap((row, n) => row.flatMap((m, l) => (m === 1 ? [{ n, l, value: elementLoss(n, l) }] : [])));
+  if (reduction === 'none') {
+    const matrix = mask.map((row) => row.map(() => 0));
+    for (const { n, l, value } of kept) matrix[n]![l] = value;
+    return matrix;
+  }
+  const total = kept.reduce((acc, { value }) => acc + value, 0);
+  return reduction === 'sum' ? total : kept.length === 0 ? 0 : total / kept.length;
+}
+
+/**
+ * Kendall's uncertainty-weighted loss with per-label means over the unmasked elements, as documented for the masked
+ * `mean`: (1/A)·Σ_{labels with ≥ 1 kept element} [exp(−s_l)·mean of BCE over the kept elements + s_l], A = the number
+ * of such labels (0 when there is none). Built label by label from the kept elements' list.
+ */
+export function uncertaintyWeightedMaskedMean(
+  logits: readonly (readonly number[])[],
+  targets: readonly (readonly number[])[],
+  s: readonly number[],
+  mask: readonly (readonly number[])[],
+): number {
+  const terms = s.flatMap((sl, l) => {
+    const kept = logits.flatMap((row, n) => (mask[n]![l] === 1 ? [bce(row[l]!, targets[n]![l]!)] : []));
+    if (kept.length === 0) return [];
+    return [Math.exp(-sl) * (kept.reduce((a, b) => a + b, 0) / kept.length) + sl];
+  });
+  return terms.length === 0 ? 0 : terms.reduce((a, b) => a + b, 0) / terms.length;
+}

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { isMangaAssistError } from '@mangaassist/common';
 import { useCpuBackend } from '../__tests__/cpu-backend';
 import { autodiff, worstRatio } from '../__tests__/gradient-check';
-import { asl, aslGrad, bce, logit } from '../__tests__/reference';
+import { asMatrix, computeMasked, MASK_3X4, REDUCTIONS } from '../__tests__/masked';
+import { asl, aslGrad, bce, logit, unmaskedReference } from '../__tests__/reference';
 import { createLossRegistry } from '../registry';
 
 const labels = ['frustration', 'satisfaction', 'urgency', 'neutral'];
@@ -108,5 +109,34 @@ describe('asymmetric', () => {
     }
     expect(isMangaAssistError(error, 'PLUGIN_OPTIONS_INVALID')).toBe(true);
     expect((error as Error).message).toContain(message);
+  });
+
+  describe('with a mask', () => {
+    const mask = MASK_3X4;
+    const weights = [1, 2, 0.5, 3];
+    const settings = { gammaPos: 1, gammaNeg: 4, clip: 0.05, weights };
+
+    it.each(REDUCTIONS)('%s equals Ridnik et al.’s formula on the unmasked elements only', (reduction) => {
+      const actual = computeMasked(create({ ...settings, reduction }), logits, targets, mask);
+      const expected = unmaskedReference(
+        (n, l) => asl(logits[n]![l]!, targets[n]![l]!, 1, 4, 0.05, weights[l]),
+        mask,
+        reduction,
+      );
+      expect(worstRatio(asMatrix(actual), asMatrix(expected), 1e-6, 1e-5)).toBeLessThanOrEqual(1);
+    });
+
+    it('has the analytic gradient times m (sum) and times m/Σm (mean)', () => {
+      const y = tf.tensor2d(targets);
+      const m = tf.tensor2d(mask);
+      const analytic = logits.map((row, i) =>
+        row.map((z, j) => aslGrad(z, targets[i]![j]!, 1, 4, 0.05, weights[j]) * mask[i]![j]!),
+      );
+      const sum = autodiff((z) => create({ ...settings, reduction: 'sum' }).compute(z, y, m), logits);
+      const mean = autodiff((z) => create(settings).compute(z, y, m), logits);
+      expect(worstRatio(sum, analytic, 1e-7, 1e-4)).toBeLessThanOrEqual(1);
+      expect(worstRatio(mean, analytic.map((row) => row.map((g) => g / 4)), 1e-8, 1e-4)).toBeLessThanOrEqual(1);
+      tf.dispose([y, m]);
+    });
   });
 });

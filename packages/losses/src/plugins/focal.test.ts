@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { isMangaAssistError } from '@mangaassist/common';
 import { useCpuBackend } from '../__tests__/cpu-backend';
 import { autodiff, worstRatio } from '../__tests__/gradient-check';
-import { bce, focal, focalGrad, logit } from '../__tests__/reference';
+import { asMatrix, computeMasked, MASK_3X4, REDUCTIONS } from '../__tests__/masked';
+import { bce, focal, focalGrad, logit, unmaskedReference } from '../__tests__/reference';
 import { createLossRegistry } from '../registry';
 
 const labels = ['frustration', 'satisfaction', 'urgency', 'neutral'];
@@ -133,5 +134,27 @@ describe('focal', () => {
     }
     expect(isMangaAssistError(error, 'PLUGIN_OPTIONS_INVALID')).toBe(true);
     expect((error as Error).message).toContain(message);
+  });
+
+  describe('with a mask', () => {
+    const mask = MASK_3X4;
+    const alpha = [0.4, 1, 2.57, 6];
+
+    it.each(REDUCTIONS)('%s equals the float64 reference on the unmasked elements only (γ = 2, α per label)', (reduction) => {
+      const actual = computeMasked(create({ gamma: 2, alpha, reduction }), logits, targets, mask);
+      const expected = unmaskedReference((n, l) => focal(logits[n]![l]!, targets[n]![l]!, 2, alpha[l]), mask, reduction);
+      expect(worstRatio(asMatrix(actual), asMatrix(expected), 1e-7, 1e-5)).toBeLessThanOrEqual(1);
+    });
+
+    it('has the analytic gradient times m (sum) and times m/Σm (mean)', () => {
+      const y = tf.tensor2d(targets);
+      const m = tf.tensor2d(mask);
+      const analytic = logits.map((row, i) => row.map((z, j) => focalGrad(z, targets[i]![j]!, 2, alpha[j]) * mask[i]![j]!));
+      const sum = autodiff((z) => create({ gamma: 2, alpha, reduction: 'sum' }).compute(z, y, m), logits);
+      const mean = autodiff((z) => create({ gamma: 2, alpha }).compute(z, y, m), logits);
+      expect(worstRatio(sum, analytic, 1e-7, 1e-5)).toBeLessThanOrEqual(1);
+      expect(worstRatio(mean, analytic.map((row) => row.map((g) => g / 4)), 1e-8, 1e-5)).toBeLessThanOrEqual(1);
+      tf.dispose([y, m]);
+    });
   });
 });

@@ -1,11 +1,11 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEFAULT_CHURN_PHRASES, MangaAssistError, servingConfigSchema, type TrainJobConfig } from '@mangaassist/common';
-import { generateCorpus, readDataset, stratifiedSplit, toMultiHot, writeJsonl, type Example } from '@mangaassist/data';
+import { generateCorpus, stratifiedSplit, toMultiHot, writeJsonl } from '@mangaassist/data';
 import { exportClassifier } from '@mangaassist/export';
 import { focalAlphaFromFrequencies, labelFrequencies } from '@mangaassist/losses';
 import { thresholdMapOf } from '@mangaassist/thresholds';
-import { createConsoleReporter, mixSeed, permutation, RUN_FILES, runTrainJob, type TrainSummary } from '@mangaassist/trainer';
+import { createConsoleReporter, readJobData, RUN_FILES, runTrainJob, type TrainSummary } from '@mangaassist/trainer';
 import { baseJob, type AblationConfig } from './ablation-config';
 import {
   calibrateScores,
@@ -128,7 +128,7 @@ function runJob(config: AblationConfig, row: AblationRow, data: unknown, outDir:
 
 /** The seed's α (median frequency / label frequency) over the labels that occur in the training data; others 1. */
 function alphaOf(job: TrainJobConfig): Record<string, number> {
-  const { train } = readSplit(job);
+  const train = readJobData(job).train.map((e) => e.example);
   const frequencies = labelFrequencies(toMultiHot(train, job.model.labels), job.model.labels);
   return focalAlphaFromFrequencies(Object.fromEntries(Object.entries(frequencies).filter(([, f]) => f > 0)), { reference: 'median' });
 }
@@ -155,39 +155,7 @@ async function trainRun(id: string, job: TrainJobConfig, config: AblationConfig,
     writeFileSync(latencyFile, `${JSON.stringify({ p50Ms: await measureLatencyMs(modelDir, config.latency), ...config.latency })}\n`);
   }
   const latencyMs = (JSON.parse(readFileSync(latencyFile, 'utf8')) as { p50Ms: number }).p50Ms;
-  const scores = await predictValidation(modelDir, readSplit(job).validation, summary.evalLabels, config.evalBatchSize);
+  const scores = await predictValidation(modelDir, readJobData(job).validation, summary.evalLabels, config.evalBatchSize);
   return { id, dir, summary, modelDir, latencyMs, scores, reused };
 }
 
-/** Training and validation examples exactly as the trainer selects them (same split, same seeded subsets). */
-function readSplit(job: TrainJobConfig): { train: readonly Example[]; validation: readonly Example[] } {
-  const read = (source: NonNullable<TrainJobConfig['data']['validation']>) =>
-    readDataset(source.path, {
-      ...(source.format ? { format: source.format } : {}),
-      textColumn: source.textColumn,
-      labelsColumn: source.labelsColumn,
-      labels: job.model.labels,
-      lenient: job.data.lenient,
-    }).dataset.examples;
-  let train = read(job.data.train);
-  let validation: readonly Example[];
-  if (job.data.validation) {
-    validation = read(job.data.validation);
-  } else {
-    const split = stratifiedSplit(train, { valFraction: job.data.valFraction, seed: job.data.seed });
-    train = split.train;
-    validation = split.val;
-  }
-  return {
-    train: limit(train, job.training.limitExamples, mixSeed(job.training.seed, 0x1111)),
-    validation: limit(validation, job.training.limitValidationExamples, mixSeed(job.training.seed, 0x2222)),
-  };
-}
-
-function limit<T>(examples: readonly T[], count: number | undefined, seed: number): readonly T[] {
-  if (count === undefined || count >= examples.length) return examples;
-  return permutation(examples.length, seed)
-    .slice(0, count)
-    .sort((a, b) => a - b)
-    .map((i) => examples[i]!);
-}

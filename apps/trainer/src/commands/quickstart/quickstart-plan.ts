@@ -12,6 +12,8 @@ export interface QuickstartPaths {
   readonly thresholdsDb: string;
   readonly serverConfig: string;
   readonly feedback: string;
+  /** The model's and the baseline's scores on the bundled hand-written slices (JSON). */
+  readonly handwrittenScores: string;
 }
 
 /** The sizes that keep the whole quickstart within 15 minutes on 2 CPU cores. */
@@ -41,6 +43,7 @@ export function quickstartPaths(root: string): QuickstartPaths {
     thresholdsDb: join(dir, 'thresholds.db'),
     serverConfig: join(dir, 'server.json'),
     feedback: join(dir, 'feedback.jsonl'),
+    handwrittenScores: join(dir, 'handwritten-scores.json'),
   };
 }
 

@@ -15,6 +15,8 @@ export const QUICKSTART_MESSAGES = [
   'Is the collector edition of Berserk vol 1 the same translation as the regular one?',
   'Please I need the gift card code today, its my sons birthday tonight!!',
   'this villain makes me so angry lol best arc ever',
+  'where is my order?? 5 days late',
+  'thank you so much, perfect packaging! this volume destroyed me, the art is insane',
 ];
 
 /** One classified message as the service answered it. */

@@ -24,9 +24,16 @@ export const modelConfigSchema = z
         hiddenDim: z.number().int().positive().default(256),
         dropout: z.number().min(0).max(1).default(0.2),
         innerDropout: z.number().min(0).max(1).default(0.1),
+        /**
+         * What the head reads from the encoder: `cls` the [CLS] vector (the default, as Hugging Face's
+         * `DistilBertForSequenceClassification`), `mean` the average of the last hidden states over the tokens whose
+         * attention mask is 1. An encoder pretrained by masked-LM only (like mini-distilbert-mlm) never trained its
+         * [CLS] vector, so the mean may suit it better; the default stays `cls` until measured.
+         */
+        pooling: z.enum(['cls', 'mean']).default('cls'),
       })
       .strict()
-      .default({ hiddenDim: 256, dropout: 0.2, innerDropout: 0.1 }),
+      .default({ hiddenDim: 256, dropout: 0.2, innerDropout: 0.1, pooling: 'cls' }),
   })
   .strict();
 
