@@ -1,5 +1,6 @@
 import { basename, extname } from 'node:path';
 import { loadConfigFile, parseConfig, trainJobConfigSchema, type TrainJobConfig } from '@mangaassist/common';
+import { HANDWRITTEN_SLICES, type HandwrittenSlice } from '@mangaassist/data';
 import { z } from 'zod';
 
 /** The rows of the ablation table, in the order the seed builds them up: each adds one technique to the row above. */
@@ -24,6 +25,9 @@ export type LossRowId = (typeof LOSS_ROW_IDS)[number];
 
 const sectionSchema = z.record(z.string(), z.unknown());
 
+/** The bundled hand-written slices a config may score on (`dev` was used for tuning; `final` and `holdout` were not). */
+export const HANDWRITTEN_SLICE_IDS = Object.keys(HANDWRITTEN_SLICES) as [HandwrittenSlice, ...HandwrittenSlice[]];
+
 /**
  * An ablation file: a base training job (the sections of a `train` config; `data` may be left out when `corpus`
  * generates the MangaAssist corpus), the rows to run, and per-row overrides merged over the base.
@@ -40,6 +44,7 @@ const sectionSchema = z.record(z.string(), z.unknown());
  * rows: [head-only, full-uniform, discriminative-lr, gradual-unfreezing, focal-loss, threshold-optimisation, churn-boost]
  * lossRows: [bce, focal-g2, focal-g2-alpha, focal-g3, focal-g5, asymmetric, uncertainty-weighted]
  * overrides: { head-only: { optimizer: { baseLr: 1.0e-3 } } }
+ * handwritten: { slices: [dev] }
  * ```
  */
 export const ablationConfigSchema = z
@@ -84,6 +89,14 @@ export const ablationConfigSchema = z
       .object({ runs: z.number().int().positive().default(50), tokens: z.number().int().min(4).default(24) })
       .strict()
       .default({ runs: 50, tokens: 24 }),
+    /**
+     * The hand-written MangaAssist slices (messages people wrote) every row and the TF-IDF baseline are also scored
+     * on, with the row's own decision rule; `[]` leaves the columns out. `dev` was used for tuning (optimistic).
+     */
+    handwritten: z
+      .object({ slices: z.array(z.enum(HANDWRITTEN_SLICE_IDS)).default(['dev']) })
+      .strict()
+      .default({ slices: ['dev'] }),
     /** Batch size of the validation prediction pass. */
     evalBatchSize: z.number().int().positive().default(64),
     /**
@@ -106,10 +119,10 @@ export const ablationConfigSchema = z
     if (config.rows.length + config.lossRows.length === 0) {
       ctx.addIssue({ code: 'custom', path: ['rows'], message: 'rows and lossRows are both empty: nothing to run' });
     }
-    for (const [key, list] of [['rows', config.rows], ['lossRows', config.lossRows]] as const) {
+    for (const [path, list] of [[['rows'], config.rows], [['lossRows'], config.lossRows], [['handwritten', 'slices'], config.handwritten.slices]] as const) {
       const seen = new Set<string>();
       list.forEach((id, i) => {
-        if (seen.has(id)) ctx.addIssue({ code: 'custom', path: [key, i], message: `row ${id} is listed twice` });
+        if (seen.has(id)) ctx.addIssue({ code: 'custom', path: [...path, i], message: `${path.length > 1 ? 'slice' : 'row'} ${id} is listed twice` });
         seen.add(id);
       });
     }

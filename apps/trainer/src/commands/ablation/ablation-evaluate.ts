@@ -1,11 +1,13 @@
 import { ChurnPhraseMatcher, OnnxTextClassifier } from '@mangaassist/serving';
-import { calibrate, createThresholdStrategyRegistry, labelScoresOf, thresholdCurve, type LabelCalibration } from '@mangaassist/thresholds';
+import { calibrate, createThresholdStrategyRegistry, labelScoresOf, thresholdCurve, thresholdMapOf, type LabelCalibration } from '@mangaassist/thresholds';
 import { multiLabelMetrics, type Example } from '@mangaassist/data';
+import type { RowDecision } from './ablation-rows';
 
 /** The columns of one table row. `null` where the data does not annotate the label (GoEmotions has no churn_risk). */
 export interface RowMetrics {
   readonly macroF1: number;
   readonly frustrationRecall: number | null;
+  readonly frustrationPrecision: number | null;
   readonly churnF1: number | null;
   readonly exactMatch: number;
 }
@@ -45,15 +47,29 @@ export async function predictValidation(
       const rows = await model.predict(examples.slice(i, i + batchSize).map((e) => e.text));
       for (const row of rows) probabilities.push(Float32Array.from(columns, (j) => row[j] as number));
     }
-    return {
-      labels: [...evalLabels],
-      texts: examples.map((e) => e.text),
-      probabilities,
-      targets: examples.map((e) => Float32Array.from(evalLabels, (label) => (e.labels.includes(label) ? 1 : 0))),
-    };
+    return scoresOf(examples, evalLabels, probabilities);
   } finally {
     await model.dispose();
   }
+}
+
+/**
+ * Scores from probabilities already restricted to `labels` (one row per example, columns in `labels` order), e.g.
+ * those of the TF-IDF baseline.
+ *
+ * @example
+ * ```ts
+ * const scores = scoresOf(validation, ['frustration', 'neutral'], [Float32Array.of(0.8, 0.1), …]);
+ * ```
+ */
+export function scoresOf(examples: readonly Example[], labels: readonly string[], probabilities: readonly Float32Array[]): ValidationScores {
+  if (probabilities.length !== examples.length) throw new RangeError(`${probabilities.length} probability rows for ${examples.length} examples`);
+  return {
+    labels: [...labels],
+    texts: examples.map((e) => e.text),
+    probabilities: [...probabilities],
+    targets: examples.map((e) => Float32Array.from(labels, (label) => (e.labels.includes(label) ? 1 : 0))),
+  };
 }
 
 /**
@@ -71,6 +87,7 @@ export function rowMetrics(scores: ValidationScores, thresholds: Readonly<Record
   return {
     macroF1: metrics.macroF1,
     frustrationRecall: metrics.perLabel.frustration?.recall ?? null,
+    frustrationPrecision: metrics.perLabel.frustration?.precision ?? null,
     churnF1: metrics.perLabel.churn_risk?.f1 ?? null,
     exactMatch: metrics.exactMatch,
   };
@@ -111,6 +128,50 @@ export function withChurnBoost(scores: ValidationScores, phrases: readonly strin
   return { ...scores, probabilities };
 }
 
+/** The serving churn rule a row applies on top of its thresholds. */
+export interface ChurnRule {
+  readonly phrases: readonly string[];
+  readonly boost: number;
+}
+
+/**
+ * How a row decides, fixed once from the validation split: per-label thresholds (empty: 0.5 everywhere) and the
+ * churn rule when the row has one. The same rule then scores every split (validation, the hand-written slices), so
+ * a slice never chooses its own thresholds.
+ */
+export interface DecisionRule {
+  readonly thresholds: Readonly<Record<string, number>>;
+  readonly churn: ChurnRule | null;
+}
+
+/**
+ * The decision rule of a row: 0.5, or thresholds calibrated (per-label F-β sweep) on `validation`, plus the churn
+ * rule for `calibrated+churn-boost`. The churn rule acts at serving time on top of the calibrated thresholds, so
+ * they are chosen without it.
+ *
+ * @example
+ * ```ts
+ * const rule = decisionRule('calibrated', validationScores, { phrases: ['cancel'], boost: 0.35 });
+ * applyDecision(handwrittenScores, rule).macroF1; // the slice scored with the validation thresholds
+ * ```
+ */
+export function decisionRule(decision: RowDecision, validation: ValidationScores, churn: ChurnRule): DecisionRule {
+  if (decision === 'threshold-0.5') return { thresholds: {}, churn: null };
+  return { thresholds: thresholdMapOf(calibrateScores(validation)), churn: decision === 'calibrated+churn-boost' ? churn : null };
+}
+
+/**
+ * The table columns of `scores` decided by `rule` (labels without a threshold in the rule are decided at 0.5).
+ *
+ * @example
+ * ```ts
+ * applyDecision(scores, { thresholds: {}, churn: null }); // same as rowMetrics(scores, {})
+ * ```
+ */
+export function applyDecision(scores: ValidationScores, rule: DecisionRule): RowMetrics {
+  return rowMetrics(rule.churn ? withChurnBoost(scores, rule.churn.phrases, rule.churn.boost) : scores, rule.thresholds);
+}
+
 /**
  * Precision/recall points of one label as the threshold sweeps 0.01 … 0.99, ordered by recall.
  *
@@ -144,21 +205,45 @@ export function precisionRecallCurve(scores: ValidationScores, label: string): (
 export async function measureLatencyMs(modelDir: string, options: { readonly runs: number; readonly tokens: number }): Promise<number> {
   const model = await OnnxTextClassifier.load(modelDir);
   try {
-    // [CLS] and [SEP] take two of the positions.
-    const words = LATENCY_WORDS.split(' ');
-    const text = Array.from({ length: Math.max(1, options.tokens - 2) }, (_, i) => words[i % words.length]).join(' ');
-    for (let i = 0; i < 5; i++) await model.predict([text]);
-    const times: number[] = [];
-    for (let i = 0; i < options.runs; i++) {
-      const start = performance.now();
-      await model.predict([text]);
-      times.push(performance.now() - start);
-    }
-    times.sort((a, b) => a - b);
-    return times[Math.floor((times.length - 1) / 2)]!;
+    const text = latencyText(options.tokens);
+    return await medianMs(options.runs, () => model.predict([text]));
   } finally {
     await model.dispose();
   }
+}
+
+/**
+ * The message the latency columns time: about `tokens` word pieces once [CLS] and [SEP] are added.
+ *
+ * @example
+ * ```ts
+ * latencyText(6); // 'my order of the'
+ * ```
+ */
+export function latencyText(tokens: number): string {
+  // [CLS] and [SEP] take two of the positions.
+  const words = LATENCY_WORDS.split(' ');
+  return Array.from({ length: Math.max(1, tokens - 2) }, (_, i) => words[i % words.length]).join(' ');
+}
+
+/**
+ * Median wall time in milliseconds of `runs` calls of `call`, after five warm-up calls.
+ *
+ * @example
+ * ```ts
+ * const p50 = await medianMs(50, () => baseline.predictProba(['where is my order']));
+ * ```
+ */
+export async function medianMs(runs: number, call: () => unknown): Promise<number> {
+  for (let i = 0; i < 5; i++) await call();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    await call();
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor((times.length - 1) / 2)]!;
 }
 
 const LATENCY_WORDS = 'my order of the new manga volume is late again and i want to know where it is right now please';

@@ -3,8 +3,10 @@ import { cpus, platform, release } from 'node:os';
 import { join, relative } from 'node:path';
 import { renderThresholdPlotSvg, labelScoresOf, thresholdCurve } from '@mangaassist/thresholds';
 import { RUN_FILES, renderCurvesSvg } from '@mangaassist/trainer';
-import { calibrateScores, precisionRecallCurve, type ValidationScores } from './ablation-evaluate';
-import type { AblationOutcome, AblationRowResult } from './ablation-runner';
+import type { BaselineResult } from './ablation-baseline';
+import { calibrateScores, precisionRecallCurve, type RowMetrics, type ValidationScores } from './ablation-evaluate';
+import { handwrittenNotes, sliceLabels, type HandwrittenSliceData, type SliceMetrics } from './ablation-handwritten';
+import type { AblationOutcome } from './ablation-runner';
 
 /** Context of the report that the runner does not know. */
 export interface ReportContext {
@@ -18,6 +20,20 @@ export interface ReportContext {
 }
 
 const COLUMNS = ['row', 'macro-F1', 'frustration recall', 'churn_risk F1', 'exact match', 'training time (s)', 'P50 latency (ms)'];
+
+/** The columns each hand-written slice adds, after the validation ones. */
+function sliceColumns(slice: string): string[] {
+  return [`hw ${slice} macro-F1`, `hw ${slice} frustration recall`, `hw ${slice} frustration precision`];
+}
+
+/** One table line: the row label and its cells. */
+interface TableLine {
+  readonly label: string;
+  readonly metrics: RowMetrics;
+  readonly handwritten: readonly SliceMetrics[];
+  readonly trainSeconds: number;
+  readonly latencyMs: number;
+}
 
 /**
  * Writes `<root>/report/README.md` with the ablation and loss tables, and beside it the SVGs: training curves per
@@ -43,6 +59,8 @@ export function writeAblationReport(outcome: AblationOutcome, context: ReportCon
     `- wall time: ${context.wallSeconds.toFixed(0)} s for this command; ${runsLine(outcome)}`,
     '- metrics on the validation set; macro-F1 and exact match over the labels the validation data annotates; "n/a": the data has no such label',
     '- the threshold-optimisation and churn-boost rows choose thresholds on the same validation set they are scored on, so they are optimistic',
+    ...handwrittenNotes(outcome.slices, [...outcome.runs.values()][0]?.scores.labels ?? [], slicesLabels(outcome)),
+    ...baselineNotes(outcome.baseline, outcome.slices),
   ];
   if (outcome.kept) {
     const thresholds = Object.entries(outcome.kept.thresholds).map(([label, t]) => `${label} ${t.toFixed(2)}`).join(', ');
@@ -52,8 +70,13 @@ export function writeAblationReport(outcome: AblationOutcome, context: ReportCon
     );
   }
   lines.push('');
-  if (ablation.length > 0) lines.push('## Ablation', '', ...table(ablation), '');
-  if (losses.length > 0) lines.push('## Loss comparison (ULMFiT + discriminative LR, threshold 0.5)', '', ...table(losses), '');
+  const tableOf = (rows: typeof ablation) =>
+    table(
+      [...rows.map((r) => ({ ...r, label: `${r.id}: ${r.title}` })), { ...outcome.baseline, label: `${outcome.baseline.id}: ${outcome.baseline.title}` }],
+      outcome.slices,
+    );
+  if (ablation.length > 0) lines.push('## Ablation', '', ...tableOf(ablation), '');
+  if (losses.length > 0) lines.push('## Loss comparison (ULMFiT + discriminative LR, threshold 0.5)', '', ...tableOf(losses), '');
   lines.push('## Training curves', '');
   for (const run of outcome.runs.values()) {
     const source = join(run.dir, RUN_FILES.curves);
@@ -84,15 +107,43 @@ function runsLine(outcome: AblationOutcome): string {
   );
 }
 
-function table(rows: readonly AblationRowResult[]): string[] {
-  const f = (v: number | null) => (v === null ? 'n/a' : v.toFixed(3));
+/** The labels the hand-written columns average over (the first run's model labels the slices annotate). */
+function slicesLabels(outcome: AblationOutcome): string[] {
+  const [run] = outcome.runs.values();
+  const [slice] = outcome.slices;
+  return run && slice ? sliceLabels(run.labels, slice) : [];
+}
+
+function baselineNotes(baseline: BaselineResult, slices: readonly HandwrittenSliceData[]): string[] {
+  const own = [
+    `validation ${baseline.ownRule.validation.toFixed(3)}`,
+    ...slices.flatMap((s) => baseline.ownRule.handwritten.filter((h) => h.slice === s.slice).map((h) => `hw ${h.slice} ${h.macroF1.toFixed(3)}`)),
+  ].join(', ');
   return [
-    `| ${COLUMNS.join(' | ')} |`,
-    `|${COLUMNS.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`,
-    ...rows.map((r) =>
-      `| ${r.id}: ${r.title} | ${f(r.metrics.macroF1)} | ${f(r.metrics.frustrationRecall)} | ${f(r.metrics.churnF1)} | ` +
-        `${f(r.metrics.exactMatch)} | ${r.trainSeconds.toFixed(1)} | ${r.latencyMs.toFixed(2)} |`,
-    ),
+    `- ${baseline.id}: trained on the ${baseline.trainExamples} training examples of run ${baseline.run}` +
+      `${baseline.sameTrainingSet ? ' (every run trained and validated on the same examples)' : ' (NOTE: an override gave some runs other training or validation examples)'}` +
+      `, scored on the same validation examples${slices.length > 0 ? ' and hand-written slices' : ''}; ` +
+      'decided like the model rows at 0.5 (a label is on when its probability is ≥ 0.5, nothing else); ' +
+      'its training time is the fit of the vectoriser and classifiers, its latency the in-process JavaScript predictProba of one message (not ONNX Runtime)',
+    `- ${baseline.id} with its own rule (evaluateBaseline: the most probable label when none reaches 0.5, neutral dropped beside another label; ` +
+      `macro-F1 over the labels with positives): ${own}`,
+  ];
+}
+
+function table(rows: readonly TableLine[], slices: readonly HandwrittenSliceData[]): string[] {
+  const f = (v: number | null) => (v === null ? 'n/a' : v.toFixed(3));
+  const columns = [...COLUMNS, ...slices.flatMap((s) => sliceColumns(s.slice))];
+  return [
+    `| ${columns.join(' | ')} |`,
+    `|${columns.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`,
+    ...rows.map((r) => {
+      const handwritten = slices.flatMap((s) => {
+        const m = r.handwritten.find((h) => h.slice === s.slice)!.metrics;
+        return [f(m.macroF1), f(m.frustrationRecall), f(m.frustrationPrecision)];
+      });
+      const cells = [r.label, f(r.metrics.macroF1), f(r.metrics.frustrationRecall), f(r.metrics.churnF1), f(r.metrics.exactMatch)];
+      return `| ${[...cells, r.trainSeconds.toFixed(1), r.latencyMs.toFixed(2), ...handwritten].join(' | ')} |`;
+    }),
   ];
 }
 
