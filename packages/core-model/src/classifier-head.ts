@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { WideHeadConfig } from './wide-head';
 
 /**
  * How the head turns the encoder's `[batch, seq, dim]` last hidden states into one `[batch, dim]` vector per text:
@@ -14,7 +15,7 @@ export type ClassifierPooling = (typeof CLASSIFIER_POOLINGS)[number];
 
 /**
  * The classification head's pooling, shape and dropouts: pooling → Dropout → Linear dim→hiddenDim → ReLU → Dropout →
- * Linear.
+ * Linear, plus the optional wide part added to its logits.
  */
 export interface ClassifierHeadConfig {
   /** Width of the hidden layer (default 256). */
@@ -28,6 +29,12 @@ export interface ClassifierHeadConfig {
    * `mean` exists). Saved in `config.json` and honoured by the ONNX export.
    */
   readonly pooling: ClassifierPooling;
+  /**
+   * The wide part (a sparse linear model over the input's unigrams and hashed bigrams, added to the logits; see
+   * `wideLogits`), present only when enabled: absent, the head is exactly the deep one. Saved in `config.json` and
+   * honoured by the ONNX export.
+   */
+  readonly wide?: WideHeadConfig;
 }
 
 /** The head of the issue: [CLS] → Dropout 0.2 → Linear dim→256 → ReLU → Dropout 0.1 → Linear 256→labels. */

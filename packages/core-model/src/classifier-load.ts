@@ -1,4 +1,4 @@
-import { describeZodIssues, MangaAssistError, readSafetensors } from '@mangaassist/common';
+import { describeZodIssues, MangaAssistError, readSafetensors, savedWideHeadSchema } from '@mangaassist/common';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { CLASSIFIER_POOLINGS, checkPooling, DEFAULT_HEAD, headWeightSpecs, type ClassifierHeadConfig } from './classifier-head';
@@ -7,6 +7,7 @@ import type { EncoderOptions } from './distilbert-encoder';
 import { MultiLabelClassifier } from './multi-label-classifier';
 import { assertTfjsBackend, checkVocabulary, fromPretrained, readModelConfig, weightsFile, type FromPretrainedOptions } from './pretrained';
 import { SeededRandom } from './prng';
+import { resolveWideHead, wideWeightSpecs, type WideHeadOptions } from './wide-head';
 import { WordPieceTokenizer } from './wordpiece-tokenizer';
 
 /** Options of {@link createClassifier}. */
@@ -18,8 +19,9 @@ export interface CreateClassifierOptions extends FromPretrainedOptions {
   /**
    * Head shape, dropouts and pooling; default {@link DEFAULT_HEAD} (256 hidden, dropout 0.2 then 0.1, [CLS]
    * pooling). `pooling: 'mean'` averages the real tokens instead, for encoders whose [CLS] vector was never trained.
+   * `wide: { enabled: true }` adds the wide part (unigrams and hashed bigrams, zero-initialised; see `wideLogits`).
    */
-  readonly head?: Partial<ClassifierHeadConfig>;
+  readonly head?: Partial<Omit<ClassifierHeadConfig, 'wide'>> & { readonly wide?: WideHeadOptions };
   /** Default token limit of predictions (default 128). */
   readonly maxLength?: number;
 }
@@ -52,7 +54,9 @@ function checkLabels(labels: readonly string[]): void {
 export async function createClassifier(encoderDirOrId: string, options: CreateClassifierOptions): Promise<MultiLabelClassifier> {
   checkLabels(options.labels);
   const seed = options.seed ?? 42;
-  const head: ClassifierHeadConfig = { ...DEFAULT_HEAD, ...options.head };
+  const { wide: wideOptions, ...deepOptions } = options.head ?? {};
+  const wide = resolveWideHead(wideOptions);
+  const head: ClassifierHeadConfig = { ...DEFAULT_HEAD, ...deepOptions, ...(wide ? { wide } : {}) };
   checkPooling(head.pooling);
   const pretrained = await fromPretrained(encoderDirOrId, { ...options, seed });
   const rng = new SeededRandom(seed);
@@ -60,6 +64,12 @@ export async function createClassifier(encoderDirOrId: string, options: CreateCl
   for (const s of headWeightSpecs(pretrained.config.dim, options.labels.length, head)) {
     const size = s.shape.reduce((a, b) => a * b, 1);
     headWeights.set(s.name, s.shape.length === 2 ? rng.normalArray(size, pretrained.config.initializer_range) : new Float32Array(size));
+  }
+  // Zero tables draw nothing from `rng`: the deep head is the same with and without the wide part.
+  if (wide) {
+    for (const s of wideWeightSpecs(pretrained.config.vocab_size, options.labels.length, wide)) {
+      headWeights.set(s.name, new Float32Array(s.shape[0] * s.shape[1]));
+    }
   }
   try {
     return new MultiLabelClassifier({
@@ -85,6 +95,8 @@ const savedHeadSchema = z
     max_length: z.number().int().min(2),
     // Directories saved before pooling was a choice have no field: they pooled [CLS].
     pooling: z.enum(CLASSIFIER_POOLINGS).default('cls'),
+    // Absent: no wide part (every directory saved before it existed, and every head without it).
+    wide: savedWideHeadSchema.optional(),
   })
   .strict();
 
@@ -114,9 +126,10 @@ function labelsFromConfig(raw: Record<string, unknown>, file: string): string[] 
 }
 
 /**
- * Loads a classifier saved by {@link MultiLabelClassifier.save}. Weights, labels, head shape, pooling and tokenizer
- * come back exactly, so the loaded model computes bit-identical logits. A directory saved before pooling was a
- * choice (no `mangaassist_head.pooling`) loads with [CLS] pooling, which is what it was trained with.
+ * Loads a classifier saved by {@link MultiLabelClassifier.save}. Weights, labels, head shape, pooling, wide part and
+ * tokenizer come back exactly, so the loaded model computes bit-identical logits. A directory saved before pooling
+ * was a choice (no `mangaassist_head.pooling`) loads with [CLS] pooling, which is what it was trained with; one
+ * without `mangaassist_head.wide` loads without the wide part.
  *
  * @throws MangaAssistError `CHECKPOINT_INVALID` naming config.json and the field (problem_type, id2label, the
  *   head entry) or model.safetensors and the tensor (missing, wrong shape); `NOT_FOUND` for a missing file
@@ -140,21 +153,30 @@ export async function loadClassifier(dir: string, options: EncoderOptions = {}):
   const savedHead = savedHeadSchema.safeParse(raw[HEAD_CONFIG_KEY]);
   if (!savedHead.success) {
     const [problem] = describeZodIssues(savedHead.error.issues, HEAD_CONFIG_KEY);
-    throw invalid(configFile, `"${HEAD_CONFIG_KEY}" must be {hidden_dim, inner_dropout, max_length, pooling?}: ${problem?.path}: ${problem?.message}`, {
+    const wideProblem = problem?.path.startsWith(`${HEAD_CONFIG_KEY}.wide`);
+    const shape = wideProblem
+      ? `"${HEAD_CONFIG_KEY}.wide" must be {buckets, bigrams, lr_multiplier?}`
+      : `"${HEAD_CONFIG_KEY}" must be {hidden_dim, inner_dropout, max_length, pooling?}`;
+    throw invalid(configFile, `${shape}: ${problem?.path}: ${problem?.message}`, {
       field: problem?.path ?? HEAD_CONFIG_KEY,
     });
   }
+  const savedWide = savedHead.data.wide;
   const head: ClassifierHeadConfig = {
     hiddenDim: savedHead.data.hidden_dim,
     dropout: config.seq_classif_dropout,
     innerDropout: savedHead.data.inner_dropout,
     pooling: savedHead.data.pooling,
+    ...(savedWide
+      ? { wide: { enabled: true, buckets: savedWide.buckets, bigrams: savedWide.bigrams, lrMultiplier: savedWide.lr_multiplier } }
+      : {}),
   };
   const file = weightsFile(dir);
   const { tensors } = readSafetensors(file);
   const { weights, report } = family.weightsFromTensors(tensors, config, file);
   const headWeights = new Map<string, Float32Array>();
-  for (const s of headWeightSpecs(config.dim, labels.length, head)) {
+  const specs = [...headWeightSpecs(config.dim, labels.length, head), ...(head.wide ? wideWeightSpecs(config.vocab_size, labels.length, head.wide) : [])];
+  for (const s of specs) {
     const tensor = tensors.get(s.name);
     if (!tensor) throw invalid(file, `missing tensor "${s.name}" [${s.shape.join(', ')}] of the classification head`, { tensor: s.name });
     if (!(tensor.data instanceof Float32Array) || tensor.shape.join() !== s.shape.join()) {

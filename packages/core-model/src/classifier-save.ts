@@ -9,8 +9,9 @@ export const MULTI_LABEL_PROBLEM_TYPE = 'multi_label_classification';
 export const CLASSIFIER_ARCHITECTURE = 'MangaAssistDistilBertForMultiLabelClassification';
 /**
  * The `config.json` key holding the head's shape and pooling (Hugging Face's config has no field for a two-layer
- * head, nor for mean pooling): `{ hidden_dim, inner_dropout, max_length, pooling }`. The ONNX export reads `pooling`
- * from it, so that the exported graph pools as training did.
+ * head, nor for mean pooling): `{ hidden_dim, inner_dropout, max_length, pooling }`, plus
+ * `wide: { buckets, bigrams, lr_multiplier }` when the head has the wide part (absent: it has none). The ONNX export
+ * reads `pooling` and `wide` from it, so that the exported graph computes what training did.
  */
 export const HEAD_CONFIG_KEY = 'mangaassist_head';
 
@@ -45,6 +46,10 @@ export async function saveClassifier(model: MultiLabelClassifier, dir: string): 
       inner_dropout: model.head.innerDropout,
       max_length: model.maxLength,
       pooling: model.head.pooling,
+      // Only when on: a head without the wide part saves exactly what it saved before the option existed.
+      ...(model.head.wide
+        ? { wide: { buckets: model.head.wide.buckets, bigrams: model.head.wide.bigrams, lr_multiplier: model.head.wide.lrMultiplier } }
+        : {}),
     },
   };
   const temporary = join(dir, `.config.json.${process.pid}.tmp`);

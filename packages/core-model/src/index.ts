@@ -51,6 +51,16 @@ export {
 } from './pretrained';
 export { SeededRandom } from './prng';
 export {
+  checkWideVocabulary,
+  resolveWideHead,
+  wideBigramBuckets,
+  wideLogits,
+  wideWeightSpecs,
+  type WideHeadConfig,
+  type WideHeadOptions,
+  type WideTables,
+} from './wide-head';
+export {
   bertTokenizerJsonFromVocab,
   WordPieceTokenizer,
   type BatchEncoding,

@@ -1,12 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { saveClassifier } from './classifier-save';
 import { DISTILBERT_PREFIX, type CheckpointReport } from './distilbert-checkpoint';
+import { WIDE_BIGRAM_TENSOR, WIDE_UNIGRAM_TENSOR } from '@mangaassist/common';
 import type { ApplyOptions, DistilBertEncoder } from './distilbert-encoder';
 import { checkPooling, headWeightSpecs, poolHiddenStates, type ClassifierHeadConfig } from './classifier-head';
 import { linear } from './layers';
 import { EMBEDDINGS_GROUP, HEAD_GROUP, layerGroupName, transformerLayerBlocks } from './layer-groups';
 import { SeededRandom } from './prng';
 import { makeVariable, newVariableScope } from './variable-scope';
+import { checkWideVocabulary, resolveWideHead, wideLogits, wideWeightSpecs } from './wide-head';
 import type { WordPieceTokenizer } from './wordpiece-tokenizer';
 
 /** Options of {@link MultiLabelClassifier.predictProbabilities}. */
@@ -22,8 +24,12 @@ export interface MultiLabelClassifierParts {
   readonly encoder: DistilBertEncoder;
   readonly tokenizer: WordPieceTokenizer;
   readonly labels: readonly string[];
+  /** The head; `head.wide` (enabled) also needs the wide tables in `headWeights`. */
   readonly head: ClassifierHeadConfig;
-  /** Head weights by name (`pre_classifier.weight` …), PyTorch layout. */
+  /**
+   * Head weights by name (`pre_classifier.weight` …), PyTorch layout; with `head.wide`, also `wide.unigram.weight`
+   * `[vocab, labels]` and (with bigrams) `wide.bigram.weight` `[buckets, labels]`.
+   */
   readonly headWeights: ReadonlyMap<string, Float32Array>;
   /** Default token limit of predictions (default 128). */
   readonly maxLength?: number;
@@ -36,8 +42,9 @@ export interface MultiLabelClassifierParts {
 /**
  * DistilBERT + a multi-label head: the pooled vector ([CLS] by default, or the mean of the real tokens with
  * `head.pooling: 'mean'`, see `poolHiddenStates`) goes through Dropout → Linear dim→256 → ReLU → Dropout →
- * Linear 256→labels, giving one logit per label (apply the sigmoid outside; losses work on logits). Owns the
- * encoder and its tokenizer; `dispose()` releases every variable.
+ * Linear 256→labels, giving one logit per label (apply the sigmoid outside; losses work on logits). With
+ * `head.wide`, a sparse linear model over the input's unigrams and hashed bigrams is added to those logits
+ * (`wideLogits`). Owns the encoder and its tokenizer; `dispose()` releases every variable.
  *
  * @example
  * ```ts
@@ -56,7 +63,10 @@ export class MultiLabelClassifier {
   readonly maxLength: number;
   /** What loading the checkpoint found, when the classifier was loaded from one. */
   readonly report: CheckpointReport | undefined;
-  /** Head variables by name (`pre_classifier.weight`, `pre_classifier.bias`, `classifier.weight`, `classifier.bias`). */
+  /**
+   * Head variables by name (`pre_classifier.weight`, `pre_classifier.bias`, `classifier.weight`, `classifier.bias`,
+   * then `wide.unigram.weight` and `wide.bigram.weight` when the head has the wide part).
+   */
   readonly headVariables: ReadonlyMap<string, tf.Variable>;
   private readonly rng: SeededRandom;
   private disposed = false;
@@ -64,16 +74,24 @@ export class MultiLabelClassifier {
   constructor(parts: MultiLabelClassifierParts) {
     if (parts.labels.length === 0) throw new RangeError('labels must name at least one label');
     checkPooling(parts.head.pooling);
+    // Off (absent or enabled: false) leaves no `wide` key, so the head is exactly the deep one.
+    const { wide: wideOptions, ...deep } = parts.head;
+    const wide = resolveWideHead(wideOptions);
+    checkWideVocabulary(parts.encoder.config.vocab_size, wide);
     this.encoder = parts.encoder;
     this.tokenizer = parts.tokenizer;
     this.labels = [...parts.labels];
-    this.head = { ...parts.head };
+    this.head = wide ? { ...deep, wide } : deep;
     this.maxLength = parts.maxLength ?? 128;
     this.report = parts.report;
     this.rng = new SeededRandom(parts.seed ?? 0);
     const scope = newVariableScope('head');
     const variables = new Map<string, tf.Variable>();
-    for (const s of headWeightSpecs(this.encoder.config.dim, this.labels.length, this.head)) {
+    const specs = [
+      ...headWeightSpecs(this.encoder.config.dim, this.labels.length, this.head),
+      ...(wide ? wideWeightSpecs(this.encoder.config.vocab_size, this.labels.length, wide) : []),
+    ];
+    for (const s of specs) {
       const data = parts.headWeights.get(s.name);
       const size = s.shape.reduce((a, b) => a * b, 1);
       if (!data || data.length !== size) {
@@ -88,7 +106,8 @@ export class MultiLabelClassifier {
   /**
    * Logits `[batch, labels]`. Differentiable with respect to every variable (usable in `tf.variableGrads` and
    * `optimizer.minimize`), through either pooling; dropout only when `training` is true. With `mean` pooling the
-   * attention mask also decides which positions are averaged, so padding never changes a text's logits.
+   * attention mask also decides which positions are averaged, so padding never changes a text's logits. With
+   * `head.wide` the wide logits (no dropout) are added; they too ignore padding.
    */
   apply(inputIds: tf.Tensor2D, attentionMask: tf.Tensor2D, options: ApplyOptions = {}): tf.Tensor2D {
     if (this.disposed) throw new Error('MultiLabelClassifier.apply: the classifier has been disposed');
@@ -104,8 +123,28 @@ export class MultiLabelClassifier {
       x = this.dropout(x, this.head.dropout, training, rng);
       x = tf.relu(linear(x, matrix('pre_classifier.weight'), vector('pre_classifier.bias')));
       x = this.dropout(x, this.head.innerDropout, training, rng);
-      return linear(x, matrix('classifier.weight'), vector('classifier.bias'));
+      const logits = linear(x, matrix('classifier.weight'), vector('classifier.bias'));
+      const wide = this.head.wide;
+      if (!wide) return logits;
+      const tables = { unigram: matrix(WIDE_UNIGRAM_TENSOR), ...(wide.bigrams ? { bigram: matrix(WIDE_BIGRAM_TENSOR) } : {}) };
+      return tf.add(logits, wideLogits(inputIds, attentionMask, tables, wide));
     });
+  }
+
+  /**
+   * Learning-rate multipliers by TensorFlow.js variable name, for the trainer (`TrainableClassifier`): the wide
+   * tables train at the head group's rate times `head.wide.lrMultiplier`; variables not listed use their group's
+   * rate. Empty without the wide part.
+   */
+  learningRateMultipliers(): ReadonlyMap<string, number> {
+    const out = new Map<string, number>();
+    const wide = this.head.wide;
+    if (!wide) return out;
+    for (const name of [WIDE_UNIGRAM_TENSOR, WIDE_BIGRAM_TENSOR]) {
+      const variable = this.headVariables.get(name);
+      if (variable) out.set(variable.name, wide.lrMultiplier);
+    }
+    return out;
   }
 
   private dropout(x: tf.Tensor2D, rate: number, training: boolean, rng: SeededRandom): tf.Tensor2D {
@@ -120,8 +159,8 @@ export class MultiLabelClassifier {
 
   /**
    * Trainable variables by layer group, bottom to top: `embeddings`, the transformer blocks (`layer_0_1`,
-   * `layer_2_3`, `layer_4_5` for 6 layers; see `transformerLayerBlocks` for other depths), `head`. Freeze by
-   * passing only some groups' variables to `optimizer.minimize`.
+   * `layer_2_3`, `layer_4_5` for 6 layers; see `transformerLayerBlocks` for other depths), `head` (the wide tables
+   * too, so they train from the first epoch). Freeze by passing only some groups' variables to `optimizer.minimize`.
    */
   variablesByGroup(): Record<string, tf.Variable[]> {
     const { embeddings, layers } = this.encoder.trainableVariablesByLayer();
@@ -177,8 +216,8 @@ export class MultiLabelClassifier {
 
   /**
    * Saves a Hugging Face-style directory: `config.json` (encoder config, `id2label`, `label2id`,
-   * `problem_type: "multi_label_classification"`, head shape and pooling), `model.safetensors` (float32, the names of
-   * {@link namedVariables}) and the tokenizer files. `loadClassifier(dir)` restores it exactly.
+   * `problem_type: "multi_label_classification"`, head shape, pooling and wide part), `model.safetensors` (float32,
+   * the names of {@link namedVariables}) and the tokenizer files. `loadClassifier(dir)` restores it exactly.
    */
   save(dir: string): Promise<void> {
     return saveClassifier(this, dir);

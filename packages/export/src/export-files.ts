@@ -1,7 +1,8 @@
 import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MangaAssistError } from '@mangaassist/common';
+import { describeZodIssues, MangaAssistError, savedWideHeadSchema } from '@mangaassist/common';
 import { CLASSIFIER_POOLINGS, type ClassifierPooling } from './graph/build-model';
+import type { WideGraphOptions } from './graph/wide';
 import type { ClassifierModelDir } from './model-dir';
 import { readJsonFile } from './model-dir';
 
@@ -56,6 +57,34 @@ export function classifierPooling(model: Pick<ClassifierModelDir, 'config' | 'di
     'CHECKPOINT_INVALID',
     `${file}: "${field}" is ${JSON.stringify(value)}; allowed: ${CLASSIFIER_POOLINGS.join(', ')}`,
     { file, field, allowed: [...CLASSIFIER_POOLINGS] },
+  );
+}
+
+/**
+ * The head's wide part (`config.json` → `mangaassist_head.wide`: `{ buckets, bigrams, lr_multiplier? }`), so that
+ * the exported graph adds the same n-gram logits training did; `undefined` when absent (a head without it, or a
+ * model saved before it existed).
+ *
+ * @throws MangaAssistError `CHECKPOINT_INVALID` naming `config.json` and the field when the entry is malformed:
+ *   exporting without (or with a different) wide part would silently change every prediction
+ *
+ * @example
+ * ```ts
+ * classifierWide(readClassifierModelDir('runs/m')); // { buckets: 262144, bigrams: true }
+ * ```
+ */
+export function classifierWide(model: Pick<ClassifierModelDir, 'config' | 'dir'>): WideGraphOptions | undefined {
+  const head = model.config[HEAD_CONFIG_KEY];
+  const value = head !== null && typeof head === 'object' ? (head as { wide?: unknown }).wide : undefined;
+  if (value === undefined) return undefined;
+  const parsed = savedWideHeadSchema.safeParse(value);
+  if (parsed.success) return { buckets: parsed.data.buckets, bigrams: parsed.data.bigrams };
+  const file = join(model.dir, 'config.json');
+  const [problem] = describeZodIssues(parsed.error.issues, `${HEAD_CONFIG_KEY}.wide`);
+  throw new MangaAssistError(
+    'CHECKPOINT_INVALID',
+    `${file}: "${HEAD_CONFIG_KEY}.wide" must be {buckets, bigrams, lr_multiplier?}: ${problem?.path}: ${problem?.message}`,
+    { file, field: problem?.path ?? `${HEAD_CONFIG_KEY}.wide` },
   );
 }
 

@@ -84,6 +84,9 @@ describe('exportClassifier', () => {
     // No `mangaassist_head.pooling` in the source config: the head pooled [CLS], and export.json says so.
     expect(result.pooling).toBe('cls');
     expect(JSON.parse(readFileSync(join(outDir, 'export.json'), 'utf8')).pooling).toBe('cls');
+    // No `mangaassist_head.wide` either: no wide part, and export.json says so.
+    expect(result.wide).toBeUndefined();
+    expect(JSON.parse(readFileSync(join(outDir, 'export.json'), 'utf8')).wide).toBeNull();
   });
 
   it('declares opset 17 (+ com.microsoft) and IR version 8; the standard graph uses no contrib operator', async () => {

@@ -2,9 +2,11 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { findClassifierHead } from './classifier-head';
-import { classifierPooling, copyTokenizerFiles, exportConfig, resolveThresholds, type ThresholdsSource } from './export-files';
+import { WIDE_BIGRAM_HASH_FORMULA, WIDE_BIGRAM_TENSOR, WIDE_UNIGRAM_TENSOR } from '@mangaassist/common';
+import { classifierPooling, classifierWide, copyTokenizerFiles, exportConfig, resolveThresholds, type ThresholdsSource } from './export-files';
 import { buildClassifierModel, EXPORT_OPSET, type ClassifierPooling, type HeadTensorNames } from './graph/build-model';
 import type { FusionMode } from './graph/matmul';
+import type { WideGraphOptions } from './graph/wide';
 import { readClassifierModelDir } from './model-dir';
 import { encodeModel } from './onnx-graph-builder';
 
@@ -42,6 +44,8 @@ export interface ExportResult {
   readonly head: HeadTensorNames;
   /** The head's pooling, read from the model's `config.json` (`mangaassist_head.pooling`, default `cls`). */
   readonly pooling: ClassifierPooling;
+  /** The head's wide part (`mangaassist_head.wide`), when it has one. */
+  readonly wide: WideGraphOptions | undefined;
   readonly model: ExportedGraph;
   readonly quantized: ExportedGraph | undefined;
   readonly thresholds: ThresholdsSource;
@@ -80,8 +84,9 @@ function writeGraph(file: string, bytes: Uint8Array): ExportedGraph {
  * ```
  *
  * Pure Node: the graph is built from the safetensors weights without TensorFlow.js. Both graphs pool as the model
- * was trained (`config.json` → `mangaassist_head.pooling`: [CLS], or the mean over `attention_mask`), and
- * `export.json` records which.
+ * was trained (`config.json` → `mangaassist_head.pooling`: [CLS], or the mean over `attention_mask`) and add the
+ * wide n-gram logits when the head has them (`mangaassist_head.wide`; tables float32 in the int8 graph too);
+ * `export.json` records both.
  *
  * @example
  * ```ts
@@ -98,9 +103,10 @@ export function exportClassifier(options: ExportOptions): ExportResult {
   const model = readClassifierModelDir(options.modelDir);
   const head = options.head ?? findClassifierHead(model.weights, model.dims.dim, model.labels.length);
   const pooling = classifierPooling(model);
+  const wide = classifierWide(model);
   mkdirSync(join(options.outDir, 'onnx'), { recursive: true });
 
-  const graphOptions = { fusion, reduceRange: options.reduceRange ?? false, pooling };
+  const graphOptions = { fusion, reduceRange: options.reduceRange ?? false, pooling, ...(wide ? { wide } : {}) };
   const fp32 = writeGraph(
     join(options.outDir, 'onnx', 'model.onnx'),
     encodeModel(buildClassifierModel(model.weights, model.dims, head, { ...graphOptions, precision: 'fp32' })),
@@ -128,6 +134,16 @@ export function exportClassifier(options: ExportOptions): ExportResult {
       fusion,
       head,
       pooling,
+      wide: wide
+        ? {
+            buckets: wide.buckets,
+            bigrams: wide.bigrams,
+            tensors: [WIDE_UNIGRAM_TENSOR, ...(wide.bigrams ? [WIDE_BIGRAM_TENSOR] : [])],
+            bigramHash: wide.bigrams ? WIDE_BIGRAM_HASH_FORMULA : null,
+            scale: '1 / sqrt(number of positions with attention_mask 1)',
+            precision: 'float32',
+          }
+        : null,
       labels: model.labels,
       thresholds: thresholds.source,
       graphs: [describeGraph(fp32), ...(int8 ? [describeGraph(int8)] : [])],
@@ -141,5 +157,5 @@ export function exportClassifier(options: ExportOptions): ExportResult {
     }),
   );
   files.push('thresholds.json', 'export.json');
-  return { outDir: options.outDir, labels: model.labels, head, pooling, model: fp32, quantized: int8, thresholds: thresholds.source, files };
+  return { outDir: options.outDir, labels: model.labels, head, pooling, wide, model: fp32, quantized: int8, thresholds: thresholds.source, files };
 }

@@ -15,6 +15,7 @@ export {
   type HeadTensorNames,
 } from './graph/build-model';
 export type { FusionMode, WeightPrecision } from './graph/matmul';
+export { wideBigramBucketsGraph, wideLogitsGraph, type WideGraphOptions } from './graph/wide';
 export * from './model-dir';
 export * from './onnx-graph-builder';
 export * from './quantize-weights';

@@ -32,6 +32,12 @@ export interface TrainableClassifier {
    * {@link canonicalGroups}.
    */
   variablesByGroup(): Readonly<Record<string, readonly tf.Variable[]>>;
+  /**
+   * Optional per-variable learning-rate multipliers, by TensorFlow.js variable name: a listed variable trains at its
+   * group's rate times the multiplier (the DistilBERT classifier lists its wide n-gram tables, `head.wide.lrMultiplier`,
+   * which start at zero and see a gradient only in the steps whose batch contains their n-gram). Unlisted: × 1.
+   */
+  learningRateMultipliers?(): ReadonlyMap<string, number>;
   /** Writes the model as a Hugging Face style directory. */
   save(dir: string): Promise<void> | void;
   dispose(): void;

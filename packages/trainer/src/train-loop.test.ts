@@ -161,6 +161,52 @@ describe('trainClassifier', () => {
     loss.dispose();
   });
 
+  it("trains the variables a classifier lists in learningRateMultipliers at their group's rate times the multiplier", async () => {
+    // As above: one AdamW step from a zero bias moves it by ≈ ±lr. The head bias gets × 40 (what a wide n-gram table
+    // of the DistilBERT classifier gets from head.wide.lrMultiplier); the head kernel and layer_4_5 keep their rates.
+    const base = tiny(7, 0);
+    const headBias = base.variablesByGroup().head![1]!;
+    const model: TrainableClassifier = {
+      labels: base.labels,
+      apply: (ids, mask, o) => base.apply(ids, mask, o),
+      variablesByGroup: () => base.variablesByGroup(),
+      learningRateMultipliers: () => new Map([[headBias.name, 40]]),
+      save: (dir) => base.save(dir),
+      dispose: () => base.dispose(),
+    };
+    const loss = bceLoss();
+    const before = snapshot(model);
+    await trainClassifier(
+      options({
+        classifier: model,
+        loss,
+        optimizer,
+        unfreezing: unfreezing.create('full', {}, undefined),
+        lrSchedule: lrSchedules.create('constant', {}, undefined),
+        maxSteps: 1,
+      }),
+    );
+    const after = snapshot(model);
+    const moved = (group: LayerGroup, index: number) => after[group][index]!.map((x, i) => Math.abs(x - before[group][index]![i]!));
+    for (const step of moved('head', 1)) expect(Math.abs(step - 40 * 3e-5) / (40 * 3e-5)).toBeLessThan(5e-3);
+    for (const step of moved('layer_4_5', 1)) expect(Math.abs(step - 1.15e-5) / 1.15e-5).toBeLessThan(5e-3);
+    // The head kernel (not listed) moves by at most its group's rate, plus AdamW's decay of the weight itself.
+    expect(Math.max(...moved('head', 0))).toBeLessThan(3.1e-5);
+    model.dispose();
+
+    const unknown = tiny();
+    const listing = (name: string, value: number): TrainableClassifier => ({ ...unknown, learningRateMultipliers: () => new Map([[name, value]]) });
+    await expect(trainClassifier(options({ classifier: listing('nope', 2), loss }))).rejects.toThrow(
+      "learningRateMultipliers names nope, which is not one of the classifier's trainable variables",
+    );
+    const bias = unknown.variablesByGroup().head![1]!.name;
+    await expect(trainClassifier(options({ classifier: listing(bias, 0), loss }))).rejects.toThrow(
+      `learning-rate multiplier of ${bias} must be a finite number > 0, got 0`,
+    );
+    unknown.dispose();
+    loss.dispose();
+  });
+
   it('logs the peak rate of each trainable group per epoch', async () => {
     const model = tiny();
     const loss = bceLoss();

@@ -108,12 +108,16 @@ interface KeyedVariable {
   readonly variable: tf.Variable;
   /** The learning-rate group: a layer group, or the head for the loss's own variables. */
   readonly group: LayerGroup;
+  /** Multiplies the group's rate for this variable (the classifier's `learningRateMultipliers`, else 1). */
+  readonly lrMultiplier: number;
 }
 
 /**
  * Fine-tunes a classifier: gradual unfreezing, discriminative learning rates, AdamW with gradient clipping,
  * validation every epoch with the best model kept by macro-F1, optional early stopping, atomic checkpoints with
- * optimizer state, and exact resumption (data order and dropout depend only on (seed, epoch, step)).
+ * optimizer state, and exact resumption (data order and dropout depend only on (seed, epoch, step)). Variables the
+ * classifier lists in `learningRateMultipliers()` train at their group's rate times their multiplier (the logged
+ * rates are the groups').
  *
  * @example
  * ```ts
@@ -140,7 +144,7 @@ export async function trainClassifier(options: TrainOptions): Promise<TrainSumma
   const rates = discriminativeRates(options.optimizer.baseLr, options.optimizer.lrDecay);
   const evalLabels = options.evalLabels ?? defaultEvalLabels(classifier, validation);
   const groups = canonicalGroups(classifier.variablesByGroup());
-  const variables = keyVariables(groups, loss);
+  const variables = keyVariables(groups, loss, classifier.learningRateMultipliers?.() ?? new Map());
   const adam = new AdamW(options.optimizer);
   const log = new MetricsLog(join(runDir, RUN_FILES.metrics));
   const checkpointPath = join(runDir, RUN_FILES.checkpoint);
@@ -351,7 +355,7 @@ async function trainStep(
     options.optimizer.gradClipNorm,
   );
   try {
-    adam.step(withGradient.map((v, i) => ({ variable: v.variable, gradient: gradients[i]!, lr: rates[v.group] * factor })));
+    adam.step(withGradient.map((v, i) => ({ variable: v.variable, gradient: gradients[i]!, lr: rates[v.group] * factor * v.lrMultiplier })));
   } finally {
     gradients.forEach((g) => g.dispose());
     Object.values(grads).forEach((g) => g?.dispose());
@@ -361,17 +365,26 @@ async function trainStep(
   return { lossValue, gradNorm: norm };
 }
 
-/** Stable checkpoint keys: the model's variables by canonical group and position, then the loss's. */
-function keyVariables(groups: CanonicalGroups, loss: TrainingLoss): KeyedVariable[] {
+/**
+ * Stable checkpoint keys: the model's variables by canonical group and position, then the loss's; each with its
+ * learning-rate multiplier (`multipliers` by variable name, 1 when absent).
+ */
+function keyVariables(groups: CanonicalGroups, loss: TrainingLoss, multipliers: ReadonlyMap<string, number>): KeyedVariable[] {
   const keyed: KeyedVariable[] = [];
+  const multiplier = (variable: tf.Variable) => multipliers.get(variable.name) ?? 1;
   for (const group of LAYER_GROUPS) {
-    groups.variables[group].forEach((variable, i) => keyed.push({ key: `model/${group}/${i}`, variable, group }));
+    groups.variables[group].forEach((variable, i) => keyed.push({ key: `model/${group}/${i}`, variable, group, lrMultiplier: multiplier(variable) }));
   }
-  loss.trainableVariables().forEach((variable, i) => keyed.push({ key: `loss/${i}`, variable, group: 'head' }));
+  loss.trainableVariables().forEach((variable, i) => keyed.push({ key: `loss/${i}`, variable, group: 'head', lrMultiplier: 1 }));
   const names = new Set<string>();
   for (const { variable } of keyed) {
     if (names.has(variable.name)) throw new RangeError(`variable ${variable.name} is listed twice (each variable must be in one group)`);
     names.add(variable.name);
+  }
+  const modelNames = new Set(keyed.filter((k) => k.key.startsWith('model/')).map((k) => k.variable.name));
+  for (const [name, value] of multipliers) {
+    if (!modelNames.has(name)) throw new RangeError(`learningRateMultipliers names ${name}, which is not one of the classifier's trainable variables`);
+    if (!(value > 0) || !Number.isFinite(value)) throw new RangeError(`learning-rate multiplier of ${name} must be a finite number > 0, got ${value}`);
   }
   return keyed;
 }

@@ -1,11 +1,10 @@
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { DEFAULT_LABELS, MangaAssistError } from '@mangaassist/common';
+import { MangaAssistError } from '@mangaassist/common';
 import { registerNativeCpuKernels } from '@mangaassist/cpu-kernels';
-import { generateCorpus, readDataset, stratifiedSplit, toMultiHot, writeJsonl } from '@mangaassist/data';
+import { generateCorpus, readDataset, stratifiedSplit, writeJsonl } from '@mangaassist/data';
 import { exportClassifier } from '@mangaassist/export';
-import { focalAlphaFromDataset } from '@mangaassist/losses';
 import { selectTfjsBackend, TFJS_BACKEND_REQUESTS, type TfjsBackendRequest } from '@mangaassist/runtime';
 import { createConsoleReporter, RUN_FILES, runTrainJob } from '@mangaassist/trainer';
 import { formatReport, runCalibrate } from './calibrate';
@@ -58,7 +57,7 @@ export const quickstartCommand: CommandModule = {
       .option('--out <dir>', 'run directory', 'runs/quickstart')
       .option('--fresh', 'start over instead of reusing earlier stages')
       .option('--examples <n>', 'generated messages (80% train, 20% validation)', String(QUICKSTART_SIZES.examples))
-      .option('--epochs <n>', 'training epochs (ULMFiT unfreezes one more group each epoch)', String(QUICKSTART_SIZES.epochs))
+      .option('--epochs <n>', 'training epochs', String(QUICKSTART_SIZES.epochs))
       .option('--backend <name>', `TensorFlow.js backend: ${TFJS_BACKEND_REQUESTS.join(', ')}`, 'auto')
       .action(async (options: QuickstartCliOptions) => {
         await runQuickstart(options);
@@ -95,7 +94,7 @@ export async function runQuickstart(options: QuickstartCliOptions): Promise<Quic
   stage(1, `corpus: ${sizes.examples} generated MangaAssist messages`);
   generateData(paths, sizes.examples);
 
-  stage(2, `fine-tuning: focal loss, ULMFiT over ${sizes.epochs} epochs`);
+  stage(2, `fine-tuning: full fine-tune, BCE, slanted-triangular LR over ${sizes.epochs} epochs`);
   const selection = await selectTfjsBackend({
     backend: options.backend as TfjsBackendRequest,
     accelerateCpu: () => void registerNativeCpuKernels(),
@@ -159,9 +158,7 @@ async function train(paths: QuickstartPaths, sizes: typeof QUICKSTART_SIZES, pre
     process.stderr.write(`  reusing the fine-tuned model in ${paths.model}\n`);
     return;
   }
-  const trainExamples = readDataset(paths.train, { format: 'jsonl' }).dataset.examples;
-  const alpha = focalAlphaFromDataset(toMultiHot(trainExamples, [...DEFAULT_LABELS]), [...DEFAULT_LABELS], { reference: 'median' });
-  const config = quickstartTrainConfig(paths, sizes, pretrained, alpha);
+  const config = quickstartTrainConfig(paths, sizes, pretrained);
   // A run interrupted earlier continues from its checkpoint.
   const resume = existsSync(join(paths.trainRun, RUN_FILES.checkpoint));
   const { summary } = await runTrainJob(config, {

@@ -5,7 +5,7 @@ import { canonicalLabels } from '../label-schema';
 import { normalizeForDuplicates } from '../stats/text-normalize';
 import { combinationQuotas } from './label-mix';
 import { composeBody } from './compose';
-import { styleMessage } from './style';
+import { pickRegister, styleMessage } from './style';
 
 /**
  * Options of {@link generateCorpus}.
@@ -29,9 +29,11 @@ const MAX_ATTEMPTS = 40;
  * Generates a labelled corpus of MangaAssist customer messages. Label combinations are allotted by quota
  * ({@link combinationQuotas}), so the label shares (neutral 45%, frustration 18%, satisfaction 15%, urgency 12%,
  * confusion 7%, churn_risk 3% of assignments) and the 23% multi-label share hold by construction, up to rounding.
- * Each message is composed from topic facts (orders, shipping, pre-orders, editions, damage, restocks,
- * subscriptions, refunds, recommendations, merchandise, gift cards, the account) and label stances, then restyled
- * (register, slang, typos, emoji, punctuation); a message whose body or text repeats an earlier one (after
+ * Each message draws a register (casual, standard, formal, texting, non-native English), is composed from topic
+ * facts (orders, shipping, pre-orders, editions, damage, restocks, subscriptions, refunds, recommendations,
+ * merchandise, gift cards, the account) and label stances (sarcasm, polite anger, complaints carried by facts alone,
+ * praise in negative words, one-word reactions, rambling backstory, …), then restyled (slang, non-native grammar,
+ * words of other languages, typos, emoji, punctuation); a message whose body or text repeats an earlier one (after
  * normalisation) is redrawn.
  *
  * @example
@@ -58,8 +60,9 @@ export function generateCorpus(options: GenerateCorpusOptions): Dataset {
     let text = '';
     let body = '';
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      body = composeBody(labels, rng);
-      text = styleMessage(body, labels, rng);
+      const register = pickRegister(rng);
+      body = composeBody(labels, rng, register);
+      text = styleMessage(body, labels, rng, register);
       if (!seenBodies.has(normalizeForDuplicates(body)) && !seenTexts.has(normalizeForDuplicates(text))) break;
     }
     seenBodies.add(normalizeForDuplicates(body));

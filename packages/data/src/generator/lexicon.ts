@@ -38,6 +38,9 @@ export const DAYS = [
   'Friday morning', 'next Tuesday', 'the weekend', 'Monday morning', 'Thursday night',
 ] as const;
 
+/** Days of the week alone, with no deadline attached (for order dates and arrivals). */
+export const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday', 'monday', 'tuesday', 'friday'] as const;
+
 /** Dates written several ways. */
 export const DATES = [
   'the 3rd', 'the 12th', 'the 15th', 'the 21st', 'the 28th', 'Dec 20', 'December 18th', 'March 2', '4/11', 'the 1st',
@@ -69,3 +72,28 @@ export const CITIES = ['Chicago', 'Toronto', 'Seattle', 'Austin', 'Denver', 'Lee
 
 /** The store as customers address it. */
 export const STORE_NAMES = ['MangaAssist', 'MangaAssist team', 'support', 'customer service', 'team', 'guys', 'folks', 'there'] as const;
+
+/** Characters of some titles, for anger at a character (which is enjoyment, not a complaint). */
+export const CHARACTERS: Readonly<Record<string, readonly string[]>> = {
+  'Chainsaw Man': ['Denji', 'Makima', 'Power'],
+  'Jujutsu Kaisen': ['Gojo', 'Sukuna', 'Yuji'],
+  Berserk: ['Griffith', 'Guts'],
+  'Attack on Titan': ['Eren', 'Zeke', 'Levi'],
+  'Death Note': ['Light', 'L', 'Near'],
+  'Vinland Saga': ['Thorfinn', 'Askeladd', 'Canute'],
+  Monster: ['Johan', 'Tenma'],
+  'One Piece': ['Luffy', 'Blackbeard', 'Akainu'],
+  Naruto: ['Sasuke', 'Danzo', 'Naruto'],
+  'Hunter x Hunter': ['Hisoka', 'Gon', 'Chrollo'],
+  'Demon Slayer': ['Muzan', 'Tanjiro'],
+  'Tokyo Ghoul': ['Kaneki', 'Jason'],
+  Frieren: ['Frieren', 'Aura', 'Himmel'],
+  'Spy x Family': ['Anya', 'Loid', 'Yor'],
+  'Promised Neverland': ['Isabella', 'Norman', 'Emma'],
+  'Fullmetal Alchemist': ['Tucker', 'Father', 'Mustang'],
+  'My Hero Academia': ['Bakugo', 'Endeavor', 'Shigaraki'],
+  Nana: ['Takumi', 'Nana', 'Hachi'],
+};
+
+/** Who a customer is angry at when no character of the title is known. */
+export const GENERIC_CHARACTERS = ['that villain', 'the villain', 'the main character', 'the MC', 'the rival', 'that one guy', 'the love interest', 'the final boss'] as const;

@@ -1,5 +1,6 @@
 import type { Rng } from '@mangaassist/common';
-import { CARRIERS, CITIES, COMPETITORS, COUNTRIES, DATES, DAYS, EDITIONS, EVENTS, PEOPLE, PRODUCTS, STORE_NAMES, TITLES } from './lexicon';
+import type { Register } from './style';
+import { CARRIERS, CHARACTERS, CITIES, COMPETITORS, COUNTRIES, DATES, DAYS, EDITIONS, EVENTS, GENERIC_CHARACTERS, PEOPLE, PRODUCTS, STORE_NAMES, TITLES, WEEKDAYS } from './lexicon';
 
 /** What a message is about; every label appears with every topic that makes sense for it. */
 export const TOPICS = [
@@ -17,12 +18,14 @@ export type Topic = (typeof TOPICS)[number];
 export interface MessageContext {
   readonly topic: Topic;
   readonly rng: Rng;
+  /** How the message will be written (formal letters complain politely); `standard` unless told. */
+  readonly register: Register;
   /** The value of `{name}` in templates; throws `RangeError` for an unknown slot so template typos fail tests. */
   slot(name: string): string;
 }
 
 /** Draws a context for `topic`; slot values are drawn lazily and then fixed for the message. */
-export function createContext(topic: Topic, rng: Rng): MessageContext {
+export function createContext(topic: Topic, rng: Rng, register: Register = 'standard'): MessageContext {
   const values = new Map<string, string>();
   const title = rng.pick(TITLES);
   const vol = rng.int(1, 34);
@@ -40,6 +43,8 @@ export function createContext(topic: Topic, rng: Rng): MessageContext {
     carrier: () => rng.pick(CARRIERS),
     day: () => rng.pick(DAYS),
     date: () => rng.pick(DATES),
+    weekday: () => rng.pick(WEEKDAYS),
+    weekday2: () => rng.pick(WEEKDAYS.filter((d) => d.toLowerCase() !== values.get('weekday')?.toLowerCase())),
     event: () => rng.pick(EVENTS),
     person: () => rng.pick(PEOPLE),
     competitor: () => rng.pick(COMPETITORS),
@@ -57,6 +62,7 @@ export function createContext(topic: Topic, rng: Rng): MessageContext {
     percent: () => String(rng.pick([10, 15, 20, 25, 30, 40])),
     hours: () => String(rng.int(2, 48)),
     minutes: () => String(rng.pick([20, 30, 40, 45, 50, 60, 90])),
+    character: () => rng.pick(CHARACTERS[title] !== undefined && rng.chance(0.8) ? (CHARACTERS[title] as readonly string[]) : GENERIC_CHARACTERS),
     item: () => itemPhrase(topic, rng, title, vol, () => slotValue('volume'), () => slotValue('product'), () => slotValue('edition')),
   };
   const slotValue = (name: string): string => {
@@ -69,7 +75,7 @@ export function createContext(topic: Topic, rng: Rng): MessageContext {
     }
     return value;
   };
-  return { topic, rng, slot: slotValue };
+  return { topic, rng, register, slot: slotValue };
 }
 
 function orderNumber(rng: Rng): string {

@@ -13,6 +13,18 @@ const MISSPELLINGS: Record<string, readonly string[]> = {
   preorder: ['pre order', 'pre-order', 'preoder'], tracking: ['traking', 'trackin'], delivery: ['delivary', 'devilery'],
   damaged: ['damged', 'dammaged'], customer: ['costumer', 'custumer'], service: ['servise', 'sevice'], business: ['buisness'],
   probably: ['probly', 'prolly'], apparently: ['apparantly'], whether: ['wether'], guys: ['guyz'], week: ['weel'],
+  please: ['plese', 'pleasse', 'pls'], thank: ['thnak', 'tahnk'], thanks: ['thanx', 'thnks', 'tanks'], sure: ['shure'],
+  quality: ['qualitiy', 'qaulity'], beautiful: ['beautifull', 'beatiful', 'beutiful'], gorgeous: ['gorgous', 'gorgeus'],
+  amazing: ['amazin', 'amzing', 'amaizing'], should: ['shoud', 'shuold'], could: ['coud', 'cuold'], would: ['woud', 'wuold'],
+  again: ['agian', 'agin'], edition: ['editon', 'edtion'], everything: ['everthing', 'evrything'], restock: ['restok'],
+  available: ['availabe', 'avaliable', 'availible'], answer: ['anwser', 'awnser'], exchange: ['exchage', 'exhange'],
+  experience: ['experiance', 'expirience'], unfortunately: ['unfortunatly', 'unfortunetly'], appreciate: ['apreciate', 'appriciate'],
+  disappointing: ['dissapointing', 'disapointing'], cancel: ['cancle', 'cancell'], cancelling: ['canceling', 'cancleing'],
+  what: ['waht', 'wht'], where: ['were', 'wher'], with: ['wiht', 'whit'], there: ['their', 'thier'], know: ['kno', 'knwo'],
+  just: ['jsut', 'juts'], since: ['scince', 'sence'], waiting: ['wating', 'waitin'],
+  finally: ['finaly', 'finnaly'], recommend: ['reccomend', 'recomend'], series: ['serie', 'seires'],
+  charged: ['chared', 'chargd'], different: ['diffrent', 'differnt'], minutes: ['minuts', 'mins'], message: ['messege', 'mesage'],
+  email: ['e-mail', 'emial', 'mail'], account: ['acount', 'accout'],
 };
 
 const NEIGHBOURS: Record<string, string> = {
@@ -27,7 +39,7 @@ const NEIGHBOURS: Record<string, string> = {
 export function addTypos(text: string, rate: number, rng: Rng): string {
   return text.replace(/[A-Za-z']+/g, (word) => {
     const known = MISSPELLINGS[word.toLowerCase()];
-    if (known !== undefined && rng.chance(Math.min(1, rate * 6))) return matchCase(word, rng.pick(known));
+    if (known !== undefined && rng.chance(Math.min(1, rate * 4))) return matchCase(word, rng.pick(known));
     if (word.length < 4 || !rng.chance(rate)) return word;
     const i = rng.int(1, word.length - 2);
     const chars = [...word];

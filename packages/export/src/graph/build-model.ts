@@ -7,6 +7,7 @@ import { buildContribEncoder } from './contrib-encoder';
 import type { EncoderBuilder } from './encoder-types';
 import { matmul, type FusionMode, type WeightPrecision } from './matmul';
 import { buildStandardEncoder } from './standard-encoder';
+import { wideLogitsGraph, type WideGraphOptions } from './wide';
 
 /** The opset of the default domain the exported graphs declare. */
 export const EXPORT_OPSET = 17;
@@ -36,10 +37,15 @@ export const CLASSIFIER_POOLINGS = ['cls', 'mean'] as const;
 /** One of {@link CLASSIFIER_POOLINGS}. */
 export type ClassifierPooling = (typeof CLASSIFIER_POOLINGS)[number];
 
-/** Options of {@link buildClassifierModel}: the graph choices plus the head's pooling. */
+/** Options of {@link buildClassifierModel}: the graph choices plus the head's pooling and wide part. */
 export interface ClassifierGraphOptions extends GraphOptions {
   /** Default `cls`, which keeps the graph byte-identical to exports made before pooling was a choice. */
   readonly pooling?: ClassifierPooling;
+  /**
+   * The head's wide part (`mangaassist_head.wide`; see `wideLogitsGraph`), added to the logits in float32 whatever
+   * the precision. Absent (the default): no wide part, and the graph is byte-identical to exports made before it.
+   */
+  readonly wide?: WideGraphOptions;
 }
 
 /** Names (without `.weight` / `.bias`) of the two Linear layers of the classification head. */
@@ -102,10 +108,11 @@ export function meanPool(g: OnnxGraphBuilder, hidden: string, attentionMask: str
 
 /**
  * The multi-label classifier: encoder, pooling (`options.pooling`: [CLS] by default, or the mean of the real tokens,
- * see {@link meanPool}), Linear → ReLU → Linear (dropout is the identity at inference) → `logits` (float32
- * `[batch, labels]`; apply a sigmoid for probabilities). With [CLS] pooling the last layer runs its output projection
- * and feed-forward block on the [CLS] row only; mean pooling needs every row. Head weights are read as stored by
- * torch (`[out, in]`) under `head.hidden` / `head.output`.
+ * see {@link meanPool}), Linear → ReLU → Linear (dropout is the identity at inference), plus the wide logits when
+ * `options.wide` is given (`wideLogitsGraph`) → `logits` (float32 `[batch, labels]`; apply a sigmoid for
+ * probabilities). With [CLS] pooling the last layer runs its output projection and feed-forward block on the [CLS]
+ * row only; mean pooling needs every row. Head weights are read as stored by torch (`[out, in]`) under `head.hidden` /
+ * `head.output`.
  *
  * @example
  * ```ts
@@ -133,7 +140,7 @@ export function buildClassifierModel(
   const hidden = g.op('Relu', [
     matmul(g, pooled, weights.linear(head.hidden, dims.dim, hiddenSize, false), dims.dim, hiddenSize, 'head.hidden', headStyle),
   ]);
-  const logits = matmul(
+  const deepLogits = matmul(
     g,
     hidden,
     weights.linear(head.output, hiddenSize, numLabels, false),
@@ -142,6 +149,9 @@ export function buildClassifierModel(
     'head.output',
     headStyle,
   );
+  const logits = options.wide
+    ? g.op('Add', [deepLogits, wideLogitsGraph(g, weights, inputIds, attentionMask, dims.vocabSize, numLabels, options.wide)])
+    : deepLogits;
   g.output(logits, 'logits', 'float32', ['batch_size', numLabels]);
   return finish(g, fusion, 'distilbert_multilabel_classifier', { fusion, precision: style.precision });
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { wideHeadSchema } from '../../wide-head';
 import { DEFAULT_LABELS, labelListSchema } from './labels';
 
 /**
@@ -31,6 +32,13 @@ export const modelConfigSchema = z
          * [CLS] vector, so the mean may suit it better; the default stays `cls` until measured.
          */
         pooling: z.enum(['cls', 'mean']).default('cls'),
+        /**
+         * The "wide" part (wide & deep): a sparse linear model over the WordPiece unigrams and hashed bigrams of the
+         * input, trained jointly with the head and added to its logits, so the model keeps what a bag-of-n-grams
+         * baseline gets right on hand-written messages. Absent (the default) or `enabled: false`: the deep head alone,
+         * exactly as before. Left out of the parsed default, so configurations without it keep their fingerprint.
+         */
+        wide: wideHeadSchema.optional(),
       })
       .strict()
       .default({ hiddenDim: 256, dropout: 0.2, innerDropout: 0.1, pooling: 'cls' }),

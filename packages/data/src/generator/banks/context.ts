@@ -6,6 +6,7 @@ export const CONTEXT_SENTENCES = [
   "I ordered [this|it] as a [gift|present] for my {person}[ who is obsessed with {title}| who loves {title}|]",
   "[I've been|I have been] [a customer|ordering from you|shopping here] for {years} years",
   '[I|I’ve] [placed|made] the order on {date}',
+  '[I|we] ordered [it|this|everything] [on|last] {weekday}[ night| morning|]',
   "[It's|This is] [about|regarding] {order}",
   "[I'm|im] [collecting|trying to complete] {title}[, I have up to {volume}|]",
   '[I|we] live in {city}',

@@ -21,6 +21,7 @@ export const CONTRADICTIONS: Record<Topic, readonly string[]> = {
   ],
   preorder: [
     '[how|when] do preorders get charged[, now or when they ship|? now or at release|]',
+    'what does "ships in [2-3|3-5|1-2] business days" mean for a preorder that [isn’t out|isn’t released] yet',
     'the release date on [the site|my order] [changed to|says] {date} but [the publisher|the email] says [something else|a different date]',
     '[my|the] preorder [disappeared|is gone] from my account [but|and] [I was charged|the charge is still there]',
     'if I preorder {title} {volume} [with|together with] [other|in-stock] books, does the whole order wait',
@@ -45,6 +46,7 @@ export const CONTRADICTIONS: Record<Topic, readonly string[]> = {
   ],
   subscription: [
     '[is|was] [the|my] subscription [monthly|billed monthly] or [every 3 months|quarterly]',
+    '[why is|how come] [free shipping|the member discount|my box discount] [not applying|not showing] [when|if] my [cart|order] is [over|above] [$50|the minimum]',
     '[I paused|I skipped] [my subscription|this month] but [still got|I got] charged',
     "[I|I'm] [can't find|not sure where] to change my subscription preferences",
     '[the|my] box [says|shows] "{title}" on the list but [it wasn’t inside|I got {title2}]',
@@ -69,12 +71,16 @@ export const CONTRADICTIONS: Record<Topic, readonly string[]> = {
     '[the|my] gift card [balance|] [says|shows] {amount} [in my account|on the card] but [checkout|the cart] [says|shows] $0',
     '[where do I|how do I] [enter|put|redeem] [the|a] gift card code',
     '[can I|do I] use [a|the] gift card [with|on] [a preorder|the app|a sale item]',
+    '[why is|how come] [the|my] gift card [not working|getting rejected] [when|if] [it shows a balance|I copied the code exactly|it says active]',
   ],
   account: [
     'the [app|cart] [shows|says] a different price than the website',
     '[my|the] points balance [went down|dropped] [but|and] I didn’t [buy|spend] anything',
     '[I|my card] [was charged|got charged] but the site [said|says] [the payment failed|payment declined]',
     "[it|the site] [says|keeps saying] my [account|email] doesn't exist but I [get|got] your emails",
+    "[why is|how come] the [coupon|discount code|{percent}% off code|student discount] [not applying|not working] when [my cart qualifies|it says it applies to manga|I followed the instructions]",
+    "[I can't find|I don't see|where is] the [button|option|link|place] to [cancel one item|change my plan|check out as a guest|update my card|see my preorders][ anywhere|, am I blind|]",
+    '[the checkout keeps asking me to|it keeps telling me to] [sign in|make an account|verify my email] [and I don’t see|but there’s no] [a guest option|another way|a skip button]',
   ],
 };
 
@@ -87,6 +93,9 @@ export const CONFUSION_LEADS = [
   '[can someone|could you] [explain|help me understand] [something|this][:|,|?]',
   "[I don't|i dont|I do not] [understand|get] [this|something|what's happening][,|.|:]",
   '[not sure|no idea] [what’s going on|what this means|how this works][,|.|:]',
+  '[wait so|hold on|ok wait|so wait][,|...|—|]',
+  '[is it just me or|am I reading this right or|maybe I’m dumb but][,|]',
+  "[I thought|I was told|the email said] [it|my order|this] [would|was going to] [ship|arrive|be charged] [on {date}|this week|at release] [but|and now] [it says|the site says|tracking says] [something else|otherwise|the opposite][.|,|:]",
 ] as const;
 
 /** Question-like closers that mark confusion. */
@@ -103,4 +112,10 @@ export const CONFUSION_TAILS = [
   '??',
   '[help|help please|pls help]?',
   'how does that work?',
+  "[I genuinely can't tell|I honestly can't tell|can't tell which]",
+  '[what now|now what|so what do I do now]?',
+  '[did I misread|am I misreading] [the listing|something|the page]?',
+  '[how is that possible|how does that even work|how can both be true]?',
+  "[I'm|im] [going in circles|more confused than before|so lost lol]",
+  '[explain like I’m five|ELI5] [please|pls|]?',
 ] as const;

@@ -9,6 +9,8 @@ export const FUSED: Record<string, readonly string[]> = {
     "[this is|it's] the {nth} time I'm [asking|writing][.|,|!] I need [an answer|this fixed|it] [today|by {day}|asap][.|!]",
     '{problem}. [{event} is|it’s for {event},] {day}[!|.|!!!] [seriously|come on|please]',
     '[STILL|still] [waiting|nothing][.|!|...] {problem} and [I need it|it has to be here] [by|before] {day}',
+    '[my order|{order}|it] was supposed to [be here|arrive] [on|by] {weekday}. [it’s {weekday2}|its {weekday2} already|it’s been {days} days]. [I need it by {date}|it’s for {event} on {date}|{event} is on {date}][.|,] [where is it|tell me where it is|someone tell me something][?|.|!]',
+    '[ordered|paid] {weeks} weeks ago[.|,] still [nothing|not shipped|no tracking][.|,] [it’s|its] for {event} [on|] {date}[.|!]',
   ],
   'churn_risk+frustration': [
     "{problem}[.|!] [that's it|enough|I'm done][,|.|!] {churn}",
@@ -46,6 +48,8 @@ export const FUSED: Record<string, readonly string[]> = {
     '[love|loving] [the|this] [series|store|book] but {problem}[.|,] [{tail}|]',
     '{positive}, [but|though|however] {problem}[.|!|...] [kind of a bummer|not great|{tail}]',
     '{problem}[.|,] [still|that said|but honestly], {positive}',
+    '[thanks|thank you|ty] for [the quick reply|sorting the refund|the replacement|the fast shipping][!|.|,] [though|but|although] [I’m|im] [a bit|kinda|still|honestly] [annoyed|disappointed|bummed|irritated] that {problem}',
+    '[the books are|the {edition} is|the {product} is] [gorgeous|perfect|stunning], [shame|such a shame|too bad|pity] {problem}[.|,] [not happy about that|annoying|ugh|]',
   ],
   'satisfaction+urgency': [
     '[love|loving] this [store|shop][!|!!] [one thing|quick thing|one more thing][:|—|,] [can you|could you] [rush|expedite] {order}? {deadline}',

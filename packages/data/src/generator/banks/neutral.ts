@@ -17,6 +17,8 @@ export const QUESTIONS: Record<Topic, readonly string[]> = {
     'do you ship to {country}',
     'how much is shipping to {country}',
     'how long does shipping to [{city}|{country}] [usually|normally|] take',
+    'how many business days [does standard shipping take|until it ships|is express]',
+    '[I ordered|ordered] on {weekday}, [when should I expect it|when will it ship|roughly when will it arrive]',
     'which [carrier|courier] do you use [for international orders|for {country}|]',
     'do you ship to PO boxes',
     '[can I|is there] [local pickup|pick up in store|in-store pickup]',
@@ -151,8 +153,35 @@ export const NEUTRAL_HARD = [
   '[my|the] [package|order] is [late|running late] but [that’s fine|no worries|it’s fine], [just|] [let me know|tell me] when it ships',
 ] as const;
 
+/**
+ * Cancellations for a practical reason (a duplicate, a wrong address, a changed mind about one item, a switch of
+ * edition or payment): neutral, not churn. The customer is staying.
+ */
+export const PRACTICAL_CANCELLATIONS = [
+  '[please|can you|could you] cancel {order}[,|.|—] [I put the wrong address|the shipping address is wrong|I used my old address], [I’ll|I will] [place a new one|reorder|order again] [with the right one|in a minute|right after|]',
+  '[can you|could you|please] cancel the [preorder|order] for {item}[?|.|,] [I found my old copy|my {person} already bought it for me|I got it as a gift|I already have it]',
+  "[please|can you] [cancel|remove] {item} from {order}[, changed my mind|, don't need it anymore|, ordered the wrong one], [the rest is fine|keep the rest|ship the rest as normal]",
+  '[I need to|can I] cancel and [reorder|redo] {order} [to add|so I can add] {title2} [{volume}|] [to it|and save on shipping|]',
+  "[I'd like to|can I] cancel {order} and [pay|order again] with [a gift card|PayPal|my other card] instead",
+  "[please|can you] cancel my [preorder|order] for the {edition}[,|.] [I'll|I’d rather|I want to] [get|order] the {edition2} [instead|from you instead]",
+  '[oops|sorry], [I|i] [ordered|bought] {item} twice[,|.] [can you|please] cancel [one|the second one|the duplicate]',
+  '[cancel|please cancel] the [express|gift wrap|insurance] [upgrade|add-on] on {order}[, standard is fine|, not needed after all|]',
+] as const;
+
+/**
+ * How plain questions open ("quick question", "just wondering"): the same openers as some confused messages, so
+ * they must not decide confusion by themselves.
+ */
+export const QUESTION_LEADS = [
+  '[quick question|quick q|random question|one question|question|just wondering|I was wondering|just curious|hey, just checking|small question|do you know][,|:|—|.| -]',
+] as const;
+
 /** One- or two-word neutral messages. */
-export const NEUTRAL_SHORT = ['ok', 'okay', 'k', 'hi', 'hello', 'hey', 'yes', 'no', '?', 'ok thanks', 'noted', 'test', 'hello?', 'got it', 'sure', 'yep', 'order status', 'tracking', 'where is my refund', 'shipping cost?', 'invoice', 'help'] as const;
+export const NEUTRAL_SHORT = [
+  'ok', 'okay', 'k', 'hi', 'hello', 'hey', 'yes', 'no', '?', 'ok thanks', 'noted', 'test', 'hello?', 'got it', 'sure', 'yep', 'order status',
+  'tracking', 'where is my refund', 'shipping cost?', 'invoice', 'help', '👍', 'ok 👍', 'k thx', 'ah ok', 'alright', 'oki', 'np', 'ok merci',
+  'vale', 'hai', 'ok gracias', 'cool, thx', 'refund status?', 'order #?', 'any update?', 'status?', 'still there?', 'thanks, noted', 'kk', 'sounds good',
+] as const;
 
 const GENERIC_REQUESTS = [
   'could you [look into it|check on this|help]?',

@@ -7,6 +7,7 @@ export const POSITIVES: Record<Topic, readonly string[]> = {
     '[everything|all {times} books|the whole order] [arrived|came] [in perfect condition|exactly as described|safe and sound|in mint condition]',
     '[you|the team] [even|] [included|threw in|added] [a bookmark|a little note|stickers|a small freebie|a postcard]',
     '{item} [arrived|came|got here] and [it’s|it is] [perfect|exactly what I wanted|even nicer than I expected]',
+    '[ordered|I ordered] [on|] {weekday}, [arrived|here|got it] [on|] {weekday2}[, perfect condition|, all perfect|, well packed|]',
   ],
   shipping: [
     'shipping [was|is] [super fast|lightning fast|quicker than expected|so fast|way faster than I thought]',
@@ -101,6 +102,32 @@ export const APPRECIATION = [
   '[happy|glad] [I found you|I ordered from you|I chose this shop]',
   '[exactly|just] what I [was looking for|needed|hoped for]',
   '[worth|totally worth|so worth] [every penny|the wait|it]',
+  'thanks [so much|a ton|a million|heaps|loads|so so much][!|!!|]',
+  "[you're|ur|you are] a lifesaver",
+  '[customer|a customer] for life',
+  '[small shops rule|support small shops|this is why I shop here]',
+] as const;
+
+/** Thanks for a problem solved: the whole point of a message, so only used when nothing else is wrong. */
+export const RESOLVED_THANKS = [
+  '[that|this] [fixed|solved|sorted] it[,|!|.] [thanks|thank you] [so much|a lot|]',
+  '[all|everything is] [fixed|sorted|good] now[,|.|!] [thank you|thanks|ty]',
+  '[it|the code|the link] works now[,|!|.] [thanks|thank you|ty] [for the help|so much|]',
+  '[got|received] the [replacement|refund|new code][,|!|.] [thank you|thanks] for sorting it [so fast|out|]',
+] as const;
+
+/**
+ * Praise of the people behind the store (support, packers, staff), a common reason to write in: the words
+ * "customer service", "support", "refund" must not mean a complaint by themselves.
+ */
+export const SUPPORT_PRAISE = [
+  '[your|the] [customer service|support|chat|phone] [rep|agent|person|team|lady|guy] [was|has been] [so patient|super helpful|amazing|lovely|so kind|really quick|a star] [with me|with my {person}|today|]',
+  "[best|the best|honestly the best] [customer service|support|service] I['ve| have] ever [had|gotten|dealt with]",
+  '[honestly|really|genuinely] impressed [with|by] [how fast support replied|the service|your team|how you handled it]',
+  '[support|customer service|your team] [replaced|refunded|sorted|fixed] [it|everything|the damaged volume] in [{days} days|{hours} hours|minutes][,|] no questions asked',
+  '[shoutout|shout out|big thanks|kudos] to [whoever packed {order}|{person} from support|the person who answered my email|your support team]',
+  '[the|your] refund [took|was done in] [2|two|five|a few] minutes[.|,|!] [amazing|wow|impressive]',
+  '[I|i] [emailed|messaged] [support|you] [last night|this morning|on {day}] and [got|had] [an answer|a reply|it sorted] [within the hour|in minutes|right away]',
 ] as const;
 
 /**
@@ -118,6 +145,43 @@ export const SATISFACTION_INTENSE = [
   '[seriously|honestly|no joke], [best|fastest|nicest] [order|delivery|packaging] [I’ve ever had|ever|so far]',
   '[this is|that was] [absurdly|ridiculously|insanely] [fast|good|well packed]',
   '[my jaw dropped|I screamed|I was shook] when I opened the box',
+  '[this|that] [volume|book|chapter|last arc] [destroyed|wrecked|killed|ruined] me[ in the best way|, 10/10|, thank you|. worth every penny|]',
+  '[the|this] art [in {title}|in this volume|on the cover|] is [sick|insane|stupid good|criminal|unreal|disgustingly good|illegal]',
+  '[insane|crazy|absurd|ridiculous|unreal] quality [for the price|for {price}|honestly|tbh|]',
+  '[the|this] {edition} is [a monster|a beast|an absolute unit|so heavy lol] and I [love it|adore it|regret nothing]',
+  '[your|this] [store|shop] is [dangerous|bad for my wallet|a problem|ruining my savings] [lol|😂|haha|] [everything I wanted was in stock|I keep coming back|I have no self control]',
+  '[this|that] [packaging|box|bubble wrap situation] is [unhinged|psychotic|overkill|insane] [lol|haha|] [in a good way|and I love it|my books are safe]',
+  '[you|you guys] [ruined|spoiled] other [stores|shops] for me[ lol| honestly|]',
+  '[I’m|im] [dead|deceased|screaming|crying|not okay] [the|this] [{product}|cover|box|{edition}] is [so|too] [cute|pretty|good]',
+  '[it|the {product}|the {edition}] [slaps|goes hard|is fire|hits different|is peak|ate]',
+  '[no way|no freaking way|wtf|how], [it|my order] [got here|arrived|came] [in {days} days|already|so fast] [😭|lol|!!|]',
+  '[stupid|ridiculously|obscenely|unreasonably] [fast|good|well packed] [shipping|service|packaging] [again|as always|]',
+] as const;
+
+/**
+ * Praise whose only complaint is shrugged off ("one tiny ding on the cover but no big deal, love it"): satisfaction,
+ * not frustration. The small problem is stated calmly and waved away; thanks or praise is the point.
+ */
+export const THANKS_WITH_NITPICK = [
+  '[only|just] [one|a] [tiny|small|minor] [ding|dent|scuff|crease|scratch] on [the cover|one corner|the box|the slipcase] but [no big deal|honestly no big deal|it doesn’t matter|it’s fine|whatever|I don’t mind|I still love it]',
+  '[took|it took] [a bit|a little|a few days] longer than [expected|I thought] but [worth it|totally worth the wait|it was worth the wait|no complaints]',
+  '[the|my] [box|package] [looked|was] [a bit|kinda|a little] [beat up|battered|squished] but [the books|everything inside|the {product}] [were|was] [perfect|fine|pristine]',
+  '[one|a] [bookmark|postcard|freebie] was missing but [who cares|I don’t care|that’s fine], [the|this] {edition} is [gorgeous|perfect|stunning]',
+  "[shipping|the wait] [wasn't|was not] the fastest but [the|your] [support|packaging|quality] [made up for it|more than made up for it]",
+  '[a bit|a little|slightly] pricey but [worth every penny|so worth it|the quality is there]',
+] as const;
+
+/**
+ * Satisfaction carried by a question ("how do you pack things so well??", "can I give six stars?"): not every
+ * question is confusion.
+ */
+export const SATISFACTION_QUESTIONS = [
+  '[how|how on earth] do you [pack things|ship things|get orders here] so [well|fast|carefully][?|??|?!]',
+  '[can I|is it possible to] give [6|six|10|more than five] stars[?|??]',
+  '[where|why] have you been all my life[?|??]',
+  '[can|could] [whoever|the person who] packed {order} get a raise[?| lol?|??]',
+  "[is it weird|is it normal] that I [love|sniffed] the smell of [these books|the paper|the box][?|??] [lol|haha|]",
+  '[why|how] is [your|the] [shipping|packaging|support] [so good|this good|better than {competitor}][?|??|?!]',
 ] as const;
 
 /**
@@ -135,4 +199,12 @@ export const STORY_ENJOYMENT = [
   "[I'm|im] [so|] mad {title} [is|has] [over|ended] [already|], [best series ever|what a journey]",
   "the fight in {volume} [was|is] [brutal|insane|ridiculous] [and|] I [loved|love] every page",
   '[ugh|UGH] {title} is [so|too] good, [I can’t|can’t] [deal|handle it]',
+  '{character} [is such an idiot|makes me so mad|is the worst|is so stupid|needs to be stopped] and I [love|adore] [him|her|them|this series] [lol|😂|]',
+  'why would the [author|mangaka] do that to {character}[?!|??|?!?] [I’m not okay|I’m devastated|I’m in pieces] [10/10|best series|masterpiece|5 stars]',
+  'I want to [fight|punch|strangle] {character} [lol|😤|😂|] [this series is so good|best volume yet|what a villain|peak fiction]',
+  '[I hate|I can’t stand] {character} [so much|with my whole heart] [lol|😂|], [amazing|such great] [writing|villain|character work]',
+  '[the|that] [mangaka|author] is a [monster|sadist|criminal] for [that ending|chapter {vol}|that cliffhanger] [lol|😭|] [and I love them|can’t wait for more|best series ever]',
+  '[chapter {vol}|{volume}|the last volume] [ruined|destroyed|broke] me[,|.] [thank you|thanks|ty] for [shipping it so fast|getting it to me on release day|the gorgeous edition]',
+  '[I|i] [threw|almost threw] the book across the room [at the end|after chapter {vol}] [lol|haha|😂] [so good|love it|best series]',
+  '[{title}|this arc] made me [rage|scream|cry] [so much|harder than any anime] [lol|😭|] [perfect|10/10|obsessed]',
 ] as const;

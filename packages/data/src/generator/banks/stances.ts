@@ -82,6 +82,9 @@ export const URGENCY_REASONS = [
   '[class|school|the semester] starts {day} and [I need|my {person} needs] [it|this book|the book]',
   "[it's|it is] [my|the] [last|only] chance before {event}",
   "[I'm|im] [only|] [home|here] until {day}",
+  '[it|my order|{order}] ships in [an hour|{hours} hours|{minutes} minutes|the morning] [with the wrong address|and the address is wrong|and I need to change something]',
+  '[the|my] [preorder|checkout|cutoff|sale] [closes|ends|times out] in {minutes} minutes',
+  '[the|my] [checkout|cart] timer is running out',
   "[I'm|im] leaving [the country|town|for {country}] {day}",
   '[it has to|it needs to|this must] [be here|arrive] before {date}',
   '[the|my] [package|order] will [be returned|go back] [tomorrow|today|{day}] if [nobody|no one] [acts|does anything]',
@@ -101,6 +104,8 @@ export const URGENCY_REQUESTS = [
   '[is there any|is there a|any] way [it|this] [can|could] arrive [by|before] {day}',
   '[I need|need] [an answer|a reply|this sorted] [today|now|before {day}]',
   '[please|pls] [respond|reply|answer] [quickly|fast|as soon as you can]',
+  '[please|can you|pls] cancel {order} before it ships[, wrong address|, I ordered it twice|, I picked the wrong edition| — I’ll reorder|]',
+  '[will|would] [standard|regular|the cheapest] shipping [make it|get here|arrive] [by|before|in time for] {day}',
 ] as const;
 
 /** Explicit urgency words. */
@@ -119,6 +124,7 @@ export const URGENCY_MARKERS = [
 /** Neutral facts an urgent message can lean on when no problem is stated. */
 export const URGENCY_SITUATIONS = [
   "[my|the] order [{order}|] [hasn't shipped yet|still says processing|is still processing|hasn't left yet]",
+  '[I|we] ordered [it|this|{item}] on {weekday}',
   'I [just|] [placed|made] [an|my] order [{order}|this morning|an hour ago] [and|but] [put the wrong address|forgot to add {item}|picked the wrong shipping]',
   '[I ordered|I bought] {item} [yesterday|today|this morning|last night]',
   '[my|the] package is [at the depot|out for delivery|at the post office] [and|but] I [won’t be home|am not home]',
@@ -166,4 +172,66 @@ export const CHURN_REASONS = [
   '[money is|budget is|things are] [tight|tight right now]',
   'I found [it|the same books|better prices] [cheaper|] at {competitor}',
   "[the|this] subscription [isn't|is not] [for me|worth it for me] anymore",
+] as const;
+
+/**
+ * Sarcasm that wraps a complaint in praise words ("oh great, … love that for me", "thanks for the crushed box"):
+ * frustration, although every word is positive. `{problem}` is the topic's problem.
+ */
+export const FRUSTRATION_SARCASM = [
+  '[oh great|wow great|fantastic|wonderful|amazing|perfect|oh perfect|love this|brilliant|lovely], {problem}. [love that for me|just what I needed|exactly what I wanted|thanks so much|10/10 experience|truly amazing service|what a treat]',
+  '{problem}. [great job|well done|amazing work|bravo|stellar service|A+ work|outstanding|incredible work] [guys|team|👏|👏👏|]',
+  '{problem}[.|,] [but hey|oh well|but sure], at least the [confirmation email|invoice|receipt|marketing emails] [arrived|came|showed up] [on time|fast|right away]',
+  '[thanks|thank you so much|thanks a lot|big thanks] for [the crushed box|sending the wrong volume|the {days} day wait|ignoring my emails|the copy-paste reply|the surprise bent corners|charging me twice][.|!|,] [really|truly|] [appreciate it|made my day|great service|so thoughtful]',
+  '[wow|oh wow|impressive], only {weeks} weeks for [a|one] [paperback|package|single book]. [record time|speedy|so fast|must be a new record]',
+  '[love|really love|just love|gotta love] paying [extra|] for [express shipping|express|next day delivery] [to wait|and waiting|and getting it in] {days} days',
+  '[10/10|5 stars|would recommend|A+], would [wait a month|get a crushed box|be ignored|get the wrong book|pay twice] again',
+  '[another|yet another|oh look, another] "[sorry for the inconvenience|we are looking into it|delayed due to high volume|your issue has been resolved]" [email|message|reply][.|,] [great|lovely|sure|cool|how helpful|so reassuring]',
+  'nice [bait and switch|touch|one|try][.|,] {problem}',
+  '[so|really] glad I paid {price} for [this|that|the privilege]. {problem}',
+  '[can’t wait|really looking forward] to [my next|the next|another] [{days} day|month long|two week] wait [lol|haha|]',
+  '[wow|cool|great] so {problem}. [amazing|fantastic|sick], [thanks|thx]',
+] as const;
+
+/**
+ * Anger in polite, formal words ("I must say I am deeply disappointed"): frustration without a single rude word,
+ * as formal letters carry it.
+ */
+export const FRUSTRATION_FORMAL = [
+  '[I must say|I have to say|I must admit] I am [deeply|very|quite|extremely|rather] disappointed [with|by] [the service|how this has been handled|this experience|your response]',
+  '[I regret to say|I am sorry to say|Regrettably,] [this|my experience|this order] has been [far from satisfactory|unsatisfactory|a real disappointment]',
+  '[Frankly|Honestly|To be frank], this is not the [level|standard] of service I [expect|have come to expect] [from you|from your store|from MangaAssist]',
+  'I find this [unacceptable|quite unacceptable|rather disappointing|deeply frustrating]',
+  'I am writing to express my [dissatisfaction|disappointment|frustration] [with|regarding|about] [this order|{order}|your service]',
+  'I would like to [lodge|file|make] a formal complaint',
+  'With all due respect, [this is|that is] [not good enough|simply not acceptable|not how a business should operate]',
+  'I have been a [loyal|regular] customer for {years} years and I am [dismayed|saddened|appalled] by [this|how this was handled|the lack of response]',
+  'this is the {nth} time I have had to write [to you|about this], which I find [frustrating|exasperating|very disappointing]',
+  'needless to say, I am [not pleased|not impressed|far from happy|rather upset]',
+  'I [expected|had expected] [considerably|a great deal|much] better',
+  'I do not appreciate [being ignored|the lack of communication|having to chase this|being given the runaround]',
+] as const;
+
+/**
+ * Complaints carried by facts alone, no emotion word: a late order stated as dates ("ordered on the 2nd. it's the
+ * 20th. nothing."), a promise set against what happened, a pointed "you sent me X. I ordered Y." No request, no
+ * softening: the pointedness is the complaint. (A problem reported with a plain request stays neutral.)
+ */
+export const FRUSTRATION_IMPLICIT = [
+  '[ordered|paid|placed the order] {days} days ago[.|,] [still nothing|still not here|nothing|no package|still no tracking][.|]',
+  '[my order|{order}|the package|it] was supposed to [arrive|be here|be delivered] [on|by] {day}. [it’s now {days} days later|it’s a week later|its been {days} days|today is {date}|now it’s two weeks later]',
+  '[my order|{order}|the package|it] was supposed to [arrive|be here|be delivered] [on|by] {weekday}. [it’s|its|today is] {weekday2}[.|...|]',
+  'day {days} of waiting for [{order}|my order|one book|my package]',
+  '[support|you|your site|the email] told me [3-5|5-7|2-3|7-10] [business|working|] days. [it’s|its|it has] been {days}[.|]',
+  '{days} days[.|,] [one|a single] [paperback|book|package|volume][.|]',
+  '[still|STILL] [not here|no sign of it|nothing in the mailbox|no package][.|,] [ordered|paid] {weeks} weeks ago[.|]',
+  'you sent me [the German edition|a Spanish copy|the French edition|the wrong volume|a used copy]. I [don’t read German|ordered the English one|ordered {volume}|paid for new][.|]',
+  'the "[gift wrap|protective packaging|bubble wrap|premium box]" was [literally|just] [a plastic bag|one sheet of paper|nothing|a grocery bag][.|]',
+  '[I asked|I specifically asked|I paid] for [a box|gift wrap|express shipping|a signed copy] and [got|it came in|received] [an envelope|nothing|standard shipping|an unsigned one][.|]',
+  '[paid for|ordered with] [express|2-day|next day] shipping. [arrived|it came|got it] [on day {days}|after {days} days|a week later|after {weeks} weeks][.|]',
+  '[that’s|this is] the {nth} [damaged|wrong|late|missing] [order|box|package|delivery] [this year|in a row|since {date}][.|]',
+  '[I’ve|I have] [emailed|written|called] {times} times[.|] [{times}.|no answer.|nothing.|]',
+  "[my|the] order [shows|says] [delivered|shipped] {days} days ago. [it's|it is] not [here|anywhere][.|]",
+  '[refund|return] [approved|processed] on {date}. [still|nothing|no money] on my card[.|]',
+  "[I|we] [ordered|got] {item}[.|,] [it's|it is] [missing half the pages|the wrong language|missing the cover|upside down inside][.|]",
 ] as const;
