@@ -9,6 +9,9 @@ export {
   defaultTfjsBackendCandidates,
   tfjsNodeBackend,
   tfjsNodeGpuBackend,
+  webgpuAdapterDevice,
+  type DawnModule,
+  type WebgpuAdapterLike,
   type WebgpuBackendOptions,
 } from './tfjs-backends';
 export * from './ort-session';

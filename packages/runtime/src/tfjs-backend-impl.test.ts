@@ -1,5 +1,5 @@
 import { isMangaAssistError } from '@mangaassist/common';
-import type { TfjsBackendCandidate, TfjsBackendName, TfjsModule } from './tfjs-backend';
+import type { TfjsBackendCandidate, TfjsBackendDevice, TfjsBackendName, TfjsModule } from './tfjs-backend';
 import { selectTfjsBackend, TFJS_BACKEND_REQUESTS } from './tfjs-backend-impl';
 import { cpuBackend } from './tfjs-backends';
 
@@ -16,6 +16,19 @@ function fake(name: TfjsBackendName, failure?: string): TfjsBackendCandidate & {
   };
   return candidate;
 }
+
+/** A candidate that reports `device` through `findDevice` (or fails there with `failure`) and starts the cpu backend. */
+function onDevice(name: TfjsBackendName, device: TfjsBackendDevice | string): TfjsBackendCandidate & { calls: number } {
+  return Object.assign(fake(name), {
+    async findDevice() {
+      if (typeof device === 'string') throw new Error(device);
+      return device;
+    },
+  });
+}
+
+const LAVAPIPE: TfjsBackendDevice = { kind: 'cpu', description: 'llvmpipe: Mesa 25.0.7', evidence: 'GPUAdapterInfo.isFallbackAdapter is true' };
+const H200: TfjsBackendDevice = { kind: 'gpu', description: 'NVIDIA H200', evidence: 'not a fallback adapter' };
 
 async function rejection(promise: Promise<unknown>): Promise<Error & { code?: string; details?: unknown }> {
   try {
@@ -78,6 +91,59 @@ describe('selectTfjsBackend', () => {
     expect(error).toBeInstanceOf(RangeError);
     expect(error.message).toBe(`backend must be one of ${TFJS_BACKEND_REQUESTS.join(', ')}; got "tpu"`);
     expect(TFJS_BACKEND_REQUESTS).toEqual(['auto', 'tensorflow', 'tfjs-node-gpu', 'webgpu', 'tfjs-node', 'cpu']);
+  });
+
+  describe('devices', () => {
+    it('skips a backend on a CPU device under auto, says why, and never starts it', async () => {
+      const webgpu = onDevice('webgpu', LAVAPIPE);
+      const selection = await selectTfjsBackend({ candidates: [webgpu, fake('cpu')] });
+      expect(selection.name).toBe('cpu');
+      expect(webgpu.calls).toBe(0);
+      expect(selection.skipped).toEqual([
+        {
+          name: 'webgpu',
+          reason: 'llvmpipe: Mesa 25.0.7 is a CPU device (GPUAdapterInfo.isFallbackAdapter is true), slower than the cpu backend; request webgpu by name to use it',
+        },
+      ]);
+      expect(selection.device).toBeUndefined();
+    });
+
+    it('does the same for any other backend that reports a CPU device, under tensorflow too', async () => {
+      const onCpu: TfjsBackendDevice = { kind: 'cpu', description: 'libtensorflow CPU', evidence: 'no CUDA device' };
+      const selection = await selectTfjsBackend({ backend: 'tensorflow', candidates: [onDevice('tfjs-node-gpu', onCpu), fake('tfjs-node')] });
+      expect(selection.name).toBe('tfjs-node');
+      expect(selection.skipped.map((s) => s.name)).toEqual(['tfjs-node-gpu']);
+    });
+
+    it('uses a CPU device when that backend is asked for by name, and notes it', async () => {
+      const webgpu = onDevice('webgpu', LAVAPIPE);
+      const selection = await selectTfjsBackend({ backend: 'webgpu', candidates: [webgpu, fake('cpu')] });
+      expect(selection.name).toBe('webgpu');
+      expect(webgpu.calls).toBe(1);
+      expect(selection.device).toEqual(LAVAPIPE);
+      expect(selection.message).toBe(
+        'tfjs backend: webgpu (on the CPU: llvmpipe: Mesa 25.0.7 (GPUAdapterInfo.isFallbackAdapter is true); right for correctness checks, slow for training)',
+      );
+    });
+
+    it('takes a GPU device under auto and names it', async () => {
+      const selection = await selectTfjsBackend({ candidates: [onDevice('webgpu', H200), fake('cpu')] });
+      expect(selection.name).toBe('webgpu');
+      expect(selection.device).toEqual(H200);
+      expect(selection.message).toBe('tfjs backend: webgpu (device: NVIDIA H200)');
+    });
+
+    it('never skips the cpu backend for being on the CPU', async () => {
+      const selection = await selectTfjsBackend({ candidates: [onDevice('cpu', { kind: 'cpu', description: 'x86-64', evidence: 'always' })] });
+      expect(selection.name).toBe('cpu');
+    });
+
+    it('reports a device search that fails like a start that fails', async () => {
+      const webgpu = onDevice('webgpu', 'no WebGPU adapter');
+      const selection = await selectTfjsBackend({ candidates: [webgpu, fake('cpu')] });
+      expect(selection.skipped).toEqual([{ name: 'webgpu', reason: 'no WebGPU adapter' }]);
+      expect(webgpu.calls).toBe(0);
+    });
   });
 
   describe('accelerateCpu hook', () => {

@@ -5,6 +5,7 @@ import {
   type SelectTfjsBackendOptions,
   type SkippedBackend,
   type TfjsBackendCandidate,
+  type TfjsBackendDevice,
   type TfjsBackendName,
   type TfjsBackendSelection,
 } from './tfjs-backend';
@@ -23,10 +24,20 @@ function describeSkipped(skipped: readonly SkippedBackend[]): string {
   return skipped.map((s) => `${s.name}: ${s.reason}`).join('; ');
 }
 
+/** The selection-report note on the device a started backend uses. */
+function deviceNote(device: TfjsBackendDevice): string {
+  return device.kind === 'cpu'
+    ? `on the CPU: ${device.description} (${device.evidence}); right for correctness checks, slow for training`
+    : `device: ${device.description}`;
+}
+
 /**
  * Picks the TensorFlow.js backend: tries the candidates in priority order (tfjs-node-gpu, webgpu, tfjs-node, cpu),
- * or only the one asked for, and makes the first that starts the active backend. TensorFlow.js is loaded here,
- * on first call, never when the package is imported; op gradients are registered too (see `registerTfjsGradients`).
+ * or only the one asked for, and makes the first that starts the active backend. When several are acceptable
+ * (`auto`, `tensorflow`), a candidate other than `cpu` whose device is the CPU (a software WebGPU adapter such as
+ * lavapipe) is skipped with the reason: the `cpu` backend computes faster on the same processor. TensorFlow.js is
+ * loaded here, on first call, never when the package is imported; op gradients are registered too (see
+ * `registerTfjsGradients`).
  *
  * @throws RangeError when `backend` is not one of {@link TFJS_BACKEND_REQUESTS}
  * @throws MangaAssistError `BACKEND_UNAVAILABLE` when every candidate fails, listing each failure
@@ -50,16 +61,27 @@ export async function selectTfjsBackend(options: SelectTfjsBackendOptions = {}):
   const candidates = wanted.flatMap((name) => pool.filter((c) => c.name === name));
   const tf = loadTfjsCore();
   registerTfjsGradients();
+  // A choice among several backends must not land on an emulated accelerator; one named backend is used as asked.
+  const choosing = wanted.length > 1;
   const skipped: SkippedBackend[] = [];
   for (const candidate of candidates) {
+    let device: TfjsBackendDevice | undefined;
     try {
+      device = await candidate.findDevice?.(tf);
+      if (choosing && device?.kind === 'cpu' && candidate.name !== 'cpu') {
+        skipped.push({
+          name: candidate.name,
+          reason: `${device.description} is a CPU device (${device.evidence}), slower than the cpu backend; request ${candidate.name} by name to use it`,
+        });
+        continue;
+      }
       await candidate.start(tf);
     } catch (error) {
       skipped.push({ name: candidate.name, reason: firstLine(error) });
       continue;
     }
     await tf.ready();
-    const notes: string[] = [];
+    const notes: string[] = device ? [deviceNote(device)] : [];
     if (candidate.name === 'cpu' && options.accelerateCpu) {
       try {
         await options.accelerateCpu(tf);
@@ -73,6 +95,7 @@ export async function selectTfjsBackend(options: SelectTfjsBackendOptions = {}):
       name: candidate.name,
       tfjsName: tf.getBackend(),
       skipped,
+      ...(device ? { device } : {}),
       notes,
       message: `tfjs backend: ${candidate.name}${tail ? ` (${tail})` : ''}`,
       tf,

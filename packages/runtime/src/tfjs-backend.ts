@@ -20,8 +20,34 @@ export type TfjsBackendName = (typeof TFJS_BACKEND_NAMES)[number];
 export type TfjsBackendRequest = TfjsBackendName | 'auto' | 'tensorflow';
 
 /**
+ * What a backend would compute on, as {@link TfjsBackendCandidate.findDevice} reports it.
+ *
+ * @example
+ * ```ts
+ * const lavapipe: TfjsBackendDevice = {
+ *   kind: 'cpu',
+ *   description: 'llvmpipe: Mesa 25.0.7 (LLVM 15.0.6)',
+ *   evidence: 'GPUAdapterInfo.isFallbackAdapter is true',
+ * };
+ * ```
+ */
+export interface TfjsBackendDevice {
+  /** `gpu`: an accelerator. `cpu`: the processor itself, e.g. a software Vulkan/WebGPU device such as lavapipe. */
+  readonly kind: 'gpu' | 'cpu';
+  /** The device's own name, for messages. */
+  readonly description: string;
+  /** What decided `kind`, naming the field that said so, e.g. "GPUAdapterInfo.isFallbackAdapter is true". */
+  readonly evidence: string;
+}
+
+/**
  * One way to run TensorFlow.js. `start` either makes its backend the active one or throws an `Error` whose message
  * says why it cannot (it is quoted in the selection report), e.g. "not installed" or "no WebGPU adapter".
+ *
+ * A candidate that can run on different devices (WebGPU: a GPU, or a software adapter on the CPU) also has
+ * `findDevice`, which the selection calls first: when several backends are acceptable (`auto`, `tensorflow`) a
+ * candidate other than `cpu` whose device is the CPU is skipped, since the `cpu` backend with its native kernels
+ * computes faster on the same processor; asking for that backend by name still uses it.
  *
  * @example
  * ```ts
@@ -36,6 +62,8 @@ export type TfjsBackendRequest = TfjsBackendName | 'auto' | 'tensorflow';
  */
 export interface TfjsBackendCandidate {
   readonly name: TfjsBackendName;
+  /** Finds the device the backend would use, without activating it; throws why there is none. Optional. */
+  findDevice?(tf: TfjsModule): Promise<TfjsBackendDevice>;
   start(tf: TfjsModule): Promise<void>;
 }
 
@@ -67,7 +95,9 @@ export interface TfjsBackendSelection {
   readonly tfjsName: string;
   /** Higher-priority candidates that were tried and could not start, with the reason each gave. */
   readonly skipped: readonly SkippedBackend[];
-  /** Extra facts, e.g. whether the cpu accelerator hook ran. */
+  /** The device the backend reported through `findDevice`; absent for candidates without it (cpu, tfjs-node). */
+  readonly device?: TfjsBackendDevice;
+  /** Extra facts, e.g. whether the cpu accelerator hook ran, or that the chosen device is the CPU. */
   readonly notes: readonly string[];
   /** One line for logs: the chosen backend and why the others were skipped. */
   readonly message: string;

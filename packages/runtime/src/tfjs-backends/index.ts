@@ -5,7 +5,7 @@ import { createWebgpuBackend } from './webgpu';
 
 export { cpuBackend } from './cpu';
 export { tfjsNodeBackend, tfjsNodeGpuBackend } from './tfjs-node';
-export { createWebgpuBackend, type WebgpuBackendOptions } from './webgpu';
+export { createWebgpuBackend, webgpuAdapterDevice, type DawnModule, type WebgpuAdapterLike, type WebgpuBackendOptions } from './webgpu';
 
 /**
  * The candidates in priority order: tfjs-node-gpu, webgpu, tfjs-node, cpu. A fresh array each call so callers
