@@ -55,7 +55,7 @@ async function main(): Promise<void> {
       unregisterNativeCpuKernels();
       registerNativeCpuKernels({ native: false });
       log(`[${trainable}] JavaScript kernels: ${jsSteps} step(s)…`);
-      js = measureTrainingEpoch({ model, trainable, ...shape, steps: jsSteps, warmupSteps: 0, optimizer: 'tfjs-adam', training: false });
+      js = await measureTrainingEpoch({ model, trainable, ...shape, steps: jsSteps, warmupSteps: 0, optimizer: 'tfjs-adam', training: false });
       unregisterNativeCpuKernels();
     }
     let fast: TrainBenchmarkResult | undefined;
@@ -63,9 +63,9 @@ async function main(): Promise<void> {
     if (native.available) {
       registerNativeCpuKernels({ threads });
       log(`[${trainable}] native kernels + fused AdamW: ${steps} steps…`);
-      fast = measureTrainingEpoch({ model, trainable, ...shape, steps, warmupSteps: 2, training: false });
+      fast = await measureTrainingEpoch({ model, trainable, ...shape, steps, warmupSteps: 2, training: false });
       log(`[${trainable}] … plus fused GELU and layer norm: ${steps} steps…`);
-      fused = measureTrainingEpoch({ model: fusedModel, trainable, ...shape, steps, warmupSteps: 2, training: false });
+      fused = await measureTrainingEpoch({ model: fusedModel, trainable, ...shape, steps, warmupSteps: 2, training: false });
       unregisterNativeCpuKernels();
     }
     let torch: ReturnType<typeof runPytorchBaseline> | undefined;

@@ -48,11 +48,11 @@ describe.each(['tensor', 'fused'] as const)('AdamW (%s)', (implementation) => {
     const lrs = [1e-2, 5e-3, 2e-2];
     const w = tf.variable(tf.tensor2d(p0, [2, 2]));
     const adam = new AdamW(options);
-    grads.forEach((g, k) => {
+    for (const [k, g] of grads.entries()) {
       const gradient = tf.tensor2d(g, [2, 2]);
-      adam.step([{ variable: w, gradient, lr: lrs[k]! }]);
+      await adam.step([{ variable: w, gradient, lr: lrs[k]! }]);
       gradient.dispose();
-    });
+    }
     const expected = referenceAdamW(p0, grads, lrs);
     [...w.dataSync()].forEach((value, i) => expect(value).toBeCloseTo(expected[i]!, 6));
     expect((await adam.getState(w))!.step).toBe(3);
@@ -60,15 +60,15 @@ describe.each(['tensor', 'fused'] as const)('AdamW (%s)', (implementation) => {
     w.dispose();
   });
 
-  it('does not decay rank-1 variables (biases, LayerNorm) by default', () => {
+  it('does not decay rank-1 variables (biases, LayerNorm) by default', async () => {
     const bias = tf.variable(tf.tensor1d([1, 1]));
     const adam = new AdamW({ ...options, weightDecay: 0.5 });
     const zero = tf.zeros([2]);
-    adam.step([{ variable: bias, gradient: zero, lr: 0.1 }]);
+    await adam.step([{ variable: bias, gradient: zero, lr: 0.1 }]);
     expect([...bias.dataSync()]).toEqual([1, 1]);
     const kernel = tf.variable(tf.ones([1, 2]));
     const zero2 = tf.zeros([1, 2]);
-    adam.step([{ variable: kernel, gradient: zero2, lr: 0.1 }]);
+    await adam.step([{ variable: kernel, gradient: zero2, lr: 0.1 }]);
     [...kernel.dataSync()].forEach((x) => expect(x).toBeCloseTo(1 - 0.1 * 0.5, 6));
     tf.dispose([bias, kernel, zero, zero2]);
     adam.dispose();
@@ -79,12 +79,12 @@ describe.each(['tensor', 'fused'] as const)('AdamW (%s)', (implementation) => {
     const frozen = tf.variable(tf.ones([2, 2]));
     const adam = new AdamW(options);
     const g = tf.ones([2, 2]);
-    adam.step([{ variable: a, gradient: g, lr: 1e-3 }]);
-    adam.step([{ variable: a, gradient: g, lr: 1e-3 }]);
+    await adam.step([{ variable: a, gradient: g, lr: 1e-3 }]);
+    await adam.step([{ variable: a, gradient: g, lr: 1e-3 }]);
     expect(adam.hasState(frozen)).toBe(false);
     expect(adam.size).toBe(1);
     const late = tf.variable(tf.ones([2, 2]));
-    adam.step([{ variable: late, gradient: g, lr: 1e-3 }]);
+    await adam.step([{ variable: late, gradient: g, lr: 1e-3 }]);
     expect((await adam.getState(a))!.step).toBe(2);
     expect((await adam.getState(late))!.step).toBe(1);
     // Bias correction makes Adam's first step move each weight by lr (sign of the gradient), whatever the step of others.
@@ -99,55 +99,55 @@ describe.each(['tensor', 'fused'] as const)('AdamW (%s)', (implementation) => {
     const g2 = tf.tensor2d([-0.2, 0.1, 0.5, 0.05], [2, 2]);
     const w = make();
     const adam = new AdamW(options);
-    adam.step([{ variable: w, gradient: g1, lr: 1e-2 }]);
+    await adam.step([{ variable: w, gradient: g1, lr: 1e-2 }]);
     const saved = { state: (await adam.getState(w))!, weights: w.dataSync().slice() };
-    adam.step([{ variable: w, gradient: g2, lr: 1e-2 }]);
+    await adam.step([{ variable: w, gradient: g2, lr: 1e-2 }]);
 
     const w2 = make();
     w2.assign(tf.tensor2d(saved.weights, [2, 2]));
     const adam2 = new AdamW(options);
     adam2.setState(w2, { step: saved.state.step, m: saved.state.m.slice(), v: saved.state.v.slice() });
-    adam2.step([{ variable: w2, gradient: g2, lr: 1e-2 }]);
+    await adam2.step([{ variable: w2, gradient: g2, lr: 1e-2 }]);
     expect([...w2.dataSync()]).toEqual([...w.dataSync()]);
     tf.dispose([w, w2, g1, g2]);
     adam.dispose();
     adam2.dispose();
   });
 
-  it('leaves frozen variables and their buffers untouched', () => {
+  it('leaves frozen variables and their buffers untouched', async () => {
     const trained = tf.variable(tf.ones([2, 2]));
     const frozen = tf.variable(tf.ones([2, 2]));
     const g = tf.ones([2, 2]);
     const adam = new AdamW(options);
-    adam.step([{ variable: trained, gradient: g, lr: 0.1 }]);
+    await adam.step([{ variable: trained, gradient: g, lr: 0.1 }]);
     expect([...frozen.dataSync()]).toEqual([1, 1, 1, 1]);
     expect([...trained.dataSync()].every((x) => x < 1)).toBe(true);
     tf.dispose([trained, frozen, g]);
     adam.dispose();
   });
 
-  it('does not leak tensors', () => {
+  it('does not leak tensors', async () => {
     const w = tf.variable(tf.ones([3, 3]));
     const g = tf.ones([3, 3]);
     const adam = new AdamW(options);
-    adam.step([{ variable: w, gradient: g, lr: 1e-3 }]);
+    await adam.step([{ variable: w, gradient: g, lr: 1e-3 }]);
     const before = tf.memory().numTensors;
-    for (let i = 0; i < 5; i++) adam.step([{ variable: w, gradient: g, lr: 1e-3 }]);
+    for (let i = 0; i < 5; i++) await adam.step([{ variable: w, gradient: g, lr: 1e-3 }]);
     expect(tf.memory().numTensors).toBe(before);
     adam.dispose();
     expect(tf.memory().numTensors).toBe(implementation === 'tensor' ? before - 2 : before);
     tf.dispose([w, g]);
   });
 
-  it('rejects bad hyper-parameters and mismatched gradients', () => {
+  it('rejects bad hyper-parameters and mismatched gradients', async () => {
     expect(() => new AdamW({ ...options, beta1: 1 })).toThrow(/beta1/);
     expect(() => new AdamW({ ...options, epsilon: 0 })).toThrow(/epsilon/);
     const adam = new AdamW(options);
     const w = tf.variable(tf.ones([2]));
     const g = tf.ones([3]);
-    expect(() => adam.step([{ variable: w, gradient: g, lr: 1e-3 }])).toThrow(/does not match/);
+    await expect(adam.step([{ variable: w, gradient: g, lr: 1e-3 }])).rejects.toThrow(/does not match/);
     const ok = tf.ones([2]);
-    expect(() => adam.step([{ variable: w, gradient: ok, lr: -1 }])).toThrow(/lr/);
+    await expect(adam.step([{ variable: w, gradient: ok, lr: -1 }])).rejects.toThrow(/lr/);
     tf.dispose([w, g, ok]);
     adam.dispose();
   });

@@ -52,7 +52,7 @@ interface SlotState {
  * @example
  * ```ts
  * const adam = new AdamW({ beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.01 });
- * adam.step([{ variable: w, gradient: dw, lr: 3e-5 }]);
+ * await adam.step([{ variable: w, gradient: dw, lr: 3e-5 }]);
  * adam.dispose();
  * ```
  */
@@ -76,8 +76,11 @@ export class AdamW {
     if (this.implementation === 'fused') this.fusedState = new FusedState();
   }
 
-  /** Applies one update to each listed variable. Gradients are not disposed (the caller owns them). */
-  step(updates: readonly AdamWUpdate[]): void {
+  /**
+   * Applies one update to each listed variable. Gradients are not disposed (the caller owns them). Asynchronous
+   * because the fused update reads gradients back from the backend, which a GPU backend only does asynchronously.
+   */
+  async step(updates: readonly AdamWUpdate[]): Promise<void> {
     const { beta1, beta2, epsilon, weightDecay } = this.options;
     for (const { variable, gradient, lr } of updates) {
       if (!(lr >= 0) || !Number.isFinite(lr)) throw new RangeError(`lr must be a finite number >= 0, got ${lr}`);
@@ -86,7 +89,7 @@ export class AdamW {
       }
       const decaysThis = weightDecay > 0 && this.decays(variable);
       if (this.fusedState) {
-        applyAdamW([variable], { [variable.name]: gradient }, this.fusedState, {
+        await applyAdamW([variable], { [variable.name]: gradient }, this.fusedState, {
           learningRate: lr,
           beta1,
           beta2,

@@ -355,7 +355,7 @@ async function trainStep(
     options.optimizer.gradClipNorm,
   );
   try {
-    adam.step(withGradient.map((v, i) => ({ variable: v.variable, gradient: gradients[i]!, lr: rates[v.group] * factor * v.lrMultiplier })));
+    await adam.step(withGradient.map((v, i) => ({ variable: v.variable, gradient: gradients[i]!, lr: rates[v.group] * factor * v.lrMultiplier })));
   } finally {
     gradients.forEach((g) => g.dispose());
     Object.values(grads).forEach((g) => g?.dispose());

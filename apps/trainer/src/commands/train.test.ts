@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -71,6 +71,17 @@ describe('mangaassist train and evaluate', () => {
     expect(summary.evalLabels).toEqual(['frustration', 'satisfaction', 'confusion', 'neutral']);
     expect(summary.bestModelDir).toBe(join(runDir, 'best-model'));
     expect(summary.wallSeconds).toBeGreaterThan(0);
+  });
+
+  it('takes --backend over training.backend, and names the flag when its value is unknown', async () => {
+    await expect(cli(trainCommand, ['--config', configPath, '--overwrite', '--backend', 'metal'])).rejects.toThrow(
+      /^--backend must be one of auto, tensorflow, tfjs-node-gpu, webgpu, tfjs-node, cpu; got "metal"$/,
+    );
+    writeFileSync(join(root, 'bad-backend.yaml'), readFileSync(configPath, 'utf8').replace('backend: cpu', 'backend: metal'));
+    await expect(cli(trainCommand, ['--config', join(root, 'bad-backend.yaml')])).rejects.toThrow(/^training\.backend must be one of .*; got "metal"$/);
+    // The flag wins over the config: a valid flag runs despite the config's unknown backend (and --resume on a
+    // finished run does no training, so this is quick).
+    await expect(cli(trainCommand, ['--config', join(root, 'bad-backend.yaml'), '--backend', 'cpu', '--resume'])).resolves.toContain('completed');
   });
 
   it('refuses to overwrite the run unless asked, and resumes a finished run as a no-op', async () => {

@@ -10,6 +10,8 @@ export interface TrainCliOptions {
   readonly config: string;
   readonly resume?: boolean;
   readonly overwrite?: boolean;
+  /** Overrides the config's `training.backend`. */
+  readonly backend?: string;
   readonly json?: boolean;
 }
 
@@ -23,6 +25,7 @@ export interface TrainCliOptions {
  * ```bash
  * npm run cli -- train --config configs/goemotions-ulmfit.yaml
  * npm run cli -- train --config configs/goemotions-ulmfit.yaml --resume
+ * npm run cli -- train --config configs/goemotions-ulmfit.yaml --backend webgpu
  * ```
  */
 export const trainCommand: CommandModule = {
@@ -34,6 +37,7 @@ export const trainCommand: CommandModule = {
       .requiredOption('--config <file>', 'training job file (YAML or JSON); MANGAASSIST_CFG__* variables override it')
       .option('--resume', 'continue the run in training.outDir from its checkpoint')
       .option('--overwrite', 'start over even if training.outDir already holds a run')
+      .option('--backend <name>', `TensorFlow.js backend, overriding training.backend: ${TFJS_BACKEND_REQUESTS.join(', ')}`)
       .option('--json', 'print the run summary as JSON on stdout')
       .action(async (options: TrainCliOptions) => {
         const result = await runTrainCommand(options);
@@ -55,7 +59,7 @@ export const trainCommand: CommandModule = {
  */
 export async function runTrainCommand(options: TrainCliOptions): Promise<TrainJobResult> {
   const config = loadConfigFile(trainJobConfigSchema, options.config);
-  const selection = await selectBackend(config);
+  const selection = await selectBackend(options.backend, config);
   process.stderr.write(`${selection.message}\n`);
   for (const note of selection.notes) process.stderr.write(`  ${note}\n`);
   const controller = new AbortController();
@@ -78,13 +82,14 @@ export async function runTrainCommand(options: TrainCliOptions): Promise<TrainJo
   }
 }
 
-async function selectBackend(config: TrainJobConfig): Promise<TfjsBackendSelection> {
-  const backend = config.training.backend ?? 'auto';
+async function selectBackend(flag: string | undefined, config: TrainJobConfig): Promise<TfjsBackendSelection> {
+  const backend = flag ?? config.training.backend ?? 'auto';
   if (!TFJS_BACKEND_REQUESTS.includes(backend)) {
+    const field = flag === undefined ? 'training.backend' : '--backend';
     throw new MangaAssistError(
-      'CONFIG_INVALID',
-      `training.backend must be one of ${TFJS_BACKEND_REQUESTS.join(', ')}; got ${JSON.stringify(backend)}`,
-      { field: 'training.backend', allowed: TFJS_BACKEND_REQUESTS },
+      flag === undefined ? 'CONFIG_INVALID' : 'INVALID_ARGUMENT',
+      `${field} must be one of ${TFJS_BACKEND_REQUESTS.join(', ')}; got ${JSON.stringify(backend)}`,
+      { field, allowed: TFJS_BACKEND_REQUESTS },
     );
   }
   return selectTfjsBackend({

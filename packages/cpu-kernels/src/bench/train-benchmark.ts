@@ -74,15 +74,17 @@ function* batches(model: BenchModel, examples: number, batchSize: number, length
 /**
  * Times fine-tuning steps (forward, gradients, optimizer update) of `model` on random token ids with the shapes of
  * one epoch, on whatever TensorFlow.js backend and kernels are active. Needs gradient functions registered
- * (`registerTfjsGradients()` from the runtime package, or importing `@tensorflow/tfjs`).
+ * (`registerTfjsGradients()` from the runtime package, or importing `@tensorflow/tfjs`). Every read from the
+ * backend is asynchronous, so it runs on WebGPU too (which cannot read synchronously in Node); a step's time
+ * includes reading its loss back, which waits for the device to finish the step.
  *
  * @example
  * ```ts
- * const result = measureTrainingEpoch({ model: new EncoderWorkload(STAND_IN_SHAPE), steps: 10 });
+ * const result = await measureTrainingEpoch({ model: new EncoderWorkload(STAND_IN_SHAPE), steps: 10 });
  * console.log(`${result.secondsPerEpoch.toFixed(1)} s/epoch`);
  * ```
  */
-export function measureTrainingEpoch(options: TrainBenchmarkOptions): TrainBenchmarkResult {
+export async function measureTrainingEpoch(options: TrainBenchmarkOptions): Promise<TrainBenchmarkResult> {
   if (!tf.getGradient('BatchMatMul')) {
     throw new Error('measureTrainingEpoch: TensorFlow.js gradients are not registered; call registerTfjsGradients() (@mangaassist/runtime) or import "@tensorflow/tfjs" first');
   }
@@ -101,7 +103,7 @@ export function measureTrainingEpoch(options: TrainBenchmarkOptions): TrainBench
   const tfjsAdam = options.optimizer === 'tfjs-adam' ? tf.train.adam(learningRate) : undefined;
   const data = batches(model, examples, batchSize, length, options.seed ?? 1);
 
-  const step = (): number => {
+  const step = async (): Promise<number> => {
     const { size, ids, labels } = data.next().value!;
     const { value, grads } = tf.tidy(() => {
       const idTensor = tf.tensor2d(ids, [size, length], 'int32');
@@ -109,20 +111,22 @@ export function measureTrainingEpoch(options: TrainBenchmarkOptions): TrainBench
       const target = tf.tensor2d(labels, [size, model.labels]);
       return tf.variableGrads(() => tf.losses.sigmoidCrossEntropy(target, model.logits(idTensor, mask, training)) as tf.Scalar, variables);
     });
-    if (tfjsAdam) tfjsAdam.applyGradients(Object.entries(grads).map(([name, tensor]) => ({ name, tensor })));
-    else applyAdamW(variables, grads, state, { learningRate, weightDecay: 0.01 });
-    const loss = value.dataSync()[0];
-    tf.dispose([value, ...Object.values(grads)]);
-    return loss;
+    try {
+      if (tfjsAdam) tfjsAdam.applyGradients(Object.entries(grads).map(([name, tensor]) => ({ name, tensor })));
+      else await applyAdamW(variables, grads, state, { learningRate, weightDecay: 0.01 });
+      return (await value.data())[0]!;
+    } finally {
+      tf.dispose([value, ...Object.values(grads)]);
+    }
   };
 
   try {
-    for (let i = 0; i < warmup; i++) step();
+    for (let i = 0; i < warmup; i++) await step();
     const times: number[] = [];
     let lossSum = 0;
     for (let i = 0; i < stepsTimed; i++) {
       const start = performance.now();
-      lossSum += step();
+      lossSum += await step();
       const elapsed = performance.now() - start;
       times.push(elapsed);
       options.onStep?.(i, elapsed);

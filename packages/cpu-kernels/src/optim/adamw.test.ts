@@ -31,30 +31,30 @@ describe.each(implementations)('applyAdamW (%s)', (implementation) => {
     await tf.setBackend('cpu');
   });
 
-  it('first step: p(1 - lr wd) - lr g / (|g| + eps)', () => {
+  it('first step: p(1 - lr wd) - lr g / (|g| + eps)', async () => {
     const w = tf.variable(tf.tensor1d([1, -2, 0.5]), true, `first-${implementation}`);
     const g = tf.tensor1d([0.3, -4, 0]);
-    applyAdamW([w], { [w.name]: g }, new AdamWState(), { learningRate: 0.1, weightDecay: 0.5 }, implementation);
+    await applyAdamW([w], { [w.name]: g }, new AdamWState(), { learningRate: 0.1, weightDecay: 0.5 }, implementation);
     const expected = [1 * 0.95 - 0.1 * (0.3 / (0.3 + 1e-8)), -2 * 0.95 + 0.1 * (4 / (4 + 1e-8)), 0.5 * 0.95];
     Array.from(w.dataSync()).forEach((x, i) => expect(x).toBeCloseTo(expected[i], 6));
     tf.dispose([w, g]);
   });
 
-  it('follows torch.optim.AdamW over several steps, each variable counting its own steps', () => {
+  it('follows torch.optim.AdamW over several steps, each variable counting its own steps', async () => {
     const a = tf.variable(tf.tensor1d([0.2, -0.7, 1.3, 0]), true, `a-${implementation}`);
     const b = tf.variable(tf.tensor2d([[0.5, -0.5]]), true, `b-${implementation}`);
     const gradsA = [[0.1, -0.2, 0.3, 0.05], [-0.4, 0.1, 0.2, 0], [0.3, 0.3, -0.1, 0.2]];
     const gradsB = [[1, -2], [0.5, 0.25]];
     const state = new AdamWState();
     const hparams = { learningRate: 0.01, weightDecay: 0.1 };
-    gradsA.forEach((ga, step) => {
+    for (const [step, ga] of gradsA.entries()) {
       // b joins at the second step, like a layer unfrozen late.
       const vars = step === 0 ? [a] : [a, b];
       const grads: tf.NamedTensorMap = { [a.name]: tf.tensor1d(ga) };
       if (step > 0) grads[b.name] = tf.tensor2d([gradsB[step - 1]]);
-      applyAdamW(vars, grads, state, hparams, implementation);
+      await applyAdamW(vars, grads, state, hparams, implementation);
       tf.dispose(Object.values(grads));
-    });
+    }
     expect(state.slot(a).step).toBe(3);
     expect(state.slot(b).step).toBe(2);
     const expectedA = reference([0.2, -0.7, 1.3, 0], gradsA, 0.01, 0.1);
@@ -64,12 +64,12 @@ describe.each(implementations)('applyAdamW (%s)', (implementation) => {
     tf.dispose([a, b]);
   });
 
-  it('does not touch a tensor that shares the variable buffer, and leaks no tensors', () => {
+  it('does not touch a tensor that shares the variable buffer, and leaks no tensors', async () => {
     const w = tf.variable(tf.tensor1d([1, 2]), true, `shared-${implementation}`);
     const alias = tf.reshape(w, [2, 1]);
     const g = tf.tensor1d([1, 1]);
     const before = tf.memory().numTensors;
-    applyAdamW([w], { [w.name]: g }, new AdamWState(), { learningRate: 0.5, weightDecay: 0 }, implementation);
+    await applyAdamW([w], { [w.name]: g }, new AdamWState(), { learningRate: 0.5, weightDecay: 0 }, implementation);
     expect(tf.memory().numTensors).toBe(before);
     expect(Array.from(alias.dataSync())).toEqual([1, 2]);
     expect(w.dataSync()[0]).toBeCloseTo(0.5, 5);
@@ -78,12 +78,23 @@ describe.each(implementations)('applyAdamW (%s)', (implementation) => {
 });
 
 describe('applyAdamW argument checks', () => {
-  it('names the variable without a gradient and the bad hyperparameter', () => {
+  it('names the variable without a gradient and the bad hyperparameter', async () => {
     const w = tf.variable(tf.zeros([2]), true, 'checked');
-    expect(() => applyAdamW([w], {}, new AdamWState(), { learningRate: 1e-3 })).toThrow('gradients: no gradient for variable "checked"');
-    expect(() => applyAdamW([w], { checked: tf.zeros([2]) }, new AdamWState(), { learningRate: -1 })).toThrow(/hparams.learningRate must be/);
-    expect(() => applyAdamW([w], { checked: tf.zeros([2]) }, new AdamWState(), { learningRate: 1, beta2: 1 })).toThrow(/hparams.beta2 must be in \[0, 1\)/);
-    expect(() => applyAdamW([w], { checked: tf.zeros([3]) }, new AdamWState(), { learningRate: 1 })).toThrow(RangeError);
+    await expect(applyAdamW([w], {}, new AdamWState(), { learningRate: 1e-3 })).rejects.toThrow('gradients: no gradient for variable "checked"');
+    await expect(applyAdamW([w], { checked: tf.zeros([2]) }, new AdamWState(), { learningRate: -1 })).rejects.toThrow(/hparams.learningRate must be/);
+    await expect(applyAdamW([w], { checked: tf.zeros([2]) }, new AdamWState(), { learningRate: 1, beta2: 1 })).rejects.toThrow(/hparams.beta2 must be in \[0, 1\)/);
+    await expect(applyAdamW([w], { checked: tf.zeros([3]) }, new AdamWState(), { learningRate: 1 })).rejects.toThrow(RangeError);
     w.dispose();
+  });
+
+  it('leaves the step count alone when a read fails', async () => {
+    const w = tf.variable(tf.zeros([2]), true, 'unreadable');
+    const g = tf.zeros([2]);
+    const state = new AdamWState();
+    const read = jest.spyOn(g, 'data').mockRejectedValue(new Error('device lost'));
+    await expect(applyAdamW([w], { [w.name]: g }, state, { learningRate: 1 })).rejects.toThrow('device lost');
+    expect(state.slot(w).step).toBe(0);
+    read.mockRestore();
+    tf.dispose([w, g]);
   });
 });

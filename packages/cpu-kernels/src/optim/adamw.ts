@@ -100,24 +100,26 @@ function adamwJs(
  * One AdamW step (decoupled weight decay, `torch.optim.AdamW`'s formula) for `variables`, with the gradients keyed
  * by variable name as `tf.variableGrads` returns them. Each variable is updated in one fused loop — native when the
  * addon is built, JavaScript otherwise — instead of a dozen tensor ops; on the cpu backend the variable's buffer is
- * updated in place when no other tensor shares it. Call it once per parameter group to give groups different
+ * updated in place when no other tensor shares it. On any other backend (WebGPU) gradients and weights are read
+ * asynchronously — a GPU backend cannot read synchronously in Node — and the updated weights written back: correct,
+ * but a round trip through host memory each step. Call it once per parameter group to give groups different
  * learning rates. The gradients are not disposed.
  *
  * @example
  * ```ts
  * const state = new AdamWState();
  * const { value, grads } = tf.variableGrads(() => loss(batch), trainable);
- * applyAdamW(trainable, grads, state, { learningRate: 5e-5, weightDecay: 0.01 });
+ * await applyAdamW(trainable, grads, state, { learningRate: 5e-5, weightDecay: 0.01 });
  * tf.dispose([value, ...Object.values(grads)]);
  * ```
  */
-export function applyAdamW(
+export async function applyAdamW(
   variables: readonly Variable[],
   gradients: NamedTensorMap,
   state: AdamWState,
   hparams: AdamWHyperparameters,
   implementation: AdamWImplementation = 'auto',
-): void {
+): Promise<void> {
   const h = checkHyperparameters(hparams);
   const binding = implementation === 'js' ? undefined : loadNativeBinding();
   if (implementation === 'native' && !binding) {
@@ -134,11 +136,12 @@ export function applyAdamW(
       throw new RangeError(`gradients["${variable.name}"] has shape [${gradient.shape}], the variable [${variable.shape}]`);
     }
     const slot = state.slot(variable);
-    slot.step += 1;
-    const grad = toFloat32(gradient.dataSync());
+    const grad = toFloat32(await gradient.data());
     const own = cpu?.data.get(variable.dataId);
     const inPlace = own !== undefined && own.values instanceof Float32Array && cpu!.refCount(variable.dataId) === 1;
-    const paramIn = inPlace ? (own.values as Float32Array) : toFloat32(variable.dataSync());
+    const paramIn = inPlace ? (own.values as Float32Array) : toFloat32(await variable.data());
+    // Counted after the reads, so a read that fails leaves the step count as it was.
+    slot.step += 1;
     const paramOut = inPlace ? paramIn : new Float32Array(paramIn.length);
     if (binding) {
       binding.adamw(paramIn, paramOut, grad, slot.m, slot.v, h.learningRate, h.beta1, h.beta2, h.epsilon, h.weightDecay, slot.step);

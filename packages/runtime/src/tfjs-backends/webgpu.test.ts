@@ -74,9 +74,17 @@ describe('webgpuAdapterDevice', () => {
 });
 
 /** A stand-in for the `webgpu` package whose only adapter is `adapter` (or none). */
-function fakeDawn(adapter: WebgpuAdapterLike | null): DawnModule & { requests: object[] } {
-  const requests: object[] = [];
-  return { requests, globals: {}, create: () => ({ requestAdapter: async (options = {}) => (requests.push(options), adapter) }) };
+function fakeDawn(adapter: WebgpuAdapterLike | null): DawnModule & { requests: object[]; instances: number } {
+  const dawn = {
+    requests: [] as object[],
+    instances: 0,
+    globals: {},
+    create: () => {
+      dawn.instances += 1;
+      return { requestAdapter: async (options = {}) => (dawn.requests.push(options), adapter) };
+    },
+  };
+  return dawn;
 }
 
 describe('createWebgpuBackend().findDevice', () => {
@@ -85,6 +93,14 @@ describe('createWebgpuBackend().findDevice', () => {
     const candidate = createWebgpuBackend({ loadDawn: () => dawn });
     await expect(candidate.findDevice!(tf)).resolves.toMatchObject({ kind: 'cpu', evidence: 'GPUAdapterInfo.isFallbackAdapter is true' });
     expect(dawn.requests).toEqual([{ powerPreference: 'high-performance' }]);
+  });
+
+  it('creates one Dawn instance per process, however often WebGPU is selected', async () => {
+    const dawn = fakeDawn(ADAPTERS.h200);
+    for (let i = 0; i < 3; i++) await createWebgpuBackend({ loadDawn: () => dawn }).findDevice!(tf);
+    expect(dawn.instances).toBe(1);
+    await createWebgpuBackend({ loadDawn: () => dawn, dawnOptions: ['backend=vulkan'] }).findDevice!(tf);
+    expect(dawn.instances).toBe(2);
   });
 
   it('throws why when there is no adapter or the package cannot load', async () => {

@@ -112,6 +112,25 @@ function loadInstalledDawn(): DawnModule {
 }
 
 /**
+ * Dawn instances by module and options: selecting WebGPU again in the same process (each command does) reuses the
+ * instance whose device TensorFlow.js's backend already holds. A second instance, dropped and collected while that
+ * device is in use, crashed the process (segmentation fault).
+ */
+const dawnInstances = new WeakMap<DawnModule, Map<string, ReturnType<DawnModule['create']>>>();
+
+function dawnInstance(dawn: DawnModule, options: readonly string[]): ReturnType<DawnModule['create']> {
+  const byOptions = dawnInstances.get(dawn) ?? new Map<string, ReturnType<DawnModule['create']>>();
+  dawnInstances.set(dawn, byOptions);
+  const key = JSON.stringify(options);
+  let instance = byOptions.get(key);
+  if (!instance) {
+    instance = dawn.create([...options]);
+    byOptions.set(key, instance);
+  }
+  return instance;
+}
+
+/**
  * WebGPU through Dawn (`webgpu`, optional) and `@tensorflow/tfjs-backend-webgpu` (optional). Skipped when either
  * package is absent or Dawn finds no adapter (no Vulkan/Metal/D3D12 device). `findDevice` reports whether the
  * adapter is a GPU or the CPU ({@link webgpuAdapterDevice}), so that `auto` can pass over a software adapter.
@@ -128,7 +147,7 @@ export function createWebgpuBackend(options: WebgpuBackendOptions = {}): TfjsBac
     const dawn = (options.loadDawn ?? loadInstalledDawn)();
     // tfjs-backend-webgpu reads GPUBufferUsage, GPUMapMode… from the global scope, as in a browser.
     Object.assign(globalThis, dawn.globals);
-    const created = dawn.create([...(options.dawnOptions ?? [])]);
+    const created = dawnInstance(dawn, options.dawnOptions ?? []);
     let adapter: WebgpuAdapterLike | null;
     try {
       // The same request tfjs-backend-webgpu makes by default, so the device judged here is the one it will use.

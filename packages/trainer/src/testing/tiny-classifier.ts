@@ -73,12 +73,13 @@ export function createTinyClassifier(options: TinyClassifierOptions): TrainableC
       });
     },
     variablesByGroup: () => groups,
-    save(dir: string) {
+    async save(dir: string) {
       mkdirSync(dir, { recursive: true });
       writeFileSync(join(dir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
       const tensors = new Map<string, { shape: number[]; data: Float32Array }>();
       for (const group of LAYER_GROUPS) {
-        groups[group].forEach((v, i) => tensors.set(`${group}.${i}`, { shape: v.shape, data: v.dataSync() as Float32Array }));
+        // Read asynchronously: the tests also train this model on the WebGPU backend, which cannot read synchronously.
+        for (const [i, v] of groups[group].entries()) tensors.set(`${group}.${i}`, { shape: v.shape, data: (await v.data()) as Float32Array });
       }
       writeSafetensors(join(dir, 'model.safetensors'), tensors, { format: 'pt' });
     },

@@ -65,6 +65,11 @@ describe('mangaassist bench train', () => {
     expect(text).toMatch(/^head\s+67334\s+[\d.]+\s+[\d.]+\s+[\d.]+\*\s+50\.0\s+2\.00$/m);
     expect(text).toMatch(/^\* projected from the median of 1 timed steps$/m);
     expect(text).toMatch(/^goal \(<= 120 s\/epoch and <= 3x PyTorch\): met$/m);
+    expect(text).toMatch(/^kernels: {2}JavaScript \(native kernels not requested\)$/m);
+  });
+
+  it('says that another backend computes with its own kernels, not the native CPU ones', () => {
+    expect(formatTrainBench({ ...report, backend: 'webgpu' })).toMatch(/^kernels: {2}webgpu's own \(the native CPU kernels serve the cpu backend only\)$/m);
   });
 
   it.each([

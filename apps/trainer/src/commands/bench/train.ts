@@ -184,7 +184,7 @@ export async function trainBenchReport(options: TrainBenchCliOptions, log: (line
   try {
     for (const trainable of configs) {
       log(`  ${trainable}: TensorFlow.js ${steps ?? 'all'} steps…`);
-      const ts = measureTrainingEpoch({ model: model.bench, trainable, examples, batchSize, sequenceLength, steps, warmupSteps, training: !options.synthetic });
+      const ts = await measureTrainingEpoch({ model: model.bench, trainable, examples, batchSize, sequenceLength, steps, warmupSteps, training: !options.synthetic });
       let pytorchSeconds: number | null = null;
       let pytorchReason: string | undefined = 'skipped (--no-pytorch)';
       if (options.pytorch) {
@@ -243,6 +243,13 @@ export async function trainBenchReport(options: TrainBenchCliOptions, log: (line
 
 const format = (n: number | null, digits = 1) => (n === null ? '-' : n.toFixed(digits));
 
+function kernelsLine(report: TrainBenchReport): string {
+  // The native kernels are registered on the cpu backend only; any other backend computes with its own.
+  if (report.backend !== 'cpu') return `${report.backend}'s own (the native CPU kernels serve the cpu backend only)`;
+  const { native, blas, threads, reason } = report.kernels;
+  return native ? `native (${blas}, ${threads} threads)` : `JavaScript (${reason ?? 'native kernels not requested'})`;
+}
+
 /**
  * The text form of a training benchmark.
  *
@@ -255,7 +262,7 @@ export function formatTrainBench(report: TrainBenchReport): string {
   const lines = [
     `model:    ${report.model}`,
     `backend:  ${report.backend_selection}`,
-    `kernels:  ${report.kernels.native ? `native (${report.kernels.blas}, ${report.kernels.threads} threads)` : `JavaScript (${report.kernels.reason ?? 'native kernels not requested'})`}`,
+    `kernels:  ${kernelsLine(report)}`,
     `epoch:    ${report.examples} examples x ${report.sequence_length} tokens, batch ${report.batch_size} (${report.steps_per_epoch} steps)`,
     '',
     'trainable   params      ms/step  examples/s  s/epoch  PyTorch s/epoch  ratio',
