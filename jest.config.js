@@ -1,5 +1,11 @@
 // `npm test` runs every project's tests in one jest invocation (one summary at the end).
+const path = require('node:path');
 const preset = require('./jest.preset.js');
+
+// WebGPU tests (`*.webgpu.test.ts`, beside what they test) form a project of their own: they need a WebGPU adapter
+// (in CI: Mesa's lavapipe, on the CPU), skip with the reason where there is none, and run one file at a time on
+// that adapter. They check that the WebGPU backend computes what the cpu backend does, not how fast.
+const WEBGPU_TESTS = '\\.webgpu\\.test\\.ts$';
 
 const projects = [
   ...['common', 'runtime', 'cpu-kernels', 'core-model', 'losses', 'data', 'trainer', 'thresholds', 'serving', 'export'].map((name) => ({
@@ -12,10 +18,24 @@ const projects = [
 ];
 
 module.exports = {
-  projects: projects.map(({ name, dir }) => ({
-    ...preset,
-    displayName: name,
-    rootDir: require('node:path').join(__dirname, dir),
-    testMatch: ['<rootDir>/**/*.test.ts'],
-  })),
+  projects: [
+    ...projects.map(({ name, dir }) => ({
+      ...preset,
+      displayName: name,
+      rootDir: path.join(__dirname, dir),
+      testMatch: ['<rootDir>/**/*.test.ts'],
+      testPathIgnorePatterns: [...preset.testPathIgnorePatterns, WEBGPU_TESTS],
+    })),
+    {
+      ...preset,
+      displayName: 'webgpu',
+      rootDir: __dirname,
+      roots: ['<rootDir>/packages', '<rootDir>/apps'],
+      testMatch: [`<rootDir>/**/*.webgpu.test.ts`],
+      testEnvironment: '<rootDir>/tools/jest/webgpu-environment.js',
+      globalSetup: '<rootDir>/tools/jest/webgpu-global-setup.js',
+      moduleNameMapper: { ...preset.moduleNameMapper, '^webgpu$': '<rootDir>/tools/jest/webgpu-module.cjs' },
+      setupFilesAfterEnv: ['<rootDir>/tools/jest/webgpu-timeout.js'],
+    },
+  ],
 };
