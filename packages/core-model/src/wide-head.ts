@@ -102,7 +102,7 @@ export function wideWeightSpecs(
  *
  * @example
  * ```ts
- * wideBigramBuckets(tf.tensor2d([[2, 7, 3]], undefined, 'int32'), 1024).arraySync(); // [[(2·16249+7) % 1024, (7·16249+3) % 1024]]
+ * await wideBigramBuckets(tf.tensor2d([[2, 7, 3]], undefined, 'int32'), 1024).array(); // [[(2·16249+7) % 1024, (7·16249+3) % 1024]]
  * ```
  */
 export function wideBigramBuckets(inputIds: tf.Tensor2D, buckets: number): tf.Tensor2D {

@@ -39,9 +39,9 @@ const NAME_FIELDS = ['description', 'device', 'architecture', 'vendor'] as const
 
 /**
  * Tells a GPU from a CPU adapter by what the adapter reports, in this order: `GPUAdapterInfo.isFallbackAdapter`
- * (Dawn sets it for lavapipe/llvmpipe and SwiftShader), the older `GPUAdapter.isFallbackAdapter`, a non-standard
- * `GPUAdapterInfo.type` of "cpu", and the name of a known software renderer (llvmpipe, lavapipe, softpipe,
- * SwiftShader, WARP) in the description, device, architecture or vendor. Anything else counts as a GPU.
+ * (Dawn sets it for its CPU adapters: Mesa 25's lavapipe reports true), the older `GPUAdapter.isFallbackAdapter`,
+ * a non-standard `GPUAdapterInfo.type` of "cpu", and the name of a known software renderer (llvmpipe, lavapipe,
+ * softpipe, SwiftShader, WARP) in the description, device, architecture or vendor. Anything else counts as a GPU.
  *
  * @example
  * ```ts
