@@ -15,8 +15,16 @@ export const CLASSIFIER_ARCHITECTURE = 'MangaAssistDistilBertForMultiLabelClassi
  */
 export const HEAD_CONFIG_KEY = 'mangaassist_head';
 
-// Keys that describe a previous task head of the source checkpoint and would be wrong for this one.
-const STALE_KEYS = ['architectures', 'id2label', 'label2id', 'problem_type', 'num_labels', HEAD_CONFIG_KEY];
+/**
+ * `config.json` keys that describe the task head of the checkpoint a model was built from; a save for another task
+ * drops them (a masked-LM saved from a fine-tuned classifier is not a multi-label classifier).
+ *
+ * @example
+ * ```ts
+ * const encoderOnly = Object.fromEntries(Object.entries(config).filter(([k]) => !STALE_CONFIG_KEYS.includes(k)));
+ * ```
+ */
+export const STALE_CONFIG_KEYS: readonly string[] = ['architectures', 'id2label', 'label2id', 'problem_type', 'num_labels', HEAD_CONFIG_KEY];
 
 /**
  * Writes `model` as a Hugging Face-style directory (see {@link MultiLabelClassifier.save}).
@@ -33,7 +41,7 @@ export async function saveClassifier(model: MultiLabelClassifier, dir: string): 
     tensors.set(name, { shape: variable.shape, data: (await variable.data()) as Float32Array });
   }
   writeSafetensors(join(dir, 'model.safetensors'), tensors, { format: 'pt' });
-  const encoderConfig = Object.fromEntries(Object.entries(model.encoder.config).filter(([k]) => !STALE_KEYS.includes(k)));
+  const encoderConfig = Object.fromEntries(Object.entries(model.encoder.config).filter(([k]) => !STALE_CONFIG_KEYS.includes(k)));
   const config = {
     ...encoderConfig,
     architectures: [CLASSIFIER_ARCHITECTURE],
