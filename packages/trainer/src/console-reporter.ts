@@ -71,7 +71,12 @@ export function createConsoleReporter(stream: ReporterStream = process.stderr, o
  * progressLine(record, 4, 80, 100); // 'epoch 1/4 [#####.....] 10/20 loss 0.6931 52.1 ex/s ETA 1:20'
  * ```
  */
-export function progressLine(record: StepRecord, epochs: number, etaSeconds: number, columns: number): string {
+export function progressLine(
+  record: Pick<StepRecord, 'epoch' | 'step' | 'stepsPerEpoch' | 'loss' | 'examplesPerSecond'>,
+  epochs: number,
+  etaSeconds: number,
+  columns: number,
+): string {
   const done = record.step + 1;
   const tail = ` ${done}/${record.stepsPerEpoch} loss ${record.loss.toFixed(4)} ${record.examplesPerSecond.toFixed(1)} ex/s ETA ${formatDuration(etaSeconds)}`;
   const head = `epoch ${record.epoch}/${epochs} `;

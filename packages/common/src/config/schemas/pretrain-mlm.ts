@@ -18,6 +18,8 @@ export const mlmSourceSchema = z.discriminatedUnion('kind', [
   z
     .object({
       kind: z.literal('file'),
+      /** Names the source in the held-out report; default the file's name. */
+      name: z.string().min(1).optional(),
       path: z.string().min(1),
       format: z.enum(TEXT_CORPUS_FORMATS).optional(),
       textColumn: z.string().min(1).default('text'),
@@ -26,6 +28,8 @@ export const mlmSourceSchema = z.discriminatedUnion('kind', [
   z
     .object({
       kind: z.literal('generated'),
+      /** Names the source in the held-out report; default `generated`. */
+      name: z.string().min(1).optional(),
       n: z.number().int().positive().default(DEFAULT_GENERATED_TEXTS),
       seed: z.number().int().default(7),
     })

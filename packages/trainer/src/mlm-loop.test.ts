@@ -1,0 +1,127 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { loadMaskedLm, type DistilBertMaskedLm } from '@mangaassist/core-model';
+import { useCpuBackend } from './__tests__/fixtures';
+import { tinyMaskedLm, toyHeldOut, toySentences } from './__tests__/tiny-mlm';
+import { MetricsLog } from './metrics-log';
+import { MLM_RUN_FILES, pretrainMaskedLm, type PretrainMaskedLmOptions } from './mlm-loop';
+import type { MlmMetricsRecord, MlmStepRecord } from './mlm-records';
+import { createLrScheduleRegistry } from './registries';
+
+beforeAll(useCpuBackend);
+
+const train = toySentences(256, 1);
+const heldOut = toyHeldOut(64, 2);
+const optimizer = { baseLr: 1e-2, weightDecay: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, gradClipNorm: 1 };
+
+function options(model: DistilBertMaskedLm, runDir: string, overrides: Partial<PretrainMaskedLmOptions> = {}): PretrainMaskedLmOptions {
+  return {
+    model,
+    train,
+    heldOut,
+    masking: model.maskingOptions(),
+    lrSchedule: createLrScheduleRegistry().create('constant', {}, undefined),
+    optimizer,
+    epochs: 3,
+    batchSize: 16,
+    seed: 5,
+    runDir,
+    ...overrides,
+  };
+}
+
+describe('pretrainMaskedLm', () => {
+  const roots: string[] = [];
+  const runDir = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mlm-run-'));
+    roots.push(dir);
+    return dir;
+  };
+  afterAll(() => roots.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+  it('lowers the held-out masked-LM loss of a tiny random model, saves it and writes the summary', async () => {
+    const model = tinyMaskedLm();
+    const dir = runDir();
+    const tensors = tf.memory().numTensors;
+    const summary = await pretrainMaskedLm(options(model, dir, { maxSteps: 40, logEverySteps: 5 }));
+    // Only the optimizer's state (released at the end) may come and go; nothing leaks per step.
+    expect(tf.memory().numTensors).toBe(tensors);
+    model.dispose();
+    expect(summary.stopReason).toBe('max-steps');
+    expect(summary.globalStep).toBe(40);
+    const { before, after } = summary.heldOut;
+    // Chance over the 15 non-special words is ln(15) ≈ 2.7; the toy language is nearly deterministic.
+    expect(before.loss).toBeGreaterThan(2.3);
+    expect(after!.loss).toBeLessThan(before.loss - 1);
+    expect(after!.perplexity).toBeCloseTo(Math.exp(after!.loss), 10);
+    expect(Object.keys(before.bySource)).toEqual(['even', 'odd']);
+    expect(before.bySource.even!.maskedTokens + before.bySource.odd!.maskedTokens).toBe(before.maskedTokens);
+    // Before and after see the same targets.
+    expect(after!.maskedTokens).toBe(before.maskedTokens);
+    expect(summary.tokensTrained).toBe(40 * 16 * 8);
+    expect(summary.tokensPerSecond).toBeGreaterThan(0);
+    expect(JSON.parse(readFileSync(join(dir, MLM_RUN_FILES.summary), 'utf8'))).toEqual(summary);
+    const records = MetricsLog.read<MlmMetricsRecord>(join(dir, MLM_RUN_FILES.metrics));
+    expect(records.filter((r) => r.type === 'mlm-step').map((r) => (r as MlmStepRecord).globalStep)).toEqual([5, 10, 15, 20, 25, 30, 35, 40]);
+    expect(records.filter((r) => r.type === 'mlm-eval').map((r) => r.type === 'mlm-eval' && r.stage)).toEqual(['before', 'after']);
+    const saved = await loadMaskedLm(dir);
+    expect(saved.report?.head).toBe('loaded');
+    saved.dispose();
+  }, 60_000);
+
+  it('resumes a killed run from its checkpoint and ends exactly where an uninterrupted run ends', async () => {
+    const settings = { maxSteps: 12, checkpointEverySteps: 4, evalEverySteps: 6 };
+    const whole = tinyMaskedLm(3, 0.1);
+    const reference = await pretrainMaskedLm(options(whole, runDir(), settings));
+    const referenceWeights = await Promise.all(whole.trainableVariables().map((v) => v.data()));
+    whole.dispose();
+
+    const dir = runDir();
+    const controller = new AbortController();
+    const first = tinyMaskedLm(3, 0.1);
+    const stopped = await pretrainMaskedLm(
+      options(first, dir, { ...settings, signal: controller.signal, reporter: { onStep: (r) => void (r.globalStep === 7 && controller.abort()) } }),
+    );
+    first.dispose();
+    expect(stopped.stopReason).toBe('interrupted');
+    expect(stopped.modelDir).toBeNull();
+    expect(stopped.globalStep).toBe(7);
+    expect(existsSync(join(dir, 'model.safetensors'))).toBe(false);
+
+    // A fresh process: a model with other initial weights, restored from the checkpoint.
+    const second = tinyMaskedLm(99, 0.1);
+    const resumed = await pretrainMaskedLm(options(second, dir, { ...settings, resume: true }));
+    const resumedWeights = await Promise.all(second.trainableVariables().map((v) => v.data()));
+    second.dispose();
+    expect(resumed.stopReason).toBe('max-steps');
+    expect(resumed.heldOut.before).toEqual(reference.heldOut.before);
+    expect(resumed.heldOut.during).toEqual(reference.heldOut.during);
+    expect(resumed.heldOut.after).toEqual(reference.heldOut.after);
+    expect(resumed.tokensTrained).toBe(reference.tokensTrained);
+    resumedWeights.forEach((w, i) => expect(Buffer.from((w as Float32Array).buffer).equals(Buffer.from((referenceWeights[i] as Float32Array).buffer))).toBe(true));
+    const steps = MetricsLog.read<MlmMetricsRecord>(join(dir, MLM_RUN_FILES.metrics)).filter((r) => r.type === 'mlm-step');
+    expect(steps.map((r) => (r as MlmStepRecord).globalStep)).toEqual([10, 12]);
+
+    // Resuming a finished run changes nothing.
+    const third = tinyMaskedLm(5);
+    const again = await pretrainMaskedLm(options(third, dir, { ...settings, resume: true }));
+    third.dispose();
+    expect(again.heldOut).toEqual(resumed.heldOut);
+    expect(again.modelDir).toBe(dir);
+  }, 60_000);
+
+  it('refuses a checkpoint of another configuration or data, naming the file', async () => {
+    const dir = runDir();
+    const model = tinyMaskedLm();
+    await pretrainMaskedLm(options(model, dir, { maxSteps: 2, fingerprint: 'a' }));
+    await expect(pretrainMaskedLm(options(model, dir, { maxSteps: 2, fingerprint: 'b', resume: true }))).rejects.toThrow(
+      /checkpoint\.safetensors: was written by a different configuration/,
+    );
+    await expect(pretrainMaskedLm(options(model, dir, { maxSteps: 2, fingerprint: 'a', resume: true, train: train.slice(1) }))).rejects.toThrow(
+      /was written for 256 training texts in 16 steps per epoch, but this run has 255 in 16/,
+    );
+    model.dispose();
+  });
+});
