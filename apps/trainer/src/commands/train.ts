@@ -1,9 +1,8 @@
-import { loadConfigFile, MangaAssistError, trainJobConfigSchema, type TrainJobConfig } from '@mangaassist/common';
-import { registerNativeCpuKernels } from '@mangaassist/cpu-kernels';
-import { selectTfjsBackend, TFJS_BACKEND_REQUESTS, type TfjsBackendRequest, type TfjsBackendSelection } from '@mangaassist/runtime';
+import { loadConfigFile, trainJobConfigSchema } from '@mangaassist/common';
 import { createConsoleReporter, runTrainJob, type TrainJobResult } from '@mangaassist/trainer';
 import type { Command } from 'commander';
 import type { CommandModule } from './command-module';
+import { checkpointOnInterrupt, selectTrainingBackend } from './training-run';
 
 /** Options of `mangaassist train`, as commander parses them. */
 export interface TrainCliOptions {
@@ -55,44 +54,16 @@ export const trainCommand: CommandModule = {
  */
 export async function runTrainCommand(options: TrainCliOptions): Promise<TrainJobResult> {
   const config = loadConfigFile(trainJobConfigSchema, options.config);
-  const selection = await selectBackend(config);
-  process.stderr.write(`${selection.message}\n`);
-  for (const note of selection.notes) process.stderr.write(`  ${note}\n`);
-  const controller = new AbortController();
-  const stop = () => {
-    process.stderr.write('\ninterrupt: checkpointing after the current step (press Ctrl-C again to quit at once)\n');
-    controller.abort();
-    process.off('SIGINT', stop);
-  };
-  process.on('SIGINT', stop);
-  try {
-    return await runTrainJob(config, {
+  await selectTrainingBackend(config.training.backend, 'training.backend');
+  return checkpointOnInterrupt((signal) =>
+    runTrainJob(config, {
       resume: options.resume ?? false,
       overwrite: options.overwrite ?? false,
       reporter: createConsoleReporter(process.stderr),
-      signal: controller.signal,
+      signal,
       log: (line) => process.stderr.write(`${line}\n`),
-    });
-  } finally {
-    process.off('SIGINT', stop);
-  }
-}
-
-async function selectBackend(config: TrainJobConfig): Promise<TfjsBackendSelection> {
-  const backend = config.training.backend ?? 'auto';
-  if (!TFJS_BACKEND_REQUESTS.includes(backend)) {
-    throw new MangaAssistError(
-      'CONFIG_INVALID',
-      `training.backend must be one of ${TFJS_BACKEND_REQUESTS.join(', ')}; got ${JSON.stringify(backend)}`,
-      { field: 'training.backend', allowed: TFJS_BACKEND_REQUESTS },
-    );
-  }
-  return selectTfjsBackend({
-    backend: backend as TfjsBackendRequest,
-    accelerateCpu: () => {
-      registerNativeCpuKernels();
-    },
-  });
+    }),
+  );
 }
 
 /**
