@@ -1,6 +1,4 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { writeSafetensors, type SafetensorsInput } from '@mangaassist/common';
+import { writeModelFiles } from './model-files';
 import type { MultiLabelClassifier } from './multi-label-classifier';
 
 /** `problem_type` of a saved classifier, as Hugging Face names multi-label classification. */
@@ -21,10 +19,22 @@ export const HEAD_CONFIG_KEY = 'mangaassist_head';
  *
  * @example
  * ```ts
- * const encoderOnly = Object.fromEntries(Object.entries(config).filter(([k]) => !STALE_CONFIG_KEYS.includes(k)));
+ * STALE_CONFIG_KEYS.includes('id2label'); // true
  * ```
  */
 export const STALE_CONFIG_KEYS: readonly string[] = ['architectures', 'id2label', 'label2id', 'problem_type', 'num_labels', HEAD_CONFIG_KEY];
+
+/**
+ * An encoder's config without {@link STALE_CONFIG_KEYS}: what a save for a new task starts from.
+ *
+ * @example
+ * ```ts
+ * const config = { ...encoderConfigWithoutHead(model.encoder.config), architectures: ['DistilBertForMaskedLM'] };
+ * ```
+ */
+export function encoderConfigWithoutHead(config: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(config).filter(([k]) => !STALE_CONFIG_KEYS.includes(k)));
+}
 
 /**
  * Writes `model` as a Hugging Face-style directory (see {@link MultiLabelClassifier.save}).
@@ -35,15 +45,8 @@ export const STALE_CONFIG_KEYS: readonly string[] = ['architectures', 'id2label'
  * ```
  */
 export async function saveClassifier(model: MultiLabelClassifier, dir: string): Promise<void> {
-  mkdirSync(dir, { recursive: true });
-  const tensors = new Map<string, SafetensorsInput>();
-  for (const [name, variable] of model.namedVariables()) {
-    tensors.set(name, { shape: variable.shape, data: (await variable.data()) as Float32Array });
-  }
-  writeSafetensors(join(dir, 'model.safetensors'), tensors, { format: 'pt' });
-  const encoderConfig = Object.fromEntries(Object.entries(model.encoder.config).filter(([k]) => !STALE_CONFIG_KEYS.includes(k)));
-  const config = {
-    ...encoderConfig,
+  await writeModelFiles(dir, model.namedVariables(), {
+    ...encoderConfigWithoutHead(model.encoder.config),
     architectures: [CLASSIFIER_ARCHITECTURE],
     problem_type: MULTI_LABEL_PROBLEM_TYPE,
     id2label: Object.fromEntries(model.labels.map((label, i) => [String(i), label])),
@@ -59,9 +62,6 @@ export async function saveClassifier(model: MultiLabelClassifier, dir: string): 
         ? { wide: { buckets: model.head.wide.buckets, bigrams: model.head.wide.bigrams, lr_multiplier: model.head.wide.lrMultiplier } }
         : {}),
     },
-  };
-  const temporary = join(dir, `.config.json.${process.pid}.tmp`);
-  writeFileSync(temporary, `${JSON.stringify(config, null, 2)}\n`);
-  renameSync(temporary, join(dir, 'config.json'));
+  });
   model.tokenizer.save(dir);
 }

@@ -1,8 +1,8 @@
-import { copyFileSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { writeSafetensors, type SafetensorsInput } from '@mangaassist/common';
-import { STALE_CONFIG_KEYS } from './classifier-save';
+import { encoderConfigWithoutHead } from './classifier-save';
 import type { DistilBertMaskedLm } from './masked-lm';
+import { writeModelFiles } from './model-files';
 
 /** `architectures[0]` of a saved masked-LM model, as Hugging Face names the class. */
 export const MASKED_LM_ARCHITECTURE = 'DistilBertForMaskedLM';
@@ -24,22 +24,17 @@ const TOKENIZER_FILES = ['tokenizer.json', 'tokenizer_config.json', 'vocab.txt',
  * ```
  */
 export async function saveMaskedLm(model: DistilBertMaskedLm, dir: string): Promise<void> {
-  mkdirSync(dir, { recursive: true });
-  const tensors = new Map<string, SafetensorsInput>();
-  for (const [name, variable] of model.namedVariables()) {
-    tensors.set(name, { shape: variable.shape, data: (await variable.data()) as Float32Array });
-  }
-  writeSafetensors(join(dir, 'model.safetensors'), tensors, { format: 'pt' });
-  const encoderConfig = Object.fromEntries(Object.entries(model.encoder.config).filter(([k]) => !STALE_CONFIG_KEYS.includes(k)));
-  const config = { ...encoderConfig, architectures: [MASKED_LM_ARCHITECTURE], tie_word_embeddings: true };
-  const temporary = join(dir, `.config.json.${process.pid}.tmp`);
-  writeFileSync(temporary, `${JSON.stringify(config, null, 2)}\n`);
-  renameSync(temporary, join(dir, 'config.json'));
+  await writeModelFiles(dir, model.namedVariables(), {
+    ...encoderConfigWithoutHead(model.encoder.config),
+    architectures: [MASKED_LM_ARCHITECTURE],
+    tie_word_embeddings: true,
+  });
   const source = model.sourceDir;
   if (source && existsSync(join(source, 'tokenizer.json'))) {
     for (const file of TOKENIZER_FILES) {
-      // Continuing a model in its own directory: the files are already there.
-      if (existsSync(join(source, file)) && resolve(source, file) !== resolve(dir, file)) copyFileSync(join(source, file), join(dir, file));
+      // Continuing a model in its own directory: the files are already there. Contents only: a read-only source
+      // (the shared assets) must not make the copy read-only.
+      if (existsSync(join(source, file)) && resolve(source, file) !== resolve(dir, file)) writeFileSync(join(dir, file), readFileSync(join(source, file)));
     }
   } else {
     model.tokenizer.save(dir);

@@ -1,4 +1,4 @@
-import { formatDuration, progressLine, type ReporterStream } from './console-reporter';
+import { createProgressDisplay, formatDuration, progressLine, type ReporterStream } from './console-reporter';
 import type { MlmEvaluation, MlmReporter, MlmStart, MlmStepRecord, MlmSummary } from './mlm-records';
 
 /**
@@ -28,19 +28,10 @@ export function formatMlmEvaluation(evaluation: MlmEvaluation): string {
 export function createMlmConsoleReporter(stream: ReporterStream = process.stderr, options: { readonly everySteps?: number } = {}): MlmReporter {
   const everySteps = options.everySteps ?? 10;
   let start: MlmStart | undefined;
-  let processStart = 0;
-  let stepsAtStart = 0;
-  let lastDraw = 0;
-  let drawn = false;
-  const clear = () => {
-    if (drawn) stream.write('\r\x1b[2K');
-    drawn = false;
-  };
+  const display = createProgressDisplay(stream);
   return {
     onStart(info) {
       start = info;
-      processStart = performance.now();
-      stepsAtStart = info.resumedFrom?.globalStep ?? 0;
       const from = info.resumedFrom ? ` (resuming at step ${info.resumedFrom.globalStep})` : '';
       stream.write(
         `masked-LM pretraining: ${info.trainTexts} training texts, ${info.heldOutTexts} held out, batch ${info.batchSize}, ` +
@@ -48,22 +39,18 @@ export function createMlmConsoleReporter(stream: ReporterStream = process.stderr
       );
     },
     onEvaluation(record) {
-      clear();
+      display.clear();
       const when = record.stage === 'during' ? `at step ${record.globalStep}` : record.stage;
       stream.write(`held-out ${when}: ${formatMlmEvaluation(record.evaluation)} (${record.seconds.toFixed(1)} s)\n`);
     },
     onStep(record: MlmStepRecord) {
       if (!start) return;
-      const now = performance.now();
-      const done = record.globalStep - stepsAtStart;
-      const eta = ((start.totalSteps - record.globalStep) * (now - processStart)) / 1000 / Math.max(1, done);
+      // From the training rate alone: held-out evaluations and checkpoints would make the first steps look slow.
+      const eta = ((start.totalSteps - record.globalStep) * start.batchSize) / Math.max(1e-9, record.examplesPerSecond);
       const last = record.globalStep === start.totalSteps;
       if (stream.isTTY) {
-        if (now - lastDraw < 100 && !last) return;
-        lastDraw = now;
-        const line = progressLine(record, start.epochs, eta, (stream.columns ?? 100) - 16);
-        stream.write(`\r\x1b[2K${line} ${Math.round(record.tokensPerSecond)} tok/s`);
-        drawn = true;
+        const columns = (stream.columns ?? 100) - 16;
+        display.draw(() => `${progressLine(record, start!.epochs, eta, columns)} ${Math.round(record.tokensPerSecond)} tok/s`, last);
         return;
       }
       if (record.globalStep % everySteps !== 0 && !last) return;
@@ -73,7 +60,7 @@ export function createMlmConsoleReporter(stream: ReporterStream = process.stderr
       );
     },
     onEnd(summary: MlmSummary) {
-      clear();
+      display.clear();
       const { before, after } = summary.heldOut;
       const change = after
         ? `held-out MLM loss ${before.loss.toFixed(4)} → ${after.loss.toFixed(4)} (perplexity ${before.perplexity.toFixed(2)} → ${after.perplexity.toFixed(2)})`

@@ -1,18 +1,17 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
 import { checkMaskingOptions, type MlmMaskingOptions } from '@mangaassist/core-model';
 import { registerTfjsGradients } from '@mangaassist/runtime';
 import { AdamW } from './adamw';
 import { atomicWriteFile } from './atomic-file';
 import { chunk } from './batching';
-import { clipByGlobalNorm } from './clip-grad-norm';
 import type { LrSchedule } from './lr-schedule';
 import { MetricsLog } from './metrics-log';
 import { disposeMlmBatch, makeMlmBatch } from './mlm-batching';
 import { evaluateMaskedLm, type MlmExample } from './mlm-evaluate';
 import type { MlmEvalRecord, MlmEvalStage, MlmEvaluation, MlmMetricsRecord, MlmReporter, MlmStepRecord, MlmStopReason, MlmSummary } from './mlm-records';
 import type { MaskedLmTrainable } from './mlm-trainable';
+import { optimizerStep } from './optimizer-step';
 import { mixSeed, permutation } from './rng';
 import type { OptimizerSettings } from './train-loop';
 import { restoreTrainingCheckpoint, saveTrainingCheckpoint, type CheckpointedVariable } from './variable-checkpoint';
@@ -205,7 +204,13 @@ export async function pretrainMaskedLm(options: PretrainMaskedLmOptions): Promis
         let loss: number;
         let gradNorm: number;
         try {
-          ({ loss, gradNorm } = await trainStep(options, batch.inputs, variables, adam, lr, mixSeed(seed, epoch, step, 0xd209)));
+          const dropoutSeed = mixSeed(seed, epoch, step, 0xd209);
+          ({ loss, gradNorm } = await optimizerStep(
+            () => model.loss(batch.inputs, { training: true, seed: dropoutSeed }),
+            variables.map(({ variable }) => ({ variable, lr })),
+            adam,
+            options.optimizer.gradClipNorm,
+          ));
         } finally {
           disposeMlmBatch(batch);
         }
@@ -283,35 +288,6 @@ export async function pretrainMaskedLm(options: PretrainMaskedLmOptions): Promis
     await reporter.onEnd?.(summary);
     return summary;
   }
-}
-
-/** One AdamW step on the batch's masked-LM loss; every variable trains at `lr`. */
-async function trainStep(
-  options: PretrainMaskedLmOptions,
-  inputs: Parameters<MaskedLmTrainable['loss']>[0],
-  variables: readonly CheckpointedVariable[],
-  adam: AdamW,
-  lr: number,
-  dropoutSeed: number,
-): Promise<{ loss: number; gradNorm: number }> {
-  const { value, grads } = tf.variableGrads(
-    () => options.model.loss(inputs, { training: true, seed: dropoutSeed }),
-    variables.map((v) => v.variable),
-  );
-  const withGradient = variables.filter((v) => grads[v.variable.name]);
-  const { gradients, norm } = await clipByGlobalNorm(
-    withGradient.map((v) => grads[v.variable.name]!),
-    options.optimizer.gradClipNorm,
-  );
-  try {
-    adam.step(withGradient.map((v, i) => ({ variable: v.variable, gradient: gradients[i]!, lr })));
-  } finally {
-    gradients.forEach((g) => g.dispose());
-    Object.values(grads).forEach((g) => g?.dispose());
-  }
-  const loss = (await value.data())[0]!;
-  value.dispose();
-  return { loss, gradNorm: norm };
 }
 
 function checkOptions(options: PretrainMaskedLmOptions): void {

@@ -8,13 +8,13 @@ import { atomicWriteFile } from './atomic-file';
 import { chunk, disposeBatch, makeBatch, type EncodedExample } from './batching';
 import { BEST_MODEL_DIR, recoverBestModel, saveBestModel } from './best-model';
 import type { TrainableClassifier, TrainingLoss } from './classifier';
-import { clipByGlobalNorm } from './clip-grad-norm';
 import { evaluateClassifier } from './evaluate';
 import { canonicalGroups, type CanonicalGroups } from './group-mapping';
 import { DEPTH_ORDER, discriminativeRates, LAYER_GROUPS, type LayerGroup } from './layer-groups';
 import type { LrSchedule } from './lr-schedule';
 import { labelsPresent } from '@mangaassist/data';
 import { MetricsLog } from './metrics-log';
+import { optimizerStep } from './optimizer-step';
 import { writeReport } from './report';
 import { mixSeed, permutation } from './rng';
 import type { EpochRecord, StepRecord, StopReason, TrainReporter, TrainSummary } from './train-records';
@@ -340,29 +340,20 @@ async function trainStep(
   dropoutSeed: number,
 ): Promise<{ lossValue: number; gradNorm: number }> {
   const { classifier, loss } = options;
-  const { value, grads } = tf.variableGrads(() => {
-    const logits = classifier.apply(batch.inputIds, batch.attentionMask, { training: true, seed: dropoutSeed });
-    const lossValue = loss.compute(logits, batch.targets, batch.lossMask);
-    if (lossValue.rank !== 0) {
-      throw new RangeError(`the loss must reduce to a scalar (reduction "mean" or "sum"), got shape [${lossValue.shape}]`);
-    }
-    return lossValue as tf.Scalar;
-  }, trainable.map((v) => v.variable));
-  // A variable the loss does not reach gets no gradient, hence no update and no optimizer state.
-  const withGradient = trainable.filter((v) => grads[v.variable.name]);
-  const { gradients, norm } = await clipByGlobalNorm(
-    withGradient.map((v) => grads[v.variable.name]!),
+  const { loss: lossValue, gradNorm } = await optimizerStep(
+    () => {
+      const logits = classifier.apply(batch.inputIds, batch.attentionMask, { training: true, seed: dropoutSeed });
+      const value = loss.compute(logits, batch.targets, batch.lossMask);
+      if (value.rank !== 0) {
+        throw new RangeError(`the loss must reduce to a scalar (reduction "mean" or "sum"), got shape [${value.shape}]`);
+      }
+      return value as tf.Scalar;
+    },
+    trainable.map((v) => ({ variable: v.variable, lr: rates[v.group] * factor * v.lrMultiplier })),
+    adam,
     options.optimizer.gradClipNorm,
   );
-  try {
-    adam.step(withGradient.map((v, i) => ({ variable: v.variable, gradient: gradients[i]!, lr: rates[v.group] * factor * v.lrMultiplier })));
-  } finally {
-    gradients.forEach((g) => g.dispose());
-    Object.values(grads).forEach((g) => g?.dispose());
-  }
-  const lossValue = (await value.data())[0]!;
-  value.dispose();
-  return { lossValue, gradNorm: norm };
+  return { lossValue, gradNorm };
 }
 
 /**
