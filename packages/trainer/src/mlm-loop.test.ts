@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { loadMaskedLm, type DistilBertMaskedLm } from '@mangaassist/core-model';
 import { useCpuBackend } from './__tests__/fixtures';
 import { tinyMaskedLm, toyHeldOut, toySentences } from './__tests__/tiny-mlm';
+import { readCheckpoint } from './checkpoint';
 import { MetricsLog } from './metrics-log';
 import { MLM_RUN_FILES, pretrainMaskedLm, type PretrainMaskedLmOptions } from './mlm-loop';
 import type { MlmMetricsRecord, MlmStepRecord } from './mlm-records';
@@ -71,23 +72,23 @@ describe('pretrainMaskedLm', () => {
     saved.dispose();
   }, 60_000);
 
-  it('resumes a killed run from its checkpoint and ends exactly where an uninterrupted run ends', async () => {
-    const settings = { maxSteps: 12, checkpointEverySteps: 4, evalEverySteps: 6 };
+  it('resumes a crashed run from its last checkpoint and ends exactly where an uninterrupted run ends', async () => {
+    const settings = { maxSteps: 12, checkpointEverySteps: 4, evalEverySteps: 6, logEverySteps: 1 };
     const whole = tinyMaskedLm(3, 0.1);
     const reference = await pretrainMaskedLm(options(whole, runDir(), settings));
     const referenceWeights = await Promise.all(whole.trainableVariables().map((v) => v.data()));
     whole.dispose();
 
+    // The process dies during step 7: the last checkpoint is the one after step 4 (and the evaluation after step 6 is lost).
     const dir = runDir();
-    const controller = new AbortController();
     const first = tinyMaskedLm(3, 0.1);
-    const stopped = await pretrainMaskedLm(
-      options(first, dir, { ...settings, signal: controller.signal, reporter: { onStep: (r) => void (r.globalStep === 7 && controller.abort()) } }),
+    const crash = () => {
+      throw new Error('simulated crash');
+    };
+    await expect(pretrainMaskedLm(options(first, dir, { ...settings, reporter: { onStep: (r) => void (r.globalStep === 7 && crash()) } }))).rejects.toThrow(
+      'simulated crash',
     );
     first.dispose();
-    expect(stopped.stopReason).toBe('interrupted');
-    expect(stopped.modelDir).toBeNull();
-    expect(stopped.globalStep).toBe(7);
     expect(existsSync(join(dir, 'model.safetensors'))).toBe(false);
 
     // A fresh process: a model with other initial weights, restored from the checkpoint.
@@ -101,8 +102,10 @@ describe('pretrainMaskedLm', () => {
     expect(resumed.heldOut.after).toEqual(reference.heldOut.after);
     expect(resumed.tokensTrained).toBe(reference.tokensTrained);
     resumedWeights.forEach((w, i) => expect(Buffer.from((w as Float32Array).buffer).equals(Buffer.from((referenceWeights[i] as Float32Array).buffer))).toBe(true));
-    const steps = MetricsLog.read<MlmMetricsRecord>(join(dir, MLM_RUN_FILES.metrics)).filter((r) => r.type === 'mlm-step');
-    expect(steps.map((r) => (r as MlmStepRecord).globalStep)).toEqual([10, 12]);
+    // The log was cut back to the checkpoint: no step is logged twice.
+    const records = MetricsLog.read<MlmMetricsRecord>(join(dir, MLM_RUN_FILES.metrics));
+    expect(records.filter((r) => r.type === 'mlm-step').map((r) => (r as MlmStepRecord).globalStep)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(records.filter((r) => r.type === 'resume')).toEqual([{ type: 'resume', epoch: 1, step: 4, globalStep: 4 }]);
 
     // Resuming a finished run changes nothing.
     const third = tinyMaskedLm(5);
@@ -111,6 +114,20 @@ describe('pretrainMaskedLm', () => {
     expect(again.heldOut).toEqual(resumed.heldOut);
     expect(again.modelDir).toBe(dir);
   }, 60_000);
+
+  it('checkpoints and stops after the current step when aborted (Ctrl-C)', async () => {
+    const dir = runDir();
+    const controller = new AbortController();
+    const model = tinyMaskedLm();
+    const stopped = await pretrainMaskedLm(
+      options(model, dir, { maxSteps: 12, signal: controller.signal, reporter: { onStep: (r) => void (r.globalStep === 3 && controller.abort()) } }),
+    );
+    model.dispose();
+    expect(stopped.stopReason).toBe('interrupted');
+    expect(stopped.modelDir).toBeNull();
+    expect(stopped.heldOut.after).toBeNull();
+    expect(readCheckpoint<{ globalStep: number }>(join(dir, MLM_RUN_FILES.checkpoint)).state.globalStep).toBe(3);
+  });
 
   it('refuses a checkpoint of another configuration or data, naming the file', async () => {
     const dir = runDir();
