@@ -1,6 +1,13 @@
 // Test helpers for the masked-LM loop: a tiny random DistilBertForMaskedLM and a toy language it can learn.
-import { DistilBertEncoder, DistilBertMaskedLm, initDistilBertWeights, initMaskedLmHeadWeights, tinyDistilBertConfig } from '@mangaassist/core-model';
-import { WordPieceTokenizer, bertTokenizerJsonFromVocab } from '@mangaassist/core-model';
+import {
+  bertTokenizerJsonFromVocab,
+  DistilBertEncoder,
+  DistilBertMaskedLm,
+  initDistilBertWeights,
+  initMaskedLmHeadWeights,
+  tinyDistilBertConfig,
+  WordPieceTokenizer,
+} from '@mangaassist/core-model';
 import type { MlmExample } from '../mlm-evaluate';
 import { mulberry32 } from '../rng';
 
