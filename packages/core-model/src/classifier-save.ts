@@ -1,6 +1,4 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { writeSafetensors, type SafetensorsInput } from '@mangaassist/common';
+import { writeModelFiles } from './model-files';
 import type { MultiLabelClassifier } from './multi-label-classifier';
 
 /** `problem_type` of a saved classifier, as Hugging Face names multi-label classification. */
@@ -15,8 +13,28 @@ export const CLASSIFIER_ARCHITECTURE = 'MangaAssistDistilBertForMultiLabelClassi
  */
 export const HEAD_CONFIG_KEY = 'mangaassist_head';
 
-// Keys that describe a previous task head of the source checkpoint and would be wrong for this one.
-const STALE_KEYS = ['architectures', 'id2label', 'label2id', 'problem_type', 'num_labels', HEAD_CONFIG_KEY];
+/**
+ * `config.json` keys that describe the task head of the checkpoint a model was built from; a save for another task
+ * drops them (a masked-LM saved from a fine-tuned classifier is not a multi-label classifier).
+ *
+ * @example
+ * ```ts
+ * STALE_CONFIG_KEYS.includes('id2label'); // true
+ * ```
+ */
+export const STALE_CONFIG_KEYS: readonly string[] = ['architectures', 'id2label', 'label2id', 'problem_type', 'num_labels', HEAD_CONFIG_KEY];
+
+/**
+ * An encoder's config without {@link STALE_CONFIG_KEYS}: what a save for a new task starts from.
+ *
+ * @example
+ * ```ts
+ * const config = { ...encoderConfigWithoutHead(model.encoder.config), architectures: ['DistilBertForMaskedLM'] };
+ * ```
+ */
+export function encoderConfigWithoutHead(config: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(config).filter(([k]) => !STALE_CONFIG_KEYS.includes(k)));
+}
 
 /**
  * Writes `model` as a Hugging Face-style directory (see {@link MultiLabelClassifier.save}).
@@ -27,15 +45,8 @@ const STALE_KEYS = ['architectures', 'id2label', 'label2id', 'problem_type', 'nu
  * ```
  */
 export async function saveClassifier(model: MultiLabelClassifier, dir: string): Promise<void> {
-  mkdirSync(dir, { recursive: true });
-  const tensors = new Map<string, SafetensorsInput>();
-  for (const [name, variable] of model.namedVariables()) {
-    tensors.set(name, { shape: variable.shape, data: (await variable.data()) as Float32Array });
-  }
-  writeSafetensors(join(dir, 'model.safetensors'), tensors, { format: 'pt' });
-  const encoderConfig = Object.fromEntries(Object.entries(model.encoder.config).filter(([k]) => !STALE_KEYS.includes(k)));
-  const config = {
-    ...encoderConfig,
+  await writeModelFiles(dir, model.namedVariables(), {
+    ...encoderConfigWithoutHead(model.encoder.config),
     architectures: [CLASSIFIER_ARCHITECTURE],
     problem_type: MULTI_LABEL_PROBLEM_TYPE,
     id2label: Object.fromEntries(model.labels.map((label, i) => [String(i), label])),
@@ -51,9 +62,6 @@ export async function saveClassifier(model: MultiLabelClassifier, dir: string): 
         ? { wide: { buckets: model.head.wide.buckets, bigrams: model.head.wide.bigrams, lr_multiplier: model.head.wide.lrMultiplier } }
         : {}),
     },
-  };
-  const temporary = join(dir, `.config.json.${process.pid}.tmp`);
-  writeFileSync(temporary, `${JSON.stringify(config, null, 2)}\n`);
-  renameSync(temporary, join(dir, 'config.json'));
+  });
   model.tokenizer.save(dir);
 }

@@ -10,7 +10,7 @@ export {
   type ClassifierPooling,
 } from './classifier-head';
 export { createClassifier, loadClassifier, type CreateClassifierOptions } from './classifier-load';
-export { CLASSIFIER_ARCHITECTURE, HEAD_CONFIG_KEY, MULTI_LABEL_PROBLEM_TYPE, saveClassifier } from './classifier-save';
+export { CLASSIFIER_ARCHITECTURE, HEAD_CONFIG_KEY, MULTI_LABEL_PROBLEM_TYPE, encoderConfigWithoutHead, saveClassifier, STALE_CONFIG_KEYS } from './classifier-save';
 export {
   DISTILBERT_PREFIX,
   encoderWeightsFromTensors,
@@ -68,3 +68,9 @@ export {
   type Encoded,
   type EncodeOptions,
 } from './wordpiece-tokenizer';
+export { DistilBertMaskedLm, type DistilBertMaskedLmParts, type MaskedLmInputs, type MaskedLmReport } from './masked-lm';
+export { initMaskedLmHeadWeights, MaskedLmHead, maskedLmCrossEntropy, maskedLmHeadSpecs, TIED_PROJECTOR_WEIGHT } from './masked-lm-head';
+export { loadMaskedLm, type LoadMaskedLmOptions } from './masked-lm-load';
+export { MASKED_LM_ARCHITECTURE, saveMaskedLm } from './masked-lm-save';
+export { writeModelFiles } from './model-files';
+export { BERT_MASKING, checkMaskingOptions, maskSequence, type MaskedSequence, type MlmMaskingOptions } from './mlm-masking';

@@ -20,3 +20,4 @@ export { trainLogisticOvr, type LogisticOptions, type LogisticOvrModel } from '.
 export { labelSetMetrics, type LabelSetMetrics, type MultiLabelReport } from './baseline/metrics';
 export * from './metrics';
 export { evaluateBaseline, trainTfidfBaseline, type TfidfBaseline, type TfidfBaselineOptions } from './baseline/tfidf-baseline';
+export { readTexts, type ReadTextsOptions, type ReadTextsResult, type TextCorpusFormat } from './read-texts';

@@ -23,12 +23,7 @@ export function createConsoleReporter(stream: ReporterStream = process.stderr, o
   let start: TrainStart | undefined;
   let processStart = 0;
   let stepsAtStart = 0;
-  let lastDraw = 0;
-  let drawn = false;
-  const clear = () => {
-    if (drawn) stream.write('\r\x1b[2K');
-    drawn = false;
-  };
+  const display = createProgressDisplay(stream);
   return {
     onStart(info) {
       start = info;
@@ -42,23 +37,55 @@ export function createConsoleReporter(stream: ReporterStream = process.stderr, o
     },
     onStep(record: StepRecord) {
       if (!stream.isTTY || !start) return;
-      const now = performance.now();
-      if (now - lastDraw < 100 && record.step + 1 < record.stepsPerEpoch) return;
-      lastDraw = now;
-      const done = record.globalStep - stepsAtStart;
-      const secondsPerStep = (now - processStart) / 1000 / Math.max(1, done);
+      const secondsPerStep = (performance.now() - processStart) / 1000 / Math.max(1, record.globalStep - stepsAtStart);
       const eta = (start.totalSteps - record.globalStep) * secondsPerStep;
-      stream.write(`\r\x1b[2K${tag}${progressLine(record, start.epochs, eta, (stream.columns ?? 100) - tag.length)}`);
-      drawn = true;
+      display.draw(() => `${tag}${progressLine(record, start!.epochs, eta, (stream.columns ?? 100) - tag.length)}`, record.step + 1 === record.stepsPerEpoch);
     },
     onEpoch(record: EpochRecord) {
-      clear();
+      display.clear();
       stream.write(`${tag}${epochLine(record)}\n`);
     },
     onEnd(summary: TrainSummary) {
-      clear();
+      display.clear();
       const best = summary.best ? `best macro-F1 ${summary.best.macroF1.toFixed(4)} at epoch ${summary.best.epoch}` : 'no validation';
       stream.write(`${tag}done (${summary.stopReason}): ${best}; ${summary.trainSeconds.toFixed(1)} s; run directory ${summary.runDir}\n`);
+    },
+  };
+}
+
+/** A progress line redrawn in place on a terminal (see {@link createProgressDisplay}). */
+export interface ProgressDisplay {
+  /** Redraws the line with `text()` unless the last draw was under 100 ms ago (always when `force`); TTY only. */
+  draw(text: () => string, force?: boolean): void;
+  /** Erases the line, so that a full line can be printed. */
+  clear(): void;
+}
+
+/**
+ * One progress line on a TTY stream, redrawn in place at most ten times a second; does nothing on other streams.
+ *
+ * @example
+ * ```ts
+ * const display = createProgressDisplay(process.stderr);
+ * display.draw(() => `step ${step}/${total}`, step === total);
+ * display.clear();
+ * ```
+ */
+export function createProgressDisplay(stream: ReporterStream): ProgressDisplay {
+  let lastDraw = 0;
+  let drawn = false;
+  return {
+    draw(text, force = false) {
+      if (!stream.isTTY) return;
+      const now = performance.now();
+      if (now - lastDraw < 100 && !force) return;
+      lastDraw = now;
+      stream.write(`\r\x1b[2K${text()}`);
+      drawn = true;
+    },
+    clear() {
+      if (drawn) stream.write('\r\x1b[2K');
+      drawn = false;
     },
   };
 }
@@ -71,7 +98,12 @@ export function createConsoleReporter(stream: ReporterStream = process.stderr, o
  * progressLine(record, 4, 80, 100); // 'epoch 1/4 [#####.....] 10/20 loss 0.6931 52.1 ex/s ETA 1:20'
  * ```
  */
-export function progressLine(record: StepRecord, epochs: number, etaSeconds: number, columns: number): string {
+export function progressLine(
+  record: Pick<StepRecord, 'epoch' | 'step' | 'stepsPerEpoch' | 'loss' | 'examplesPerSecond'>,
+  epochs: number,
+  etaSeconds: number,
+  columns: number,
+): string {
   const done = record.step + 1;
   const tail = ` ${done}/${record.stepsPerEpoch} loss ${record.loss.toFixed(4)} ${record.examplesPerSecond.toFixed(1)} ex/s ETA ${formatDuration(etaSeconds)}`;
   const head = `epoch ${record.epoch}/${epochs} `;

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import type { MetricsRecord } from './train-records';
 
 /**
- * The run's JSON Lines metrics log. Each record is appended synchronously, so the file size is always a record
+ * The run's JSON Lines metrics log (of fine-tuning records by default; the masked-LM loop logs its own). Each record is appended synchronously, so the file size is always a record
  * boundary; checkpoints remember that size and a resumed run cuts the log back to it, so records written after the
  * checkpoint by the killed process are not repeated.
  *
@@ -13,13 +13,13 @@ import type { MetricsRecord } from './train-records';
  * log.append({ type: 'resume', epoch: 2, step: 10, globalStep: 30 });
  * ```
  */
-export class MetricsLog {
+export class MetricsLog<Entry extends object = MetricsRecord> {
   constructor(readonly path: string) {
     mkdirSync(dirname(path), { recursive: true });
   }
 
   /** Appends one record as a line. */
-  append(record: MetricsRecord): void {
+  append(record: Entry): void {
     appendFileSync(this.path, `${JSON.stringify(record)}\n`);
   }
 
@@ -41,11 +41,11 @@ export class MetricsLog {
    * const epochs = MetricsLog.read('runs/train/metrics.jsonl').filter((r) => r.type === 'epoch');
    * ```
    */
-  static read(path: string): MetricsRecord[] {
+  static read<Entry extends object = MetricsRecord>(path: string): Entry[] {
     if (!existsSync(path)) return [];
     return readFileSync(path, 'utf8')
       .split('\n')
       .filter((line) => line.trim().length > 0)
-      .map((line) => JSON.parse(line) as MetricsRecord);
+      .map((line) => JSON.parse(line) as Entry);
   }
 }

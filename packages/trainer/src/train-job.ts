@@ -164,7 +164,7 @@ export async function createDistilBertJobModel(config: TrainJobConfig): Promise<
  * configFingerprint(config); // 'sha256:3f…'
  * ```
  */
-export function configFingerprint(config: TrainJobConfig): string {
+export function configFingerprint(config: { readonly training: { readonly backend?: string } }): string {
   const { backend: _backend, ...training } = config.training;
   return `sha256:${createHash('sha256').update(canonicalJson({ ...config, training })).digest('hex')}`;
 }
@@ -180,7 +180,18 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-function checkRunDir(runDir: string, options: TrainJobOptions): void {
+/**
+ * Refuses to start a run in a directory that already holds one unless `resume` (which needs its checkpoint) or
+ * `overwrite` is set; the two exclude each other.
+ *
+ * @throws MangaAssistError `INVALID_ARGUMENT` or `NOT_FOUND` saying which flag to use
+ *
+ * @example
+ * ```ts
+ * checkRunDir('runs/train', { resume: false, overwrite: false });
+ * ```
+ */
+export function checkRunDir(runDir: string, options: { readonly resume?: boolean; readonly overwrite?: boolean }): void {
   if (options.resume && options.overwrite) throw new MangaAssistError('INVALID_ARGUMENT', 'resume and overwrite exclude each other');
   if (options.resume && !existsSync(join(runDir, RUN_FILES.checkpoint))) {
     throw new MangaAssistError('NOT_FOUND', `cannot resume: ${join(runDir, RUN_FILES.checkpoint)} does not exist (start without --resume)`, {

@@ -7,19 +7,19 @@ import { AdamW } from './adamw';
 import { atomicWriteFile } from './atomic-file';
 import { chunk, disposeBatch, makeBatch, type EncodedExample } from './batching';
 import { BEST_MODEL_DIR, recoverBestModel, saveBestModel } from './best-model';
-import { readCheckpoint, writeCheckpoint } from './checkpoint';
 import type { TrainableClassifier, TrainingLoss } from './classifier';
-import { clipByGlobalNorm } from './clip-grad-norm';
 import { evaluateClassifier } from './evaluate';
 import { canonicalGroups, type CanonicalGroups } from './group-mapping';
 import { DEPTH_ORDER, discriminativeRates, LAYER_GROUPS, type LayerGroup } from './layer-groups';
 import type { LrSchedule } from './lr-schedule';
 import { labelsPresent } from '@mangaassist/data';
 import { MetricsLog } from './metrics-log';
+import { optimizerStep } from './optimizer-step';
 import { writeReport } from './report';
 import { mixSeed, permutation } from './rng';
 import type { EpochRecord, StepRecord, StopReason, TrainReporter, TrainSummary } from './train-records';
 import type { UnfreezingSchedule } from './unfreezing-schedule';
+import { restoreTrainingCheckpoint, saveTrainingCheckpoint } from './variable-checkpoint';
 
 /** Optimizer settings (the `optimizer` section of a training config). */
 export interface OptimizerSettings {
@@ -340,29 +340,20 @@ async function trainStep(
   dropoutSeed: number,
 ): Promise<{ lossValue: number; gradNorm: number }> {
   const { classifier, loss } = options;
-  const { value, grads } = tf.variableGrads(() => {
-    const logits = classifier.apply(batch.inputIds, batch.attentionMask, { training: true, seed: dropoutSeed });
-    const lossValue = loss.compute(logits, batch.targets, batch.lossMask);
-    if (lossValue.rank !== 0) {
-      throw new RangeError(`the loss must reduce to a scalar (reduction "mean" or "sum"), got shape [${lossValue.shape}]`);
-    }
-    return lossValue as tf.Scalar;
-  }, trainable.map((v) => v.variable));
-  // A variable the loss does not reach gets no gradient, hence no update and no optimizer state.
-  const withGradient = trainable.filter((v) => grads[v.variable.name]);
-  const { gradients, norm } = await clipByGlobalNorm(
-    withGradient.map((v) => grads[v.variable.name]!),
+  const { loss: lossValue, gradNorm } = await optimizerStep(
+    () => {
+      const logits = classifier.apply(batch.inputIds, batch.attentionMask, { training: true, seed: dropoutSeed });
+      const value = loss.compute(logits, batch.targets, batch.lossMask);
+      if (value.rank !== 0) {
+        throw new RangeError(`the loss must reduce to a scalar (reduction "mean" or "sum"), got shape [${value.shape}]`);
+      }
+      return value as tf.Scalar;
+    },
+    trainable.map((v) => ({ variable: v.variable, lr: rates[v.group] * factor * v.lrMultiplier })),
+    adam,
     options.optimizer.gradClipNorm,
   );
-  try {
-    await adam.step(withGradient.map((v, i) => ({ variable: v.variable, gradient: gradients[i]!, lr: rates[v.group] * factor * v.lrMultiplier })));
-  } finally {
-    gradients.forEach((g) => g.dispose());
-    Object.values(grads).forEach((g) => g?.dispose());
-  }
-  const lossValue = (await value.data())[0]!;
-  value.dispose();
-  return { lossValue, gradNorm: norm };
+  return { lossValue, gradNorm };
 }
 
 /**
@@ -390,20 +381,8 @@ function keyVariables(groups: CanonicalGroups, loss: TrainingLoss, multipliers: 
 }
 
 async function save(path: string, state: TrainState, variables: readonly KeyedVariable[], adam: AdamW, log: MetricsLog): Promise<void> {
-  const tensors = new Map<string, { shape: readonly number[]; data: Float32Array }>();
-  const optimizerSteps: Record<string, number> = {};
-  for (const { key, variable } of variables) {
-    tensors.set(key, { shape: variable.shape, data: (await variable.data()) as Float32Array });
-    const slot = await adam.getState(variable);
-    if (slot) {
-      optimizerSteps[key] = slot.step;
-      tensors.set(`adam.m/${key}`, { shape: variable.shape, data: slot.m });
-      tensors.set(`adam.v/${key}`, { shape: variable.shape, data: slot.v });
-    }
-  }
-  state.optimizerSteps = optimizerSteps;
   state.metricsLogBytes = log.size();
-  writeCheckpoint(path, { tensors, state });
+  await saveTrainingCheckpoint(path, state, variables, adam);
 }
 
 function restore(
@@ -412,36 +391,18 @@ function restore(
   adam: AdamW,
   expected: { fingerprint: string; trainExamples: number; stepsPerEpoch: number },
 ): TrainState {
-  if (!existsSync(path)) {
-    throw new MangaAssistError('NOT_FOUND', `cannot resume: no checkpoint at ${path} (start without resume to begin a new run)`, { file: path });
-  }
-  const { tensors, state } = readCheckpoint<TrainState>(path);
-  const invalid = (message: string) => new MangaAssistError('CHECKPOINT_INVALID', `${path}: ${message}`, { file: path });
-  if (state.fingerprint !== expected.fingerprint) {
-    throw invalid('was written by a different configuration (fingerprint mismatch); resume with the run\'s own config.json or start a new run');
-  }
-  if (state.trainExamples !== expected.trainExamples || state.stepsPerEpoch !== expected.stepsPerEpoch) {
-    throw invalid(
-      `was written for ${state.trainExamples} training examples in ${state.stepsPerEpoch} steps per epoch, ` +
-        `but this run has ${expected.trainExamples} in ${expected.stepsPerEpoch}`,
-    );
-  }
-  for (const { key, variable } of variables) {
-    const saved = tensors.get(key);
-    if (!saved) throw invalid(`has no tensor "${key}" (the model or loss differs from the checkpointed one)`);
-    if (!tf.util.arraysEqual([...saved.shape], variable.shape)) {
-      throw invalid(`tensor "${key}" has shape [${saved.shape}] but the model's variable has [${variable.shape}]`);
+  return restoreTrainingCheckpoint<TrainState>(path, variables, adam, (state) => {
+    if (state.fingerprint !== expected.fingerprint) {
+      return 'was written by a different configuration (fingerprint mismatch); resume with the run\'s own config.json or start a new run';
     }
-    tf.tidy(() => variable.assign(tf.tensor(saved.data, variable.shape, 'float32')));
-    const step = state.optimizerSteps[key];
-    if (step !== undefined) {
-      const m = tensors.get(`adam.m/${key}`);
-      const v = tensors.get(`adam.v/${key}`);
-      if (!m || !v) throw invalid(`optimizer state of "${key}" is incomplete`);
-      adam.setState(variable, { step, m: m.data, v: v.data });
+    if (state.trainExamples !== expected.trainExamples || state.stepsPerEpoch !== expected.stepsPerEpoch) {
+      return (
+        `was written for ${state.trainExamples} training examples in ${state.stepsPerEpoch} steps per epoch, ` +
+        `but this run has ${expected.trainExamples} in ${expected.stepsPerEpoch}`
+      );
     }
-  }
-  return state;
+    return undefined;
+  });
 }
 
 /**

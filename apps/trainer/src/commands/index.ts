@@ -6,6 +6,7 @@ import { dataCommand } from './data';
 import { exportCommand } from './export';
 import { lossesCommand } from './losses';
 import { parityCommand } from './parity';
+import { pretrainMlmCommand } from './pretrain-mlm';
 import { quickstartCommand } from './quickstart';
 import { reservedCommands } from './reserved';
 import { evaluateCommand } from './evaluate';
@@ -21,6 +22,7 @@ const IMPLEMENTED: CommandModule[] = [
   lossesCommand,
   calibrateCommand,
   parityCommand,
+  pretrainMlmCommand,
   trainCommand,
   evaluateCommand,
   schedulesCommand,

@@ -4,6 +4,7 @@ import type { CommandModule } from './command-module';
 /** Names the CLI keeps for its subcommands, with the line shown in `--help`. */
 const RESERVED: Record<string, string> = {
   train: 'fine-tune the classifier from a YAML/JSON config',
+  'pretrain-mlm': 'continue masked-LM pretraining of an encoder on unlabelled text (domain adaptation)',
   evaluate: 'evaluate a model directory on a labelled data file',
   calibrate: 'choose per-label thresholds on validation data and store them',
   export: 'export a fine-tuned model to ONNX for serving',

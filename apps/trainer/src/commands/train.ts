@@ -1,9 +1,9 @@
-import { loadConfigFile, MangaAssistError, trainJobConfigSchema, type TrainJobConfig } from '@mangaassist/common';
-import { registerNativeCpuKernels } from '@mangaassist/cpu-kernels';
-import { selectTfjsBackend, TFJS_BACKEND_REQUESTS, type TfjsBackendRequest, type TfjsBackendSelection } from '@mangaassist/runtime';
+import { loadConfigFile, trainJobConfigSchema } from '@mangaassist/common';
+import { TFJS_BACKEND_REQUESTS } from '@mangaassist/runtime';
 import { createConsoleReporter, runTrainJob, type TrainJobResult } from '@mangaassist/trainer';
 import type { Command } from 'commander';
 import type { CommandModule } from './command-module';
+import { checkpointOnInterrupt, selectTrainingBackend } from './training-run';
 
 /** Options of `mangaassist train`, as commander parses them. */
 export interface TrainCliOptions {
@@ -59,45 +59,18 @@ export const trainCommand: CommandModule = {
  */
 export async function runTrainCommand(options: TrainCliOptions): Promise<TrainJobResult> {
   const config = loadConfigFile(trainJobConfigSchema, options.config);
-  const selection = await selectBackend(options.backend, config);
-  process.stderr.write(`${selection.message}\n`);
-  for (const note of selection.notes) process.stderr.write(`  ${note}\n`);
-  const controller = new AbortController();
-  const stop = () => {
-    process.stderr.write('\ninterrupt: checkpointing after the current step (press Ctrl-C again to quit at once)\n');
-    controller.abort();
-    process.off('SIGINT', stop);
-  };
-  process.on('SIGINT', stop);
-  try {
-    return await runTrainJob(config, {
+  // The flag wins over the config; an unknown value is reported under the name the user typed.
+  if (options.backend !== undefined) await selectTrainingBackend(options.backend, '--backend', 'INVALID_ARGUMENT');
+  else await selectTrainingBackend(config.training.backend, 'training.backend');
+  return checkpointOnInterrupt((signal) =>
+    runTrainJob(config, {
       resume: options.resume ?? false,
       overwrite: options.overwrite ?? false,
       reporter: createConsoleReporter(process.stderr),
-      signal: controller.signal,
+      signal,
       log: (line) => process.stderr.write(`${line}\n`),
-    });
-  } finally {
-    process.off('SIGINT', stop);
-  }
-}
-
-async function selectBackend(flag: string | undefined, config: TrainJobConfig): Promise<TfjsBackendSelection> {
-  const backend = flag ?? config.training.backend ?? 'auto';
-  if (!TFJS_BACKEND_REQUESTS.includes(backend)) {
-    const field = flag === undefined ? 'training.backend' : '--backend';
-    throw new MangaAssistError(
-      flag === undefined ? 'CONFIG_INVALID' : 'INVALID_ARGUMENT',
-      `${field} must be one of ${TFJS_BACKEND_REQUESTS.join(', ')}; got ${JSON.stringify(backend)}`,
-      { field, allowed: TFJS_BACKEND_REQUESTS },
-    );
-  }
-  return selectTfjsBackend({
-    backend: backend as TfjsBackendRequest,
-    accelerateCpu: () => {
-      registerNativeCpuKernels();
-    },
-  });
+    }),
+  );
 }
 
 /**

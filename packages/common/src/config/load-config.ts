@@ -27,18 +27,18 @@ export function parseConfig<S extends z.ZodType>(schema: S, raw: unknown, source
 }
 
 /**
- * Reads a YAML or JSON configuration file, applies `MANGAASSIST_CFG__*` environment overrides and validates it.
+ * Reads a YAML or JSON configuration file and applies `MANGAASSIST_CFG__*` environment overrides, without validating
+ * (for callers that merge command-line options in before {@link parseConfig}).
+ *
+ * @throws MangaAssistError `CONFIG_READ_FAILED` naming the file when it cannot be read or parsed
  *
  * @example
  * ```ts
- * const cfg = loadConfigFile(trainJobConfigSchema, 'configs/quickstart.yaml');
+ * const raw = readConfigFile('configs/dapt.yaml') as Record<string, unknown>;
+ * const cfg = parseConfig(pretrainMlmConfigSchema, { ...raw, training: { ...(raw.training as object), maxSteps: 10 } }, 'configs/dapt.yaml');
  * ```
  */
-export function loadConfigFile<S extends z.ZodType>(
-  schema: S,
-  file: string,
-  env: NodeJS.ProcessEnv = process.env,
-): z.infer<S> {
+export function readConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -51,5 +51,21 @@ export function loadConfigFile<S extends z.ZodType>(
   } catch (cause) {
     throw new MangaAssistError('CONFIG_READ_FAILED', `cannot parse config file ${file}: ${(cause as Error).message}`, { file }, { cause });
   }
-  return parseConfig(schema, applyEnvOverrides(raw ?? {}, env), file);
+  return applyEnvOverrides(raw ?? {}, env);
+}
+
+/**
+ * Reads a YAML or JSON configuration file, applies `MANGAASSIST_CFG__*` environment overrides and validates it.
+ *
+ * @example
+ * ```ts
+ * const cfg = loadConfigFile(trainJobConfigSchema, 'configs/quickstart.yaml');
+ * ```
+ */
+export function loadConfigFile<S extends z.ZodType>(
+  schema: S,
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<S> {
+  return parseConfig(schema, readConfigFile(file, env), file);
 }

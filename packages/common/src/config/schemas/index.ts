@@ -13,6 +13,7 @@ export * from './labels';
 export * from './loss';
 export * from './model';
 export * from './optimizer';
+export * from './pretrain-mlm';
 export * from './schedule';
 export * from './serving';
 export * from './thresholds';
