@@ -44,9 +44,10 @@ function stage(n: number, title: string): void {
 
 /**
  * `mangaassist quickstart` (`npm run quickstart`): the whole product on one machine, end to end — generate the
- * MangaAssist corpus, fine-tune the encoder (focal loss, ULMFiT), calibrate thresholds into the SQLite store, export
- * ONNX, start the server and classify example messages. Each stage reuses what an earlier run left in `--out`
- * unless `--fresh`.
+ * MangaAssist corpus, fine-tune the encoder with the wide-and-deep head (the recipe chosen on hand-written messages),
+ * calibrate thresholds into the SQLite store, score the model and the TF-IDF baseline on the bundled hand-written
+ * slices, export ONNX, start the server and classify example messages. Each stage reuses what an earlier run left in
+ * `--out` unless `--fresh`.
  */
 export const quickstartCommand: CommandModule = {
   name: 'quickstart',
@@ -94,7 +95,7 @@ export async function runQuickstart(options: QuickstartCliOptions): Promise<Quic
   stage(1, `corpus: ${sizes.examples} generated MangaAssist messages`);
   generateData(paths, sizes.examples);
 
-  stage(2, `fine-tuning: full fine-tune, BCE, slanted-triangular LR over ${sizes.epochs} epochs`);
+  stage(2, `fine-tuning: full fine-tune with the wide-and-deep head, BCE, slanted-triangular LR over ${sizes.epochs} epochs`);
   const selection = await selectTfjsBackend({
     backend: options.backend as TfjsBackendRequest,
     accelerateCpu: () => void registerNativeCpuKernels(),
