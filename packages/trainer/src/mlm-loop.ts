@@ -2,6 +2,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkMaskingOptions, type MlmMaskingOptions } from '@mangaassist/core-model';
 import { registerTfjsGradients } from '@mangaassist/runtime';
+import { checkInteger } from './check-integer';
 import { AdamW } from './adamw';
 import { atomicWriteFile } from './atomic-file';
 import { chunk } from './batching';
@@ -291,16 +292,13 @@ export async function pretrainMaskedLm(options: PretrainMaskedLmOptions): Promis
 }
 
 function checkOptions(options: PretrainMaskedLmOptions): void {
-  const integer = (name: string, value: number | undefined, min: number) => {
-    if (value !== undefined && (!Number.isSafeInteger(value) || value < min)) throw new RangeError(`${name} must be an integer >= ${min}, got ${value}`);
-  };
-  integer('epochs', options.epochs, 1);
-  integer('batchSize', options.batchSize, 1);
-  integer('evalBatchSize', options.evalBatchSize, 1);
-  integer('maxSteps', options.maxSteps, 1);
-  integer('checkpointEverySteps', options.checkpointEverySteps, 0);
-  integer('logEverySteps', options.logEverySteps, 1);
-  integer('evalEverySteps', options.evalEverySteps, 0);
+  checkInteger('epochs', options.epochs, 1);
+  checkInteger('batchSize', options.batchSize, 1);
+  checkInteger('evalBatchSize', options.evalBatchSize, 1);
+  checkInteger('maxSteps', options.maxSteps, 1);
+  checkInteger('checkpointEverySteps', options.checkpointEverySteps, 0);
+  checkInteger('logEverySteps', options.logEverySteps, 1);
+  checkInteger('evalEverySteps', options.evalEverySteps, 0);
   if (!Number.isSafeInteger(options.seed)) throw new RangeError(`seed must be an integer, got ${options.seed}`);
   if (options.train.length === 0) throw new RangeError('train must hold at least one text');
   if (options.heldOut.length === 0) throw new RangeError('heldOut must hold at least one text');

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { MangaAssistError } from '@mangaassist/common';
 import { registerTfjsGradients } from '@mangaassist/runtime';
+import { checkInteger } from './check-integer';
 import { AdamW } from './adamw';
 import { atomicWriteFile } from './atomic-file';
 import { chunk, disposeBatch, makeBatch, type EncodedExample } from './batching';
@@ -428,18 +429,13 @@ function defaultEvalLabels(classifier: TrainableClassifier, validation: readonly
 }
 
 function checkOptions(options: TrainOptions): void {
-  const positiveInt = (name: string, value: number | undefined, min: number) => {
-    if (value !== undefined && (!Number.isSafeInteger(value) || value < min)) {
-      throw new RangeError(`${name} must be an integer >= ${min}, got ${value}`);
-    }
-  };
-  positiveInt('epochs', options.epochs, 1);
-  positiveInt('batchSize', options.batchSize, 1);
-  positiveInt('evalBatchSize', options.evalBatchSize, 1);
-  positiveInt('maxSteps', options.maxSteps, 1);
-  positiveInt('earlyStoppingPatience', options.earlyStoppingPatience, 0);
-  positiveInt('checkpointEverySteps', options.checkpointEverySteps, 0);
-  positiveInt('logEverySteps', options.logEverySteps, 1);
+  checkInteger('epochs', options.epochs, 1);
+  checkInteger('batchSize', options.batchSize, 1);
+  checkInteger('evalBatchSize', options.evalBatchSize, 1);
+  checkInteger('maxSteps', options.maxSteps, 1);
+  checkInteger('earlyStoppingPatience', options.earlyStoppingPatience, 0);
+  checkInteger('checkpointEverySteps', options.checkpointEverySteps, 0);
+  checkInteger('logEverySteps', options.logEverySteps, 1);
   if (!Number.isSafeInteger(options.seed)) throw new RangeError(`seed must be an integer, got ${options.seed}`);
   if (options.train.length === 0) throw new RangeError('train must hold at least one example');
   if (options.validation.length === 0) throw new RangeError('validation must hold at least one example');
