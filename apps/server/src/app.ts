@@ -1,13 +1,36 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AppContext } from './app-context';
-import { installErrorHandlers } from './http-errors';
+import { answerClientError, answerFrameworkError, HttpError, installErrorHandlers } from './http-errors';
 import { registerAdminRoutes } from './routes/admin';
 import { registerClassifyRoute } from './routes/classify';
 import { registerDashboardRoutes } from './routes/dashboard';
 import { registerFeedbackRoute } from './routes/feedback';
 import { registerHealthRoutes } from './routes/health';
 import { registerMetaRoutes } from './routes/metrics';
+
+// Decoding with `fatal` refuses invalid UTF-8 instead of turning it into U+FFFD, which would reach the model as a
+// character nobody wrote (inside a word it changes the tokens, and can change the decision).
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Replaces Fastify's JSON body parser with one that first decodes the bytes as strict UTF-8 (400 `INVALID_UTF8`
+ * otherwise), then parses with Fastify's own parser, so prototype-poisoning checks and error codes stay as they are.
+ */
+function installStrictUtf8JsonParser(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    let text: string;
+    try {
+      text = UTF8.decode(body as Buffer);
+    } catch {
+      done(new HttpError(400, 'INVALID_UTF8', 'the request body is not valid UTF-8'), undefined);
+      return;
+    }
+    parseJson(request, text, done);
+  });
+}
 
 /**
  * Builds the fastify app from its parts (routes, error handling, metrics hooks). Listening is the caller's job
@@ -33,7 +56,11 @@ export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger): Prom
       connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(serving.clientTimeoutMs / 4))),
     },
     forceCloseConnections: 'idle',
-    return503OnClosing: true,
+    // Requests that arrive while draining get the documented 503 body with Retry-After (the hook below), not
+    // Fastify's own.
+    return503OnClosing: false,
+    clientErrorHandler: answerClientError,
+    frameworkErrors: answerFrameworkError,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     // Request ids let log lines of one request be joined without logging what it carried.
@@ -41,7 +68,13 @@ export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger): Prom
   });
   // Only JSON bodies are accepted: a text/plain body gets 415 instead of a confusing type error.
   app.removeContentTypeParser(['text/plain']);
+  installStrictUtf8JsonParser(app);
   installErrorHandlers(app);
+  app.addHook('onRequest', async () => {
+    if (ctx.lifecycle.shuttingDown) {
+      throw new HttpError(503, 'SHUTTING_DOWN', 'the server is shutting down; retry on another instance', undefined, { 'retry-after': '1' });
+    }
+  });
   app.addHook('onRoute', (route) => ctx.docs.served(route.method, route.url));
 
   app.addHook('onResponse', async (request, reply) => {

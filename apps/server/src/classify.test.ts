@@ -73,7 +73,7 @@ describe('POST /v1/classify', () => {
   it.each([
     [{}, /exactly one of "text" or "texts"/],
     [{ text: 'a', texts: ['b'] }, /exactly one of "text" or "texts"/],
-    [{ text: '' }, /body\.text: must contain at least one non-space character/],
+    [{ text: '' }, /body\.text: must contain at least one visible character/],
     [{ text: 'x'.repeat(201) }, /body\.text: must be at most 200 characters/],
     [{ texts: [] }, /body\.texts: must hold at least one text/],
     [{ texts: ['a', 'b', 'c', 'd', 'e'] }, /at most 4 are allowed/],

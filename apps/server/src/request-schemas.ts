@@ -9,6 +9,40 @@ function isCleanText(s: string): boolean {
   return !s.includes('\u0000') && !LONE_SURROGATE.test(s);
 }
 
+/*
+ * A visible character: anything but white space, controls, format characters (zero-width space and joiner, soft
+ * hyphen, bidirectional marks and overrides, byte-order mark), other default-ignorable code points (variation
+ * selectors) and combining marks on their own. A text made only of those renders as nothing, yet the tokenizer
+ * would still hand the model a sequence, so it is refused like an empty one.
+ */
+const VISIBLE = /[^\p{White_Space}\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\p{M}]/u;
+
+/**
+ * Whether `s` has at least one visible character (see {@link VISIBLE}'s comment for what is not).
+ *
+ * @example
+ * ```ts
+ * hasVisibleCharacter('\u200B\u200B'); // false
+ * hasVisibleCharacter('\u200Bok'); // true
+ * ```
+ */
+export function hasVisibleCharacter(s: string): boolean {
+  return VISIBLE.test(s);
+}
+
+/**
+ * A free-text field an operator or agent sends (an audit author, a reason): trimmed, visible, at most `max` UTF-16
+ * code units, no NUL and no unpaired surrogate, so the audit trail reads back exactly what was sent.
+ */
+function operatorText(max: number) {
+  return z
+    .string()
+    .trim()
+    .refine((s) => s.length <= max, `must be at most ${max} UTF-16 code units`)
+    .refine(hasVisibleCharacter, 'must contain at least one visible character')
+    .refine(isCleanText, 'must not contain NUL or unpaired surrogates');
+}
+
 /** Limits that shape the classify request schema. */
 export interface TextLimits {
   readonly maxChars: number;
@@ -16,14 +50,18 @@ export interface TextLimits {
 }
 
 /**
- * One text to classify: at least one visible character, at most `maxChars` UTF-16 code units, no NUL and no
- * unpaired surrogate (JSON can encode one as `"\ud800"`; the tokenizer could not make sense of it).
+ * One text to classify: at least one visible character, at most `maxChars` UTF-16 code units (JavaScript's
+ * `length`: an emoji outside the Basic Multilingual Plane counts 2; zod's own `max` counts code points, so the limit
+ * is a refinement), no NUL and no unpaired surrogate (JSON can encode one as `"\ud800"`; the tokenizer could not make
+ * sense of it).
  */
 export function textSchema(maxChars: number) {
   return z
     .string()
-    .max(maxChars, `must be at most ${maxChars} characters`)
-    .refine((s) => s.trim().length > 0, 'must contain at least one non-space character')
+    .refine((s) => s.length <= maxChars, `must be at most ${maxChars} characters (UTF-16 code units)`)
+    // For the OpenAPI document: JSON Schema's maxLength counts code points, so it is a looser bound than the check above.
+    .meta({ maxLength: maxChars })
+    .refine(hasVisibleCharacter, 'must contain at least one visible character')
     .refine((s) => !s.includes('\u0000'), 'must not contain NUL characters')
     .refine((s) => !LONE_SURROGATE.test(s), 'must not contain unpaired UTF-16 surrogates');
 }
@@ -40,7 +78,7 @@ export function classifyBodySchema(limits: TextLimits) {
   const text = textSchema(limits.maxChars);
   return z
     .object({
-      text: text.optional().describe(`one text (at most ${limits.maxChars} characters)`),
+      text: text.optional().describe(`one text (at most ${limits.maxChars} UTF-16 code units)`),
       texts: z
         .array(text)
         .min(1, 'must hold at least one text')
@@ -64,17 +102,29 @@ export const feedbackBodySchema = z
   .object({
     escalationId: z.string().min(1).max(100).describe('the escalationId returned by /v1/classify'),
     correct: z.boolean().describe('true: escalating was right; false: a false alarm'),
-    agent: z.string().min(1).max(200).refine(isCleanText, 'must not contain NUL or unpaired surrogates').optional(),
-    note: z.string().max(2000).refine(isCleanText, 'must not contain NUL or unpaired surrogates').optional(),
+    agent: operatorText(200).optional(),
+    note: z.string().refine((s) => s.length <= 2000, 'must be at most 2000 UTF-16 code units').refine(isCleanText, 'must not contain NUL or unpaired surrogates').optional(),
   })
   .strict();
+
+/**
+ * The range an override may take. Calibration chooses thresholds on a grid far inside it; a value closer to 0 or 1
+ * (5e-324 is a valid JSON number) would make a label active on every message, or on none, while looking like a
+ * threshold.
+ */
+export const OVERRIDE_RANGE = { min: 0.001, max: 0.999 } as const;
 
 /** `PUT /admin/api/thresholds/:label/override`: set (number) or clear (null) an override. */
 export const overrideBodySchema = z
   .object({
-    value: z.number().gt(0).lt(1).nullable().describe('the new override, or null to clear it'),
-    reason: z.string().trim().min(1).max(500).describe('kept in the audit trail'),
-    author: z.string().trim().min(1).max(200).describe('who makes the change (kept in the audit trail)'),
+    value: z
+      .number()
+      .min(OVERRIDE_RANGE.min, `must be at least ${OVERRIDE_RANGE.min}`)
+      .max(OVERRIDE_RANGE.max, `must be at most ${OVERRIDE_RANGE.max}`)
+      .nullable()
+      .describe(`the new override in [${OVERRIDE_RANGE.min}, ${OVERRIDE_RANGE.max}], or null to clear it`),
+    reason: operatorText(500).describe('kept in the audit trail'),
+    author: operatorText(200).describe('who makes the change (kept in the audit trail)'),
   })
   .strict();
 

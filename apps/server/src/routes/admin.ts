@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { adminTokenCheck } from '../admin-auth';
 import type { AppContext } from '../app-context';
 import { HttpError } from '../http-errors';
-import { overrideBodySchema, validate } from '../request-schemas';
+import { OVERRIDE_RANGE, overrideBodySchema, validate } from '../request-schemas';
 
 const labelRowSchema = z.object({
   label: z.string(),
@@ -54,7 +54,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void
   ctx.docs.add({
     method: 'PUT',
     path: '/admin/api/thresholds/:label/override',
-    summary: 'Set (value in (0, 1)) or clear (value null) the override of one label, with author and reason',
+    summary: `Set (value in [${OVERRIDE_RANGE.min}, ${OVERRIDE_RANGE.max}]) or clear (value null) the override of one label, with author and reason`,
     tag: 'admin',
     admin: true,
     body: overrideBodySchema,
