@@ -1,6 +1,6 @@
 import type { ServingConfig } from '@mangaassist/common';
 import type { ClassificationService, FeedbackLog } from '@mangaassist/serving';
-import type { CachedStoreStatus, ThresholdStore } from '@mangaassist/thresholds';
+import type { CachedStoreStatus, StoreHealth, ThresholdStore } from '@mangaassist/thresholds';
 import type { OpenApiRegistry } from './openapi';
 import type { RecentEscalations } from './recent-escalations';
 import type { ServerMetrics } from './server-metrics';
@@ -8,6 +8,8 @@ import type { ServerMetrics } from './server-metrics';
 /** A threshold store that reports whether it serves last-known-good values (`CachedThresholdStore` does). */
 export interface ServerThresholdStore extends ThresholdStore {
   status(): CachedStoreStatus;
+  /** Pings the store at most once per interval, for readiness probes. */
+  checkHealth(): Promise<StoreHealth>;
 }
 
 /** Whether the server is shutting down (readiness turns 503 at once). */

@@ -1,4 +1,8 @@
+import { isMangaAssistError, parseConfig, serverConfigSchema } from '@mangaassist/common';
+import { KeywordClassifier } from './__tests__/helpers/keyword-classifier';
+import { MemoryThresholdStore } from './__tests__/helpers/memory-threshold-store';
 import { startTestServer, type TestServer } from './__tests__/helpers/test-server';
+import { startServer } from './start-server';
 
 describe('health, readiness and store outage', () => {
   let server: TestServer;
@@ -31,7 +35,9 @@ describe('health, readiness and store outage', () => {
     expect(during.json()).toMatchObject({ rule: 'frustration', degraded: true }); // still the override's 0.4
     const ready = await server.inject({ url: '/readyz' });
     expect(ready.statusCode).toBe(200);
-    expect(ready.json()).toMatchObject({ status: 'degraded', store: { reachable: false, degraded: true, lastError: expect.stringMatching(/down/) } });
+    expect(ready.json()).toMatchObject({ status: 'degraded', store: { reachable: false, degraded: true } });
+    // The store's own error text is for operators (the admin API), not for the public probe.
+    expect(ready.body).not.toMatch(/down/);
     expect((await server.inject({ url: '/metrics' })).body).toMatch(/^threshold_store_degraded 1$/m);
 
     server.store.down = false;
@@ -67,5 +73,42 @@ describe('health, readiness and store outage', () => {
     server.store.down = false;
     expect((await server.inject({ url: '/readyz' })).json().status).toBe('ready');
     expect((await server.inject({ method: 'POST', url: '/v1/classify', payload: { text: 'hello' } })).statusCode).toBe(200);
+  });
+
+  it('touches the store at most once per health-check interval under a flood of readiness probes', async () => {
+    server = await startTestServer({}, { thresholds: { healthCheckIntervalMs: 60_000 } });
+    await server.inject({ url: '/readyz' });
+    const before = server.store.calls;
+    const answers = await Promise.all(Array.from({ length: 300 }, () => server.inject({ url: '/readyz' })));
+    expect(answers.every((a) => a.statusCode === 200)).toBe(true);
+    expect(server.store.calls - before).toBe(0);
+  });
+
+  it('refuses to start with a model id the threshold stores cannot key, instead of failing every classify', async () => {
+    const config = parseConfig(serverConfigSchema, { serving: { host: '127.0.0.1', port: 0 } });
+    const error = await startServer(config, { classifier: new KeywordClassifier('my model v2'), store: new MemoryThresholdStore(), listen: false }).catch(
+      (e: unknown) => e,
+    );
+    expect(isMangaAssistError(error, 'CONFIG_INVALID')).toBe(true);
+    expect((error as Error).message).toMatch(/serving\.modelId.*"my model v2"/);
+    server = await startTestServer(); // for afterEach
+  });
+
+  it('keeps classify fast while the store turns slow: expired thresholds are used while the refresh runs', async () => {
+    server = await startTestServer({}, { thresholds: { cacheTtlMs: 50, refreshWaitMs: 50, storeTimeoutMs: 5000 } });
+    await server.store.setOverride('keyword-test-v1', 'frustration', 0.4, { author: 'ops', reason: 'before' });
+    expect((await server.inject({ method: 'POST', url: '/v1/classify', payload: { text: 'meh' } })).json().rule).toBe('frustration');
+    server.store.delayMs = 1500;
+    const slowest = { ms: 0 };
+    const until = Date.now() + 1000;
+    while (Date.now() < until) {
+      const started = Date.now();
+      const res = await server.inject({ method: 'POST', url: '/v1/classify', payload: { text: 'meh' } });
+      expect(res.json()).toMatchObject({ rule: 'frustration', degraded: false }); // the last thresholds read
+      slowest.ms = Math.max(slowest.ms, Date.now() - started);
+    }
+    // Each request waits for the refresh at most refreshWaitMs (50 ms), never the store's 1.5 s.
+    expect(slowest.ms).toBeLessThan(750);
+    server.store.delayMs = 0;
   });
 });

@@ -1,7 +1,7 @@
 import { MangaAssistError, type ServerConfig, type ServingConfig } from '@mangaassist/common';
 import { processHugePageBytes } from '@mangaassist/runtime';
 import type { FeedbackLog, TextClassifier } from '@mangaassist/serving';
-import { CachedThresholdStore, openThresholdStore, type ThresholdStore } from '@mangaassist/thresholds';
+import { cacheOptions, CachedThresholdStore, checkModelId, openThresholdStore, type ThresholdStore } from '@mangaassist/thresholds';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { AppContext, ServerThresholdStore } from './app-context';
 import { buildApp } from './app';
@@ -68,12 +68,24 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   const load = options.loadClassifier ?? defaultLoadClassifier;
   const classifier = options.classifier ?? (await load(config.serving));
   const ownsClassifier = options.classifier === undefined;
+  try {
+    // Every threshold read would fail on an id the stores refuse, while readiness still said ready: refuse to start.
+    checkModelId(classifier.modelId);
+  } catch (error) {
+    if (ownsClassifier) await classifier.dispose();
+    throw new MangaAssistError(
+      'CONFIG_INVALID',
+      `serving.modelId (or the model directory's name, its default) cannot key the threshold store: ${(error as Error).message}`,
+      { modelId: classifier.modelId },
+      { cause: error },
+    );
+  }
   let store: ServerThresholdStore;
   try {
     store = options.store
       ? options.store instanceof CachedThresholdStore
         ? options.store
-        : new CachedThresholdStore(options.store, { ttlMs: config.thresholds.cacheTtlMs })
+        : new CachedThresholdStore(options.store, cacheOptions(config.thresholds))
       : openThresholdStore(config.thresholds);
   } catch (error) {
     if (ownsClassifier) await classifier.dispose();

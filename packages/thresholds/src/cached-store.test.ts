@@ -71,14 +71,11 @@ describe('CachedThresholdStore', () => {
     expect(await cached.getEffective('m')).toEqual({ frustration: 0.4 });
     expect((await cached.list('m'))[0]?.effective).toBe(0.4);
     expect(cached.status()).toEqual({ degraded: true, lastError: 'connection refused', lastRefreshAt: refreshedAt });
-    // Each expired read retries the store (no cached failure).
-    const readsWhileDown = state.reads;
-    await cached.getEffective('m');
-    expect(state.reads).toBe(readsWhileDown + 1);
     // A model never read before has no fallback: the failure reaches the caller.
     await expect(cached.getEffective('other')).rejects.toThrow('connection refused');
     state.mode = 'up';
     await real.setRecommended('m', { frustration: 0.35 }, change);
+    clock += 1000; // past the backoff after the failure
     expect(await cached.getEffective('m')).toEqual({ frustration: 0.35 });
     expect(cached.status()).toEqual({ degraded: false, lastRefreshAt: new Date(clock).toISOString() });
   });
@@ -102,6 +99,79 @@ describe('CachedThresholdStore', () => {
     const results = await Promise.all(Array.from({ length: 10 }, () => cached.getEffective('m')));
     expect(results).toEqual(Array.from({ length: 10 }, () => ({ confusion: 0.45 })));
     expect(state.reads).toBe(1);
+  });
+
+  it('backs off after a failure, doubling the wait up to the maximum, and retries at once after a successful ping', async () => {
+    const { store, real, state } = flakyStore();
+    const cached = new CachedThresholdStore(store, { now, ttlMs: 0, retryAfterFailureMs: 100, maxRetryAfterFailureMs: 250 });
+    await real.setRecommended('m', { frustration: 0.4 }, change);
+    await cached.getEffective('m');
+    state.mode = 'down';
+    const tried: number[] = [];
+    // Read every 10 ms for 1 s: the store is asked at 0, then after waits of 100, 200, 250, 250 ms.
+    const start = clock;
+    for (let t = 0; t <= 1000; t += 10) {
+      clock = start + t;
+      const before = state.reads;
+      expect(await cached.getEffective('m')).toEqual({ frustration: 0.4 });
+      if (state.reads > before) tried.push(t);
+    }
+    expect(tried).toEqual([0, 100, 300, 550, 800]);
+    // Without a fallback, a read during the backoff fails at once with the last failure.
+    await expect(cached.getEffective('never-read')).rejects.toThrow('connection refused');
+    expect(state.reads).toBe(6);
+    state.mode = 'up';
+    await cached.ping();
+    await real.setOverride('m', 'frustration', 0.3, change);
+    expect(await cached.getEffective('m')).toEqual({ frustration: 0.3 });
+    expect(cached.status().degraded).toBe(false);
+  });
+
+  it('serves the expired value after refreshWaitMs while a slow store answers, then the fresh one', async () => {
+    const real = createThresholdStoreRegistry().create('sqlite', { path: ':memory:' }, {});
+    let delayMs = 0;
+    const slow: ThresholdStore = {
+      ...real,
+      getEffective: async (m) => {
+        await new Promise((r) => setTimeout(r, delayMs));
+        return real.getEffective(m);
+      },
+      list: (m) => real.list(m),
+      setRecommended: (m, t, c) => real.setRecommended(m, t, c),
+      setOverride: (m, l, v, c) => real.setOverride(m, l, v, c),
+      audit: (m, o) => real.audit(m, o),
+      ping: () => real.ping(),
+      close: () => real.close(),
+    };
+    const cached = new CachedThresholdStore(slow, { now, ttlMs: 1000, refreshWaitMs: 20, timeoutMs: 5000 });
+    await real.setRecommended('m', { urgency: 0.6 }, change);
+    await cached.getEffective('m');
+    await real.setOverride('m', 'urgency', 0.5, change);
+    delayMs = 400;
+    clock += 2000;
+    const started = Date.now();
+    expect(await cached.getEffective('m')).toEqual({ urgency: 0.6 }); // stale, served after ~20 ms
+    expect(Date.now() - started).toBeLessThan(300);
+    await new Promise((r) => setTimeout(r, 500)); // the refresh lands in the background
+    expect(await cached.getEffective('m')).toEqual({ urgency: 0.5 });
+    expect(cached.status().degraded).toBe(false);
+    await real.close();
+  });
+
+  it('pings for checkHealth at most once per interval, sharing one ping among concurrent probes', async () => {
+    const { store, state } = flakyStore();
+    const cached = new CachedThresholdStore(store, { now, healthCheckIntervalMs: 1000 });
+    const first = await Promise.all(Array.from({ length: 50 }, () => cached.checkHealth()));
+    expect(first.every((h) => h.reachable)).toBe(true);
+    expect(state.reads).toBe(1);
+    state.mode = 'down';
+    clock += 999;
+    expect(await cached.checkHealth()).toEqual({ reachable: true }); // still the last answer
+    expect(state.reads).toBe(1);
+    clock += 1;
+    expect(await cached.checkHealth()).toEqual({ reachable: false });
+    expect(state.reads).toBe(2);
+    expect(cached.status()).toMatchObject({ degraded: true, lastError: 'connection refused' });
   });
 
   it('reads through on every call with ttlMs 0 but still falls back', async () => {

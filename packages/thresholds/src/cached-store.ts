@@ -17,8 +17,29 @@ export interface CachedStoreOptions {
   readonly ttlMs?: number;
   /** A read taking longer than this counts as a failure, so a hung store cannot stall readers. Default 2000. */
   readonly timeoutMs?: number;
+  /**
+   * How long a reader holding an expired value waits for its refresh (ms) before it is served that value while the
+   * refresh goes on in the background. Default 100: a fast store is read through as before, a slow one costs each
+   * request at most this much instead of `timeoutMs`.
+   */
+  readonly refreshWaitMs?: number;
+  /**
+   * After a failed read, the store is not asked again for this long (ms); the wait doubles with each failure in a row
+   * up to `maxRetryAfterFailureMs` and resets on success or on a successful `ping`. Readers get the last-known-good
+   * values meanwhile, or at once the last failure when there are none. Default 1000.
+   */
+  readonly retryAfterFailureMs?: number;
+  /** Longest wait between retries of a failing store (ms). Default 30 000. */
+  readonly maxRetryAfterFailureMs?: number;
+  /** `checkHealth` pings the store at most once per this interval (ms), whatever the probe rate. Default 1000. */
+  readonly healthCheckIntervalMs?: number;
   /** Clock in ms (tests pin it). Default `Date.now`. */
   readonly now?: () => number;
+}
+
+/** What {@link CachedThresholdStore.checkHealth} found: whether the store answered its latest ping. */
+export interface StoreHealth {
+  readonly reachable: boolean;
 }
 
 interface Entry<T> {
@@ -32,6 +53,11 @@ interface Entry<T> {
  * degraded until a read succeeds again. Concurrent refreshes of one model share a single backend call. Writes go
  * straight to the store and drop that model's cache so the writer reads its own change; `audit` and `ping` are
  * never cached.
+ *
+ * A slow or failing store must not slow every request: a reader holding an expired value waits for the refresh at
+ * most `refreshWaitMs` and is then served that value (stale while revalidating), and after a failure the store is
+ * left alone for a backoff that doubles up to `maxRetryAfterFailureMs`. Readiness probes go through `checkHealth`,
+ * which pings at most once per `healthCheckIntervalMs`, so a flood of probes cannot exhaust a connection pool.
  *
  * @example
  * ```ts
@@ -47,9 +73,19 @@ export class CachedThresholdStore implements ThresholdStore {
   private readonly effective = new Map<string, Entry<ThresholdMap>>();
   private readonly lists = new Map<string, Entry<LabelThreshold[]>>();
   private readonly inFlight = new Map<string, Promise<unknown>>();
+  private readonly refreshWaitMs: number;
+  private readonly retryAfterFailureMs: number;
+  private readonly maxRetryAfterFailureMs: number;
+  private readonly healthCheckIntervalMs: number;
   private degraded = false;
   private lastError: string | undefined;
   private lastRefreshAt: number | null = null;
+  /** The latest read failure, re-thrown without asking the store while the backoff lasts. */
+  private lastFailure: unknown;
+  private failuresInARow = 0;
+  private retryAt = 0;
+  private health: { checkedAt: number; reachable: boolean } | undefined;
+  private healthCheck: Promise<StoreHealth> | undefined;
 
   constructor(
     /** The backing store. */
@@ -59,8 +95,20 @@ export class CachedThresholdStore implements ThresholdStore {
     this.ttlMs = options.ttlMs ?? 10_000;
     this.timeoutMs = options.timeoutMs ?? 2000;
     this.now = options.now ?? Date.now;
+    this.refreshWaitMs = options.refreshWaitMs ?? 100;
+    this.retryAfterFailureMs = options.retryAfterFailureMs ?? 1000;
+    this.maxRetryAfterFailureMs = options.maxRetryAfterFailureMs ?? 30_000;
+    this.healthCheckIntervalMs = options.healthCheckIntervalMs ?? 1000;
     if (!(this.ttlMs >= 0)) throw new RangeError(`ttlMs must be >= 0, got ${this.ttlMs}`);
     if (!(this.timeoutMs > 0)) throw new RangeError(`timeoutMs must be > 0, got ${this.timeoutMs}`);
+    for (const [name, value] of [
+      ['refreshWaitMs', this.refreshWaitMs],
+      ['retryAfterFailureMs', this.retryAfterFailureMs],
+      ['maxRetryAfterFailureMs', this.maxRetryAfterFailureMs],
+      ['healthCheckIntervalMs', this.healthCheckIntervalMs],
+    ] as const) {
+      if (!(value >= 0)) throw new RangeError(`${name} must be >= 0, got ${value}`);
+    }
   }
 
   /** Health of the backing store as last seen. */
@@ -99,6 +147,39 @@ export class CachedThresholdStore implements ThresholdStore {
       this.markFailure(error);
       throw error;
     }
+    // The store answers again: let the next read try it instead of waiting out the backoff.
+    this.failuresInARow = 0;
+    this.retryAt = 0;
+  }
+
+  /**
+   * Pings the store at most once per `healthCheckIntervalMs` (concurrent callers share one ping) and says whether
+   * it answered. For readiness probes, which may come at any rate.
+   *
+   * @example
+   * ```ts
+   * const { reachable } = await store.checkHealth();
+   * ```
+   */
+  checkHealth(): Promise<StoreHealth> {
+    if (this.healthCheck) return this.healthCheck;
+    if (this.health && this.now() - this.health.checkedAt < this.healthCheckIntervalMs) {
+      return Promise.resolve({ reachable: this.health.reachable });
+    }
+    const check = (async (): Promise<StoreHealth> => {
+      let reachable = true;
+      try {
+        await this.ping();
+      } catch {
+        reachable = false;
+      }
+      this.health = { checkedAt: this.now(), reachable };
+      return { reachable };
+    })().finally(() => {
+      this.healthCheck = undefined;
+    });
+    this.healthCheck = check;
+    return check;
   }
 
   close(): Promise<void> {
@@ -123,33 +204,54 @@ export class CachedThresholdStore implements ThresholdStore {
   ): Promise<T> {
     const cached = cache.get(modelId);
     if (cached && this.now() - cached.fetchedAt < this.ttlMs) return cached.value;
-    const pending = this.inFlight.get(flightKey) as Promise<T> | undefined;
-    if (pending) return pending;
-    const refresh = (async () => {
-      try {
-        const value = await this.withTimeout(fetch(), 'read');
-        const fetchedAt = this.now();
-        cache.set(modelId, { value, fetchedAt });
-        this.degraded = false;
-        this.lastError = undefined;
-        this.lastRefreshAt = fetchedAt;
-        return value;
-      } catch (error) {
-        this.markFailure(error);
-        const fallback = cache.get(modelId);
-        if (fallback) return fallback.value;
-        throw error;
-      } finally {
-        this.inFlight.delete(flightKey);
+    if (this.now() < this.retryAt) {
+      // Backing off after a failure: the store is not asked again yet.
+      if (cached) return cached.value;
+      throw this.lastFailure;
+    }
+    let refresh = this.inFlight.get(flightKey) as Promise<T> | undefined;
+    if (!refresh) {
+      refresh = this.refresh(cache, modelId, fetch).finally(() => this.inFlight.delete(flightKey));
+      this.inFlight.set(flightKey, refresh);
+    }
+    if (!cached) return refresh;
+    // Stale while revalidating: wait a little for the fresh value, then serve the one we have.
+    let timer: NodeJS.Timeout | undefined;
+    const stale = new Promise<T>((resolve) => {
+      timer = setTimeout(() => resolve(cached.value), this.refreshWaitMs);
+      timer.unref();
+    });
+    return Promise.race([refresh.catch(() => cache.get(modelId)?.value ?? cached.value), stale]).finally(() => clearTimeout(timer));
+  }
+
+  private async refresh<T>(cache: Map<string, Entry<T>>, modelId: string, fetch: () => Promise<T>): Promise<T> {
+    try {
+      const value = await this.withTimeout(fetch(), 'read');
+      const fetchedAt = this.now();
+      cache.set(modelId, { value, fetchedAt });
+      this.degraded = false;
+      this.lastError = undefined;
+      this.lastRefreshAt = fetchedAt;
+      this.failuresInARow = 0;
+      this.retryAt = 0;
+      return value;
+    } catch (error) {
+      this.markFailure(error);
+      if (!isArgumentError(error)) {
+        this.lastFailure = error;
+        this.failuresInARow += 1;
+        const wait = Math.min(this.maxRetryAfterFailureMs, this.retryAfterFailureMs * 2 ** (this.failuresInARow - 1));
+        this.retryAt = this.now() + wait;
       }
-    })();
-    this.inFlight.set(flightKey, refresh);
-    return refresh;
+      const fallback = cache.get(modelId);
+      if (fallback) return fallback.value;
+      throw error;
+    }
   }
 
   private markFailure(error: unknown): void {
     // Validation errors are the caller's mistake, not a sign that the store is down.
-    if (error instanceof TypeError || error instanceof RangeError) return;
+    if (isArgumentError(error)) return;
     this.degraded = true;
     this.lastError = error instanceof Error ? error.message : String(error);
   }
@@ -168,4 +270,8 @@ export class CachedThresholdStore implements ThresholdStore {
     });
     return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
   }
+}
+
+function isArgumentError(error: unknown): boolean {
+  return error instanceof TypeError || error instanceof RangeError;
 }

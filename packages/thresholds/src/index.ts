@@ -4,7 +4,7 @@ export * from './label-scores';
 export * from './open-store';
 export * from './predictions-file';
 export * from './store-registry';
-export type { StoredLayers, ThresholdLayer, ThresholdStoreDeps } from './store-support';
+export { checkModelId, type StoredLayers, type ThresholdLayer, type ThresholdStoreDeps } from './store-support';
 export { DEFAULT_LABEL_BETAS, type FbetaSweepOptions } from './strategies/fbeta-sweep';
 export type { FixedStrategyOptions } from './strategies/fixed';
 export type { PrecisionAtRecallOptions } from './strategies/precision-at-recall';

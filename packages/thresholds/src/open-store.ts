@@ -1,4 +1,4 @@
-import { CachedThresholdStore } from './cached-store';
+import { CachedThresholdStore, type CachedStoreOptions } from './cached-store';
 import { createThresholdStoreRegistry, type StoreSelection, type ThresholdStoreRegistry } from './store-registry';
 import type { ThresholdStoreDeps } from './store-support';
 
@@ -7,6 +7,16 @@ export interface StoreConfig {
   readonly store: StoreSelection;
   /** TTL of the read cache (ms); default 10 000. */
   readonly cacheTtlMs?: number;
+  /** A read or ping slower than this is a failure (ms); default 2000. */
+  readonly storeTimeoutMs?: number;
+  /** Longest wait for the refresh of expired thresholds before they are used anyway (ms); default 100. */
+  readonly refreshWaitMs?: number;
+  /** First wait before asking a failing store again (ms); default 1000, doubling. */
+  readonly retryAfterFailureMs?: number;
+  /** Longest wait between retries of a failing store (ms); default 30 000. */
+  readonly maxRetryAfterFailureMs?: number;
+  /** Readiness pings the store at most once per this interval (ms); default 1000. */
+  readonly healthCheckIntervalMs?: number;
 }
 
 /**
@@ -26,7 +36,28 @@ export function openThresholdStore(
   const registry = options.registry ?? createThresholdStoreRegistry();
   const inner = registry.create(config.store.id, config.store.options, options.deps ?? {});
   return new CachedThresholdStore(inner, {
-    ...(config.cacheTtlMs !== undefined ? { ttlMs: config.cacheTtlMs } : {}),
+    ...cacheOptions(config),
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
   });
+}
+
+/**
+ * The {@link CachedThresholdStore} options a `thresholds` configuration sets (`cacheTtlMs`, `storeTimeoutMs`,
+ * `refreshWaitMs`, `retryAfterFailureMs`, `maxRetryAfterFailureMs`, `healthCheckIntervalMs`); absent fields keep the
+ * cache's defaults.
+ *
+ * @example
+ * ```ts
+ * new CachedThresholdStore(myStore, cacheOptions(config.thresholds));
+ * ```
+ */
+export function cacheOptions(config: Partial<Omit<StoreConfig, 'store'>>): CachedStoreOptions {
+  return {
+    ...(config.cacheTtlMs !== undefined ? { ttlMs: config.cacheTtlMs } : {}),
+    ...(config.storeTimeoutMs !== undefined ? { timeoutMs: config.storeTimeoutMs } : {}),
+    ...(config.refreshWaitMs !== undefined ? { refreshWaitMs: config.refreshWaitMs } : {}),
+    ...(config.retryAfterFailureMs !== undefined ? { retryAfterFailureMs: config.retryAfterFailureMs } : {}),
+    ...(config.maxRetryAfterFailureMs !== undefined ? { maxRetryAfterFailureMs: config.maxRetryAfterFailureMs } : {}),
+    ...(config.healthCheckIntervalMs !== undefined ? { healthCheckIntervalMs: config.healthCheckIntervalMs } : {}),
+  };
 }

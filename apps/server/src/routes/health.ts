@@ -9,7 +9,6 @@ const readinessSchema = z.object({
     reachable: z.boolean(),
     degraded: z.boolean(),
     lastRefreshAt: z.string().nullable(),
-    lastError: z.string().optional(),
   }),
   shuttingDown: z.boolean(),
 });
@@ -21,16 +20,20 @@ const readinessSchema = z.object({
  *   last-known-good thresholds, so traffic can keep flowing while operations fix the store;
  * - `not_ready` (503): shutting down, no inference worker running (one crashed and is restarting), or the store
  *   was never reachable (no thresholds to decide with).
+ *
+ * The store is pinged at most once per `thresholds.healthCheckIntervalMs` however often this is probed, and its
+ * error text stays out of this public answer (it is logged, and the admin API shows it).
  */
 export async function readiness(ctx: AppContext): Promise<z.infer<typeof readinessSchema>> {
   const { store, service } = ctx;
-  let reachable = true;
-  try {
-    await store.ping();
+  let { reachable } = await store.checkHealth();
+  if (reachable && store.status().degraded) {
     // A failed refresh leaves the cache degraded until a read succeeds: read now rather than wait for traffic.
-    if (store.status().degraded) await store.getEffective(service.modelId);
-  } catch {
-    reachable = false;
+    try {
+      await store.getEffective(service.modelId);
+    } catch {
+      reachable = false;
+    }
   }
   const status = store.status();
   const degraded = !reachable || status.degraded;
@@ -44,7 +47,6 @@ export async function readiness(ctx: AppContext): Promise<z.infer<typeof readine
       reachable,
       degraded,
       lastRefreshAt: status.lastRefreshAt,
-      ...(status.lastError !== undefined ? { lastError: status.lastError } : {}),
     },
     shuttingDown,
   };

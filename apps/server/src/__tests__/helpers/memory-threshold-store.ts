@@ -11,28 +11,30 @@ interface Layers {
 
 /**
  * An in-memory threshold store for tests, with an outage switch: while `down` is true every call rejects with
- * `STORE_UNAVAILABLE`, as a real store does when its database is unreachable.
+ * `STORE_UNAVAILABLE`, as a real store does when its database is unreachable; `delayMs` makes every call that slow
+ * (a store that is slow rather than down).
  */
 export class MemoryThresholdStore implements ThresholdStore {
   down = false;
+  delayMs = 0;
   calls = 0;
   private readonly layers = new Map<string, Map<string, Layers>>();
   private readonly log: ThresholdAuditEntry[] = [];
 
   async setRecommended(modelId: string, thresholds: ThresholdMap, change: ChangeInfo): Promise<void> {
-    this.check();
+    await this.check();
     for (const [label, value] of Object.entries(thresholds)) this.write(modelId, label, 'recommended', value, change);
   }
 
   async setOverride(modelId: string, label: string, value: number | null, change: ChangeInfo): Promise<void> {
-    this.check();
+    await this.check();
     if (value !== null && !(value > 0 && value < 1)) throw new RangeError(`override must be in (0, 1), got ${value}`);
     if (!change.author.trim() || !change.reason.trim()) throw new TypeError('change.author and change.reason must be non-empty');
     this.write(modelId, label, 'override', value, change);
   }
 
   async list(modelId: string): Promise<LabelThreshold[]> {
-    this.check();
+    await this.check();
     return [...(this.layers.get(modelId) ?? new Map<string, Layers>()).entries()].map(([label, l]) => ({
       label,
       ...l,
@@ -46,18 +48,19 @@ export class MemoryThresholdStore implements ThresholdStore {
   }
 
   async audit(modelId: string, options: { limit?: number } = {}): Promise<ThresholdAuditEntry[]> {
-    this.check();
+    await this.check();
     return this.log.filter((e) => e.modelId === modelId).reverse().slice(0, options.limit ?? 100);
   }
 
   async ping(): Promise<void> {
-    this.check();
+    await this.check();
   }
 
   async close(): Promise<void> {}
 
-  private check(): void {
+  private async check(): Promise<void> {
     this.calls += 1;
+    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     if (this.down) throw new MangaAssistError('STORE_UNAVAILABLE', 'memory store is down (test outage)');
   }
 

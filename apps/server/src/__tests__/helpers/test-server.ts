@@ -31,7 +31,7 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const config = parseConfig(serverConfigSchema, {
     serving: { host: '127.0.0.1', port: 0, adminToken: ADMIN_TOKEN, ...serving },
-    thresholds: { cacheTtlMs: 0, ...options.thresholds },
+    thresholds: { cacheTtlMs: 0, healthCheckIntervalMs: 0, ...options.thresholds },
   });
   const classifier = new KeywordClassifier();
   const store = new MemoryThresholdStore();
