@@ -20,7 +20,7 @@ export interface StartServerOptions {
   readonly feedback?: FeedbackLog;
   readonly logger?: FastifyBaseLogger;
   /** Loads the classifier described by `serving` (default: ONNX Runtime on `serving.modelDir`; tests replace it). */
-  readonly loadClassifier?: (serving: ServingConfig) => Promise<TextClassifier>;
+  readonly loadClassifier?: (serving: ServingConfig, logger?: FastifyBaseLogger) => Promise<TextClassifier>;
   /** Listen or not: `false` builds the app for `app.inject()` only. Default true. */
   readonly listen?: boolean;
 }
@@ -66,7 +66,7 @@ function reportHugePages(logger: FastifyBaseLogger): void {
 export async function startServer(config: ServerConfig, options: StartServerOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger();
   const load = options.loadClassifier ?? defaultLoadClassifier;
-  const classifier = options.classifier ?? (await load(config.serving));
+  const classifier = options.classifier ?? (await load(config.serving, logger));
   const ownsClassifier = options.classifier === undefined;
   try {
     // Every threshold read would fail on an id the stores refuse, while readiness still said ready: refuse to start.

@@ -1,5 +1,6 @@
 // The inference worker: one ONNX Runtime session in its own thread, so that a run (which holds its thread until the
 // logits are ready) never blocks the server's event loop. Started by OnnxWorkerPool; not part of the public API.
+import { statSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { OnnxTextClassifier } from './onnx-text-classifier';
 import { serializeError, type FromWorker, type ToWorker, type WorkerInit } from './worker-protocol';
@@ -7,6 +8,21 @@ import { serializeError, type FromWorker, type ToWorker, type WorkerInit } from 
 const port = parentPort;
 if (!port) throw new Error('onnx-worker-entry must run in a worker thread (see OnnxWorkerPool)');
 const send = (message: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
+
+/*
+ * Fault injection for the reliability tests, off unless MANGAASSIST_FAULT_INJECTION is 1: a batch holding the text
+ * `[[fault:hang]]` blocks this thread for good (as a stuck native run would) and one holding `[[fault:exit]]` ends
+ * it. Read once at start, so production workers never look at texts for it.
+ */
+const FAULTS = process.env.MANGAASSIST_FAULT_INJECTION === '1';
+
+function injectFault(texts: readonly string[]): void {
+  if (texts.includes('[[fault:exit]]')) process.exit(3);
+  if (texts.includes('[[fault:hang]]')) {
+    const forever = new Int32Array(new SharedArrayBuffer(4));
+    Atomics.wait(forever, 0, 0);
+  }
+}
 
 async function main(init: WorkerInit): Promise<void> {
   let classifier: OnnxTextClassifier;
@@ -21,6 +37,7 @@ async function main(init: WorkerInit): Promise<void> {
       void classifier.dispose().finally(() => send({ type: 'disposed' }));
       return;
     }
+    if (FAULTS) injectFault(message.texts);
     classifier.predict(message.texts).then(
       (rows) => {
         const width = classifier.labels.length;
@@ -37,8 +54,14 @@ async function main(init: WorkerInit): Promise<void> {
     labels: classifier.labels,
     modelId: classifier.modelId,
     modelFile: classifier.modelFile,
+    modelFingerprint: fingerprint(classifier.modelFile),
     providerMessage: classifier.providerMessage,
   });
 }
 
 void main(workerData as WorkerInit);
+
+function fingerprint(file: string): string {
+  const { size, mtimeMs } = statSync(file);
+  return `${size}:${mtimeMs}`;
+}

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -13,6 +13,10 @@ const FIXTURE = join(__dirname, '__fixtures__', 'tiny-export');
 const TEXTS = ['Where is my order?', 'I want to cancel, never again!', 'thanks, great fast delivery', 'ok'];
 // Enough work that one run takes tens of milliseconds even on this tiny model.
 const BIG_BATCH = Array.from({ length: 3000 }, (_, i) => `where is my order number ${i} it is late again and i want to cancel`);
+
+// Each test starts worker threads that load a model (about a second each on a quiet machine); on a busy CI machine
+// that alone can pass jest's default 5 s.
+jest.setTimeout(30_000);
 
 const work = mkdtempSync(join(tmpdir(), 'serving-pool-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -117,5 +121,90 @@ describe('OnnxWorkerPool', () => {
     await pool.dispose();
     await pool.dispose();
     await expect(pool.predict(['hi'])).rejects.toThrow(/disposed/);
+  });
+
+  describe('supervision (fault injection on)', () => {
+    const saved = process.env.MANGAASSIST_FAULT_INJECTION;
+    beforeAll(() => {
+      process.env.MANGAASSIST_FAULT_INJECTION = '1';
+    });
+    afterAll(() => {
+      if (saved === undefined) delete process.env.MANGAASSIST_FAULT_INJECTION;
+      else process.env.MANGAASSIST_FAULT_INJECTION = saved;
+    });
+
+    const waitFor = async (condition: () => boolean, ms = 10_000) => {
+      const until = Date.now() + ms;
+      while (!condition() && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      return condition();
+    };
+
+    it('replaces a hung worker after batchDeadlineMs, failing its batch with MODEL_UNAVAILABLE', async () => {
+      const events: string[] = [];
+      const pool = await OnnxWorkerPool.load(FIXTURE, { intraOpNumThreads: 1, batchDeadlineMs: 300, onWorkerEvent: (e) => events.push(e.type) });
+      try {
+        const started = Date.now();
+        const error = await pool.predict(['[[fault:hang]]']).then(() => new Error('expected a rejection'), (e: Error) => e);
+        expect(Date.now() - started).toBeLessThan(5000);
+        expect((error as ServingError).code).toBe('MODEL_UNAVAILABLE');
+        expect(error.message).toMatch(/no answer to a batch within 300 ms/);
+        expect(pool.liveWorkers).toBe(0);
+        expect(await waitFor(() => pool.liveWorkers === 1)).toBe(true);
+        expect(events).toEqual(['lost', 'restarted']);
+        expect((await pool.predict(['Where is my order?']))[0]).toHaveLength(6);
+      } finally {
+        await pool.dispose();
+      }
+    });
+
+    it('fails the requests of a worker that exits mid-batch, and serves again once replaced', async () => {
+      const pool = await OnnxWorkerPool.load(FIXTURE, { intraOpNumThreads: 1 });
+      try {
+        const error = await pool.predict(['ok', '[[fault:exit]]']).then(() => new Error('expected a rejection'), (e: Error) => e);
+        expect((error as ServingError).code).toBe('MODEL_UNAVAILABLE');
+        expect(error.message).toMatch(/exit code 3/);
+        expect(await waitFor(() => pool.liveWorkers === 1)).toBe(true);
+        expect((await pool.predict(['still here']))[0]).toHaveLength(6);
+      } finally {
+        await pool.dispose();
+      }
+    });
+
+    it('retries a restart that fails, with a doubling wait, and refuses a model rewritten in place', async () => {
+      const dir = join(work, 'rewritten');
+      cpSync(FIXTURE, dir, { recursive: true });
+      const events: { type: string; retryInMs?: number; error?: string }[] = [];
+      const pool = await OnnxWorkerPool.load(dir, { intraOpNumThreads: 1, restartRetryMs: 50, onWorkerEvent: (e) => events.push(e) });
+      try {
+        // The file changes under the running server (same path, new bytes): a restarted worker must not serve it.
+        const file = join(dir, 'onnx', 'model.onnx');
+        const later = new Date(Date.now() + 5000);
+        const { utimesSync } = await import('node:fs');
+        utimesSync(file, later, later);
+        await pool.predict(['[[fault:exit]]']).catch(() => undefined);
+        expect(await waitFor(() => events.filter((e) => e.type === 'restart-failed').length >= 3)).toBe(true);
+        const failed = events.filter((e) => e.type === 'restart-failed');
+        expect(failed.slice(0, 3).map((e) => e.retryInMs)).toEqual([50, 100, 200]);
+        expect(failed[0]!.error).toMatch(/was rewritten/);
+        expect(pool.liveWorkers).toBe(0);
+        expect(pool.available).toBe(false);
+      } finally {
+        await pool.dispose();
+      }
+    });
+  });
+
+  it('fails at load when the model outputs a different number of scores than it has labels', async () => {
+    const dir = join(work, 'wrong-width');
+    cpSync(FIXTURE, dir, { recursive: true });
+    const configFile = join(dir, 'config.json');
+    const config = JSON.parse(readFileSync(configFile, 'utf8'));
+    // Seven labels named, six scores computed by the graph.
+    config.id2label = { ...config.id2label, 6: 'sarcasm' };
+    config.label2id = { ...config.label2id, sarcasm: 6 };
+    writeFileSync(configFile, JSON.stringify(config));
+    const error = await OnnxWorkerPool.load(dir, { intraOpNumThreads: 1 }).then(() => new Error('expected a rejection'), (e: Error) => e);
+    expect(isMangaAssistError(error, 'CHECKPOINT_INVALID')).toBe(true);
+    expect(error.message).toMatch(/logits have shape \[1, 6\], expected \[1, 7\]/);
   });
 });

@@ -12,25 +12,48 @@ import { deserializeError, type FromWorker, type ToWorker, type WorkerInit } fro
 export interface OnnxWorkerPoolOptions extends OnnxTextClassifierOptions {
   /** Worker threads, each with its own ONNX Runtime session; default 1. */
   readonly workers?: number;
-  /** Starts one worker; default `new Worker(entry, { workerData })`. Tests inject one to stop a worker. */
+  /** Starts one worker; default `new Worker(entry, { workerData, env })`. Tests inject one to stop a worker. */
   readonly createWorker?: (entry: string, workerData: WorkerInit) => Worker;
+  /**
+   * A batch a worker has not answered within this many milliseconds marks the worker as hung: its batches fail with
+   * `MODEL_UNAVAILABLE` (503, retry), the thread is terminated and a new one started. Default 10 000 — far above one
+   * batch's inference — so that a stuck session costs seconds, not the service.
+   */
+  readonly batchDeadlineMs?: number;
+  /** First wait before retrying a worker that failed to restart (ms), doubling up to 30 s. Default 1000. */
+  readonly restartRetryMs?: number;
+  /** Told of every worker lost, restarted or failing to restart (for logs and metrics); must not throw. */
+  readonly onWorkerEvent?: (event: WorkerEvent) => void;
 }
+
+/** What happened to an inference worker, as {@link OnnxWorkerPoolOptions.onWorkerEvent} reports it. */
+export type WorkerEvent =
+  | { readonly type: 'lost'; readonly worker: number; readonly reason: string }
+  | { readonly type: 'restarted'; readonly worker: number }
+  | { readonly type: 'restart-failed'; readonly worker: number; readonly error: string; readonly retryInMs: number };
+
+/** Longest wait between restart attempts of one worker. */
+const MAX_RESTART_RETRY_MS = 30_000;
 
 interface Pending {
   readonly resolve: (rows: Float32Array[]) => void;
   readonly reject: (error: unknown) => void;
+  readonly deadline: NodeJS.Timeout;
 }
 
 interface Slot {
+  readonly index: number;
   worker: Worker;
   live: boolean;
   readonly pending: Map<number, Pending>;
+  restartFailures: number;
 }
 
 interface Ready {
   readonly labels: readonly string[];
   readonly modelId: string;
   readonly modelFile: string;
+  readonly modelFingerprint: string;
   readonly providerMessage: string;
 }
 
@@ -46,8 +69,11 @@ function workerEntry(): string {
   });
 }
 
+/** Request id of the warm-up inference every worker runs before it takes traffic. */
+const WARM_UP_ID = -1;
+
 /**
- * Starts one worker and resolves once its session is loaded; rejects with the worker's own error (e.g.
+ * Starts one worker and resolves once its session is loaded and one warm-up inference gave one score per label; rejects with the worker's own error (e.g.
  * `CHECKPOINT_INVALID` naming a corrupt ONNX file) or when the thread dies first.
  */
 function startWorker(create: NonNullable<OnnxWorkerPoolOptions['createWorker']>, init: WorkerInit): Promise<{ worker: Worker; ready: Ready }> {
@@ -58,10 +84,28 @@ function startWorker(create: NonNullable<OnnxWorkerPoolOptions['createWorker']>,
       void worker.terminate();
       rejectStart(error);
     };
+    let ready: Ready | undefined;
     const onMessage = (message: FromWorker) => {
       if (message.type === 'ready') {
+        // One inference before taking traffic: a model whose output does not match its labels fails here, at load,
+        // not on the first customer's request.
+        ready = message;
+        worker.postMessage({ type: 'predict', id: WARM_UP_ID, texts: ['warm-up'] } satisfies ToWorker);
+      } else if (message.type === 'result' && message.id === WARM_UP_ID && ready) {
+        if (message.width !== ready.labels.length || message.probabilities.length !== message.width) {
+          fail(
+            new MangaAssistError(
+              'CHECKPOINT_INVALID',
+              `the model in ${init.dir} outputs ${message.width} scores per text but its config names ${ready.labels.length} labels`,
+              { file: init.dir },
+            ),
+          );
+          return;
+        }
         cleanup();
-        resolveStart({ worker, ready: message });
+        resolveStart({ worker, ready });
+      } else if (message.type === 'failed' && message.id === WARM_UP_ID) {
+        fail(deserializeError(message.error));
       } else if (message.type === 'load-failed') {
         fail(deserializeError(message.error));
       }
@@ -88,8 +132,9 @@ function startWorker(create: NonNullable<OnnxWorkerPoolOptions['createWorker']>,
  * flight as there are workers); the cores are shared out between them (`intraOpNumThreads` defaults to
  * cores ÷ workers).
  *
- * A worker that dies fails its requests with `MODEL_UNAVAILABLE` (503, retry) and is restarted; nothing waits
- * forever.
+ * A worker that dies, or does not answer a batch within `batchDeadlineMs` (a hung session), fails its requests with
+ * `MODEL_UNAVAILABLE` (503, retry) and is replaced; a replacement that fails to start is retried with a doubling
+ * wait, and must load the same model (id, labels and file) as the others. Nothing waits forever.
  *
  * @example
  * ```ts
@@ -107,10 +152,12 @@ export class OnnxWorkerPool implements TextClassifier {
     private readonly init: WorkerInit,
     private readonly create: NonNullable<OnnxWorkerPoolOptions['createWorker']>,
     ready: Ready,
+    private readonly supervision: { batchDeadlineMs: number; restartRetryMs: number; onWorkerEvent: (event: WorkerEvent) => void },
   ) {
     this.labels = ready.labels;
     this.modelId = ready.modelId;
     this.modelFile = ready.modelFile;
+    this.modelFingerprint = ready.modelFingerprint;
     this.providerMessage = ready.providerMessage;
     for (const slot of slots) this.watch(slot);
   }
@@ -121,19 +168,25 @@ export class OnnxWorkerPool implements TextClassifier {
   readonly modelFile: string;
   /** How the execution provider was chosen (for the startup log). */
   readonly providerMessage: string;
+  /** Size and modification time of {@link modelFile} when the pool started. */
+  private readonly modelFingerprint: string;
 
   /**
    * Starts the workers and waits until every one has loaded the model. Throws what loading throws (`NOT_FOUND`,
    * `CHECKPOINT_INVALID` naming the file) with no worker left running.
    */
   static async load(dir: string, options: OnnxWorkerPoolOptions = {}): Promise<OnnxWorkerPool> {
-    const { workers = 1, createWorker, ...classifierOptions } = options;
+    const { workers = 1, createWorker, batchDeadlineMs = 10_000, restartRetryMs = 1000, onWorkerEvent = () => undefined, ...classifierOptions } = options;
     if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers must be a positive integer, got ${workers}`);
+    if (!(batchDeadlineMs > 0)) throw new RangeError(`batchDeadlineMs must be > 0, got ${batchDeadlineMs}`);
+    if (!(restartRetryMs > 0)) throw new RangeError(`restartRetryMs must be > 0, got ${restartRetryMs}`);
     const init: WorkerInit = {
       dir,
       options: { ...classifierOptions, intraOpNumThreads: classifierOptions.intraOpNumThreads ?? Math.max(1, Math.floor(availableParallelism() / workers)) },
     };
-    const create = createWorker ?? ((entry, workerData) => new Worker(entry, { workerData }));
+    // The environment is passed explicitly: a Worker otherwise copies the process's native one, which misses changes
+    // made through a sandboxed `process.env` (test runners; how fault injection is switched on there).
+    const create = createWorker ?? ((entry, workerData) => new Worker(entry, { workerData, env: { ...process.env } }));
     const started = await Promise.allSettled(Array.from({ length: workers }, () => startWorker(create, init)));
     const failure = started.find((s) => s.status === 'rejected');
     if (failure) {
@@ -142,10 +195,11 @@ export class OnnxWorkerPool implements TextClassifier {
     }
     const ok = started.map((s) => (s as PromiseFulfilledResult<{ worker: Worker; ready: Ready }>).value);
     return new OnnxWorkerPool(
-      ok.map(({ worker }) => ({ worker, live: true, pending: new Map() })),
+      ok.map(({ worker }, index) => ({ index, worker, live: true, pending: new Map(), restartFailures: 0 })),
       init,
       create,
       ok[0]!.ready,
+      { batchDeadlineMs, restartRetryMs, onWorkerEvent },
     );
   }
 
@@ -170,12 +224,19 @@ export class OnnxWorkerPool implements TextClassifier {
     if (!slot) return Promise.reject(new ServingError('MODEL_UNAVAILABLE', 'no inference worker is running (restarting)'));
     const id = this.nextId++;
     const target = slot;
+    const worker = slot.worker;
     return new Promise((resolvePredict, rejectPredict) => {
-      target.pending.set(id, { resolve: resolvePredict, reject: rejectPredict });
+      const { batchDeadlineMs } = this.supervision;
+      const deadline = setTimeout(() => {
+        if (target.pending.has(id)) this.lose(target, worker, `no answer to a batch within ${batchDeadlineMs} ms`, true);
+      }, batchDeadlineMs);
+      deadline.unref();
+      target.pending.set(id, { resolve: resolvePredict, reject: rejectPredict, deadline });
       try {
         target.worker.postMessage({ type: 'predict', id, texts: [...texts] } satisfies ToWorker);
       } catch (error) {
         // A value that cannot be cloned to the worker (e.g. a symbol): nothing was sent, nothing will answer.
+        clearTimeout(deadline);
         target.pending.delete(id);
         rejectPredict(new TypeError(`texts must be an array of strings (${(error as Error).message})`));
       }
@@ -219,6 +280,7 @@ export class OnnxWorkerPool implements TextClassifier {
       const pending = slot.pending.get(message.id);
       if (!pending) return;
       slot.pending.delete(message.id);
+      clearTimeout(pending.deadline);
       if (message.type === 'failed') {
         pending.reject(deserializeError(message.error));
         return;
@@ -226,35 +288,76 @@ export class OnnxWorkerPool implements TextClassifier {
       const { probabilities, width } = message;
       pending.resolve(Array.from({ length: probabilities.length / width }, (_, i) => probabilities.subarray(i * width, (i + 1) * width)));
     });
-    const lost = (reason: string) => {
-      if (slot.worker !== worker || !slot.live || this.disposed) return;
-      slot.live = false;
-      this.failPending(slot, new ServingError('MODEL_UNAVAILABLE', `the inference worker stopped (${reason}); retry`));
-      void this.restart(slot);
-    };
-    worker.on('error', (error: Error) => lost(error.message));
-    worker.on('exit', (code: number) => lost(`exit code ${code}`));
+    worker.on('error', (error: Error) => this.lose(slot, worker, error.message, false));
+    worker.on('exit', (code: number) => this.lose(slot, worker, `exit code ${code}`, false));
+  }
+
+  /** Takes a dead or hung worker out of service, fails its batches and starts its replacement. */
+  private lose(slot: Slot, worker: Worker, reason: string, terminate: boolean): void {
+    if (slot.worker !== worker || !slot.live || this.disposed) return;
+    slot.live = false;
+    this.report({ type: 'lost', worker: slot.index, reason });
+    this.failPending(slot, new ServingError('MODEL_UNAVAILABLE', `the inference worker stopped (${reason}); retry`));
+    // A hung thread is not awaited: terminate() returns only once the thread yields, which a stuck run may never do.
+    if (terminate) void worker.terminate();
+    void this.restart(slot);
   }
 
   private async restart(slot: Slot): Promise<void> {
-    try {
-      const { worker } = await startWorker(this.create, this.init);
-      if (this.disposed) {
-        await worker.terminate();
+    while (!this.disposed) {
+      try {
+        const { worker, ready } = await startWorker(this.create, this.init);
+        if (this.disposed) {
+          await worker.terminate();
+          return;
+        }
+        const changed = this.differsFrom(ready);
+        if (changed) {
+          await worker.terminate();
+          throw new MangaAssistError('CHECKPOINT_INVALID', `the model in ${this.init.dir} changed since the server started (${changed}); restart the server to serve it`, {
+            file: this.init.dir,
+          });
+        }
+        slot.worker = worker;
+        slot.live = true;
+        slot.restartFailures = 0;
+        this.watch(slot);
+        this.report({ type: 'restarted', worker: slot.index });
         return;
+      } catch (error) {
+        // The model loaded at start but no longer does (file replaced, removed or changed): the slot stays down,
+        // `liveWorkers` tells readiness checks so, and the start is retried with a doubling wait.
+        slot.restartFailures += 1;
+        const retryInMs = Math.min(MAX_RESTART_RETRY_MS, this.supervision.restartRetryMs * 2 ** (slot.restartFailures - 1));
+        this.report({ type: 'restart-failed', worker: slot.index, error: (error as Error).message, retryInMs });
+        await new Promise((resolveWait) => setTimeout(resolveWait, retryInMs).unref());
       }
-      slot.worker = worker;
-      slot.live = true;
-      this.watch(slot);
+    }
+  }
+
+  /** What differs between a restarted worker's model and the one served so far, or undefined when nothing does. */
+  private differsFrom(ready: Ready): string | undefined {
+    if (ready.modelId !== this.modelId) return `model id ${ready.modelId}, was ${this.modelId}`;
+    if (ready.modelFile !== this.modelFile) return `file ${ready.modelFile}, was ${this.modelFile}`;
+    if (ready.modelFingerprint !== this.modelFingerprint) return `${ready.modelFile} was rewritten`;
+    if (ready.labels.join(',') !== this.labels.join(',')) return `labels ${ready.labels.join(', ')}, were ${this.labels.join(', ')}`;
+    return undefined;
+  }
+
+  private report(event: WorkerEvent): void {
+    try {
+      this.supervision.onWorkerEvent(event);
     } catch {
-      // The model loaded at start but no longer does (file replaced or removed): the slot stays down and
-      // `liveWorkers` tells readiness checks so.
+      // An observer's failure must not take the pool down.
     }
   }
 
   private failPending(slot: Slot, error: Error): void {
     const pending = [...slot.pending.values()];
     slot.pending.clear();
-    for (const p of pending) p.reject(error);
+    for (const p of pending) {
+      clearTimeout(p.deadline);
+      p.reject(error);
+    }
   }
 }

@@ -22,7 +22,15 @@ export type ToWorker =
 
 /** Messages from a worker to the main thread. */
 export type FromWorker =
-  | { readonly type: 'ready'; readonly labels: readonly string[]; readonly modelId: string; readonly modelFile: string; readonly providerMessage: string }
+  | {
+      readonly type: 'ready';
+      readonly labels: readonly string[];
+      readonly modelId: string;
+      readonly modelFile: string;
+      /** Size and modification time of the ONNX file, so a restarted worker can tell that the file was replaced. */
+      readonly modelFingerprint: string;
+      readonly providerMessage: string;
+    }
   | { readonly type: 'load-failed'; readonly error: SerializedError }
   | { readonly type: 'result'; readonly id: number; readonly probabilities: Float32Array; readonly width: number }
   | { readonly type: 'failed'; readonly id: number; readonly error: SerializedError }

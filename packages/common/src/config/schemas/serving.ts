@@ -67,6 +67,11 @@ export const servingConfigSchema = z
       .default(batchingDefaults),
     /** Deadline of one classification, queueing included (503 with Retry-After past it). */
     requestTimeoutMs: z.number().int().positive().default(5000),
+    /**
+     * An inference worker that has not answered a batch within this time is taken as hung: its batches fail (503,
+     * retry), it is terminated and replaced, and readiness reports the missing worker meanwhile.
+     */
+    inferenceDeadlineMs: z.number().int().positive().default(10_000),
     /** A client must send its whole request within this time (slow clients get 408). */
     clientTimeoutMs: z.number().int().positive().default(10_000),
     /** On SIGTERM: how long in-flight requests may take to finish before the process exits anyway. */
