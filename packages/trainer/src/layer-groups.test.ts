@@ -103,6 +103,7 @@ describe('orderedGroups', () => {
       ['head', 0],
     ]);
     expect(() => orderedGroups({})).toThrow(/lists no layer group/);
+    expect(() => orderedGroups({ embeddings: [], 0: [v], head: [] })).toThrow('layer group name "0" is an integer');
     v.dispose();
   });
 });

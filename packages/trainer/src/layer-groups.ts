@@ -11,7 +11,7 @@ export interface LayerGroup {
  * the embeddings) to the last (the head). The model says what the groups are; schedules and learning rates speak of
  * them by position only, so any depth works.
  *
- * @throws RangeError when the classifier lists no group
+ * @throws RangeError when the classifier lists no group, or names one with an integer (records reorder those)
  *
  * @example
  * ```ts
@@ -22,6 +22,9 @@ export interface LayerGroup {
 export function orderedGroups(byGroup: Readonly<Record<string, readonly tf.Variable[]>>): LayerGroup[] {
   const groups = Object.entries(byGroup).map(([name, variables]) => ({ name, variables }));
   if (groups.length === 0) throw new RangeError('the classifier lists no layer group; variablesByGroup() must name at least the head');
+  // A record lists integer-like keys first, whatever order they were added in, so such a name would move its group.
+  const numeric = groups.find((g) => /^(0|[1-9]\d*)$/.test(g.name));
+  if (numeric) throw new RangeError(`layer group name "${numeric.name}" is an integer, which a record reorders; name groups with letters (e.g. layer_${numeric.name})`);
   return groups;
 }
 

@@ -210,6 +210,16 @@ describe('trainClassifier', () => {
     loss.dispose();
   });
 
+  it('refuses a schedule that returns a group the model does not have', async () => {
+    const model = tiny();
+    const loss = bceLoss();
+    await expect(trainClassifier(options({ classifier: model, loss, unfreezing: { groupsAt: (_epoch, count) => [count] } }))).rejects.toThrow(
+      'epoch 1: the unfreezing schedule returned group 5, but the model has groups 0..4',
+    );
+    model.dispose();
+    loss.dispose();
+  });
+
   it('logs the peak rate of each trainable group per epoch', async () => {
     const model = tiny();
     const loss = bceLoss();
