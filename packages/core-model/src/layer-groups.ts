@@ -4,9 +4,10 @@ export const EMBEDDINGS_GROUP = 'embeddings';
 export const HEAD_GROUP = 'head';
 
 /**
- * The transformer blocks split into (at most) three contiguous groups, as evenly as rounding allows, so that a
- * gradual-unfreezing schedule written for DistilBERT-base (6 layers: 0–1, 2–3, 4–5) means the same thing for any
- * depth: 4 layers give [0], [1, 2], [3]; 12 give [0–3], [4–7], [8–11]; 2 give [0], [1]; 1 gives [0].
+ * The transformer blocks split into (at most) three contiguous groups, as evenly as rounding allows: the design's
+ * three blocks of DistilBERT-base (6 layers: 0–1, 2–3, 4–5) at any depth, so ULMFiT's stages — the head, then one
+ * more group from the top per stage, then everything — keep their number and proportions: 4 layers give [0], [1, 2],
+ * [3]; 12 give [0–3], [4–7], [8–11]; 2 give [0], [1]; 1 gives [0].
  *
  * @example
  * ```ts
@@ -31,9 +32,11 @@ export function layerGroupName(block: readonly number[]): string {
 }
 
 /**
- * The layer groups for gradual unfreezing, bottom (most general) to top: `embeddings`, the transformer blocks of
- * {@link transformerLayerBlocks}, `head`. For DistilBERT-base: embeddings, layer_0_1, layer_2_3, layer_4_5, head;
- * for the 4-layer stand-in: embeddings, layer_0, layer_1_2, layer_3, head.
+ * The layer groups for gradual unfreezing and discriminative rates, first (most general) to last: `embeddings`, the
+ * transformer blocks of {@link transformerLayerBlocks}, `head` — the one place that says what the groups are (the
+ * splitter, in fastai's terms). The trainer addresses them by position only (the head is the last group; "the top n
+ * groups" are the last n); the names label logs, reports and checkpoints. For DistilBERT-base: embeddings,
+ * layer_0_1, layer_2_3, layer_4_5, head; for the 4-layer stand-in: embeddings, layer_0, layer_1_2, layer_3, head.
  *
  * @example
  * ```ts

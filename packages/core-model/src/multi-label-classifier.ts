@@ -152,15 +152,16 @@ export class MultiLabelClassifier {
     return tf.dropout(x, rate, undefined, rng.nextInt()) as tf.Tensor2D;
   }
 
-  /** The layer group names, bottom to top (see `layerGroupNames`). */
+  /** The layer group names, first to last (see `layerGroupNames`). */
   groupNames(): string[] {
     return Object.keys(this.variablesByGroup());
   }
 
   /**
-   * Trainable variables by layer group, bottom to top: `embeddings`, the transformer blocks (`layer_0_1`,
-   * `layer_2_3`, `layer_4_5` for 6 layers; see `transformerLayerBlocks` for other depths), `head` (the wide tables
-   * too, so they train from the first epoch). Freeze by passing only some groups' variables to `optimizer.minimize`.
+   * Trainable variables by layer group, first to last in the record's order: `embeddings`, the transformer blocks
+   * (`layer_0_1`, `layer_2_3`, `layer_4_5` for 6 layers; see `transformerLayerBlocks` for other depths), `head` (the
+   * wide tables too, so they train from the first epoch). The trainer's schedules count positions in this order (the
+   * head last). Freeze by passing only some groups' variables to `optimizer.minimize`.
    */
   variablesByGroup(): Record<string, tf.Variable[]> {
     const { embeddings, layers } = this.encoder.trainableVariablesByLayer();

@@ -27,9 +27,11 @@ export interface TrainableClassifier {
   /** Logits `[batch, labels]` from int32 `inputIds` and 0/1 `attentionMask`, both `[batch, seqLen]`. */
   apply(inputIds: tf.Tensor2D, attentionMask: tf.Tensor2D, options: ApplyOptions): tf.Tensor2D;
   /**
-   * The trainable variables of each group; every variable is in exactly one group. Group names are `embeddings`,
-   * `head` and transformer blocks `layer_<first>[_<last>]`, mapped onto the trainer's five groups by
-   * {@link canonicalGroups}.
+   * The trainable variables of each group, in the model's group order — the first (the embeddings, most general) to
+   * the last (the head); every variable is in exactly one group. The order is what unfreezing schedules and
+   * discriminative rates count positions in (the last group is the head; "the top n groups" are the last n); the
+   * names appear in logs, reports and checkpoint keys. The DistilBERT classifier's groups come from core-model's
+   * `layerGroupNames` (`embeddings`, transformer blocks `layer_<first>[_<last>]`, `head`).
    */
   variablesByGroup(): Readonly<Record<string, readonly tf.Variable[]>>;
   /**

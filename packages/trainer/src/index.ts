@@ -8,7 +8,6 @@ export * from './classifier';
 export * from './clip-grad-norm';
 export * from './console-reporter';
 export * from './evaluate';
-export * from './group-mapping';
 export * from './job-data';
 export * from './layer-groups';
 export * from './lr-schedule';

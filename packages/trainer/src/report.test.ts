@@ -36,7 +36,7 @@ const summary: TrainSummary = {
   trainExamples: 80,
   validationExamples: 5,
   evalLabels: ['a'],
-  modelGroups: { embeddings: 'embeddings', layer_0_1: 'layer_0', layer_2_3: 'layer_1_2', layer_4_5: 'layer_3', head: 'head' },
+  layerGroups: ['embeddings', 'layer_0', 'layer_1_2', 'layer_3', 'head'],
   best: { epoch: 2, macroF1: 0.61, record: epoch(2, 0.61) },
   trainSeconds: 3,
   history: [epoch(1, 0.4), epoch(2, 0.61)],
@@ -49,7 +49,7 @@ describe('report', () => {
     writeReport(dir, summary, [step(1), step(2), step(10), ...summary.history]);
     const md = readFileSync(join(dir, 'report.md'), 'utf8');
     expect(md).toContain('best validation macro-F1: **0.6100** at epoch 2');
-    expect(md).toContain('layer_4_5: layer_3');
+    expect(md).toContain('- layer groups (first to last): embeddings, layer_0, layer_1_2, layer_3, head');
     expect(md).toContain('| 2 * | head | 3.00e-5 | 10 | 0.2500 | 0.3000 | 0.6100 |');
     expect(md).toContain('| a | 1.0000 | 0.5000 | 0.6667 | 2 |');
     const svg = readFileSync(join(dir, 'curves.svg'), 'utf8');
@@ -80,7 +80,7 @@ describe('console reporter', () => {
     const write = (isTTY: boolean) => {
       let out = '';
       const reporter = createConsoleReporter({ isTTY, columns: 120, write: (t: string) => (out += t) });
-      void reporter.onStart!({ epochs: 2, stepsPerEpoch: 10, totalSteps: 20, trainExamples: 80, batchSize: 8, modelGroups: summary.modelGroups });
+      void reporter.onStart!({ epochs: 2, stepsPerEpoch: 10, totalSteps: 20, trainExamples: 80, batchSize: 8, layerGroups: summary.layerGroups });
       void reporter.onStep!(step(10));
       void reporter.onEpoch!(epoch(1, 0.4));
       void reporter.onEnd!(summary);

@@ -43,6 +43,7 @@ export function writeReport(runDir: string, summary: TrainSummary, records: read
 }
 
 function renderMarkdown(summary: TrainSummary): string {
+  const head = summary.layerGroups.at(-1) ?? 'head';
   const f = (x: number | undefined, digits = 4) => (x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(digits));
   const lines = [
     '# Training report',
@@ -50,9 +51,7 @@ function renderMarkdown(summary: TrainSummary): string {
     `- stop reason: **${summary.stopReason}** after ${summary.epochs} epoch(s), ${summary.globalStep} optimizer steps`,
     `- training examples: ${summary.trainExamples}; validation examples: ${summary.validationExamples}`,
     `- evaluated labels: ${summary.evalLabels.join(', ')}`,
-    `- layer groups (trainer: model): ${Object.entries(summary.modelGroups)
-      .map(([group, model]) => `${group}: ${model ?? '(none)'}`)
-      .join(', ')}`,
+    `- layer groups (first to last): ${summary.layerGroups.join(', ')}`,
     `- training time: ${summary.trainSeconds.toFixed(1)} s`,
     summary.best
       ? `- best validation macro-F1: **${f(summary.best.macroF1)}** at epoch ${summary.best.epoch} (model in \`best-model/\`)`
@@ -66,7 +65,7 @@ function renderMarkdown(summary: TrainSummary): string {
     '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...summary.history.map(
       (e) =>
-        `| ${e.epoch}${e.improved ? ' *' : ''} | ${e.groups.join(', ')} | ${e.learningRates.head?.toExponential(2) ?? '–'} | ${e.steps} | ` +
+        `| ${e.epoch}${e.improved ? ' *' : ''} | ${e.groups.join(', ')} | ${e.learningRates[head]?.toExponential(2) ?? '–'} | ${e.steps} | ` +
         `${f(e.trainLoss)} | ${f(e.validation.loss)} | ${f(e.validation.macroF1)} | ${f(e.validation.exactMatch)} | ` +
         `${f(e.validation.hammingLoss)} | ${e.seconds.toFixed(1)} |`,
     ),

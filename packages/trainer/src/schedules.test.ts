@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMangaAssistError } from '@mangaassist/common';
-import { DEPTH_ORDER } from './layer-groups';
+import { layerGroupNames } from '@mangaassist/core-model';
 import type { LrPosition } from './lr-schedule';
 import { createLrScheduleRegistry, createUnfreezingRegistry } from './registries';
 
@@ -53,8 +53,14 @@ describe('plugin registries', () => {
   });
 });
 
+/** The names of the groups a schedule trains at `epoch` in a DistilBERT classifier of `layers` layers. */
+function trainedAt(id: string, options: unknown, epoch: number, layers = 6): string[] {
+  const names = layerGroupNames(layers);
+  return unfreezing.create(id, options, undefined).groupsAt(epoch, names.length).map((i) => names[i]!);
+}
+
 describe('unfreezing schedules', () => {
-  const all = [...DEPTH_ORDER];
+  const all = layerGroupNames(6);
   it.each([
     ['ulmfit', {}, 1, ['head']],
     ['ulmfit', {}, 2, ['head', 'layer_4_5']],
@@ -71,11 +77,35 @@ describe('unfreezing schedules', () => {
     ['custom', { epochs: [['head'], ['head', 'embeddings']] }, 2, ['head', 'embeddings']],
     ['custom', { epochs: [['head'], ['head', 'embeddings']] }, 5, ['head', 'embeddings']],
   ])('%s %j trains at epoch %i: %j', (id, options, epoch, groups) => {
-    expect([...unfreezing.create(id, options, undefined).groupsAt(epoch)].sort()).toEqual([...groups].sort());
+    expect(trainedAt(id, options, epoch).sort()).toEqual([...groups].sort());
   });
 
   it('counts epochs from 1', () => {
-    expect(() => unfreezing.create('ulmfit', {}, undefined).groupsAt(0)).toThrow(RangeError);
+    expect(() => unfreezing.create('ulmfit', {}, undefined).groupsAt(0, 5)).toThrow(RangeError);
+  });
+
+  // ULMFiT by position from the top at every depth: the head, + the group under it, + the next, then every group.
+  // The embeddings wait for the last stage even when a shallow model has fewer groups than the gradual stages.
+  it.each([
+    [1, [['head'], ['layer_0', 'head'], ['layer_0', 'head'], ['embeddings', 'layer_0', 'head']]],
+    [2, [['head'], ['layer_1', 'head'], ['layer_0', 'layer_1', 'head'], ['embeddings', 'layer_0', 'layer_1', 'head']]],
+    [4, [['head'], ['layer_3', 'head'], ['layer_1_2', 'layer_3', 'head'], ['embeddings', 'layer_0', 'layer_1_2', 'layer_3', 'head']]],
+    [6, [['head'], ['layer_4_5', 'head'], ['layer_2_3', 'layer_4_5', 'head'], ['embeddings', 'layer_0_1', 'layer_2_3', 'layer_4_5', 'head']]],
+    [12, [['head'], ['layer_8_11', 'head'], ['layer_4_7', 'layer_8_11', 'head'], ['embeddings', 'layer_0_3', 'layer_4_7', 'layer_8_11', 'head']]],
+  ])('ulmfit on %i layers trains, epoch by epoch, %j', (layers, stages) => {
+    expect([1, 2, 3, 4, 5].map((epoch) => trainedAt('ulmfit', {}, epoch, layers))).toEqual([...stages, stages.at(-1)]);
+  });
+
+  it('ulmfit climbs one group per stage on a model with more groups than its gradual stages', () => {
+    const s = unfreezing.create('ulmfit', {}, undefined);
+    expect([1, 2, 3, 4].map((epoch) => s.groupsAt(epoch, 8))).toEqual([[7], [6, 7], [5, 6, 7], [0, 1, 2, 3, 4, 5, 6, 7]]);
+  });
+
+  it("custom group names mean positions from the top; a name below a shallow model's lowest block selects nothing", () => {
+    const plan = { epochs: [['head', 'layer_4_5'], ['layer_2_3'], ['layer_0_1', 'embeddings']] };
+    expect([1, 2, 3].map((epoch) => trainedAt('custom', plan, epoch, 4))).toEqual([['layer_3', 'head'], ['layer_1_2'], ['embeddings', 'layer_0']]);
+    expect([1, 2, 3].map((epoch) => trainedAt('custom', plan, epoch, 2))).toEqual([['layer_1', 'head'], ['layer_0'], ['embeddings']]);
+    expect([1, 2, 3].map((epoch) => trainedAt('custom', plan, epoch, 12))).toEqual([['layer_8_11', 'head'], ['layer_4_7'], ['embeddings', 'layer_0_3']]);
   });
 });
 

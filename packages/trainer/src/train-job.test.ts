@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isMangaAssistError, parseConfig, trainJobConfigSchema, writeSafetensors, type TrainJobConfig } from '@mangaassist/common';
-import { distilBertWeightSpecs, initDistilBertWeights, loadClassifier, tinyDistilBertConfig } from '@mangaassist/core-model';
-import { useCpuBackend } from './__tests__/fixtures';
+import { isMangaAssistError, parseConfig, trainJobConfigSchema, type TrainJobConfig } from '@mangaassist/common';
+import { loadClassifier } from '@mangaassist/core-model';
+import { useCpuBackend, writeTinyDistilBert } from './__tests__/fixtures';
 import { createTinyClassifier } from './testing/tiny-classifier';
 import { configFingerprint, runTrainJob, type JobModel } from './train-job';
 
@@ -142,17 +142,7 @@ describe('runTrainJob', () => {
     // A random 2-layer DistilBERT over a 20-word vocabulary, written as a Hugging Face directory.
     const root = dir();
     const encoderDir = join(root, 'encoder');
-    mkdirSync(encoderDir);
-    const vocab = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', ...WORDS];
-    const encoderConfig = tinyDistilBertConfig({ vocab_size: vocab.length, dim: 8, n_heads: 2, hidden_dim: 16, n_layers: 2, max_position_embeddings: 16 });
-    const weights = initDistilBertWeights(encoderConfig, 3);
-    writeSafetensors(
-      join(encoderDir, 'model.safetensors'),
-      Object.fromEntries(distilBertWeightSpecs(encoderConfig).map((s) => [s.name, { shape: s.shape, data: weights.get(s.name)! }])),
-      { format: 'pt' },
-    );
-    writeFileSync(join(encoderDir, 'config.json'), JSON.stringify({ ...encoderConfig, architectures: ['DistilBertModel'] }));
-    writeFileSync(join(encoderDir, 'vocab.txt'), `${vocab.join('\n')}\n`);
+    writeTinyDistilBert(encoderDir, { words: WORDS, layers: 2 });
     const cfg = config(root, {
       model: { pretrained: encoderDir, maxLength: 12, head: { hiddenDim: 8, dropout: 0.1, innerDropout: 0.1 } },
       schedule: { epochs: 2, unfreezing: { id: 'ulmfit' }, lr: { id: 'warmup-linear-per-epoch' } },
@@ -160,9 +150,9 @@ describe('runTrainJob', () => {
     });
     const { summary } = await runTrainJob(cfg);
     expect(summary.epochs).toBe(2);
-    // 2 layers map onto the two top transformer groups.
-    expect(summary.modelGroups).toMatchObject({ layer_0_1: null, layer_2_3: 'layer_0', layer_4_5: 'layer_1' });
-    expect(summary.history.map((e) => e.groups)).toEqual([['head'], ['head', 'layer_4_5']]);
+    // The model's own four groups; ULMFiT's second stage adds the one under the head, whatever its name.
+    expect(summary.layerGroups).toEqual(['embeddings', 'layer_0', 'layer_1', 'head']);
+    expect(summary.history.map((e) => e.groups)).toEqual([['head'], ['head', 'layer_1']]);
     expect(existsSync(join(summary.bestModelDir!, 'model.safetensors'))).toBe(true);
     const loaded = await loadClassifier(summary.bestModelDir!);
     expect(loaded.labels).toEqual(cfg.model.labels);

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { isMangaAssistError } from '@mangaassist/common';
+import { layerGroupNames } from '@mangaassist/core-model';
 import { bceLoss, LABELS, toyExamples, useCpuBackend, VOCAB } from './__tests__/fixtures';
 import { readCheckpoint } from './checkpoint';
 import type { TrainableClassifier } from './classifier';
-import { LAYER_GROUPS, type LayerGroup } from './layer-groups';
 import { MetricsLog } from './metrics-log';
 import { evaluateClassifier } from './evaluate';
 import { createLrScheduleRegistry, createUnfreezingRegistry } from './registries';
@@ -22,6 +22,9 @@ const train = toyExamples(64, 1);
 const validation = toyExamples(32, 2);
 const optimizer = { baseLr: 3e-5, lrDecay: 2.6, weightDecay: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, gradClipNorm: 1 };
 const runDir = () => mkdtempSync(join(tmpdir(), 'trainer-run-'));
+/** The tiny classifier's groups, first to last: those of a 6-layer DistilBERT classifier. */
+const LAYER_GROUPS = layerGroupNames(6);
+type LayerGroup = string;
 const tiny = (seed = 7, dropout = 0.1) => createTinyClassifier({ labels: LABELS, vocabSize: VOCAB, dim: 8, seed, dropout });
 
 function options(overrides: Partial<TrainOptions> & Pick<TrainOptions, 'classifier' | 'loss'>): TrainOptions {
@@ -204,6 +207,16 @@ describe('trainClassifier', () => {
       `learning-rate multiplier of ${bias} must be a finite number > 0, got 0`,
     );
     unknown.dispose();
+    loss.dispose();
+  });
+
+  it('refuses a schedule that returns a group the model does not have', async () => {
+    const model = tiny();
+    const loss = bceLoss();
+    await expect(trainClassifier(options({ classifier: model, loss, unfreezing: { groupsAt: (_epoch, count) => [count] } }))).rejects.toThrow(
+      'epoch 1: the unfreezing schedule returned group 5, but the model has groups 0..4',
+    );
+    model.dispose();
     loss.dispose();
   });
 

@@ -10,8 +10,7 @@ import { chunk, disposeBatch, makeBatch, type EncodedExample } from './batching'
 import { BEST_MODEL_DIR, recoverBestModel, saveBestModel } from './best-model';
 import type { TrainableClassifier, TrainingLoss } from './classifier';
 import { evaluateClassifier } from './evaluate';
-import { canonicalGroups, type CanonicalGroups } from './group-mapping';
-import { DEPTH_ORDER, discriminativeRates, LAYER_GROUPS, type LayerGroup } from './layer-groups';
+import { discriminativeRates, orderedGroups, spreadRates, type LayerGroup } from './layer-groups';
 import type { LrSchedule } from './lr-schedule';
 import { labelsPresent } from '@mangaassist/data';
 import { MetricsLog } from './metrics-log';
@@ -24,8 +23,15 @@ import { restoreTrainingCheckpoint, saveTrainingCheckpoint } from './variable-ch
 
 /** Optimizer settings (the `optimizer` section of a training config). */
 export interface OptimizerSettings {
+  /** The last group's (the head's) peak rate. */
   readonly baseLr: number;
+  /** Each group below trains at the rate of the group above divided by this (1: one rate for all). */
   readonly lrDecay: number;
+  /**
+   * Discriminative rates as fastai's `slice(low, high)`: the first group at `low`, the head at `high`, spread
+   * geometrically between; when given, it sets the groups' rates instead of `baseLr` and `lrDecay`.
+   */
+  readonly lrRange?: readonly [low: number, high: number];
   readonly weightDecay: number;
   readonly beta1: number;
   readonly beta2: number;
@@ -107,8 +113,8 @@ interface TrainState {
 interface KeyedVariable {
   readonly key: string;
   readonly variable: tf.Variable;
-  /** The learning-rate group: a layer group, or the head for the loss's own variables. */
-  readonly group: LayerGroup;
+  /** Position of the learning-rate group in the model's group list (the head's for the loss's own variables). */
+  readonly group: number;
   /** Multiplies the group's rate for this variable (the classifier's `learningRateMultipliers`, else 1). */
   readonly lrMultiplier: number;
 }
@@ -142,9 +148,10 @@ export async function trainClassifier(options: TrainOptions): Promise<TrainSumma
   const logEvery = options.logEverySteps ?? 10;
   const checkpointEvery = options.checkpointEverySteps ?? 0;
   const patience = options.earlyStoppingPatience ?? 0;
-  const rates = discriminativeRates(options.optimizer.baseLr, options.optimizer.lrDecay);
   const evalLabels = options.evalLabels ?? defaultEvalLabels(classifier, validation);
-  const groups = canonicalGroups(classifier.variablesByGroup());
+  const groups = orderedGroups(classifier.variablesByGroup());
+  const groupNames = groups.map((g) => g.name);
+  const rates = groupRates(options.optimizer, groups.length);
   const variables = keyVariables(groups, loss, classifier.learningRateMultipliers?.() ?? new Map());
   const adam = new AdamW(options.optimizer);
   const log = new MetricsLog(join(runDir, RUN_FILES.metrics));
@@ -195,7 +202,7 @@ export async function trainClassifier(options: TrainOptions): Promise<TrainSumma
     totalSteps,
     trainExamples: train.length,
     batchSize,
-    modelGroups: groups.modelGroups,
+    layerGroups: groupNames,
     ...(options.resume ? { resumedFrom: { epoch: state.epoch, step: state.step, globalStep: state.globalStep } } : {}),
   });
 
@@ -203,12 +210,13 @@ export async function trainClassifier(options: TrainOptions): Promise<TrainSumma
     while (state.stopReason === null && state.epoch <= epochs) {
       const epoch = state.epoch;
       const epochStart = performance.now();
-      const active = DEPTH_ORDER.filter((g) => options.unfreezing.groupsAt(epoch).includes(g));
+      const active = activeGroups(options.unfreezing, epoch, groups.length);
+      const activeNames = active.map((g) => groupNames[g]!);
       const trainable = variables.filter((v) => v.key.startsWith('loss/') || active.includes(v.group));
       if (trainable.length === 0) {
-        throw new MangaAssistError('CONFIG_INVALID', `epoch ${epoch}: the unfreezing schedule trains [${active.join(', ')}], which hold no variables`, {
+        throw new MangaAssistError('CONFIG_INVALID', `epoch ${epoch}: the unfreezing schedule trains [${activeNames.join(', ')}], which hold no variables`, {
           epoch,
-          groups: active,
+          groups: activeNames,
         });
       }
       const batches = chunk(permutation(train.length, mixSeed(seed, epoch, 0x0d47a)), batchSize);
@@ -244,7 +252,7 @@ export async function trainClassifier(options: TrainOptions): Promise<TrainSumma
           stepsPerEpoch,
           loss: lossValue,
           gradNorm,
-          lr: Object.fromEntries(active.map((g) => [g, rates[g] * factor])),
+          lr: Object.fromEntries(active.map((g) => [groupNames[g]!, rates[g]! * factor])),
           examplesPerSecond: examplesThisProcess / Math.max(1e-9, (performance.now() - epochStart) / 1000),
         };
         if (state.globalStep % logEvery === 0 || lastOfEpoch) log.append(record);
@@ -275,8 +283,8 @@ export async function trainClassifier(options: TrainOptions): Promise<TrainSumma
       const record: EpochRecord = {
         type: 'epoch',
         epoch,
-        groups: active,
-        learningRates: Object.fromEntries(active.map((g) => [g, rates[g]])),
+        groups: activeNames,
+        learningRates: Object.fromEntries(active.map((g) => [groupNames[g]!, rates[g]!])),
         steps: state.step,
         trainLoss: state.epochExamples > 0 ? state.epochLossSum / state.epochExamples : NaN,
         validation: {
@@ -317,7 +325,7 @@ export async function trainClassifier(options: TrainOptions): Promise<TrainSumma
       trainExamples: train.length,
       validationExamples: validation.length,
       evalLabels: [...evalLabels],
-      modelGroups: groups.modelGroups,
+      layerGroups: groupNames,
       best: state.best && bestRecord ? { epoch: state.best.epoch, macroF1: state.best.macroF1, record: bestRecord } : null,
       trainSeconds: elapsed(),
       history: state.history,
@@ -336,7 +344,7 @@ async function trainStep(
   batch: ReturnType<typeof makeBatch>,
   trainable: readonly KeyedVariable[],
   adam: AdamW,
-  rates: Record<LayerGroup, number>,
+  rates: readonly number[],
   factor: number,
   dropoutSeed: number,
 ): Promise<{ lossValue: number; gradNorm: number }> {
@@ -350,7 +358,7 @@ async function trainStep(
       }
       return value as tf.Scalar;
     },
-    trainable.map((v) => ({ variable: v.variable, lr: rates[v.group] * factor * v.lrMultiplier })),
+    trainable.map((v) => ({ variable: v.variable, lr: rates[v.group]! * factor * v.lrMultiplier })),
     adam,
     options.optimizer.gradClipNorm,
   );
@@ -358,16 +366,17 @@ async function trainStep(
 }
 
 /**
- * Stable checkpoint keys: the model's variables by canonical group and position, then the loss's; each with its
- * learning-rate multiplier (`multipliers` by variable name, 1 when absent).
+ * Stable checkpoint keys: the model's variables by group name and position, then the loss's (trained with the last
+ * group, the head); each with its learning-rate multiplier (`multipliers` by variable name, 1 when absent).
  */
-function keyVariables(groups: CanonicalGroups, loss: TrainingLoss, multipliers: ReadonlyMap<string, number>): KeyedVariable[] {
+function keyVariables(groups: readonly LayerGroup[], loss: TrainingLoss, multipliers: ReadonlyMap<string, number>): KeyedVariable[] {
   const keyed: KeyedVariable[] = [];
   const multiplier = (variable: tf.Variable) => multipliers.get(variable.name) ?? 1;
-  for (const group of LAYER_GROUPS) {
-    groups.variables[group].forEach((variable, i) => keyed.push({ key: `model/${group}/${i}`, variable, group, lrMultiplier: multiplier(variable) }));
-  }
-  loss.trainableVariables().forEach((variable, i) => keyed.push({ key: `loss/${i}`, variable, group: 'head', lrMultiplier: 1 }));
+  groups.forEach(({ name, variables }, group) => {
+    variables.forEach((variable, i) => keyed.push({ key: `model/${name}/${i}`, variable, group, lrMultiplier: multiplier(variable) }));
+  });
+  const head = groups.length - 1;
+  loss.trainableVariables().forEach((variable, i) => keyed.push({ key: `loss/${i}`, variable, group: head, lrMultiplier: 1 }));
   const names = new Set<string>();
   for (const { variable } of keyed) {
     if (names.has(variable.name)) throw new RangeError(`variable ${variable.name} is listed twice (each variable must be in one group)`);
@@ -379,6 +388,27 @@ function keyVariables(groups: CanonicalGroups, loss: TrainingLoss, multipliers: 
     if (!(value > 0) || !Number.isFinite(value)) throw new RangeError(`learning-rate multiplier of ${name} must be a finite number > 0, got ${value}`);
   }
   return keyed;
+}
+
+/** Each group's peak rate, first to last: the (low, high) pair when given, else the head's rate decayed per group. */
+function groupRates(optimizer: OptimizerSettings, groupCount: number): number[] {
+  return optimizer.lrRange
+    ? spreadRates(optimizer.lrRange[0], optimizer.lrRange[1], groupCount)
+    : discriminativeRates(optimizer.baseLr, optimizer.lrDecay, groupCount);
+}
+
+/**
+ * The groups a schedule trains in `epoch`, checked and ordered from the top (the head first), as the epoch records
+ * list them.
+ */
+function activeGroups(schedule: UnfreezingSchedule, epoch: number, groupCount: number): number[] {
+  const indices = schedule.groupsAt(epoch, groupCount);
+  for (const index of indices) {
+    if (!Number.isSafeInteger(index) || index < 0 || index >= groupCount) {
+      throw new RangeError(`epoch ${epoch}: the unfreezing schedule returned group ${index}, but the model has groups 0..${groupCount - 1}`);
+    }
+  }
+  return [...new Set(indices)].sort((a, b) => b - a);
 }
 
 async function save(path: string, state: TrainState, variables: readonly KeyedVariable[], adam: AdamW, log: MetricsLog): Promise<void> {

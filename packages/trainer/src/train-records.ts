@@ -1,4 +1,3 @@
-import type { LayerGroup } from './layer-groups';
 import type { LabelMetrics } from '@mangaassist/data';
 
 /** One line of `metrics.jsonl` for a logged optimizer step. */
@@ -13,8 +12,8 @@ export interface StepRecord {
   readonly loss: number;
   /** Global gradient norm before clipping. */
   readonly gradNorm: number;
-  /** Learning rate of each trainable group at this step. */
-  readonly lr: Readonly<Partial<Record<LayerGroup, number>>>;
+  /** Learning rate of each trainable group at this step, by the model's group name. */
+  readonly lr: Readonly<Record<string, number>>;
   /** Training throughput since this process started the epoch. */
   readonly examplesPerSecond: number;
 }
@@ -33,10 +32,10 @@ export interface ValidationRecord {
 export interface EpochRecord {
   readonly type: 'epoch';
   readonly epoch: number;
-  /** Groups that trained in this epoch. */
-  readonly groups: readonly LayerGroup[];
-  /** Peak (discriminative) learning rate of each trainable group. */
-  readonly learningRates: Readonly<Partial<Record<LayerGroup, number>>>;
+  /** Groups that trained in this epoch, by the model's group name, from the top (the head first). */
+  readonly groups: readonly string[];
+  /** Peak (discriminative) learning rate of each trainable group, by name. */
+  readonly learningRates: Readonly<Record<string, number>>;
   /** Optimizer steps run in this epoch. */
   readonly steps: number;
   /** Mean training loss over the epoch's examples. */
@@ -72,8 +71,8 @@ export interface TrainSummary {
   readonly validationExamples: number;
   /** Labels scored on validation. */
   readonly evalLabels: readonly string[];
-  /** The model's own group behind each of the trainer's groups (see `canonicalGroups`). */
-  readonly modelGroups: Readonly<Record<LayerGroup, string | null>>;
+  /** The model's layer groups, first (the embeddings) to last (the head): what schedules count positions in. */
+  readonly layerGroups: readonly string[];
   /** The epoch with the highest validation macro-F1 and its record, or `null` before any validation. */
   readonly best: { readonly epoch: number; readonly macroF1: number; readonly record: EpochRecord } | null;
   /** Training wall time summed over every process that worked on the run. */
@@ -90,8 +89,8 @@ export interface TrainStart {
   readonly totalSteps: number;
   readonly trainExamples: number;
   readonly batchSize: number;
-  /** The model's own group behind each of the trainer's groups (see `canonicalGroups`). */
-  readonly modelGroups: Readonly<Record<LayerGroup, string | null>>;
+  /** The model's layer groups, first (the embeddings) to last (the head): what schedules count positions in. */
+  readonly layerGroups: readonly string[];
   /** Present when the run continues from a checkpoint. */
   readonly resumedFrom?: { readonly epoch: number; readonly step: number; readonly globalStep: number };
 }

@@ -1,6 +1,10 @@
 // Test helpers: a learnable toy dataset and a binary cross-entropy loss standing in for the loss plugins.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import { writeSafetensors } from '@mangaassist/common';
+import { distilBertWeightSpecs, initDistilBertWeights, tinyDistilBertConfig } from '@mangaassist/core-model';
 import type { EncodedExample } from '../batching';
 import type { TrainingLoss } from '../classifier';
 import { mulberry32 } from '../rng';
@@ -50,4 +54,23 @@ export async function useCpuBackend(): Promise<void> {
   tf.env().set('IS_TEST', true);
   await tf.setBackend('cpu');
   await tf.ready();
+}
+
+/**
+ * Writes a random DistilBERT encoder of `layers` layers (width 8) over `words` as a Hugging Face directory that
+ * core-model's `createClassifier` reads; returns its vocabulary (special tokens first, then `words`).
+ */
+export function writeTinyDistilBert(dir: string, { words, layers, seed = 3 }: { words: readonly string[]; layers: number; seed?: number }): string[] {
+  mkdirSync(dir, { recursive: true });
+  const vocab = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', ...words];
+  const config = tinyDistilBertConfig({ vocab_size: vocab.length, dim: 8, n_heads: 2, hidden_dim: 16, n_layers: layers, max_position_embeddings: 16 });
+  const weights = initDistilBertWeights(config, seed);
+  writeSafetensors(
+    join(dir, 'model.safetensors'),
+    Object.fromEntries(distilBertWeightSpecs(config).map((s) => [s.name, { shape: s.shape, data: weights.get(s.name)! }])),
+    { format: 'pt' },
+  );
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...config, architectures: ['DistilBertModel'] }));
+  writeFileSync(join(dir, 'vocab.txt'), `${vocab.join('\n')}\n`);
+  return vocab;
 }

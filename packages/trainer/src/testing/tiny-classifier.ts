@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { MangaAssistError, readSafetensors, writeSafetensors } from '@mangaassist/common';
 import type { ApplyOptions, TrainableClassifier } from '../classifier';
-import { LAYER_GROUPS, type LayerGroup } from '../layer-groups';
 import { mixSeed, mulberry32 } from '../rng';
 
 /** Shape of a {@link createTinyClassifier} model. */
@@ -20,9 +19,14 @@ export interface TinyClassifierOptions {
 
 let instances = 0;
 
+/** The tiny model's groups, first to last: DistilBERT-base's names, as it stands in for a 6-layer encoder. */
+const TINY_GROUPS = ['embeddings', 'layer_0_1', 'layer_2_3', 'layer_4_5', 'head'] as const;
+type TinyGroup = (typeof TINY_GROUPS)[number];
+
 /**
- * A tiny classifier with the five layer groups of the DistilBERT classifier — embeddings, three residual tanh
- * layers standing in for `layer_0_1`, `layer_2_3`, `layer_4_5`, and a linear head over the masked mean — for tests
+ * A tiny classifier with the five layer groups of the 6-layer DistilBERT classifier, in the same order and under the
+ * same names — embeddings, three residual tanh layers standing in for `layer_0_1`, `layer_2_3`, `layer_4_5`, and a
+ * linear head over the masked mean — for tests
  * and smoke runs of the trainer where a real encoder would be too slow.
  *
  * @example
@@ -47,8 +51,8 @@ export function createTinyClassifier(options: TinyClassifierOptions): TrainableC
       return tf.variable(tf.tensor(values, shape), true, `${prefix}/${name}`);
     });
   const zeros = (name: string, shape: number[]) => tf.tidy(() => tf.variable(tf.zeros(shape), true, `${prefix}/${name}`));
-  const layer = (group: LayerGroup) => [init(`${group}/kernel`, [dim, dim], 1 / Math.sqrt(dim)), zeros(`${group}/bias`, [dim])];
-  const groups: Record<LayerGroup, tf.Variable[]> = {
+  const layer = (group: TinyGroup) => [init(`${group}/kernel`, [dim, dim], 1 / Math.sqrt(dim)), zeros(`${group}/bias`, [dim])];
+  const groups: Record<TinyGroup, tf.Variable[]> = {
     embeddings: [init('embeddings/word', [vocabSize, dim], 1)],
     layer_0_1: layer('layer_0_1'),
     layer_2_3: layer('layer_2_3'),
@@ -77,14 +81,14 @@ export function createTinyClassifier(options: TinyClassifierOptions): TrainableC
       mkdirSync(dir, { recursive: true });
       writeFileSync(join(dir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
       const tensors = new Map<string, { shape: number[]; data: Float32Array }>();
-      for (const group of LAYER_GROUPS) {
+      for (const group of TINY_GROUPS) {
         // Read asynchronously: the tests also train this model on the WebGPU backend, which cannot read synchronously.
         for (const [i, v] of groups[group].entries()) tensors.set(`${group}.${i}`, { shape: v.shape, data: (await v.data()) as Float32Array });
       }
       writeSafetensors(join(dir, 'model.safetensors'), tensors, { format: 'pt' });
     },
     dispose() {
-      for (const group of LAYER_GROUPS) groups[group].forEach((v) => v.dispose());
+      for (const group of TINY_GROUPS) groups[group].forEach((v) => v.dispose());
     },
   };
 }
@@ -116,7 +120,7 @@ export function loadTinyClassifier(dir: string): TrainableClassifier {
   const model = createTinyClassifier({ labels: config.labels, vocabSize: config.vocab_size, dim: config.dim, seed: 0, dropout: config.dropout });
   const { tensors } = readSafetensors(join(dir, 'model.safetensors'));
   const groups = model.variablesByGroup();
-  for (const group of LAYER_GROUPS) {
+  for (const group of TINY_GROUPS) {
     groups[group]!.forEach((v, i) => {
       const saved = tensors.get(`${group}.${i}`);
       if (!saved || !(saved.data instanceof Float32Array) || saved.data.length !== v.size) {

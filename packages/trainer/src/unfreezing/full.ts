@@ -1,15 +1,16 @@
 import { z } from 'zod';
-import { DEPTH_ORDER } from '../layer-groups';
+import { topGroups } from '../layer-groups';
 import { checkEpoch, type UnfreezingDescriptor } from '../unfreezing-schedule';
 
 const options = z.object({}).strict();
 
 /**
- * Every group trains from the first epoch (ordinary fine-tuning; discriminative rates still apply).
+ * Every group trains from the first epoch (ordinary fine-tuning, fastai's `unfreeze()`; discriminative rates still
+ * apply).
  *
  * @example
  * ```ts
- * full.create({}).groupsAt(1); // ['head', 'layer_4_5', 'layer_2_3', 'layer_0_1', 'embeddings']
+ * full.create({}).groupsAt(1, 5); // [0, 1, 2, 3, 4]
  * ```
  */
 export const full: UnfreezingDescriptor<z.infer<typeof options>> = {
@@ -17,9 +18,9 @@ export const full: UnfreezingDescriptor<z.infer<typeof options>> = {
   description: 'Every layer group, embeddings included, trains from the first epoch.',
   optionsSchema: options,
   create: () => ({
-    groupsAt(epoch) {
+    groupsAt(epoch, groupCount) {
       checkEpoch(epoch);
-      return DEPTH_ORDER;
+      return topGroups(groupCount, groupCount);
     },
   }),
 };

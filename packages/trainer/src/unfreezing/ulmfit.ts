@@ -1,13 +1,9 @@
 import { z } from 'zod';
-import type { LayerGroup } from '../layer-groups';
+import { topGroups } from '../layer-groups';
 import { checkEpoch, type UnfreezingDescriptor } from '../unfreezing-schedule';
 
-const STAGES: readonly (readonly LayerGroup[])[] = [
-  ['head'],
-  ['head', 'layer_4_5'],
-  ['head', 'layer_4_5', 'layer_2_3'],
-  ['head', 'layer_4_5', 'layer_2_3', 'layer_0_1', 'embeddings'],
-];
+/** How many top groups train in each gradual stage (fastai's freeze_to(-1), (-2), (-3)); a last stage trains all. */
+const GRADUAL_STAGES = [1, 2, 3] as const;
 
 const options = z
   .object({
@@ -17,24 +13,30 @@ const options = z
   .strict();
 
 /**
- * ULMFiT gradual unfreezing (Howard & Ruder, 2018): the head alone first, then one more group per stage from the
- * top (`layer_4_5`, then `layer_2_3`), then everything including the embeddings — fastai's `freeze_to(-1)`,
- * `freeze_to(-2)`, `freeze_to(-3)`, `unfreeze()`.
+ * ULMFiT gradual unfreezing (Howard & Ruder, 2018), by position from the top: the head alone first, then one more
+ * group per stage (the block under the head, then the one under that), then every group including the embeddings —
+ * fastai's `freeze_to(-1)`, `freeze_to(-2)`, `freeze_to(-3)`, `unfreeze()`. A gradual stage never reaches the first
+ * group (the embeddings), which waits for the last stage as in the design's schedule; this only matters for a 1-layer
+ * model, whose three groups would otherwise all train from stage 3.
  *
  * @example
  * ```ts
  * const s = ulmfit.create(ulmfit.optionsSchema.parse({}));
- * s.groupsAt(2); // ['head', 'layer_4_5']
+ * s.groupsAt(2, 5); // [3, 4]: for DistilBERT-base layer_4_5 and the head
+ * s.groupsAt(4, 4); // [0, 1, 2, 3]: a 2-layer model, every group
  * ```
  */
 export const ulmfit: UnfreezingDescriptor<z.infer<typeof options>> = {
   id: 'ulmfit',
-  description: 'Gradual unfreezing: epoch 1 head; 2 + layer_4_5; 3 + layer_2_3; 4 onwards every group incl. embeddings.',
+  description:
+    'Gradual unfreezing from the top: epoch 1 the head; 2 + the group under it; 3 + the next; 4 onwards every group incl. the embeddings.',
   optionsSchema: options,
   create: ({ epochsPerStage }) => ({
-    groupsAt(epoch) {
+    groupsAt(epoch, groupCount) {
       checkEpoch(epoch);
-      return STAGES[Math.min(STAGES.length - 1, Math.floor((epoch - 1) / epochsPerStage))]!;
+      const stage = Math.floor((epoch - 1) / epochsPerStage);
+      if (stage >= GRADUAL_STAGES.length) return topGroups(groupCount, groupCount);
+      return topGroups(Math.max(1, Math.min(GRADUAL_STAGES[stage]!, groupCount - 1)), groupCount);
     },
   }),
 };
