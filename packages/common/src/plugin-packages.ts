@@ -167,10 +167,11 @@ function loadPackage(file: string, where: string): unknown {
   }
 }
 
-function readManifest(exports: unknown, where: string): PluginPackageManifest {
-  const manifest = (exports as Record<string, unknown> | null | undefined)?.[PLUGIN_PACKAGE_EXPORT];
+// Not named `exports`: compiled to CommonJS, this module's own exported constants are read as `exports.NAME`.
+function readManifest(moduleExports: unknown, where: string): PluginPackageManifest {
+  const manifest = (moduleExports as Record<string, unknown> | null | undefined)?.[PLUGIN_PACKAGE_EXPORT];
   if (manifest === null || typeof manifest !== 'object' || Array.isArray(manifest)) {
-    const names = exports !== null && typeof exports === 'object' ? Object.keys(exports) : [];
+    const names = moduleExports !== null && typeof moduleExports === 'object' ? Object.keys(moduleExports) : [];
     throw new MangaAssistError(
       'PLUGIN_LOAD_FAILED',
       `${where}: the package must ${CONTRACT}; it exports ${names.length > 0 ? names.join(', ') : 'nothing by name'}`,
