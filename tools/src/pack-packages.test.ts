@@ -2,14 +2,18 @@
  * What a team installing one of our packages gets: each publishable package is packed with `npm pack`, the tarballs
  * are installed into a scratch project (no workspace links), and each package is imported by name.
  * Only `.` is exported: a deep import must be refused by Node's `exports` check.
+ *
+ * A third-party plugin package (`tools/fixtures/acme-mangaassist-losses`, a Brier loss) is packed and installed
+ * beside them, and a training job file in the scratch project selects its loss by id and trains one step.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = join(__dirname, '..', '..');
 const packagesDir = join(root, 'packages');
+const pluginFixture = join(root, 'tools', 'fixtures', 'acme-mangaassist-losses');
 const names = readdirSync(packagesDir).filter((name) => {
   try {
     return !JSON.parse(readFileSync(join(packagesDir, name, 'package.json'), 'utf8')).private;
@@ -38,11 +42,13 @@ describe('publishable packages', () => {
       }[];
       tarballs.set(`@mangaassist/${name}`, `file:${join(scratch, packed!.filename)}`);
     }
-    const dependencies = Object.fromEntries(tarballs);
+    const [plugin] = JSON.parse(npm(['pack', '--json', '--pack-destination', scratch], pluginFixture)) as { filename: string }[];
+    const overrides = Object.fromEntries(tarballs);
+    const dependencies = { ...overrides, '@acme/mangaassist-losses': `file:${join(scratch, plugin!.filename)}` };
     writeFileSync(
       join(scratch, 'package.json'),
       // Overrides point every internal dependency at its tarball, as the registry would serve it.
-      JSON.stringify({ name: 'scratch', private: true, dependencies, overrides: dependencies }, null, 2),
+      JSON.stringify({ name: 'scratch', private: true, dependencies, overrides }, null, 2),
     );
     // Install scripts are skipped: native add-ons are optional and loaded lazily, so every package must import without them.
     npm(['install', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund', '--omit=optional'], scratch);
@@ -65,5 +71,53 @@ describe('publishable packages', () => {
     const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: scratch, encoding: 'utf8' }));
     expect(out.deep).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED');
     expect(out.keys).toBeGreaterThan(0);
+  });
+
+  it('trains one step with a loss from a third-party package that a job file selects by id', () => {
+    mkdirSync(join(scratch, 'configs'), { recursive: true });
+    const rows = Array.from({ length: 8 }, (_, i) => JSON.stringify(i % 2 ? { text: 'late again', labels: ['frustration'] } : { text: 'love this', labels: ['satisfaction'] }));
+    writeFileSync(join(scratch, 'train.jsonl'), `${rows.join('\n')}\n`);
+    writeFileSync(
+      join(scratch, 'configs', 'job.yaml'),
+      [
+        'plugins: ["@acme/mangaassist-losses"]',
+        'loss: { id: brier, options: { scale: 2 } }',
+        'data: { train: { path: train.jsonl }, valFraction: 0.25 }',
+        'schedule: { epochs: 1, unfreezing: { id: full }, lr: { id: constant } }',
+        'training: { outDir: run, batchSize: 4, maxSteps: 1 }',
+      ].join('\n'),
+    );
+    // What a team's own script does: the published API only, the tiny random classifier standing in for DistilBERT.
+    const script = `
+      const { selectTfjsBackend } = require('@mangaassist/runtime');
+      const { createTinyClassifier, createTrainPlugins, loadTrainJobConfig, runTrainJob } = require('@mangaassist/trainer');
+      const words = ['late', 'again', 'love', 'this'];
+      (async () => {
+        await selectTfjsBackend({ backend: 'cpu' });
+        const plugins = createTrainPlugins();
+        const { config, plugins: loaded } = loadTrainJobConfig('configs/job.yaml', plugins);
+        const { summary } = await runTrainJob(config, {
+          plugins,
+          createModel: async (cfg) => ({
+            classifier: createTinyClassifier({ labels: cfg.model.labels, vocabSize: words.length + 3, dim: 8, seed: 1 }),
+            encode: (text) => [1, ...text.split(' ').map((w) => 3 + words.indexOf(w)), 2],
+            padId: 0,
+          }),
+        });
+        const { usage } = require('@acme/mangaassist-losses');
+        console.log(JSON.stringify({ loaded, usage, steps: summary.globalStep, stop: summary.stopReason, losses: plugins.losses.ids() }));
+      })().catch((error) => { console.error(error); process.exit(1); });`;
+    const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: scratch, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+    expect(out.loaded).toEqual([
+      {
+        name: '@acme/mangaassist-losses',
+        file: join(scratch, 'node_modules', '@acme', 'mangaassist-losses', 'index.js'),
+        registered: [{ family: 'losses', id: 'brier' }],
+      },
+    ]);
+    expect(out.losses).toEqual(['asymmetric', 'bce', 'brier', 'focal', 'uncertainty-weighted']);
+    expect([out.steps, out.stop]).toEqual([1, 'max-steps']);
+    expect(out.usage.created).toBe(1);
+    expect(out.usage.computed).toBeGreaterThanOrEqual(1);
   });
 });

@@ -1,9 +1,11 @@
 import 'reflect-metadata';
 import type { ServerConfig } from '@mangaassist/common';
 import { ClassificationService, JsonlFeedbackLog, type FeedbackLog, type TextClassifier } from '@mangaassist/serving';
+import { createThresholdStoreRegistry } from '@mangaassist/thresholds';
 import type { FastifyBaseLogger } from 'fastify';
 import { container, instanceCachingFactory, type DependencyContainer } from 'tsyringe';
 import type { AppContext, ServerThresholdStore } from './app-context';
+import { loadClassifier } from './classifier-loader';
 import { OpenApiRegistry } from './openapi';
 import { RecentEscalations } from './recent-escalations';
 import { ServerMetrics } from './server-metrics';
@@ -11,6 +13,7 @@ import {
   APP_CONTEXT,
   CLASSIFICATION_SERVICE,
   CLASSIFIER,
+  CLASSIFIER_LOADER,
   FEEDBACK_LOG,
   LIFECYCLE,
   LOGGER,
@@ -19,21 +22,28 @@ import {
   RECENT_ESCALATIONS,
   SERVER_CONFIG,
   THRESHOLD_STORE,
+  THRESHOLD_STORES,
 } from './tokens';
 
-/** The parts that are built before the container (they need I/O) or that a caller supplies. */
+/** What a caller supplies, or what is built before the app is composed (it needs I/O). */
 export interface ContainerParts {
-  readonly classifier: TextClassifier;
-  readonly store: ServerThresholdStore;
   readonly logger: FastifyBaseLogger;
+  /** The loaded classifier; `startServer` registers it (under `CLASSIFIER`) once `CLASSIFIER_LOADER` has loaded it. */
+  readonly classifier?: TextClassifier;
+  /** The store behind its cache; `startServer` registers it once opened from `THRESHOLD_STORES`. */
+  readonly store?: ServerThresholdStore;
   /** Default: a JSON Lines file at `serving.feedback.path`. */
   readonly feedback?: FeedbackLog;
+  /** Default: ONNX Runtime on `serving.modelDir` ({@link loadClassifier}). */
+  readonly loadClassifier?: typeof loadClassifier;
 }
 
 /**
  * The server's composition root: registers every service of the app in a child of tsyringe's global container
  * (so tests and embedders can override any token without touching the global one). Services are singletons
- * within the returned container.
+ * within the returned container. The classifier loader (ONNX Runtime) and the threshold store registry (where the
+ * config's `plugins` packages add stores) are resolved by `startServer` to build the classifier and the store;
+ * `APP_CONTEXT` needs both registered.
  *
  * @example
  * ```ts
@@ -46,8 +56,10 @@ export function createContainer(config: ServerConfig, parts: ContainerParts): De
   const { serving } = config;
   c.register(SERVER_CONFIG, { useValue: config });
   c.register(LOGGER, { useValue: parts.logger });
-  c.register(CLASSIFIER, { useValue: parts.classifier });
-  c.register(THRESHOLD_STORE, { useValue: parts.store });
+  c.register(CLASSIFIER_LOADER, { useValue: parts.loadClassifier ?? loadClassifier });
+  c.register(THRESHOLD_STORES, { useFactory: instanceCachingFactory(() => createThresholdStoreRegistry()) });
+  if (parts.classifier) c.register(CLASSIFIER, { useValue: parts.classifier });
+  if (parts.store) c.register(THRESHOLD_STORE, { useValue: parts.store });
   c.register(FEEDBACK_LOG, { useFactory: instanceCachingFactory(() => parts.feedback ?? new JsonlFeedbackLog(serving.feedback.path)) });
   c.register(METRICS, { useFactory: instanceCachingFactory(() => new ServerMetrics()) });
   c.register(RECENT_ESCALATIONS, { useFactory: instanceCachingFactory(() => new RecentEscalations(serving.feedback.recentEscalations)) });

@@ -11,7 +11,7 @@ async function main(argv: readonly string[]): Promise<void> {
   if (at >= 0 && !file) throw new TypeError('--config needs a file name');
   const config = file ? loadConfigFile(serverConfigSchema, file) : parseConfig(serverConfigSchema, applyEnvOverrides({}), 'default configuration');
   const logger = createLogger();
-  const server = await startServer(config, { logger });
+  const server = await startServer(config, { logger, ...(file ? { configFile: file } : {}) });
   installShutdownHandlers(server, process, logger);
 }
 

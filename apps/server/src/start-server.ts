@@ -1,14 +1,13 @@
-import { MangaAssistError, type ServerConfig, type ServingConfig } from '@mangaassist/common';
+import { MangaAssistError, registerPluginPackages, type ServerConfig, type ServingConfig } from '@mangaassist/common';
 import { processHugePageBytes } from '@mangaassist/runtime';
 import type { FeedbackLog, TextClassifier } from '@mangaassist/serving';
 import { cacheOptions, CachedThresholdStore, checkModelId, openThresholdStore, type ThresholdStore } from '@mangaassist/thresholds';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { AppContext, ServerThresholdStore } from './app-context';
 import { buildApp } from './app';
-import { loadClassifier as defaultLoadClassifier } from './classifier-loader';
 import { createContainer } from './container';
 import { createLogger } from './logger';
-import { APP_CONTEXT } from './tokens';
+import { APP_CONTEXT, CLASSIFIER, CLASSIFIER_LOADER, THRESHOLD_STORE, THRESHOLD_STORES } from './tokens';
 
 /** What a caller may supply instead of what the configuration describes. */
 export interface StartServerOptions {
@@ -23,6 +22,11 @@ export interface StartServerOptions {
   readonly loadClassifier?: (serving: ServingConfig, logger?: FastifyBaseLogger) => Promise<TextClassifier>;
   /** Listen or not: `false` builds the app for `app.inject()` only. Default true. */
   readonly listen?: boolean;
+  /**
+   * The file the configuration came from: its `plugins` packages resolve from its directory (then the working
+   * directory), and errors name it. Default: the working directory, named "server configuration".
+   */
+  readonly configFile?: string;
 }
 
 /** A started server. */
@@ -52,21 +56,29 @@ function reportHugePages(logger: FastifyBaseLogger): void {
 }
 
 /**
- * Starts the HTTP service: loads the classifier, opens the threshold store behind its cache, reads the
- * thresholds once (a failure here is not fatal: readiness reports it), composes the app and listens.
- * Fails when the model cannot be loaded, with an error naming the file.
+ * Starts the HTTP service: composes the app's container, registers the threshold stores of the config's `plugins`
+ * packages, loads the classifier, opens the threshold store behind its cache, reads the thresholds once (a failure
+ * here is not fatal: readiness reports it), and listens. Fails when the model cannot be loaded, with an error
+ * naming the file, and when a plugin package cannot be loaded, naming the config file, the field and the package.
  *
  * @example
  * ```ts
- * const server = await startServer(loadConfigFile(serverConfigSchema, 'server.yaml'));
+ * const server = await startServer(loadConfigFile(serverConfigSchema, 'server.yaml'), { configFile: 'server.yaml' });
  * console.log(`listening on ${server.url}`);
  * process.once('SIGTERM', () => void server.close());
  * ```
  */
 export async function startServer(config: ServerConfig, options: StartServerOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger();
-  const load = options.loadClassifier ?? defaultLoadClassifier;
-  const classifier = options.classifier ?? (await load(config.serving, logger));
+  const c = createContainer(config, {
+    logger,
+    ...(options.feedback ? { feedback: options.feedback } : {}),
+    ...(options.loadClassifier ? { loadClassifier: options.loadClassifier } : {}),
+  });
+  const stores = c.resolve(THRESHOLD_STORES);
+  // Only stores: the server chooses no thresholds, so a package's other families are not registered here.
+  registerPluginPackages(config.plugins ?? [], { thresholdStores: stores }, { configFile: options.configFile ?? 'server configuration' });
+  const classifier = options.classifier ?? (await c.resolve(CLASSIFIER_LOADER)(config.serving, logger));
   const ownsClassifier = options.classifier === undefined;
   try {
     // Every threshold read would fail on an id the stores refuse, while readiness still said ready: refuse to start.
@@ -86,7 +98,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       ? options.store instanceof CachedThresholdStore
         ? options.store
         : new CachedThresholdStore(options.store, cacheOptions(config.thresholds))
-      : openThresholdStore(config.thresholds);
+      : openThresholdStore(config.thresholds, { registry: stores });
   } catch (error) {
     if (ownsClassifier) await classifier.dispose();
     throw error;
@@ -98,7 +110,8 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     logger.warn({ err: error, modelId: classifier.modelId }, 'threshold store unreachable at startup; not ready until it answers');
   }
 
-  const c = createContainer(config, { classifier, store, logger, ...(options.feedback ? { feedback: options.feedback } : {}) });
+  c.register(CLASSIFIER, { useValue: classifier });
+  c.register(THRESHOLD_STORE, { useValue: store });
   const ctx = c.resolve(APP_CONTEXT);
   const app = await buildApp(ctx, logger);
   app.addHook('onClose', async () => {

@@ -1,8 +1,10 @@
 import type { ServerConfig } from '@mangaassist/common';
 import type { ClassificationService, FeedbackLog, TextClassifier } from '@mangaassist/serving';
+import type { ThresholdStoreRegistry } from '@mangaassist/thresholds';
 import type { FastifyBaseLogger } from 'fastify';
 import type { InjectionToken } from 'tsyringe';
 import type { AppContext, Lifecycle, ServerThresholdStore } from './app-context';
+import type { loadClassifier } from './classifier-loader';
 import type { OpenApiRegistry } from './openapi';
 import type { RecentEscalations } from './recent-escalations';
 import type { ServerMetrics } from './server-metrics';
@@ -13,6 +15,10 @@ import type { ServerMetrics } from './server-metrics';
 export const SERVER_CONFIG: InjectionToken<ServerConfig> = Symbol('ServerConfig');
 /** The structured logger (pino). */
 export const LOGGER: InjectionToken<FastifyBaseLogger> = Symbol('Logger');
+/** Loads the classifier `serving` describes (ONNX Runtime on `serving.modelDir`; tests replace it). */
+export const CLASSIFIER_LOADER: InjectionToken<typeof loadClassifier> = Symbol('ClassifierLoader');
+/** The threshold stores `thresholds.store.id` selects: the built-ins and those of the config's `plugins` packages. */
+export const THRESHOLD_STORES: InjectionToken<ThresholdStoreRegistry> = Symbol('ThresholdStoreRegistry');
 /** The loaded classifier. */
 export const CLASSIFIER: InjectionToken<TextClassifier> = Symbol('TextClassifier');
 /** The threshold store behind its TTL cache. */

@@ -2,6 +2,7 @@ export * from './bert-tokenizer-json';
 export * from './config';
 export * from './errors';
 export * from './median';
+export * from './plugin-packages';
 export * from './plugin-registry';
 export * from './prng';
 export * from './safetensors';

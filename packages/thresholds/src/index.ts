@@ -13,6 +13,7 @@ export type { RedisStoreOptions } from './stores/redis';
 export type { SqliteStoreOptions } from './stores/sqlite';
 export * from './strategy-registry';
 export * from './threshold-plot';
+export * from './threshold-plugins';
 export * from './threshold-store';
 export * from './threshold-strategy';
 export * from './thresholds-file';

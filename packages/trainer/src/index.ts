@@ -27,6 +27,7 @@ export * from './svg-curves';
 export * from './testing/tiny-classifier';
 export * from './train-job';
 export * from './train-loop';
+export * from './train-plugins';
 export * from './train-records';
 export * from './unfreezing-schedule';
 export * from './variable-checkpoint';

@@ -4,13 +4,12 @@ import { join } from 'node:path';
 import { MangaAssistError, type TrainJobConfig } from '@mangaassist/common';
 import { createClassifier } from '@mangaassist/core-model';
 import { toMultiHot } from '@mangaassist/data';
-import { createLossRegistry } from '@mangaassist/losses';
 import { atomicWriteFile } from './atomic-file';
 import type { EncodedExample } from './batching';
 import type { TrainableClassifier } from './classifier';
-import { createLrScheduleRegistry, createUnfreezingRegistry } from './registries';
 import { readJobData, type JobExample } from './job-data';
 import { RUN_FILES, trainClassifier } from './train-loop';
+import { createTrainPlugins, type TrainPlugins } from './train-plugins';
 import type { TrainReporter, TrainSummary } from './train-records';
 
 /** A classifier to fine-tune with the tokenizer that feeds it. */
@@ -34,6 +33,12 @@ export interface TrainJobOptions {
   readonly createModel?: (config: TrainJobConfig) => Promise<JobModel>;
   /** Receives one line per preparation stage (data read, tokenised, model loaded). */
   readonly log?: (line: string) => void;
+  /**
+   * Where the config's `loss`, `schedule.unfreezing` and `schedule.lr` ids are looked up; default the built-ins
+   * ({@link createTrainPlugins}). Pass the registries that {@link loadTrainJobConfig} registered the config's plugin
+   * packages on.
+   */
+  readonly plugins?: TrainPlugins;
 }
 
 /** What {@link runTrainJob} returns: the run summary plus how long the whole job took. */
@@ -59,8 +64,10 @@ export interface TrainJobResult {
  *
  * @example
  * ```ts
+ * const plugins = createTrainPlugins();
+ * const { config } = loadTrainJobConfig('configs/train.yaml', plugins); // registers its `plugins` packages
  * await selectTfjsBackend({ backend: config.training.backend as TfjsBackendRequest });
- * const { summary, wallSeconds } = await runTrainJob(loadConfigFile(trainJobConfigSchema, 'configs/train.yaml'));
+ * const { summary, wallSeconds } = await runTrainJob(config, { plugins });
  * console.log(summary.best?.macroF1, wallSeconds);
  * ```
  */
@@ -69,9 +76,9 @@ export async function runTrainJob(config: TrainJobConfig, options: TrainJobOptio
   const log = options.log ?? (() => undefined);
   const runDir = config.training.outDir;
   checkRunDir(runDir, options);
-  const unfreezing = createUnfreezingRegistry().create(config.schedule.unfreezing.id, config.schedule.unfreezing.options, undefined);
-  const lrSchedule = createLrScheduleRegistry().create(config.schedule.lr.id, config.schedule.lr.options, undefined);
-  const losses = createLossRegistry();
+  const { losses, unfreezingSchedules, lrSchedules } = options.plugins ?? createTrainPlugins();
+  const unfreezing = unfreezingSchedules.create(config.schedule.unfreezing.id, config.schedule.unfreezing.options, undefined);
+  const lrSchedule = lrSchedules.create(config.schedule.lr.id, config.schedule.lr.options, undefined);
   losses.parseOptions(config.loss.id, config.loss.options);
 
   const data = readJobData(config);

@@ -5,8 +5,7 @@ import { readDataset, type DatasetFormat } from '@mangaassist/data';
 import { selectTfjsBackend, TFJS_BACKEND_REQUESTS, type TfjsBackendRequest } from '@mangaassist/runtime';
 import {
   calibrate,
-  createThresholdStoreRegistry,
-  createThresholdStrategyRegistry,
+  createThresholdPlugins,
   labelScoresOf,
   parseStoreSpec,
   readPredictionsJsonl,
@@ -16,12 +15,15 @@ import {
   writeThresholdsFile,
   type LabelCalibration,
   type PredictionRows,
+  type ThresholdPlugins,
 } from '@mangaassist/thresholds';
 import type { Command } from 'commander';
+import type { DependencyContainer } from 'tsyringe';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { formatFeedbackReport } from '@mangaassist/serving';
 import { runFeedbackCalibration } from './calibrate-from-feedback';
+import { PLUGINS } from '../tokens';
 import type { CommandModule } from './command-module';
 
 /** Options of `mangaassist calibrate`, as commander parses them. */
@@ -71,7 +73,8 @@ export interface CalibrateReport {
  */
 export const calibrateCommand: CommandModule = {
   name: 'calibrate',
-  register(program: Command) {
+  register(program: Command, container: DependencyContainer) {
+    const plugins = container.resolve(PLUGINS);
     program
       .command('calibrate')
       .description('choose per-label thresholds on validation data and store them')
@@ -80,7 +83,7 @@ export const calibrateCommand: CommandModule = {
       .option('--format <name>', 'format of --data when its extension does not tell: jsonl, csv, tsv, goemotions')
       .option('--predictions <jsonl>', 'precomputed predictions: {"probabilities": {label: p}, "labels": [...]} per line')
       .option('--out <dir>', 'where thresholds.json and the plots go (default: --model)')
-      .option('--strategy <id>', `threshold strategy: ${createThresholdStrategyRegistry().ids().join(', ')}`, 'fbeta-sweep')
+      .option('--strategy <id>', `threshold strategy: ${plugins.thresholdStrategies.ids().join(', ')}`, 'fbeta-sweep')
       .option('--strategy-options <json>', 'options of the strategy as JSON, e.g. \'{"betas":{"frustration":3}}\'')
       .option('--store <spec>', 'also write to a store: sqlite:<path>, postgres:<url> or redis:<url>')
       .option('--model-id <id>', 'model id in the store (default: the name of the output directory)')
@@ -95,11 +98,11 @@ export const calibrateCommand: CommandModule = {
       .option('--json', 'print the report as JSON')
       .action(async (options: CalibrateCliOptions) => {
         if (options.fromFeedback) {
-          const feedback = await runFeedbackCalibration({ ...options, fromFeedback: options.fromFeedback });
+          const feedback = await runFeedbackCalibration({ ...options, fromFeedback: options.fromFeedback }, plugins.thresholdStores);
           process.stdout.write(options.json ? `${JSON.stringify(feedback, null, 2)}\n` : formatFeedbackReport(feedback));
           return;
         }
-        const report = await runCalibrate(options);
+        const report = await runCalibrate(options, plugins);
         process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
       });
   },
@@ -107,25 +110,25 @@ export const calibrateCommand: CommandModule = {
 
 /**
  * The command's work, without printing: reads predictions (or predicts), calibrates, writes `thresholds.json`, the
- * plots and the store.
+ * plots and the store. The strategy and the store are looked up in `plugins` (default: the built-ins).
  *
  * @example
  * ```ts
  * const report = await runCalibrate({ predictions: 'val.jsonl', out: 'runs/m', strategy: 'fbeta-sweep', author: 'ci', batchSize: '32', backend: 'auto' });
  * ```
  */
-export async function runCalibrate(options: CalibrateCliOptions): Promise<CalibrateReport> {
+export async function runCalibrate(options: CalibrateCliOptions, plugins: ThresholdPlugins = createThresholdPlugins()): Promise<CalibrateReport> {
   const outDir = options.out ?? options.model;
   if (!outDir) throw invalid('give --model <dir> or --out <dir> to say where thresholds.json goes');
   if (options.predictions && options.data) throw invalid('give either --predictions or --data, not both');
   const strategyOptions = parseJsonOption('--strategy-options', options.strategyOptions);
   // Parse the store spec before the (possibly long) prediction pass, so a typo fails at once.
   const storeSelection = options.store ? parseStoreSpec(options.store) : undefined;
-  const stores = createThresholdStoreRegistry();
+  const stores = plugins.thresholdStores;
   if (storeSelection) stores.parseOptions(storeSelection.id, storeSelection.options);
 
   const rows = options.predictions ? { ...readPredictionsJsonl(options.predictions), uncovered: [] } : await predict(options);
-  const strategy = createThresholdStrategyRegistry().create(options.strategy, strategyOptions, { labels: rows.labels });
+  const strategy = plugins.thresholdStrategies.create(options.strategy, strategyOptions, { labels: rows.labels });
   const results = calibrate({ ...rows, strategy });
 
   mkdirSync(outDir, { recursive: true });

@@ -1,6 +1,8 @@
 import type { PluginInfo } from '@mangaassist/common';
-import { createLossRegistry } from '@mangaassist/losses';
+import { loadTrainJobConfig } from '@mangaassist/trainer';
 import type { Command } from 'commander';
+import type { DependencyContainer } from 'tsyringe';
+import { LOSSES, PLUGINS } from '../tokens';
 import type { CommandModule } from './command-module';
 
 /** The subset of JSON Schema that zod emits for loss options and that the listing describes. */
@@ -19,24 +21,28 @@ interface OptionSchema {
 }
 
 /**
- * `mangaassist losses [--json]`: lists the registered loss plugins with their options (`PluginRegistry.list()`),
- * as aligned text or, with `--json`, as the listing itself (JSON Schema of every plugin's options).
+ * `mangaassist losses [--json] [--config <file>]`: lists the registered loss plugins with their options
+ * (`PluginRegistry.list()`), as aligned text or, with `--json`, as the listing itself (JSON Schema of every plugin's
+ * options). With `--config`, the packages the job file lists under `plugins` are registered first and listed too.
  *
  * @example
  * ```bash
  * npm run cli -- losses
  * npm run cli -- losses --json | jq '.[] | select(.id == "focal")'
+ * npm run cli -- losses --config configs/job.yaml   # with the job's plugin packages
  * ```
  */
 export const lossesCommand: CommandModule = {
   name: 'losses',
-  register(program: Command) {
+  register(program: Command, container: DependencyContainer) {
     program
       .command('losses')
       .description('list the registered loss plugins and their options')
       .option('--json', 'print the listing as JSON (id, description, JSON Schema of the options)')
-      .action((options: { json?: boolean }) => {
-        const listing = createLossRegistry().list();
+      .option('--config <file>', "also list the plugins of the packages this training job file's plugins field names")
+      .action((options: { json?: boolean; config?: string }) => {
+        if (options.config) loadTrainJobConfig(options.config, container.resolve(PLUGINS));
+        const listing = container.resolve(LOSSES).list();
         process.stdout.write(options.json ? `${JSON.stringify(listing, null, 2)}\n` : formatLossListing(listing));
       });
   },
@@ -47,7 +53,7 @@ export const lossesCommand: CommandModule = {
  *
  * @example
  * ```ts
- * process.stdout.write(formatLossListing(createLossRegistry().list()));
+ * process.stdout.write(formatLossListing(createContainer().resolve(LOSSES).list()));
  * ```
  */
 export function formatLossListing(listing: readonly PluginInfo[]): string {

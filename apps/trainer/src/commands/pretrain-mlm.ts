@@ -1,6 +1,8 @@
 import { applyEnvOverrides, parseConfig, pretrainMlmConfigSchema, readConfigFile, type PretrainMlmConfig } from '@mangaassist/common';
 import { createMlmConsoleReporter, formatMlmEvaluation, runPretrainMlmJob, type PretrainMlmJobResult } from '@mangaassist/trainer';
 import type { Command } from 'commander';
+import type { DependencyContainer } from 'tsyringe';
+import { TRAINING_BACKEND } from '../tokens';
 import type { CommandModule } from './command-module';
 import { checkpointOnInterrupt, selectTrainingBackend } from './training-run';
 
@@ -39,7 +41,7 @@ export interface PretrainMlmCliOptions {
  */
 export const pretrainMlmCommand: CommandModule = {
   name: 'pretrain-mlm',
-  register(program: Command) {
+  register(program: Command, container: DependencyContainer) {
     program
       .command('pretrain-mlm')
       .description('continue masked-LM pretraining of an encoder on unlabelled text (domain adaptation)')
@@ -60,7 +62,7 @@ export const pretrainMlmCommand: CommandModule = {
       .option('--overwrite', 'start over even if the output directory already holds a run')
       .option('--json', 'print the run summary as JSON on stdout')
       .action(async (options: PretrainMlmCliOptions) => {
-        const result = await runPretrainMlmCommand(options);
+        const result = await runPretrainMlmCommand(options, container.resolve(TRAINING_BACKEND));
         if (result.summary.stopReason === 'interrupted') process.exitCode = 130;
         process.stdout.write(options.json ? `${JSON.stringify({ ...result.summary, wallSeconds: result.wallSeconds, sources: result.sources }, null, 2)}\n` : formatPretrainMlmResult(result));
       });
@@ -106,17 +108,20 @@ export function pretrainMlmConfig(options: PretrainMlmCliOptions): PretrainMlmCo
 }
 
 /**
- * The command's work without printing the result: builds the configuration, selects the backend as `train` does
- * (native CPU kernels on the `cpu` backend) and runs the job with a console reporter on stderr.
+ * The command's work without printing the result: builds the configuration, selects the backend with `selectBackend`
+ * as `train` does (native CPU kernels on the `cpu` backend) and runs the job with a console reporter on stderr.
  *
  * @example
  * ```ts
  * const { summary } = await runPretrainMlmCommand({ model: 'runs/dapt', out: 'runs/dapt-2', maxSteps: '100' });
  * ```
  */
-export async function runPretrainMlmCommand(options: PretrainMlmCliOptions): Promise<PretrainMlmJobResult> {
+export async function runPretrainMlmCommand(
+  options: PretrainMlmCliOptions,
+  selectBackend: typeof selectTrainingBackend = selectTrainingBackend,
+): Promise<PretrainMlmJobResult> {
   const config = pretrainMlmConfig(options);
-  await selectTrainingBackend(config.training.backend, 'training.backend');
+  await selectBackend(config.training.backend, 'training.backend');
   return checkpointOnInterrupt((signal) =>
     runPretrainMlmJob(config, {
       resume: options.resume ?? false,

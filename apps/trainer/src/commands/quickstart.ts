@@ -1,12 +1,15 @@
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import type { DependencyContainer } from 'tsyringe';
 import { MangaAssistError } from '@mangaassist/common';
 import { registerNativeCpuKernels } from '@mangaassist/cpu-kernels';
 import { generateCorpus, readDataset, stratifiedSplit, writeJsonl } from '@mangaassist/data';
 import { exportClassifier } from '@mangaassist/export';
 import { selectTfjsBackend, TFJS_BACKEND_REQUESTS, type TfjsBackendRequest } from '@mangaassist/runtime';
-import { createConsoleReporter, RUN_FILES, runTrainJob } from '@mangaassist/trainer';
+import { createThresholdPlugins } from '@mangaassist/thresholds';
+import { createConsoleReporter, createTrainPlugins, RUN_FILES, runTrainJob } from '@mangaassist/trainer';
+import { PLUGINS, type CliPlugins } from '../tokens';
 import { formatReport, runCalibrate } from './calibrate';
 import type { CommandModule } from './command-module';
 import { megabytes } from './megabytes';
@@ -51,7 +54,7 @@ function stage(n: number, title: string): void {
  */
 export const quickstartCommand: CommandModule = {
   name: 'quickstart',
-  register(program: Command) {
+  register(program: Command, container: DependencyContainer) {
     program
       .command('quickstart')
       .description('generate data, fine-tune, calibrate, export and serve, end to end (writes runs/quickstart)')
@@ -61,7 +64,7 @@ export const quickstartCommand: CommandModule = {
       .option('--epochs <n>', 'training epochs', String(QUICKSTART_SIZES.epochs))
       .option('--backend <name>', `TensorFlow.js backend: ${TFJS_BACKEND_REQUESTS.join(', ')}`, 'auto')
       .action(async (options: QuickstartCliOptions) => {
-        await runQuickstart(options);
+        await runQuickstart(options, container.resolve(PLUGINS));
       });
   },
 };
@@ -73,14 +76,18 @@ function positiveInteger(value: string, flag: string): number {
 }
 
 /**
- * The quickstart's work; returns the classifications of the example messages (also printed).
+ * The quickstart's work; returns the classifications of the example messages (also printed). Its loss, schedules,
+ * strategy and store are looked up in `plugins` (default: the built-ins).
  *
  * @example
  * ```ts
  * const results = await runQuickstart({ out: 'runs/quickstart', examples: '3000', epochs: '4', backend: 'auto' });
  * ```
  */
-export async function runQuickstart(options: QuickstartCliOptions): Promise<QuickstartClassification[]> {
+export async function runQuickstart(
+  options: QuickstartCliOptions,
+  plugins: CliPlugins = { ...createTrainPlugins(), ...createThresholdPlugins() },
+): Promise<QuickstartClassification[]> {
   const started = performance.now();
   const sizes = { ...QUICKSTART_SIZES, examples: positiveInteger(options.examples, '--examples'), epochs: positiveInteger(options.epochs, '--epochs') };
   if (!TFJS_BACKEND_REQUESTS.includes(options.backend)) {
@@ -101,7 +108,7 @@ export async function runQuickstart(options: QuickstartCliOptions): Promise<Quic
     accelerateCpu: () => void registerNativeCpuKernels(),
   });
   process.stderr.write(`${selection.message}\n`);
-  await train(paths, sizes, encoder.pretrained);
+  await train(paths, sizes, encoder.pretrained, plugins);
 
   stage(3, 'calibration: per-label F-beta thresholds into the SQLite store');
   const calibration = await runCalibrate({
@@ -113,7 +120,7 @@ export async function runQuickstart(options: QuickstartCliOptions): Promise<Quic
     author: 'quickstart',
     batchSize: '32',
     backend: selection.name,
-  });
+  }, plugins);
   process.stderr.write(formatReport(calibration));
 
   stage(4, 'messages written by people: the model and the TF-IDF baseline on the bundled hand-written slices');
@@ -154,7 +161,7 @@ function generateData(paths: QuickstartPaths, examples: number): void {
   process.stderr.write(`  ${train.length} training and ${val.length} validation messages\n`);
 }
 
-async function train(paths: QuickstartPaths, sizes: typeof QUICKSTART_SIZES, pretrained: string): Promise<void> {
+async function train(paths: QuickstartPaths, sizes: typeof QUICKSTART_SIZES, pretrained: string, plugins: CliPlugins): Promise<void> {
   if (existsSync(join(paths.model, 'model.safetensors'))) {
     process.stderr.write(`  reusing the fine-tuned model in ${paths.model}\n`);
     return;
@@ -163,6 +170,7 @@ async function train(paths: QuickstartPaths, sizes: typeof QUICKSTART_SIZES, pre
   // A run interrupted earlier continues from its checkpoint.
   const resume = existsSync(join(paths.trainRun, RUN_FILES.checkpoint));
   const { summary } = await runTrainJob(config, {
+    plugins,
     resume,
     overwrite: !resume,
     reporter: createConsoleReporter(process.stderr),

@@ -1,6 +1,8 @@
 import type { PluginInfo } from '@mangaassist/common';
-import { createLrScheduleRegistry, createUnfreezingRegistry } from '@mangaassist/trainer';
+import { loadTrainJobConfig } from '@mangaassist/trainer';
 import type { Command } from 'commander';
+import type { DependencyContainer } from 'tsyringe';
+import { LR_SCHEDULES, PLUGINS, UNFREEZING_SCHEDULES } from '../tokens';
 import type { CommandModule } from './command-module';
 
 /** What `schedules --json` prints: both registries' listings. */
@@ -11,23 +13,26 @@ export interface ScheduleListing {
 
 /**
  * `mangaassist schedules [--json]`: lists the registered unfreezing schedules (`schedule.unfreezing`) and learning
- * rate schedules (`schedule.lr`) with their options.
+ * rate schedules (`schedule.lr`) with their options; with `--config`, those of the job file's `plugins` packages too.
  *
  * @example
  * ```bash
  * npm run cli -- schedules
  * npm run cli -- schedules --json | jq '.lr[].id'
+ * npm run cli -- schedules --config configs/job.yaml
  * ```
  */
 export const schedulesCommand: CommandModule = {
   name: 'schedules',
-  register(program: Command) {
+  register(program: Command, container: DependencyContainer) {
     program
       .command('schedules')
       .description('list the registered unfreezing and learning-rate schedule plugins')
       .option('--json', 'print the listing as JSON ({ unfreezing, lr }: id, description, JSON Schema of the options)')
-      .action((options: { json?: boolean }) => {
-        const listing: ScheduleListing = { unfreezing: createUnfreezingRegistry().list(), lr: createLrScheduleRegistry().list() };
+      .option('--config <file>', "also list the plugins of the packages this training job file's plugins field names")
+      .action((options: { json?: boolean; config?: string }) => {
+        if (options.config) loadTrainJobConfig(options.config, container.resolve(PLUGINS));
+        const listing: ScheduleListing = { unfreezing: container.resolve(UNFREEZING_SCHEDULES).list(), lr: container.resolve(LR_SCHEDULES).list() };
         process.stdout.write(options.json ? `${JSON.stringify(listing, null, 2)}\n` : formatScheduleListing(listing));
       });
   },
@@ -50,7 +55,8 @@ interface OptionSchema {
  *
  * @example
  * ```ts
- * process.stdout.write(formatScheduleListing({ unfreezing: createUnfreezingRegistry().list(), lr: createLrScheduleRegistry().list() }));
+ * const c = createContainer();
+ * process.stdout.write(formatScheduleListing({ unfreezing: c.resolve(UNFREEZING_SCHEDULES).list(), lr: c.resolve(LR_SCHEDULES).list() }));
  * ```
  */
 export function formatScheduleListing(listing: ScheduleListing): string {

@@ -1,9 +1,10 @@
-import { loadConfigFile, trainJobConfigSchema } from '@mangaassist/common';
 import { TFJS_BACKEND_REQUESTS } from '@mangaassist/runtime';
-import { createConsoleReporter, runTrainJob, type TrainJobResult } from '@mangaassist/trainer';
+import { createConsoleReporter, loadTrainJobConfig, runTrainJob, type TrainJobResult } from '@mangaassist/trainer';
 import type { Command } from 'commander';
+import type { DependencyContainer } from 'tsyringe';
+import { PLUGINS, TRAINING_BACKEND, type CliPlugins } from '../tokens';
 import type { CommandModule } from './command-module';
-import { checkpointOnInterrupt, selectTrainingBackend } from './training-run';
+import { checkpointOnInterrupt, type selectTrainingBackend } from './training-run';
 
 /** Options of `mangaassist train`, as commander parses them. */
 export interface TrainCliOptions {
@@ -30,7 +31,7 @@ export interface TrainCliOptions {
  */
 export const trainCommand: CommandModule = {
   name: 'train',
-  register(program: Command) {
+  register(program: Command, container: DependencyContainer) {
     program
       .command('train')
       .description('fine-tune the classifier from a YAML/JSON config')
@@ -40,7 +41,7 @@ export const trainCommand: CommandModule = {
       .option('--backend <name>', `TensorFlow.js backend, overriding training.backend: ${TFJS_BACKEND_REQUESTS.join(', ')}`)
       .option('--json', 'print the run summary as JSON on stdout')
       .action(async (options: TrainCliOptions) => {
-        const result = await runTrainCommand(options);
+        const result = await runTrainCommand(options, container.resolve(PLUGINS), container.resolve(TRAINING_BACKEND));
         // 130 is the shell's code for "stopped by SIGINT": the run was checkpointed, not finished.
         if (result.summary.stopReason === 'interrupted') process.exitCode = 130;
         process.stdout.write(options.json ? `${JSON.stringify({ ...result.summary, wallSeconds: result.wallSeconds }, null, 2)}\n` : formatTrainResult(result));
@@ -49,21 +50,28 @@ export const trainCommand: CommandModule = {
 };
 
 /**
- * The command's work without printing the result: loads the config, selects the backend (with the native cpu
- * kernels when the pure-JS backend is chosen), and runs the job with a console reporter on stderr.
+ * The command's work without printing the result: loads the config and registers its `plugins` packages on
+ * `plugins` (so that their ids select them), selects the backend with `selectBackend` (with the native cpu kernels
+ * when the pure-JS backend is chosen), and runs the job with a console reporter on stderr.
  *
  * @example
  * ```ts
- * const { summary } = await runTrainCommand({ config: 'configs/quickstart.yaml', overwrite: true });
+ * const c = createContainer();
+ * const { summary } = await runTrainCommand({ config: 'configs/quickstart.yaml', overwrite: true }, c.resolve(PLUGINS), c.resolve(TRAINING_BACKEND));
  * ```
  */
-export async function runTrainCommand(options: TrainCliOptions): Promise<TrainJobResult> {
-  const config = loadConfigFile(trainJobConfigSchema, options.config);
+export async function runTrainCommand(
+  options: TrainCliOptions,
+  plugins: CliPlugins,
+  selectBackend: typeof selectTrainingBackend,
+): Promise<TrainJobResult> {
+  const { config } = loadTrainJobConfig(options.config, plugins);
   // The flag wins over the config; an unknown value is reported under the name the user typed.
-  if (options.backend !== undefined) await selectTrainingBackend(options.backend, '--backend', 'INVALID_ARGUMENT');
-  else await selectTrainingBackend(config.training.backend, 'training.backend');
+  if (options.backend !== undefined) await selectBackend(options.backend, '--backend', 'INVALID_ARGUMENT');
+  else await selectBackend(config.training.backend, 'training.backend');
   return checkpointOnInterrupt((signal) =>
     runTrainJob(config, {
+      plugins,
       resume: options.resume ?? false,
       overwrite: options.overwrite ?? false,
       reporter: createConsoleReporter(process.stderr),
