@@ -97,6 +97,7 @@ describe('health, readiness and store outage', () => {
   it('keeps classify fast while the store turns slow: expired thresholds are used while the refresh runs', async () => {
     server = await startTestServer({}, { thresholds: { cacheTtlMs: 50, refreshWaitMs: 50, storeTimeoutMs: 5000 } });
     await server.store.setOverride('keyword-test-v1', 'frustration', 0.4, { author: 'ops', reason: 'before' });
+    await new Promise((r) => setTimeout(r, 60)); // past the TTL of the thresholds read at startup
     expect((await server.inject({ method: 'POST', url: '/v1/classify', payload: { text: 'meh' } })).json().rule).toBe('frustration');
     server.store.delayMs = 1500;
     const slowest = { ms: 0 };
