@@ -89,12 +89,30 @@ export function toLabelThreshold(row: StoredLayers): LabelThreshold {
   return { ...row, effective: row.override ?? row.recommended };
 }
 
-/** The effective thresholds of stored rows, without labels that have neither layer. */
-export function effectiveOf(rows: readonly StoredLayers[]): ThresholdMap {
+/**
+ * The effective thresholds of stored rows, without labels that have neither layer. A stored value is not trusted:
+ * an effective value that is not a number strictly between 0 and 1 (NaN from a Redis hash edited by hand, a row
+ * written by another client) would silently turn a label on for every message or off for all, so the read fails
+ * with `DATA_INVALID` naming the model, label, layer and value; a reader with a cache keeps its last-known-good
+ * thresholds and reports degraded. An invalid layer under a valid override is harmless and is not refused.
+ *
+ * @throws MangaAssistError `DATA_INVALID` for an effective value that is not a threshold
+ */
+export function effectiveOf(rows: readonly StoredLayers[], modelId = 'model'): ThresholdMap {
   const map: Record<string, number> = {};
   for (const row of rows) {
+    const layer = row.override !== null ? 'override' : 'recommended';
     const effective = row.override ?? row.recommended;
-    if (effective !== null) map[row.label] = effective;
+    if (effective === null) continue;
+    if (typeof effective !== 'number' || !(effective > 0 && effective < 1)) {
+      throw new MangaAssistError(
+        'DATA_INVALID',
+        `the threshold store holds ${String(effective)} as the ${layer} threshold of ${modelId}/${row.label}, not a number strictly between 0 and 1; ` +
+          `set an override or re-run calibrate to replace it`,
+        { modelId, label: row.label, layer },
+      );
+    }
+    map[row.label] = effective;
   }
   return map;
 }

@@ -86,7 +86,7 @@ class PostgresThresholdStore implements ThresholdStore {
 
   async getEffective(modelId: string): Promise<ThresholdMap> {
     checkModelId(modelId);
-    return effectiveOf(await this.rows(modelId));
+    return effectiveOf(await this.rows(modelId), modelId);
   }
 
   async audit(modelId: string, options: { limit?: number } = {}): Promise<ThresholdAuditEntry[]> {
@@ -252,8 +252,8 @@ class PostgresThresholdStore implements ThresholdStore {
         CREATE TABLE IF NOT EXISTS ${this.layers} (
           model_id text NOT NULL,
           label text NOT NULL,
-          recommended double precision,
-          override double precision,
+          recommended double precision CHECK (recommended IS NULL OR (recommended > 0 AND recommended < 1)),
+          override double precision CHECK (override IS NULL OR (override > 0 AND override < 1)),
           override_author text,
           override_reason text,
           updated_at timestamptz NOT NULL,

@@ -35,6 +35,26 @@ if (url) {
         await client.quit();
       }
     });
+
+    it('refuses to read a stored value that is not a threshold (edited by hand), naming it', async () => {
+      const prefix = `${runScope()}:corrupt:`;
+      const store = registry.create('redis', { url, keyPrefix: prefix }, {});
+      await store.setRecommended('m', { frustration: 0.4, urgency: 0.5 }, { author: 'calibrate', reason: 'test' });
+      const client = new Redis(url);
+      try {
+        await client.hset(`${prefix}layers:m`, 'frustration|recommended', 'abc');
+        const error = await store.getEffective('m').catch((e: unknown) => e);
+        expect(isMangaAssistError(error, 'DATA_INVALID')).toBe(true);
+        expect((error as Error).message).toMatch(/NaN as the recommended threshold of m\/frustration/);
+        // An override replaces it, and reads work again.
+        await store.setOverride('m', 'frustration', 0.35, { author: 'ops', reason: 'repair' });
+        expect(await store.getEffective('m')).toEqual({ frustration: 0.35, urgency: 0.5 });
+        await client.del(...(await client.keys(`${prefix}*`)));
+      } finally {
+        await client.quit();
+        await store.close();
+      }
+    });
   });
 } else {
   describe.skip(`redis threshold store (set ${REDIS_URL_ENV} to run)`, () => {

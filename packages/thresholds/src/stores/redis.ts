@@ -122,7 +122,7 @@ class RedisThresholdStore implements ThresholdStore {
 
   async getEffective(modelId: string): Promise<ThresholdMap> {
     checkModelId(modelId);
-    return effectiveOf(await this.rows(modelId));
+    return effectiveOf(await this.rows(modelId), modelId);
   }
 
   async audit(modelId: string, options: { limit?: number } = {}): Promise<ThresholdAuditEntry[]> {

@@ -51,6 +51,58 @@ describe('sqlite threshold store', () => {
     await store.close();
   });
 
+  it('waits for a lock held elsewhere without blocking the event loop, then writes', async () => {
+    const file = join(dir, 'held.db');
+    const store = registry.create('sqlite', { path: file, busyTimeoutMs: 3000 }, {});
+    await store.ping();
+    const holder = new Database(file);
+    holder.exec('BEGIN IMMEDIATE');
+    setTimeout(() => holder.exec('ROLLBACK'), 400);
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 5);
+    const started = performance.now();
+    try {
+      await store.setOverride('m', 'urgency', 0.6, change);
+    } finally {
+      clearInterval(ticker);
+      holder.close();
+    }
+    const waited = performance.now() - started;
+    expect(waited).toBeGreaterThan(350);
+    // SQLite's own busy wait would hold the thread for the whole 400 ms: the timer could not fire at all.
+    expect(ticks).toBeGreaterThan(waited / 5 / 4);
+    expect(await store.getEffective('m')).toEqual({ urgency: 0.6 });
+    await store.close();
+  });
+
+  it('refuses a stored value that is not a threshold: the table checks it, and reads of an older file name it', async () => {
+    const checked = registry.create('sqlite', { path: join(dir, 'checked.db') }, {});
+    await checked.ping();
+    await checked.close();
+    const raw = new Database(join(dir, 'checked.db'));
+    try {
+      expect(() => raw.prepare("INSERT INTO threshold_layers (model_id, label, recommended, updated_at) VALUES ('m', 'neutral', 1.5, 'now')").run()).toThrow(
+        /CHECK constraint failed/,
+      );
+    } finally {
+      raw.close();
+    }
+    // A file created without the checks (or written by another client) holding 1.5.
+    const file = join(dir, 'unchecked.db');
+    const old = new Database(file);
+    old.exec(`CREATE TABLE threshold_layers (model_id TEXT NOT NULL, label TEXT NOT NULL, recommended REAL, override REAL,
+      override_author TEXT, override_reason TEXT, updated_at TEXT NOT NULL, PRIMARY KEY (model_id, label))`);
+    old.prepare("INSERT INTO threshold_layers (model_id, label, recommended, updated_at) VALUES ('m', 'churn_risk', 1.5, 'now')").run();
+    old.close();
+    const store = registry.create('sqlite', { path: file }, {});
+    const error = await store.getEffective('m').catch((e: unknown) => e);
+    expect(isMangaAssistError(error, 'DATA_INVALID')).toBe(true);
+    expect((error as Error).message).toMatch(/1\.5 as the recommended threshold of m\/churn_risk/);
+    await store.setOverride('m', 'churn_risk', 0.4, change);
+    expect(await store.getEffective('m')).toEqual({ churn_risk: 0.4 });
+    await store.close();
+  });
+
   it('reports STORE_UNAVAILABLE when the file cannot be opened', async () => {
     const blocker = join(dir, 'a-file');
     writeFileSync(blocker, 'not a folder');

@@ -22,7 +22,10 @@ const optionsSchema = z
   .object({
     /** Database file (created with its folder when missing); `:memory:` for a private in-memory database. */
     path: z.string().min(1).default('runs/thresholds.db'),
-    /** How long a writer waits for another connection's write lock before failing with `STORE_UNAVAILABLE`. */
+    /**
+     * How long an operation waits for another connection's lock before failing with `STORE_UNAVAILABLE`. The wait
+     * is asynchronous (retries every few milliseconds), so a lock held elsewhere never freezes the event loop.
+     */
     busyTimeoutMs: z.number().int().min(0).default(5000),
   })
   .strict();
@@ -31,12 +34,14 @@ const optionsSchema = z
 export type SqliteStoreOptions = z.infer<typeof optionsSchema>;
 
 // The audit table refuses UPDATE and DELETE, so "append-only" holds for every client of the file, not just ours.
+// Values are checked on the way in by the store and again on the way out (a file written by another client, or
+// created before these checks existed); the CHECKs make the database itself refuse a value that is not a threshold.
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS threshold_layers (
   model_id TEXT NOT NULL,
   label TEXT NOT NULL,
-  recommended REAL,
-  override REAL,
+  recommended REAL CHECK (recommended IS NULL OR (recommended > 0 AND recommended < 1)),
+  override REAL CHECK (override IS NULL OR (override > 0 AND override < 1)),
   override_author TEXT,
   override_reason TEXT,
   updated_at TEXT NOT NULL,
@@ -81,10 +86,19 @@ interface AuditRow {
   at: string;
 }
 
+/** Longest a single attempt blocks the thread waiting for a lock (SQLite's own busy wait is synchronous). */
+const LOCK_ATTEMPT_MS = 10;
+/** Pause between attempts, during which the event loop runs. */
+const LOCK_RETRY_MS = 15;
+
 /**
  * The embedded store: one SQLite file in WAL mode (readers never block the writer). Every change runs in a
  * `BEGIN IMMEDIATE` transaction, which takes the write lock before reading the old value, so writers on the same
  * file (other instances, other processes) are serialised and the audit's old → new chain has no gap.
+ *
+ * better-sqlite3 is synchronous: SQLite's busy timeout would block the whole server while another process holds the
+ * lock. Each attempt therefore waits at most {@link LOCK_ATTEMPT_MS}, and a busy database is retried after a pause
+ * until `busyTimeoutMs` has passed.
  */
 class SqliteThresholdStore implements ThresholdStore {
   private db: Database.Database | undefined;
@@ -97,7 +111,7 @@ class SqliteThresholdStore implements ThresholdStore {
 
   async setRecommended(modelId: string, thresholds: ThresholdMap, change: ChangeInfo): Promise<void> {
     const entries = checkRecommended(modelId, thresholds, change);
-    this.run('setRecommended', (db) =>
+    await this.run('setRecommended', (db) =>
       db
         .transaction(() => {
           for (const [label, value] of entries) this.apply(db, modelId, label, 'recommended', value, change);
@@ -108,25 +122,25 @@ class SqliteThresholdStore implements ThresholdStore {
 
   async setOverride(modelId: string, label: string, value: number | null, change: ChangeInfo): Promise<void> {
     checkOverride(modelId, label, value, change);
-    this.run('setOverride', (db) =>
+    await this.run('setOverride', (db) =>
       db.transaction(() => this.apply(db, modelId, label, 'override', value, change)).immediate(),
     );
   }
 
   async list(modelId: string): Promise<LabelThreshold[]> {
     checkModelId(modelId);
-    return this.rows(modelId).map(toLabelThreshold);
+    return (await this.rows(modelId)).map(toLabelThreshold);
   }
 
   async getEffective(modelId: string): Promise<ThresholdMap> {
     checkModelId(modelId);
-    return effectiveOf(this.rows(modelId));
+    return effectiveOf(await this.rows(modelId), modelId);
   }
 
   async audit(modelId: string, options: { limit?: number } = {}): Promise<ThresholdAuditEntry[]> {
     checkModelId(modelId);
     const limit = checkAuditLimit(options.limit);
-    const rows = this.run('audit', (db) =>
+    const rows = await this.run('audit', (db) =>
       db
         .prepare<[string, number], AuditRow>(
           'SELECT * FROM threshold_audit WHERE model_id = ? ORDER BY id DESC LIMIT ?',
@@ -147,7 +161,7 @@ class SqliteThresholdStore implements ThresholdStore {
   }
 
   async ping(): Promise<void> {
-    this.run('ping', (db) => db.prepare('SELECT 1').get());
+    await this.run('ping', (db) => db.prepare('SELECT 1').get());
   }
 
   async close(): Promise<void> {
@@ -193,8 +207,8 @@ class SqliteThresholdStore implements ThresholdStore {
     ).run(modelId, label, layer, old, value, change.author, change.reason, at);
   }
 
-  private rows(modelId: string): StoredLayers[] {
-    const rows = this.run('read', (db) =>
+  private async rows(modelId: string): Promise<StoredLayers[]> {
+    const rows = await this.run('read', (db) =>
       db.prepare<[string], LayerRow>('SELECT * FROM threshold_layers WHERE model_id = ?').all(modelId),
     );
     return byLabel(
@@ -209,11 +223,18 @@ class SqliteThresholdStore implements ThresholdStore {
     );
   }
 
-  private run<T>(operation: string, body: (db: Database.Database) => T): T {
-    try {
-      return body(this.open());
-    } catch (error) {
-      throw storeFailure(`sqlite (${this.options.path})`, operation, error);
+  private async run<T>(operation: string, body: (db: Database.Database) => T): Promise<T> {
+    const giveUpAt = performance.now() + this.options.busyTimeoutMs;
+    for (;;) {
+      try {
+        return body(this.open());
+      } catch (error) {
+        if (isBusy(error) && performance.now() < giveUpAt) {
+          await new Promise((resolve) => setTimeout(resolve, LOCK_RETRY_MS));
+          continue;
+        }
+        throw storeFailure(`sqlite (${this.options.path})`, operation, error);
+      }
     }
   }
 
@@ -222,7 +243,7 @@ class SqliteThresholdStore implements ThresholdStore {
     if (this.db) return this.db;
     const { path, busyTimeoutMs } = this.options;
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    const db = new Database(path, { timeout: busyTimeoutMs });
+    const db = new Database(path, { timeout: Math.min(busyTimeoutMs, LOCK_ATTEMPT_MS) });
     try {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
@@ -234,6 +255,11 @@ class SqliteThresholdStore implements ThresholdStore {
     this.db = db;
     return db;
   }
+}
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
 }
 
 /**
