@@ -12,8 +12,13 @@ export interface ServerThresholdStore extends ThresholdStore {
   checkHealth(): Promise<StoreHealth>;
 }
 
-/** Whether the server is shutting down (readiness turns 503 at once). */
+/**
+ * Where the server is in its shutdown: `draining` from the stop signal (readiness fails so load balancers stop
+ * routing here, every response says `Connection: close`, requests are still served), then `shuttingDown` once the
+ * grace period is over (new requests get 503 with Retry-After while the ones admitted finish).
+ */
 export interface Lifecycle {
+  draining: boolean;
   shuttingDown: boolean;
 }
 

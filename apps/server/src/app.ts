@@ -70,10 +70,13 @@ export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger): Prom
   app.removeContentTypeParser(['text/plain']);
   installStrictUtf8JsonParser(app);
   installErrorHandlers(app);
-  app.addHook('onRequest', async () => {
+  app.addHook('onRequest', async (_request, reply) => {
     if (ctx.lifecycle.shuttingDown) {
       throw new HttpError(503, 'SHUTTING_DOWN', 'the server is shutting down; retry on another instance', undefined, { 'retry-after': '1' });
     }
+    // Draining: keep-alive clients are told to reconnect (elsewhere, once readiness has taken this one out), so no
+    // idle connection is left for the close to cut while a request is on its way.
+    if (ctx.lifecycle.draining) reply.header('connection', 'close');
   });
   app.addHook('onRoute', (route) => ctx.docs.served(route.method, route.url));
 

@@ -64,7 +64,7 @@ export function createContainer(config: ServerConfig, parts: ContainerParts): De
   c.register(METRICS, { useFactory: instanceCachingFactory(() => new ServerMetrics()) });
   c.register(RECENT_ESCALATIONS, { useFactory: instanceCachingFactory(() => new RecentEscalations(serving.feedback.recentEscalations)) });
   c.register(OPENAPI, { useFactory: instanceCachingFactory(() => new OpenApiRegistry('MangaAssist Sentiment', '0.1.0')) });
-  c.register(LIFECYCLE, { useValue: { shuttingDown: false } });
+  c.register(LIFECYCLE, { useValue: { draining: false, shuttingDown: false } });
   c.register(CLASSIFICATION_SERVICE, {
     useFactory: instanceCachingFactory((r) => {
       const metrics = r.resolve(METRICS);

@@ -1,67 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HttpClient } from './__tests__/helpers/http-client';
+import { startServerProcess, type ServerProcess } from './__tests__/helpers/server-process';
 
 // A real server process on the tiny exported model, with the inference worker's test-only fault hook switched on:
 // a batch holding "[[fault:hang]]" blocks the worker thread for good, one holding "[[fault:exit]]" ends it.
-const MAIN = join(__dirname, '..', 'dist', 'main.js');
-const MODEL = join(__dirname, '..', '..', '..', 'packages', 'serving', 'src', 'onnx', '__fixtures__', 'tiny-export');
 const REQUEST_TIMEOUT_MS = 1000;
 const INFERENCE_DEADLINE_MS = 1500;
 const SHUTDOWN_TIMEOUT_MS = 2000;
-
-interface ServerProcess {
-  readonly child: ChildProcess;
-  readonly client: HttpClient;
-  readonly logs: string[];
-  readonly exited: Promise<number | null>;
-}
-
-async function startServerProcess(dir: string): Promise<ServerProcess> {
-  const config = join(dir, 'server.yaml');
-  writeFileSync(
-    config,
-    [
-      'serving:',
-      `  modelDir: ${JSON.stringify(MODEL)}`,
-      '  port: 0',
-      '  workers: 1',
-      '  intraOpNumThreads: 1',
-      `  requestTimeoutMs: ${REQUEST_TIMEOUT_MS}`,
-      `  inferenceDeadlineMs: ${INFERENCE_DEADLINE_MS}`,
-      `  shutdownTimeoutMs: ${SHUTDOWN_TIMEOUT_MS}`,
-      'thresholds:',
-      `  store: { id: sqlite, options: { path: ${JSON.stringify(join(dir, 'thresholds.db'))} } }`,
-      '  healthCheckIntervalMs: 0',
-      '',
-    ].join('\n'),
-  );
-  const child = spawn(process.execPath, [MAIN, '--config', config], {
-    env: { ...process.env, MANGAASSIST_FAULT_INJECTION: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const logs: string[] = [];
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    let buffered = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString('utf8');
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) {
-        logs.push(line);
-        const listening = /"url":"(http:[^"]+)"[^\n]*"msg":"listening"/.exec(line);
-        if (listening) resolve(listening[1]!);
-      }
-    });
-    let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    void exited.then((code) => reject(new Error(`the server exited (${code}) before listening: ${stderr}`)));
-  });
-  return { child, client: new HttpClient(url), logs, exited };
-}
 
 const classify = (server: ServerProcess, text: string) => server.client.send({ method: 'POST', url: '/v1/classify', payload: { text } });
 
@@ -79,7 +25,11 @@ describe('fault injection on a real server process', () => {
   let server: ServerProcess;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'fault-injection-'));
-    server = await startServerProcess(dir);
+    server = await startServerProcess(
+      dir,
+      { workers: 1, requestTimeoutMs: REQUEST_TIMEOUT_MS, inferenceDeadlineMs: INFERENCE_DEADLINE_MS, shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS, shutdownGraceMs: 0 },
+      { MANGAASSIST_FAULT_INJECTION: '1' },
+    );
   }, 30_000);
   afterAll(async () => {
     await server.client.close();

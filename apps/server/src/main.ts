@@ -12,7 +12,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const config = file ? loadConfigFile(serverConfigSchema, file) : parseConfig(serverConfigSchema, applyEnvOverrides({}), 'default configuration');
   const logger = createLogger();
   const server = await startServer(config, { logger, ...(file ? { configFile: file } : {}) });
-  installShutdownHandlers(server, process, logger);
+  installShutdownHandlers(server, process, logger, config.serving.shutdownGraceMs);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

@@ -10,15 +10,19 @@ export interface SignalSource {
  * On SIGTERM or SIGINT: close the server gracefully (stop accepting, drain, dispose) and exit with 0, or with 1
  * when closing failed. A second signal while draining exits at once with 1.
  *
+ * SIGTERM is what orchestrators and load balancers' hosts send: the server first fails readiness and keeps serving
+ * for `graceMs` (so they stop routing to it), then closes. SIGINT (Ctrl-C at a terminal) closes at once.
+ *
  * @example
  * ```ts
- * installShutdownHandlers(server, process, logger);
+ * installShutdownHandlers(server, process, logger, config.serving.shutdownGraceMs);
  * ```
  */
 export function installShutdownHandlers(
-  server: { close(): Promise<void> },
+  server: { close(options?: { graceMs?: number }): Promise<void> },
   proc: SignalSource,
   logger: FastifyBaseLogger,
+  graceMs = 0,
 ): void {
   let stopping = false;
   const onSignal = (signal: 'SIGTERM' | 'SIGINT') => () => {
@@ -31,7 +35,7 @@ export function installShutdownHandlers(
     logger.info({ signal }, 'signal received');
     // Re-arm so that a second signal is seen while draining.
     proc.once(signal, onSignal(signal));
-    server.close().then(
+    server.close(signal === 'SIGTERM' ? { graceMs } : {}).then(
       () => proc.exit(0),
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');

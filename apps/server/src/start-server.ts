@@ -37,11 +37,12 @@ export interface RunningServer {
   /** The composed services (classification, store, metrics, feedback…), for embedders and tests. */
   readonly context: AppContext;
   /**
-   * Graceful shutdown: readiness turns 503, no new connections are accepted, requests in flight finish (new
-   * requests on open connections get 503), queued texts are classified, then what this call created is disposed.
-   * After `serving.shutdownTimeoutMs` the remaining connections are cut. Safe to call more than once.
+   * Stops the server. With `graceMs`, it first fails readiness and keeps serving (each response says
+   * `Connection: close`) for that long, so load balancers route elsewhere; then new requests get 503 with
+   * Retry-After, requests admitted are answered, queued texts are classified, and what this call created is
+   * disposed. After `serving.shutdownTimeoutMs` the remaining connections are cut. Safe to call more than once.
    */
-  close(): Promise<void>;
+  close(options?: { graceMs?: number }): Promise<void>;
 }
 
 /**
@@ -142,8 +143,14 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   if (!options.classifier && !options.loadClassifier) reportHugePages(logger);
 
   let closing: Promise<void> | undefined;
-  const close = () =>
+  const close = (closeOptions: { graceMs?: number } = {}) =>
     (closing ??= (async () => {
+      const graceMs = closeOptions.graceMs ?? 0;
+      ctx.lifecycle.draining = true;
+      if (graceMs > 0) {
+        logger.info({ graceMs }, 'shutting down: not ready, still serving for the grace period');
+        await new Promise((resolve) => setTimeout(resolve, graceMs));
+      }
       ctx.lifecycle.shuttingDown = true;
       logger.info('shutting down: draining requests');
       const timer = setTimeout(() => {

@@ -38,7 +38,7 @@ export async function readiness(ctx: AppContext): Promise<z.infer<typeof readine
   const status = store.status();
   const degraded = !reachable || status.degraded;
   const everRead = status.lastRefreshAt !== null;
-  const shuttingDown = ctx.lifecycle.shuttingDown || service.draining;
+  const shuttingDown = ctx.lifecycle.draining || ctx.lifecycle.shuttingDown || service.draining;
   const loaded = service.modelAvailable;
   return {
     status: shuttingDown || !loaded || (degraded && !everRead) ? 'not_ready' : degraded ? 'degraded' : 'ready',

@@ -74,7 +74,12 @@ export const servingConfigSchema = z
     inferenceDeadlineMs: z.number().int().positive().default(10_000),
     /** A client must send its whole request within this time (slow clients get 408). */
     clientTimeoutMs: z.number().int().positive().default(10_000),
-    /** On SIGTERM: how long in-flight requests may take to finish before the process exits anyway. */
+    /**
+     * On SIGTERM: how long the server keeps serving after it starts failing readiness, so that a load balancer or
+     * Kubernetes stops routing to it before it stops accepting (match it to their health-check period; SIGINT skips it).
+     */
+    shutdownGraceMs: z.number().int().min(0).default(5000),
+    /** Then: how long in-flight requests may take to finish before the process exits anyway. */
     shutdownTimeoutMs: z.number().int().positive().default(10_000),
     /** Used for a label that has no effective threshold in the store (never calibrated, no override). */
     defaultThreshold: z.number().gt(0).lt(1).default(0.5),
