@@ -1,11 +1,12 @@
 import { join } from 'node:path';
-import { MangaAssistError, readSafetensors, type SafetensorsTensor } from '@mangaassist/common';
-import type { DistilBertConfig } from './distilbert-config';
+import { MangaAssistError } from '@mangaassist/common';
+import { readSafetensors, type SafetensorsTensor } from '@mangaassist/model-format';
+import type { DistilBertConfig } from '@mangaassist/model-format';
 import { resolvePretrainedDir } from './hub-download';
 import { DistilBertMaskedLm } from './masked-lm';
 import { initMaskedLmHeadWeights, maskedLmHeadSpecs } from './masked-lm-head';
 import { assertTfjsBackend, checkVocabulary, readModelConfig, weightsFile, type FromPretrainedOptions } from './pretrained';
-import { WordPieceTokenizer } from './wordpiece-tokenizer';
+import { WordPieceTokenizer } from '@mangaassist/model-format';
 
 /** Options of {@link loadMaskedLm}. */
 export type LoadMaskedLmOptions = FromPretrainedOptions;

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { encoderConfigWithoutHead } from './classifier-save';
+import { encoderConfigWithoutHead } from '@mangaassist/model-format';
 import type { DistilBertMaskedLm } from './masked-lm';
 import { writeModelFiles } from './model-files';
 

@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { MangaAssistError } from '@mangaassist/common';
 import type { CheckpointReport } from './distilbert-checkpoint';
-import type { DistilBertConfig } from './distilbert-config';
+import type { DistilBertConfig } from '@mangaassist/model-format';
 import type { DistilBertEncoder, EncoderOptions } from './distilbert-encoder';
 import { resolvePretrainedDir, type HubOptions } from './hub-download';
 import { modelFamilyFor, type ModelFamily } from './model-registry';
-import { WordPieceTokenizer } from './wordpiece-tokenizer';
+import { WordPieceTokenizer } from '@mangaassist/model-format';
 
 /** A pretrained encoder with its tokenizer and what loading found. */
 export interface PretrainedEncoder {

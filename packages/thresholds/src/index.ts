@@ -15,4 +15,3 @@ export * from './strategy-registry';
 export * from './threshold-plot';
 export * from './threshold-store';
 export * from './threshold-strategy';
-export * from './thresholds-file';

@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isMangaAssistError, parseConfig, trainJobConfigSchema, writeSafetensors, type TrainJobConfig } from '@mangaassist/common';
+import { isMangaAssistError, parseConfig, trainJobConfigSchema, type TrainJobConfig } from '@mangaassist/common';
+import { writeSafetensors } from '@mangaassist/model-format';
 import { distilBertWeightSpecs, initDistilBertWeights, loadClassifier, tinyDistilBertConfig } from '@mangaassist/core-model';
 import { useCpuBackend } from './__tests__/fixtures';
 import { createTinyClassifier } from './testing/tiny-classifier';
