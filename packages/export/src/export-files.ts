@@ -2,11 +2,13 @@ import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MangaAssistError } from '@mangaassist/common';
 import {
+  BERT_TOKENIZER_CONFIG_DEFAULTS,
   headMaxLength,
   labelMaps,
   MULTI_LABEL_PROBLEM_TYPE,
   readJsonFile,
   SEQUENCE_CLASSIFICATION_ARCHITECTURE,
+  SPECIAL_TOKENS_MAP_FILE,
   TOKENIZER_CONFIG_FILE,
   TOKENIZER_FILE,
   VOCAB_FILE,
@@ -14,7 +16,7 @@ import {
 import type { ClassifierModelDir } from './model-dir';
 
 /** Tokenizer files copied unchanged when present (`tokenizer.json` is required, `tokenizer_config.json` rewritten). */
-const OPTIONAL_TOKENIZER_FILES = ['special_tokens_map.json', VOCAB_FILE];
+const OPTIONAL_TOKENIZER_FILES = [SPECIAL_TOKENS_MAP_FILE, VOCAB_FILE];
 
 /**
  * The `config.json` transformers.js needs: the source config plus the sequence-classification architecture, the
@@ -60,12 +62,7 @@ export function copyTokenizerFiles(model: ClassifierModelDir, outDir: string): s
   const source = existsSync(configFile) ? readJsonFile(configFile) : {};
   const tokenizerClass = source.tokenizer_class;
   const config = {
-    do_lower_case: true,
-    cls_token: '[CLS]',
-    sep_token: '[SEP]',
-    pad_token: '[PAD]',
-    unk_token: '[UNK]',
-    mask_token: '[MASK]',
+    ...BERT_TOKENIZER_CONFIG_DEFAULTS,
     ...source,
     tokenizer_class:
       typeof tokenizerClass === 'string' && tokenizerClass !== 'TokenizersBackend' ? tokenizerClass : 'DistilBertTokenizer',

@@ -1,4 +1,5 @@
-import { isMangaAssistError, type MangaAssistError } from '@mangaassist/common';
+import { isMangaAssistError } from '@mangaassist/common';
+import { thrown } from './__tests__/thrown';
 import {
   checkMultiLabel,
   classifierConfig,
@@ -16,15 +17,6 @@ import { tinyDistilBertConfig } from './distilbert-config';
 
 const FILE = 'm/config.json';
 const LABELS = ['frustration', 'satisfaction', 'neutral'];
-
-function thrown(fn: () => unknown): MangaAssistError {
-  try {
-    fn();
-  } catch (error) {
-    return error as MangaAssistError;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('label maps', () => {
   it('writes id2label and label2id that read back to the same labels', () => {

@@ -1,15 +1,7 @@
-import { isMangaAssistError, type MangaAssistError } from '@mangaassist/common';
+import { isMangaAssistError } from '@mangaassist/common';
+import { thrown } from './__tests__/thrown';
 import { DISTILBERT_BASE_CONFIG, parseDistilBertConfig, tinyDistilBertConfig } from './distilbert-config';
 import { DISTILBERT_EMBEDDING_TENSORS, distilBertLayerModules, distilBertWeightSpecs } from './distilbert-tensors';
-
-function thrown(fn: () => unknown): MangaAssistError {
-  try {
-    fn();
-  } catch (error) {
-    return error as MangaAssistError;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('DistilBERT config.json', () => {
   it("fills DistilBertConfig's defaults (distilbert-base-uncased) and keeps other keys", () => {

@@ -16,6 +16,28 @@ export const TOKENIZER_FILE = 'tokenizer.json';
 export const TOKENIZER_CONFIG_FILE = 'tokenizer_config.json';
 /** The plain WordPiece vocabulary, one token a line: enough to build the tokenizer when `tokenizer.json` is absent. */
 export const VOCAB_FILE = 'vocab.txt';
+/** Hugging Face's map of special tokens, kept beside the tokenizer when a checkpoint has it. */
+export const SPECIAL_TOKENS_MAP_FILE = 'special_tokens_map.json';
+/** Every tokenizer file a model directory may hold: what a save copies from its source directory. */
+export const TOKENIZER_FILES = [TOKENIZER_FILE, TOKENIZER_CONFIG_FILE, VOCAB_FILE, SPECIAL_TOKENS_MAP_FILE] as const;
+
+/**
+ * The special tokens and casing a BERT `tokenizer_config.json` names, as Hugging Face's `BertTokenizer` writes them:
+ * written under a saved tokenizer's own settings, and under an exported one's so that transformers.js finds them.
+ *
+ * @example
+ * ```ts
+ * const config = { ...BERT_TOKENIZER_CONFIG_DEFAULTS, ...source };
+ * ```
+ */
+export const BERT_TOKENIZER_CONFIG_DEFAULTS: Readonly<Record<string, unknown>> = {
+  do_lower_case: true,
+  cls_token: '[CLS]',
+  sep_token: '[SEP]',
+  pad_token: '[PAD]',
+  unk_token: '[UNK]',
+  mask_token: '[MASK]',
+};
 
 /** One encoded text. */
 export interface Encoded {
@@ -224,16 +246,7 @@ export class WordPieceTokenizer {
   /** Writes `tokenizer.json` and `tokenizer_config.json` into `dir` (which must exist). */
   save(dir: string): void {
     writeFileSync(join(dir, TOKENIZER_FILE), JSON.stringify(this.json));
-    const config = {
-      tokenizer_class: 'BertTokenizer',
-      do_lower_case: true,
-      cls_token: '[CLS]',
-      sep_token: '[SEP]',
-      pad_token: '[PAD]',
-      unk_token: '[UNK]',
-      mask_token: '[MASK]',
-      ...this.config,
-    };
+    const config = { tokenizer_class: 'BertTokenizer', ...BERT_TOKENIZER_CONFIG_DEFAULTS, ...this.config };
     writeFileSync(join(dir, TOKENIZER_CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`);
   }
 }
