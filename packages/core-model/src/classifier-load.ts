@@ -1,5 +1,5 @@
 import { MangaAssistError } from '@mangaassist/common';
-import { checkMultiLabel, labelsFromConfig, parseSavedHead, readSafetensors, WordPieceTokenizer } from '@mangaassist/model-format';
+import { checkMultiLabel, CONFIG_FILE, labelsFromConfig, parseSavedHead, readSafetensors, WordPieceTokenizer } from '@mangaassist/model-format';
 import { join } from 'node:path';
 import { checkPooling, DEFAULT_HEAD, headWeightSpecs, type ClassifierHeadConfig } from './classifier-head';
 import type { EncoderOptions } from './distilbert-encoder';
@@ -107,7 +107,7 @@ function invalid(file: string, message: string, details: Record<string, unknown>
  */
 export async function loadClassifier(dir: string, options: EncoderOptions = {}): Promise<MultiLabelClassifier> {
   assertTfjsBackend('loadClassifier');
-  const configFile = join(dir, 'config.json');
+  const configFile = join(dir, CONFIG_FILE);
   const { raw, family, config } = readModelConfig(dir);
   checkMultiLabel(raw, configFile);
   const labels = labelsFromConfig(raw, configFile);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { saveClassifier } from './classifier-save';
-import { DISTILBERT_PREFIX } from '@mangaassist/model-format';
+import { DISTILBERT_PREFIX, type WordPieceTokenizer } from '@mangaassist/model-format';
 import type { CheckpointReport } from './distilbert-checkpoint';
 import { WIDE_BIGRAM_TENSOR, WIDE_UNIGRAM_TENSOR } from '@mangaassist/common';
 import type { ApplyOptions, DistilBertEncoder } from './distilbert-encoder';
@@ -10,7 +10,6 @@ import { EMBEDDINGS_GROUP, HEAD_GROUP, layerGroupName, transformerLayerBlocks } 
 import { SeededRandom } from './prng';
 import { makeVariable, newVariableScope } from './variable-scope';
 import { checkWideVocabulary, resolveWideHead, wideLogits, wideWeightSpecs } from './wide-head';
-import type { WordPieceTokenizer } from '@mangaassist/model-format';
 
 /** Options of {@link MultiLabelClassifier.predictProbabilities}. */
 export interface PredictOptions {
