@@ -1,17 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { CLASSIFIER_HEAD_TENSORS, CLASSIFIER_POOLINGS, type ClassifierPooling } from '@mangaassist/model-format';
 import type { WideHeadConfig } from './wide-head';
-
-/**
- * How the head turns the encoder's `[batch, seq, dim]` last hidden states into one `[batch, dim]` vector per text:
- * `cls` takes position 0 ([CLS], what Hugging Face's `DistilBertForSequenceClassification` does); `mean` averages
- * the positions whose attention mask is 1. The choice exists because an encoder pretrained by masked-LM only (like
- * `../shared/models/mini-distilbert-mlm`, no next-sentence objective) never trained its [CLS] vector, so the mean
- * of the real tokens may be the better summary; which one to default to is left to measurement.
- */
-export const CLASSIFIER_POOLINGS = ['cls', 'mean'] as const;
-
-/** One of {@link CLASSIFIER_POOLINGS}. */
-export type ClassifierPooling = (typeof CLASSIFIER_POOLINGS)[number];
 
 /**
  * The classification head's pooling, shape and dropouts: pooling → Dropout → Linear dim→hiddenDim → ReLU → Dropout →
@@ -93,9 +82,9 @@ export function headWeightSpecs(
   head: Pick<ClassifierHeadConfig, 'hiddenDim'>,
 ): { name: string; shape: [number] | [number, number] }[] {
   return [
-    { name: 'pre_classifier.weight', shape: [head.hiddenDim, dim] },
-    { name: 'pre_classifier.bias', shape: [head.hiddenDim] },
-    { name: 'classifier.weight', shape: [numLabels, head.hiddenDim] },
-    { name: 'classifier.bias', shape: [numLabels] },
+    { name: `${CLASSIFIER_HEAD_TENSORS.hidden}.weight`, shape: [head.hiddenDim, dim] },
+    { name: `${CLASSIFIER_HEAD_TENSORS.hidden}.bias`, shape: [head.hiddenDim] },
+    { name: `${CLASSIFIER_HEAD_TENSORS.output}.weight`, shape: [numLabels, head.hiddenDim] },
+    { name: `${CLASSIFIER_HEAD_TENSORS.output}.bias`, shape: [numLabels] },
   ];
 }

@@ -1,14 +1,12 @@
-import { describeZodIssues, MangaAssistError, readSafetensors, savedWideHeadSchema } from '@mangaassist/common';
+import { MangaAssistError } from '@mangaassist/common';
+import { checkMultiLabel, CONFIG_FILE, labelsFromConfig, parseSavedHead, readSafetensors, WordPieceTokenizer } from '@mangaassist/model-format';
 import { join } from 'node:path';
-import { z } from 'zod';
-import { CLASSIFIER_POOLINGS, checkPooling, DEFAULT_HEAD, headWeightSpecs, type ClassifierHeadConfig } from './classifier-head';
-import { HEAD_CONFIG_KEY, MULTI_LABEL_PROBLEM_TYPE } from './classifier-save';
+import { checkPooling, DEFAULT_HEAD, headWeightSpecs, type ClassifierHeadConfig } from './classifier-head';
 import type { EncoderOptions } from './distilbert-encoder';
 import { MultiLabelClassifier } from './multi-label-classifier';
 import { assertTfjsBackend, checkVocabulary, fromPretrained, readModelConfig, weightsFile, type FromPretrainedOptions } from './pretrained';
 import { SeededRandom } from './prng';
 import { resolveWideHead, wideWeightSpecs, type WideHeadOptions } from './wide-head';
-import { WordPieceTokenizer } from './wordpiece-tokenizer';
 
 /** Options of {@link createClassifier}. */
 export interface CreateClassifierOptions extends FromPretrainedOptions {
@@ -88,41 +86,8 @@ export async function createClassifier(encoderDirOrId: string, options: CreateCl
   }
 }
 
-const savedHeadSchema = z
-  .object({
-    hidden_dim: z.number().int().positive(),
-    inner_dropout: z.number().min(0).max(1),
-    max_length: z.number().int().min(2),
-    // Directories saved before pooling was a choice have no field: they pooled [CLS].
-    pooling: z.enum(CLASSIFIER_POOLINGS).default('cls'),
-    // Absent: no wide part (every directory saved before it existed, and every head without it).
-    wide: savedWideHeadSchema.optional(),
-  })
-  .strict();
-
 function invalid(file: string, message: string, details: Record<string, unknown> = {}): MangaAssistError {
   return new MangaAssistError('CHECKPOINT_INVALID', `${file}: ${message}`, { file, ...details });
-}
-
-function labelsFromConfig(raw: Record<string, unknown>, file: string): string[] {
-  const id2label = raw.id2label as Record<string, unknown> | undefined;
-  if (!id2label || typeof id2label !== 'object') throw invalid(file, 'id2label is missing', { field: 'id2label' });
-  const count = Object.keys(id2label).length;
-  const labels: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const label = id2label[String(i)];
-    if (typeof label !== 'string') {
-      throw invalid(file, `id2label must map "0".."${count - 1}" to names; "${i}" is ${JSON.stringify(label)}`, {
-        field: 'id2label',
-      });
-    }
-    labels.push(label);
-  }
-  const label2id = raw.label2id as Record<string, unknown> | undefined;
-  if (label2id && labels.some((label, i) => label2id[label] !== i)) {
-    throw invalid(file, 'label2id disagrees with id2label', { field: 'label2id' });
-  }
-  return labels;
 }
 
 /**
@@ -142,31 +107,17 @@ function labelsFromConfig(raw: Record<string, unknown>, file: string): string[] 
  */
 export async function loadClassifier(dir: string, options: EncoderOptions = {}): Promise<MultiLabelClassifier> {
   assertTfjsBackend('loadClassifier');
-  const configFile = join(dir, 'config.json');
+  const configFile = join(dir, CONFIG_FILE);
   const { raw, family, config } = readModelConfig(dir);
-  if (raw.problem_type !== MULTI_LABEL_PROBLEM_TYPE) {
-    throw invalid(configFile, `problem_type is ${JSON.stringify(raw.problem_type)}; allowed: "${MULTI_LABEL_PROBLEM_TYPE}"`, {
-      field: 'problem_type',
-    });
-  }
+  checkMultiLabel(raw, configFile);
   const labels = labelsFromConfig(raw, configFile);
-  const savedHead = savedHeadSchema.safeParse(raw[HEAD_CONFIG_KEY]);
-  if (!savedHead.success) {
-    const [problem] = describeZodIssues(savedHead.error.issues, HEAD_CONFIG_KEY);
-    const wideProblem = problem?.path.startsWith(`${HEAD_CONFIG_KEY}.wide`);
-    const shape = wideProblem
-      ? `"${HEAD_CONFIG_KEY}.wide" must be {buckets, bigrams, lr_multiplier?}`
-      : `"${HEAD_CONFIG_KEY}" must be {hidden_dim, inner_dropout, max_length, pooling?}`;
-    throw invalid(configFile, `${shape}: ${problem?.path}: ${problem?.message}`, {
-      field: problem?.path ?? HEAD_CONFIG_KEY,
-    });
-  }
-  const savedWide = savedHead.data.wide;
+  const savedHead = parseSavedHead(raw, configFile);
+  const savedWide = savedHead.wide;
   const head: ClassifierHeadConfig = {
-    hiddenDim: savedHead.data.hidden_dim,
+    hiddenDim: savedHead.hidden_dim,
     dropout: config.seq_classif_dropout,
-    innerDropout: savedHead.data.inner_dropout,
-    pooling: savedHead.data.pooling,
+    innerDropout: savedHead.inner_dropout,
+    pooling: savedHead.pooling,
     ...(savedWide
       ? { wide: { enabled: true, buckets: savedWide.buckets, bigrams: savedWide.bigrams, lrMultiplier: savedWide.lr_multiplier } }
       : {}),
@@ -198,7 +149,7 @@ export async function loadClassifier(dir: string, options: EncoderOptions = {}):
       labels,
       head,
       headWeights,
-      maxLength: savedHead.data.max_length,
+      maxLength: savedHead.max_length,
       seed: (options.seed ?? 0) + 1,
       report: { ...report, ignored: report.ignored.filter((name) => !headWeights.has(name)) },
     });

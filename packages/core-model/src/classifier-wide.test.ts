@@ -3,16 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { registerNativeCpuKernels, unregisterNativeCpuKernels } from '@mangaassist/cpu-kernels';
-import {
-  isMangaAssistError,
-  modelConfigSchema,
-  parseConfig,
-  readSafetensors,
-  WIDE_BIGRAM_MULTIPLIER,
-  WIDE_MAX_VOCAB,
-  wideBigramHash,
-  writeSafetensors,
-} from '@mangaassist/common';
+import { isMangaAssistError, modelConfigSchema, parseConfig, WIDE_BIGRAM_MULTIPLIER, WIDE_MAX_VOCAB, wideBigramHash } from '@mangaassist/common';
+import { readSafetensors, writeSafetensors } from '@mangaassist/model-format';
 import { useCpuBackend } from './__tests__/tf-setup';
 import { TINY_VOCAB, writeTinyModel } from './__tests__/tiny-model';
 import { createClassifier, loadClassifier } from './classifier-load';

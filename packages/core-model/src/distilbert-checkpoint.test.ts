@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { isMangaAssistError, sharedAsset } from '@mangaassist/common';
 import { useCpuBackend } from './__tests__/tf-setup';
 import { writeTinyModel } from './__tests__/tiny-model';
-import { parseDistilBertConfig } from './distilbert-config';
+import { parseDistilBertConfig } from '@mangaassist/model-format';
 import { modelFamilyFor } from './model-registry';
 import { fromPretrained } from './pretrained';
 

@@ -1,9 +1,6 @@
-import { MangaAssistError, readSafetensors, type SafetensorsTensor } from '@mangaassist/common';
-import type { DistilBertConfig } from './distilbert-config';
-import { distilBertWeightSpecs, sinusoidalPositions } from './distilbert-weights';
-
-/** The prefix Hugging Face puts before encoder tensors in models with a head (`DistilBertForMaskedLM` …). */
-export const DISTILBERT_PREFIX = 'distilbert.';
+import { MangaAssistError } from '@mangaassist/common';
+import { DISTILBERT_PREFIX, distilBertWeightSpecs, readSafetensors, type DistilBertConfig, type SafetensorsTensor } from '@mangaassist/model-format';
+import { sinusoidalPositions } from './distilbert-weights';
 
 /** What loading a checkpoint found. */
 export interface CheckpointReport {

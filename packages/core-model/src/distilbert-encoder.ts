@@ -1,13 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { registerTfjsGradients } from '@mangaassist/runtime';
-import type { DistilBertConfig } from './distilbert-config';
-import { distilBertWeightSpecs, type WeightSpec } from './distilbert-weights';
+import { DISTILBERT_LAYER_NORM_EPS, distilBertWeightSpecs, type DistilBertConfig, type WeightSpec } from '@mangaassist/model-format';
 import { ACTIVATIONS, layerNorm, linear } from './layers';
 import { SeededRandom } from './prng';
 import { makeVariable, newVariableScope } from './variable-scope';
-
-/** DistilBERT's LayerNorm epsilon (fixed in Hugging Face's implementation, not read from the config). */
-export const DISTILBERT_LAYER_NORM_EPS = 1e-12;
 
 // Added to the attention scores of padded keys: exp(-1e9) is exactly 0 in float32, as masked_fill with the
 // float32 minimum is in Hugging Face, without the overflow risk of adding the minimum itself.

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { MangaAssistError } from '@mangaassist/common';
 import { fromPretrained } from './pretrained';
-import { WordPieceTokenizer } from './wordpiece-tokenizer';
+import { WordPieceTokenizer } from '@mangaassist/model-format';
 
 /** One tokenizer case of `tokenizer_cases.json` whose output differs from the reference. */
 export interface TokenizerMismatch {

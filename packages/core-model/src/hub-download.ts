@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { MangaAssistError } from '@mangaassist/common';
+import { CONFIG_FILE, TOKENIZER_CONFIG_FILE, TOKENIZER_FILE, VOCAB_FILE, WEIGHTS_FILE } from '@mangaassist/model-format';
 
 /** Environment variable overriding the hub endpoint (the same one Hugging Face's libraries read). */
 export const HUB_ENDPOINT_ENV = 'HF_ENDPOINT';
@@ -28,8 +29,8 @@ export interface HubOptions {
 }
 
 // Files a DistilBERT directory needs: config and weights always, a tokenizer as tokenizer.json or vocab.txt.
-const REQUIRED = ['config.json', 'model.safetensors'];
-const OPTIONAL = ['tokenizer.json', 'tokenizer_config.json', 'vocab.txt'];
+const REQUIRED = [CONFIG_FILE, WEIGHTS_FILE];
+const OPTIONAL = [TOKENIZER_FILE, TOKENIZER_CONFIG_FILE, VOCAB_FILE];
 const HUB_ID = /^[A-Za-z0-9][\w.-]*(\/[A-Za-z0-9][\w.-]*)?$/;
 
 /**
@@ -109,7 +110,7 @@ async function download(id: string, revision: string, target: string, options: H
       }
       await pipeline(Readable.fromWeb(response.body as WebReadableStream), createWriteStream(join(partial, file)));
     }
-    if (!existsSync(join(partial, 'tokenizer.json')) && !existsSync(join(partial, 'vocab.txt'))) {
+    if (!existsSync(join(partial, TOKENIZER_FILE)) && !existsSync(join(partial, VOCAB_FILE))) {
       throw new MangaAssistError('NOT_FOUND', `${endpoint}/${id}: the model has neither tokenizer.json nor vocab.txt`, {
         id,
       });

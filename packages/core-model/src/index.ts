@@ -1,31 +1,28 @@
-// Public API of @mangaassist/core-model: DistilBERT in TensorFlow.js, its tokenizer, checkpoint loading, the
-// multi-label classifier and its save/load.
+// Public API of @mangaassist/core-model: DistilBERT in TensorFlow.js, checkpoint loading, the multi-label classifier
+// and its save/load. The saved-model format itself (config schema, tokenizer, tensor names, label maps) is
+// @mangaassist/model-format's; the part of it this package's callers use with a model is re-exported here, so that
+// they need one import.
 export {
-  CLASSIFIER_POOLINGS,
   checkPooling,
   DEFAULT_HEAD,
   headWeightSpecs,
   poolHiddenStates,
   type ClassifierHeadConfig,
-  type ClassifierPooling,
 } from './classifier-head';
 export { createClassifier, loadClassifier, type CreateClassifierOptions } from './classifier-load';
-export { CLASSIFIER_ARCHITECTURE, HEAD_CONFIG_KEY, MULTI_LABEL_PROBLEM_TYPE, encoderConfigWithoutHead, saveClassifier, STALE_CONFIG_KEYS } from './classifier-save';
+export { saveClassifier, savedHeadOf } from './classifier-save';
 export {
-  DISTILBERT_PREFIX,
   encoderWeightsFromTensors,
   readDistilBertCheckpoint,
   type CheckpointReport,
   type EncoderCheckpoint,
 } from './distilbert-checkpoint';
-export { parseDistilBertConfig, tinyDistilBertConfig, type DistilBertConfig } from './distilbert-config';
 export {
-  DISTILBERT_LAYER_NORM_EPS,
   DistilBertEncoder,
   type ApplyOptions,
   type EncoderOptions,
 } from './distilbert-encoder';
-export { distilBertWeightSpecs, initDistilBertWeights, sinusoidalPositions, type WeightSpec } from './distilbert-weights';
+export { initDistilBertWeights, sinusoidalPositions } from './distilbert-weights';
 export { runHfParity, type ParityReport, type TokenizerMismatch } from './hf-parity';
 export {
   CACHE_DIR_ENV,
@@ -60,17 +57,31 @@ export {
   type WideHeadOptions,
   type WideTables,
 } from './wide-head';
-export {
-  bertTokenizerJsonFromVocab,
-  WordPieceTokenizer,
-  type BatchEncoding,
-  type EncodeBatchOptions,
-  type Encoded,
-  type EncodeOptions,
-} from './wordpiece-tokenizer';
 export { DistilBertMaskedLm, type DistilBertMaskedLmParts, type MaskedLmInputs, type MaskedLmReport } from './masked-lm';
 export { initMaskedLmHeadWeights, MaskedLmHead, maskedLmCrossEntropy, maskedLmHeadSpecs, TIED_PROJECTOR_WEIGHT } from './masked-lm-head';
 export { loadMaskedLm, type LoadMaskedLmOptions } from './masked-lm-load';
 export { MASKED_LM_ARCHITECTURE, saveMaskedLm } from './masked-lm-save';
 export { writeModelFiles } from './model-files';
 export { BERT_MASKING, checkMaskingOptions, maskSequence, type MaskedSequence, type MlmMaskingOptions } from './mlm-masking';
+export {
+  bertTokenizerJsonFromVocab,
+  CLASSIFIER_ARCHITECTURE,
+  CLASSIFIER_POOLINGS,
+  DISTILBERT_LAYER_NORM_EPS,
+  DISTILBERT_PREFIX,
+  distilBertWeightSpecs,
+  encoderConfigWithoutHead,
+  HEAD_CONFIG_KEY,
+  MULTI_LABEL_PROBLEM_TYPE,
+  parseDistilBertConfig,
+  STALE_CONFIG_KEYS,
+  tinyDistilBertConfig,
+  WordPieceTokenizer,
+  type BatchEncoding,
+  type ClassifierPooling,
+  type DistilBertConfig,
+  type EncodeBatchOptions,
+  type Encoded,
+  type EncodeOptions,
+  type WeightSpec,
+} from '@mangaassist/model-format';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { geluErf, layerNorm as fusedLayerNorm } from '@mangaassist/cpu-kernels';
+import { DISTILBERT_ACTIVATIONS } from '@mangaassist/model-format';
 
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
@@ -15,8 +16,11 @@ export const ACTIVATIONS = {
   relu: (x: tf.Tensor) => tf.relu(x),
 } as const satisfies Record<string, (x: tf.Tensor) => tf.Tensor>;
 
-/** The activation names a DistilBERT config may use. */
-export const ACTIVATION_NAMES = ['gelu', 'gelu_new', 'gelu_pytorch_tanh', 'relu'] as const satisfies readonly (keyof typeof ACTIVATIONS)[];
+/**
+ * The activation names a DistilBERT config may use: the config schema's list, which must have an implementation
+ * above for every name (the `satisfies` fails to compile otherwise).
+ */
+export const ACTIVATION_NAMES = DISTILBERT_ACTIVATIONS satisfies readonly (keyof typeof ACTIVATIONS)[];
 
 /** One of {@link ACTIVATION_NAMES}. */
 export type ActivationName = (typeof ACTIVATION_NAMES)[number];

@@ -1,7 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { DistilBertConfig } from './distilbert-config';
-import { DISTILBERT_LAYER_NORM_EPS } from './distilbert-encoder';
-import type { WeightSpec } from './distilbert-weights';
+import { DISTILBERT_LAYER_NORM_EPS, type DistilBertConfig, type WeightSpec } from '@mangaassist/model-format';
 import { ACTIVATIONS, layerNorm, linear } from './layers';
 import { SeededRandom } from './prng';
 import { makeVariable, newVariableScope } from './variable-scope';
@@ -24,7 +22,14 @@ export const TIED_PROJECTOR_WEIGHT = 'vocab_projector.weight';
  * ```
  */
 export function maskedLmHeadSpecs(config: DistilBertConfig): WeightSpec[] {
-  const spec = (name: string, shape: number[], init: WeightSpec['init']): WeightSpec => ({ name, shape, layer: undefined, trainable: true, init });
+  const spec = (name: string, shape: number[], init: WeightSpec['init']): WeightSpec => ({
+    name,
+    shape,
+    layer: undefined,
+    trainable: true,
+    init,
+    role: init === 'ones' || name.startsWith('vocab_layer_norm.') ? 'norm' : 'linear',
+  });
   return [
     spec('vocab_transform.weight', [config.dim, config.dim], 'normal'),
     spec('vocab_transform.bias', [config.dim], 'zeros'),

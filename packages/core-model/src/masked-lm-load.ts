@@ -1,11 +1,10 @@
 import { join } from 'node:path';
-import { MangaAssistError, readSafetensors, type SafetensorsTensor } from '@mangaassist/common';
-import type { DistilBertConfig } from './distilbert-config';
+import { MangaAssistError } from '@mangaassist/common';
+import { CONFIG_FILE, readSafetensors, WordPieceTokenizer, type DistilBertConfig, type SafetensorsTensor } from '@mangaassist/model-format';
 import { resolvePretrainedDir } from './hub-download';
 import { DistilBertMaskedLm } from './masked-lm';
 import { initMaskedLmHeadWeights, maskedLmHeadSpecs } from './masked-lm-head';
 import { assertTfjsBackend, checkVocabulary, readModelConfig, weightsFile, type FromPretrainedOptions } from './pretrained';
-import { WordPieceTokenizer } from './wordpiece-tokenizer';
 
 /** Options of {@link loadMaskedLm}. */
 export type LoadMaskedLmOptions = FromPretrainedOptions;
@@ -69,7 +68,7 @@ export async function loadMaskedLm(idOrDir: string, options: LoadMaskedLmOptions
   const dir = await resolvePretrainedDir(idOrDir, options);
   const { raw, family, config } = readModelConfig(dir);
   if (raw.tie_word_embeddings === false) {
-    throw invalid(join(dir, 'config.json'), 'tie_word_embeddings is false; only a projector tied to the word embeddings is supported (allowed: true)', {
+    throw invalid(join(dir, CONFIG_FILE), 'tie_word_embeddings is false; only a projector tied to the word embeddings is supported (allowed: true)', {
       field: 'tie_word_embeddings',
       allowed: [true],
     });

@@ -1,14 +1,11 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { encoderConfigWithoutHead } from './classifier-save';
+import { encoderConfigWithoutHead, TOKENIZER_FILE, TOKENIZER_FILES } from '@mangaassist/model-format';
 import type { DistilBertMaskedLm } from './masked-lm';
 import { writeModelFiles } from './model-files';
 
 /** `architectures[0]` of a saved masked-LM model, as Hugging Face names the class. */
 export const MASKED_LM_ARCHITECTURE = 'DistilBertForMaskedLM';
-
-/** Tokenizer files copied unchanged from the source directory when it has them. */
-const TOKENIZER_FILES = ['tokenizer.json', 'tokenizer_config.json', 'vocab.txt', 'special_tokens_map.json'];
 
 /**
  * Writes `model` as Hugging Face's `save_pretrained` writes a `DistilBertForMaskedLM`: `config.json` (the encoder's
@@ -30,7 +27,7 @@ export async function saveMaskedLm(model: DistilBertMaskedLm, dir: string): Prom
     tie_word_embeddings: true,
   });
   const source = model.sourceDir;
-  if (source && existsSync(join(source, 'tokenizer.json'))) {
+  if (source && existsSync(join(source, TOKENIZER_FILE))) {
     for (const file of TOKENIZER_FILES) {
       // Continuing a model in its own directory: the files are already there. Contents only: a read-only source
       // (the shared assets) must not make the copy read-only.

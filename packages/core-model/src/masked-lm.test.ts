@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { readSafetensors } from '@mangaassist/common';
+import { readSafetensors } from '@mangaassist/model-format';
 import { useCpuBackend } from './__tests__/tf-setup';
 import { writeTinyModel } from './__tests__/tiny-model';
 import { createClassifier } from './classifier-load';

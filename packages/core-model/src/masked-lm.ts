@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DISTILBERT_PREFIX, type CheckpointReport } from './distilbert-checkpoint';
+import { DISTILBERT_PREFIX, type WordPieceTokenizer } from '@mangaassist/model-format';
+import type { CheckpointReport } from './distilbert-checkpoint';
 import type { ApplyOptions, DistilBertEncoder } from './distilbert-encoder';
 import { MaskedLmHead, maskedLmCrossEntropy } from './masked-lm-head';
 import { saveMaskedLm } from './masked-lm-save';
 import { BERT_MASKING, type MlmMaskingOptions } from './mlm-masking';
-import type { WordPieceTokenizer } from './wordpiece-tokenizer';
 
 /** A masked batch as tensors (see `maskSequence` for how targets are chosen). */
 export interface MaskedLmInputs {

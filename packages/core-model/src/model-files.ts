@@ -1,12 +1,10 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
-import { writeSafetensors, type SafetensorsInput } from '@mangaassist/common';
+import { writeModelDir, type SafetensorsInput } from '@mangaassist/model-format';
 
 /**
- * Writes the files every saved model directory has: `model.safetensors` (the variables' current values, float32,
- * under the given names, metadata `format: pt` as PyTorch writes it) and `config.json`, the latter through a temporary
- * file so that readers never see half of it. The directory is created when missing.
+ * Writes the variables' current values (float32, under the given names) and `config.json` as a model directory
+ * (see `writeModelDir`). Values are read asynchronously, so that backends that cannot read synchronously (WebGPU)
+ * save too.
  *
  * @example
  * ```ts
@@ -18,13 +16,9 @@ export async function writeModelFiles(
   variables: ReadonlyMap<string, tf.Variable>,
   config: Readonly<Record<string, unknown>>,
 ): Promise<void> {
-  mkdirSync(dir, { recursive: true });
   const tensors = new Map<string, SafetensorsInput>();
   for (const [name, variable] of variables) {
     tensors.set(name, { shape: variable.shape, data: (await variable.data()) as Float32Array });
   }
-  writeSafetensors(join(dir, 'model.safetensors'), tensors, { format: 'pt' });
-  const temporary = join(dir, `.config.json.${process.pid}.tmp`);
-  writeFileSync(temporary, `${JSON.stringify(config, null, 2)}\n`);
-  renameSync(temporary, join(dir, 'config.json'));
+  writeModelDir(dir, tensors, config);
 }

@@ -1,8 +1,7 @@
 import { MangaAssistError } from '@mangaassist/common';
 import { readDistilBertCheckpoint, encoderWeightsFromTensors, type EncoderCheckpoint } from './distilbert-checkpoint';
-import { parseDistilBertConfig, type DistilBertConfig } from './distilbert-config';
+import { parseDistilBertConfig, type DistilBertConfig, type SafetensorsTensor } from '@mangaassist/model-format';
 import { DistilBertEncoder, type EncoderOptions } from './distilbert-encoder';
-import type { SafetensorsTensor } from '@mangaassist/common';
 
 /**
  * What the loader needs to know about one `model_type`: how to read its config, pick its encoder tensors out of

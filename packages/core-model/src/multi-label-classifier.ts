@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { saveClassifier } from './classifier-save';
-import { DISTILBERT_PREFIX, type CheckpointReport } from './distilbert-checkpoint';
+import { DISTILBERT_PREFIX, type WordPieceTokenizer } from '@mangaassist/model-format';
+import type { CheckpointReport } from './distilbert-checkpoint';
 import { WIDE_BIGRAM_TENSOR, WIDE_UNIGRAM_TENSOR } from '@mangaassist/common';
 import type { ApplyOptions, DistilBertEncoder } from './distilbert-encoder';
 import { checkPooling, headWeightSpecs, poolHiddenStates, type ClassifierHeadConfig } from './classifier-head';
@@ -9,7 +10,6 @@ import { EMBEDDINGS_GROUP, HEAD_GROUP, layerGroupName, transformerLayerBlocks } 
 import { SeededRandom } from './prng';
 import { makeVariable, newVariableScope } from './variable-scope';
 import { checkWideVocabulary, resolveWideHead, wideLogits, wideWeightSpecs } from './wide-head';
-import type { WordPieceTokenizer } from './wordpiece-tokenizer';
 
 /** Options of {@link MultiLabelClassifier.predictProbabilities}. */
 export interface PredictOptions {

@@ -1,13 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { MangaAssistError } from '@mangaassist/common';
+import { CONFIG_FILE, readJsonFile, WEIGHTS_FILE, WordPieceTokenizer, type DistilBertConfig } from '@mangaassist/model-format';
 import type { CheckpointReport } from './distilbert-checkpoint';
-import type { DistilBertConfig } from './distilbert-config';
 import type { DistilBertEncoder, EncoderOptions } from './distilbert-encoder';
 import { resolvePretrainedDir, type HubOptions } from './hub-download';
 import { modelFamilyFor, type ModelFamily } from './model-registry';
-import { WordPieceTokenizer } from './wordpiece-tokenizer';
 
 /** A pretrained encoder with its tokenizer and what loading found. */
 export interface PretrainedEncoder {
@@ -50,14 +49,8 @@ export function assertTfjsBackend(caller: string): void {
  * ```
  */
 export function readModelConfig(dir: string): { raw: Record<string, unknown>; family: ModelFamily; config: DistilBertConfig } {
-  const file = join(dir, 'config.json');
-  if (!existsSync(file)) throw new MangaAssistError('NOT_FOUND', `${file}: no config.json in the model directory`, { file });
-  let raw: Record<string, unknown>;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  } catch (error) {
-    throw new MangaAssistError('CHECKPOINT_INVALID', `${file}: not valid JSON (${(error as Error).message})`, { file });
-  }
+  const file = join(dir, CONFIG_FILE);
+  const raw = readJsonFile(file);
   const family = modelFamilyFor(raw, file);
   return { raw, family, config: family.parseConfig(raw, file) };
 }
@@ -68,7 +61,7 @@ export function readModelConfig(dir: string): { raw: Record<string, unknown>; fa
  * @throws MangaAssistError `NOT_FOUND` naming the file (and saying when only a PyTorch pickle is present)
  */
 export function weightsFile(dir: string): string {
-  const file = join(dir, 'model.safetensors');
+  const file = join(dir, WEIGHTS_FILE);
   if (existsSync(file)) return file;
   const pickle = existsSync(join(dir, 'pytorch_model.bin'));
   throw new MangaAssistError(

@@ -1,13 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  describeZodIssues,
-  WIDE_BIGRAM_MULTIPLIER,
-  WIDE_BIGRAM_TENSOR,
-  WIDE_MAX_VOCAB,
-  WIDE_UNIGRAM_TENSOR,
-  wideHeadSchema,
-  type WideHeadSettings,
-} from '@mangaassist/common';
+import { describeZodIssues, WIDE_BIGRAM_MULTIPLIER, WIDE_BIGRAM_TENSOR, WIDE_MAX_VOCAB, WIDE_UNIGRAM_TENSOR, wideHeadSchema, type WideHeadSettings } from '@mangaassist/common';
 
 /**
  * The wide part of the head ("wide & deep"), when it is on: a sparse linear model over the WordPiece ids the encoder

@@ -1,10 +1,21 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative } from 'node:path';
-import { findClassifierHead } from './classifier-head';
+import { mkdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { WIDE_BIGRAM_HASH_FORMULA, WIDE_BIGRAM_TENSOR, WIDE_UNIGRAM_TENSOR } from '@mangaassist/common';
-import { classifierPooling, classifierWide, copyTokenizerFiles, exportConfig, resolveThresholds, type ThresholdsSource } from './export-files';
-import { buildClassifierModel, EXPORT_OPSET, type ClassifierPooling, type HeadTensorNames } from './graph/build-model';
+import {
+  CONFIG_FILE,
+  headPooling,
+  headWide,
+  THRESHOLDS_FILE,
+  thresholdsToShip,
+  writeFileAtomically,
+  type ClassifierPooling,
+  type HeadTensorNames,
+  type ThresholdsSource,
+} from '@mangaassist/model-format';
+import { resolveClassifierHead } from './classifier-head';
+import { copyTokenizerFiles, exportConfig } from './export-files';
+import { buildClassifierModel, EXPORT_OPSET } from './graph/build-model';
 import type { FusionMode } from './graph/matmul';
 import type { WideGraphOptions } from './graph/wide';
 import { readClassifierModelDir } from './model-dir';
@@ -22,7 +33,10 @@ export interface ExportOptions {
   readonly quantize?: (typeof QUANTIZE_MODES)[number];
   /** Graph flavour; default `contrib` (ONNX Runtime fused kernels, the fastest measured). */
   readonly fusion?: FusionMode;
-  /** Head tensor names; found from the tensor shapes when omitted. */
+  /**
+   * Head tensor names; default the format's fixed names (`pre_classifier`, `classifier`), else found from the
+   * tensor shapes for a checkpoint that names its head otherwise.
+   */
   readonly head?: HeadTensorNames;
   /** Thresholds to ship; default `<modelDir>/thresholds.json`, else 0.5 for every label. */
   readonly thresholdsFile?: string;
@@ -53,20 +67,9 @@ export interface ExportResult {
   readonly files: readonly string[];
 }
 
-/** Writes through a temporary file and a rename, so a server never loads a half-written model. */
-function writeAtomically(file: string, bytes: Uint8Array | string): void {
-  const temporary = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(temporary, bytes);
-    renameSync(temporary, file);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
-}
-
 function writeGraph(file: string, bytes: Uint8Array): ExportedGraph {
-  writeAtomically(file, bytes);
+  // Through a temporary file and a rename: a server never loads a half-written model.
+  writeFileAtomically(file, bytes);
   return { file, bytes: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
@@ -101,9 +104,11 @@ export function exportClassifier(options: ExportOptions): ExportResult {
   }
   const fusion = options.fusion ?? 'contrib';
   const model = readClassifierModelDir(options.modelDir);
-  const head = options.head ?? findClassifierHead(model.weights, model.dims.dim, model.labels.length);
-  const pooling = classifierPooling(model);
-  const wide = classifierWide(model);
+  const head = options.head ?? resolveClassifierHead(model.weights, model.dims.dim, model.labels.length);
+  const configFile = join(options.modelDir, CONFIG_FILE);
+  const pooling = headPooling(model.config, configFile);
+  const savedWide = headWide(model.config, configFile);
+  const wide: WideGraphOptions | undefined = savedWide ? { buckets: savedWide.buckets, bigrams: savedWide.bigrams } : undefined;
   mkdirSync(join(options.outDir, 'onnx'), { recursive: true });
 
   const graphOptions = { fusion, reduceRange: options.reduceRange ?? false, pooling, ...(wide ? { wide } : {}) };
@@ -121,12 +126,12 @@ export function exportClassifier(options: ExportOptions): ExportResult {
 
   const files = ['onnx/model.onnx', ...(int8 ? ['onnx/model_quantized.onnx'] : [])];
   const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
-  writeAtomically(join(options.outDir, 'config.json'), json(exportConfig(model)));
-  files.push('config.json', ...copyTokenizerFiles(model, options.outDir));
-  const thresholds = resolveThresholds(model.labels, options.thresholdsFile ?? join(options.modelDir, 'thresholds.json'));
-  writeAtomically(join(options.outDir, 'thresholds.json'), json(thresholds.contents));
+  writeFileAtomically(join(options.outDir, CONFIG_FILE), json(exportConfig(model)));
+  files.push(CONFIG_FILE, ...copyTokenizerFiles(model, options.outDir));
+  const thresholds = thresholdsToShip(model.labels, options.thresholdsFile ?? join(options.modelDir, THRESHOLDS_FILE));
+  writeFileAtomically(join(options.outDir, THRESHOLDS_FILE), json(thresholds.contents));
   const describeGraph = (g: ExportedGraph) => ({ file: relative(options.outDir, g.file), bytes: g.bytes, sha256: g.sha256 });
-  writeAtomically(
+  writeFileAtomically(
     join(options.outDir, 'export.json'),
     json({
       source: options.modelDir,
@@ -156,6 +161,6 @@ export function exportClassifier(options: ExportOptions): ExportResult {
         : null,
     }),
   );
-  files.push('thresholds.json', 'export.json');
+  files.push(THRESHOLDS_FILE, 'export.json');
   return { outDir: options.outDir, labels: model.labels, head, pooling, wide, model: fp32, quantized: int8, thresholds: thresholds.source, files };
 }

@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readSafetensors, sharedAsset } from '@mangaassist/common';
+import { sharedAsset } from '@mangaassist/common';
+import { HEAD_CONFIG_KEY, readSafetensors } from '@mangaassist/model-format';
 import {
   createClassifier,
   HEAD_CONFIG_KEY as CORE_HEAD_CONFIG_KEY,
@@ -12,8 +13,7 @@ import { selectTfjsBackend } from '@mangaassist/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import * as ort from 'onnxruntime-node';
 import { TINY_HEAD, TINY_LABELS, writeTinyClassifierDir } from './__tests__/tiny-model-dir';
-import { distilBertDims } from './distilbert-config';
-import { HEAD_CONFIG_KEY } from './export-files';
+import { distilBertDims } from './distilbert-dims';
 import { exportClassifier } from './export-model';
 import { buildClassifierModel } from './graph/build-model';
 import { encodeModel } from './onnx-graph-builder';

@@ -1,4 +1,5 @@
-import { MangaAssistError, type SafetensorsTensor } from '@mangaassist/common';
+import { MangaAssistError } from '@mangaassist/common';
+import { DISTILBERT_PREFIX, DISTILBERT_WORD_EMBEDDINGS, type SafetensorsTensor } from '@mangaassist/model-format';
 
 /**
  * Named float tensors of a checkpoint with shape-checked access. Names are given without the model prefix
@@ -20,13 +21,13 @@ export class WeightSource {
     /** The file the tensors came from (named in every error). */
     readonly file: string,
   ) {
-    const anchor = 'embeddings.word_embeddings.weight';
-    if (tensors.has(`distilbert.${anchor}`)) this.prefix = 'distilbert.';
+    const anchor = DISTILBERT_WORD_EMBEDDINGS;
+    if (tensors.has(`${DISTILBERT_PREFIX}${anchor}`)) this.prefix = DISTILBERT_PREFIX;
     else if (tensors.has(anchor)) this.prefix = '';
     else {
       throw new MangaAssistError(
         'CHECKPOINT_INVALID',
-        `${file}: no DistilBERT word embeddings ("distilbert.${anchor}" or "${anchor}"); found ${describe(tensors)}`,
+        `${file}: no DistilBERT word embeddings ("${DISTILBERT_PREFIX}${anchor}" or "${anchor}"); found ${describe(tensors)}`,
         { file, tensor: anchor },
       );
     }

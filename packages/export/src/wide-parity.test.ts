@@ -1,13 +1,14 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isMangaAssistError, readSafetensors, WIDE_BIGRAM_MULTIPLIER, WIDE_MAX_VOCAB, writeSafetensors } from '@mangaassist/common';
+import { isMangaAssistError, WIDE_BIGRAM_MULTIPLIER, WIDE_MAX_VOCAB } from '@mangaassist/common';
+import { readSafetensors, writeSafetensors } from '@mangaassist/model-format';
 import { createClassifier, SeededRandom, type MultiLabelClassifier } from '@mangaassist/core-model';
 import { selectTfjsBackend } from '@mangaassist/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import * as ort from 'onnxruntime-node';
 import { TINY_HEAD, TINY_LABELS, writeTinyClassifierDir } from './__tests__/tiny-model-dir';
-import { distilBertDims } from './distilbert-config';
+import { distilBertDims } from './distilbert-dims';
 import { exportClassifier, type ExportResult } from './export-model';
 import { buildClassifierModel } from './graph/build-model';
 import { wideBigramBucketsGraph } from './graph/wide';

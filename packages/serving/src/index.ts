@@ -11,5 +11,4 @@ export * from './classification-service';
 export * from './onnx/onnx-text-classifier';
 export * from './onnx/onnx-worker-pool';
 export * from './onnx/export-dir';
-export * from './onnx/batch-tokenizer';
 export * from './feedback/feedback-report';

@@ -1,3 +1,4 @@
+import { DEFAULT_THRESHOLD } from '@mangaassist/model-format';
 import { LabelScores } from './label-scores';
 import type { ThresholdChoice, ThresholdStrategy } from './threshold-strategy';
 import type { ThresholdMap } from './threshold-store';
@@ -24,9 +25,6 @@ export interface LabelCalibration extends ThresholdChoice {
   /** F1 at `threshold`. */
   readonly f1AtThreshold: number;
 }
-
-/** The threshold every label would have without calibration. */
-export const DEFAULT_THRESHOLD = 0.5;
 
 /**
  * Chooses a threshold per label with `strategy` on validation predictions. Pure: no I/O.

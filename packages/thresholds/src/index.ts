@@ -16,4 +16,3 @@ export * from './threshold-plot';
 export * from './threshold-plugins';
 export * from './threshold-store';
 export * from './threshold-strategy';
-export * from './thresholds-file';

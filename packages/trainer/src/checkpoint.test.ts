@@ -1,7 +1,8 @@
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isMangaAssistError, writeSafetensors } from '@mangaassist/common';
+import { isMangaAssistError } from '@mangaassist/common';
+import { writeSafetensors } from '@mangaassist/model-format';
 import { atomicWriteFile } from './atomic-file';
 import { readCheckpoint, writeCheckpoint } from './checkpoint';
 

@@ -1,11 +1,7 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import {
-  MangaAssistError,
-  readSafetensors,
-  writeSafetensors,
-  type SafetensorsInput,
-} from '@mangaassist/common';
+import { MangaAssistError } from '@mangaassist/common';
+import { readSafetensors, writeSafetensors, type SafetensorsInput } from '@mangaassist/model-format';
 import { atomicReplace } from './atomic-file';
 
 const FORMAT = 'mangaassist-trainer-checkpoint';

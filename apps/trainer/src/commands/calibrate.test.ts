@@ -1,12 +1,8 @@
 import { isMangaAssistError } from '@mangaassist/common';
 import { createClassifier } from '@mangaassist/core-model';
 import { selectTfjsBackend } from '@mangaassist/runtime';
-import {
-  calibrate,
-  createThresholdStoreRegistry,
-  createThresholdStrategyRegistry,
-  resolveThresholds,
-} from '@mangaassist/thresholds';
+import { resolveThresholds } from '@mangaassist/model-format';
+import { calibrate, createThresholdStoreRegistry, createThresholdStrategyRegistry } from '@mangaassist/thresholds';
 import { Command } from 'commander';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -2,6 +2,7 @@ import { MangaAssistError } from '@mangaassist/common';
 import { loadClassifier } from '@mangaassist/core-model';
 import { registerNativeCpuKernels } from '@mangaassist/cpu-kernels';
 import { readDataset, type DatasetFormat } from '@mangaassist/data';
+import { writeThresholdsFile } from '@mangaassist/model-format';
 import { selectTfjsBackend, TFJS_BACKEND_REQUESTS, type TfjsBackendRequest } from '@mangaassist/runtime';
 import {
   calibrate,
@@ -12,7 +13,6 @@ import {
   renderThresholdPlotSvg,
   thresholdCurve,
   thresholdMapOf,
-  writeThresholdsFile,
   type LabelCalibration,
   type PredictionRows,
   type ThresholdPlugins,

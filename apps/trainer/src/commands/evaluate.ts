@@ -5,7 +5,7 @@ import { loadClassifier } from '@mangaassist/core-model';
 import { registerNativeCpuKernels } from '@mangaassist/cpu-kernels';
 import { readDataset, toMultiHot, type DatasetFormat, type LabelMetrics } from '@mangaassist/data';
 import { selectTfjsBackend, TFJS_BACKEND_REQUESTS, type TfjsBackendRequest } from '@mangaassist/runtime';
-import { THRESHOLDS_FILE, resolveThresholds } from '@mangaassist/thresholds';
+import { THRESHOLDS_FILE, resolveThresholds } from '@mangaassist/model-format';
 import { evaluateClassifier } from '@mangaassist/trainer';
 import type { Command } from 'commander';
 import type { CommandModule } from './command-module';

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { syntheticVocab, wordPieceTokenizerJson, writeRandomClassifierDir } from '@mangaassist/export';
+import { writeRandomClassifierDir } from '@mangaassist/model-format';
 import { createContainer } from '../container';
 import { buildProgram } from '../program';
 
@@ -28,12 +28,10 @@ async function cli(args: string[]): Promise<string> {
 
 describe('mangaassist export', () => {
   const modelDir = writeRandomClassifierDir(join(work, 'model'), {
-    dims: { dim: 16, nLayers: 1, nHeads: 2, hiddenDim: 32, vocabSize: 100, maxPositions: 32, activation: 'gelu', layerNormEps: 1e-12 },
+    config: { dim: 16, n_layers: 1, n_heads: 2, hidden_dim: 32, vocab_size: 100, max_position_embeddings: 32, activation: 'gelu' },
     labels: LABELS,
     headHidden: 8,
-    head: { hidden: 'pre_classifier', output: 'classifier' },
     std: 0.2,
-    tokenizerJson: wordPieceTokenizerJson(syntheticVocab(100)),
   });
 
   it('writes both graphs and checks them with ONNX Runtime (--json)', async () => {

@@ -4,7 +4,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readSafetensors } from '@mangaassist/common';
+import { readSafetensors } from '@mangaassist/model-format';
 import { Command } from 'commander';
 import { createContainer } from '../container';
 import { trainBenchReport } from '../commands/bench/train';

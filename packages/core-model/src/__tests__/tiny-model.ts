@@ -1,8 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { writeSafetensors, type SafetensorsInput } from '@mangaassist/common';
-import { tinyDistilBertConfig, type DistilBertConfig } from '../distilbert-config';
-import { distilBertWeightSpecs, initDistilBertWeights } from '../distilbert-weights';
+import { tinyDistilBertConfig, writeRandomClassifierDir, type DistilBertConfig, type SafetensorsInput } from '@mangaassist/model-format';
+import { initDistilBertWeights } from '../distilbert-weights';
 
 /** A small vocabulary: BERT's special tokens at BERT's ids would need 100 unused rows, so they come first here. */
 export const TINY_VOCAB = [
@@ -38,19 +35,18 @@ export interface TinyModelOptions {
   readonly replace?: Record<string, SafetensorsInput>;
 }
 
-/** Writes a Hugging Face-style directory (config.json, model.safetensors, vocab.txt) with random weights. */
+/** Writes a Hugging Face-style encoder directory (config.json, model.safetensors, vocab.txt) with Hugging Face's initialisation. */
 export function writeTinyModel(dir: string, options: TinyModelOptions = {}): DistilBertConfig {
-  mkdirSync(dir, { recursive: true });
   const config = tinyConfig(options.config);
-  const weights = initDistilBertWeights(config, options.seed ?? 1);
-  const tensors: Record<string, SafetensorsInput> = {};
-  for (const spec of distilBertWeightSpecs(config)) {
-    if (options.omit?.includes(spec.name)) continue;
-    tensors[`${options.prefix ?? ''}${spec.name}`] = { shape: spec.shape, data: weights.get(spec.name)! };
-  }
-  Object.assign(tensors, options.extra, options.replace);
-  writeSafetensors(join(dir, 'model.safetensors'), tensors, { format: 'pt' });
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...config, architectures: ['DistilBertModel'] }));
-  writeFileSync(join(dir, 'vocab.txt'), `${TINY_VOCAB.join('\n')}\n`);
+  writeRandomClassifierDir(dir, {
+    config,
+    encoderWeights: initDistilBertWeights(config, options.seed ?? 1),
+    prefix: options.prefix ?? '',
+    ...(options.extra ? { extra: options.extra } : {}),
+    ...(options.replace ? { replace: options.replace } : {}),
+    ...(options.omit ? { omit: options.omit } : {}),
+    vocab: TINY_VOCAB,
+    tokenizerFile: 'vocab.txt',
+  });
   return config;
 }

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DistilBertDims } from '../distilbert-config';
-import { wordPieceTokenizerJson, writeRandomClassifierDir } from '../random-checkpoint';
+import { tinyDistilBertConfig, writeRandomClassifierDir } from '@mangaassist/model-format';
+import { dimsOf } from '../distilbert-dims';
 
 /** Six labels of the project, in output order. */
 export const TINY_LABELS = ['frustration', 'satisfaction', 'urgency', 'confusion', 'churn_risk', 'neutral'];
@@ -15,16 +15,10 @@ const WORDS = (
 /** A 5 + 60-entry WordPiece vocabulary: enough for test sentences, small enough to keep files tiny. */
 export const TINY_VOCAB = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', ...WORDS];
 
-export const TINY_DIMS: DistilBertDims = {
-  dim: 32,
-  nLayers: 2,
-  nHeads: 2,
-  hiddenDim: 64,
-  vocabSize: TINY_VOCAB.length,
-  maxPositions: 64,
-  activation: 'gelu',
-  layerNormEps: 1e-12,
-};
+/** dim 32, 2 layers, 2 heads, FFN 64, 64 positions over {@link TINY_VOCAB}. */
+export const TINY_CONFIG = tinyDistilBertConfig({ vocab_size: TINY_VOCAB.length });
+
+export const TINY_DIMS = dimsOf(TINY_CONFIG);
 
 /** Head tensor names deliberately unlike Hugging Face's, so tests exercise the shape-based head search. */
 export const TINY_HEAD = { hidden: 'head.dense', output: 'head.out_proj' };
@@ -45,13 +39,13 @@ export const TINY_THRESHOLDS_FILE = {
  */
 export function writeTinyClassifierDir(dir: string, options: { seed?: number; thresholds?: boolean } = {}): string {
   writeRandomClassifierDir(dir, {
-    dims: TINY_DIMS,
+    config: TINY_CONFIG,
     labels: TINY_LABELS,
     headHidden: 16,
     head: TINY_HEAD,
     seed: options.seed ?? 7,
     std: 0.3,
-    tokenizerJson: wordPieceTokenizerJson(TINY_VOCAB),
+    vocab: TINY_VOCAB,
   });
   writeFileSync(
     join(dir, 'tokenizer_config.json'),

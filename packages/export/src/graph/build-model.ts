@@ -1,6 +1,7 @@
 import { MangaAssistError } from '@mangaassist/common';
 import type { onnx } from 'onnx-proto';
-import type { DistilBertDims } from '../distilbert-config';
+import { CLASSIFIER_POOLINGS, type ClassifierPooling, type HeadTensorNames } from '@mangaassist/model-format';
+import type { DistilBertDims } from '../distilbert-dims';
 import { attr, OnnxGraphBuilder } from '../onnx-graph-builder';
 import type { WeightSource } from '../weight-source';
 import { buildContribEncoder } from './contrib-encoder';
@@ -26,17 +27,6 @@ export interface GraphOptions {
   readonly reduceRange?: boolean;
 }
 
-/**
- * How the classifier graph turns the encoder's last hidden states into the head's input, as `core-model` trained it
- * (its `head.pooling`, saved as `config.json` → `mangaassist_head.pooling`): `cls` the [CLS] row, `mean` the average
- * over the positions whose `attention_mask` is 1. Mean pooling exists for encoders pretrained by masked-LM only,
- * whose [CLS] vector was never trained; the graph must pool exactly as training did or the head reads other inputs.
- */
-export const CLASSIFIER_POOLINGS = ['cls', 'mean'] as const;
-
-/** One of {@link CLASSIFIER_POOLINGS}. */
-export type ClassifierPooling = (typeof CLASSIFIER_POOLINGS)[number];
-
 /** Options of {@link buildClassifierModel}: the graph choices plus the head's pooling and wide part. */
 export interface ClassifierGraphOptions extends GraphOptions {
   /** Default `cls`, which keeps the graph byte-identical to exports made before pooling was a choice. */
@@ -48,13 +38,6 @@ export interface ClassifierGraphOptions extends GraphOptions {
   readonly wide?: WideGraphOptions;
 }
 
-/** Names (without `.weight` / `.bias`) of the two Linear layers of the classification head. */
-export interface HeadTensorNames {
-  /** dim → hidden (followed by ReLU). */
-  readonly hidden: string;
-  /** hidden → number of labels. */
-  readonly output: string;
-}
 
 function startGraph(options: GraphOptions) {
   const g = new OnnxGraphBuilder();

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readSafetensors, sharedAsset } from '@mangaassist/common';
+import { sharedAsset } from '@mangaassist/common';
+import { DISTILBERT_ACTIVATIONS, randomClassifierTensors, readSafetensors } from '@mangaassist/model-format';
 import * as ort from 'onnxruntime-node';
-import { TINY_DIMS } from '../__tests__/tiny-model-dir';
-import { distilBertDims, SUPPORTED_ACTIVATIONS } from '../distilbert-config';
-import { randomClassifierTensors } from '../random-checkpoint';
+import { TINY_CONFIG, TINY_DIMS } from '../__tests__/tiny-model-dir';
+import { distilBertDims } from '../distilbert-dims';
 import { encodeModel } from '../onnx-graph-builder';
 import { WeightSource } from '../weight-source';
 import { buildEncoderModel } from './build-model';
@@ -72,9 +72,9 @@ describeWithFixture(`DistilBERT encoder graph vs Hugging Face (${FIXTURE})`, () 
 });
 
 describe('contrib and standard graphs agree for every supported activation', () => {
-  it.each(SUPPORTED_ACTIVATIONS)('%s', async (activation) => {
+  it.each(DISTILBERT_ACTIVATIONS)('%s', async (activation) => {
     const dims = { ...TINY_DIMS, activation };
-    const tensors = randomClassifierTensors(dims, { numLabels: 2, headHidden: 4, head: { hidden: 'h', output: 'o' }, std: 0.5 });
+    const tensors = randomClassifierTensors({ ...TINY_CONFIG, activation }, { labels: ['l0', 'l1'], headHidden: 4, head: { hidden: 'h', output: 'o' }, std: 0.5 });
     const weights = new WeightSource(tensors, 'random');
     const input = {
       input_ids: [[2, 10, 11, 12, 3], [2, 20, 3, 0, 0]],

@@ -1,4 +1,5 @@
-import type { DistilBertDims } from '../distilbert-config';
+import { DISTILBERT_EMBEDDING_TENSORS, distilBertLayerModules } from '@mangaassist/model-format';
+import type { DistilBertDims } from '../distilbert-dims';
 import type { OnnxGraphBuilder } from '../onnx-graph-builder';
 import type { WeightSource } from '../weight-source';
 import type { MatMulStyle } from './matmul';
@@ -36,29 +37,27 @@ export function firstPosition(g: OnnxGraphBuilder, x: string): string {
 
 /** The q, k, v, out projections and the feed-forward weights of layer `i` (torch `[out, in]` already transposed). */
 export function layerWeights(weights: WeightSource, dims: DistilBertDims, i: number) {
-  const p = `transformer.layer.${i}`;
+  const m = distilBertLayerModules(i);
   const { dim, hiddenDim } = dims;
+  const norm = (name: string) => ({ gamma: weights.get(`${name}.weight`, [dim]), beta: weights.get(`${name}.bias`, [dim]) });
   return {
-    q: weights.linear(`${p}.attention.q_lin`, dim, dim),
-    k: weights.linear(`${p}.attention.k_lin`, dim, dim),
-    v: weights.linear(`${p}.attention.v_lin`, dim, dim),
-    out: weights.linear(`${p}.attention.out_lin`, dim, dim),
-    saNorm: { gamma: weights.get(`${p}.sa_layer_norm.weight`, [dim]), beta: weights.get(`${p}.sa_layer_norm.bias`, [dim]) },
-    lin1: weights.linear(`${p}.ffn.lin1`, dim, hiddenDim),
-    lin2: weights.linear(`${p}.ffn.lin2`, hiddenDim, dim),
-    outNorm: {
-      gamma: weights.get(`${p}.output_layer_norm.weight`, [dim]),
-      beta: weights.get(`${p}.output_layer_norm.bias`, [dim]),
-    },
+    q: weights.linear(m.q, dim, dim),
+    k: weights.linear(m.k, dim, dim),
+    v: weights.linear(m.v, dim, dim),
+    out: weights.linear(m.out, dim, dim),
+    saNorm: norm(m.saNorm),
+    lin1: weights.linear(m.lin1, dim, hiddenDim),
+    lin2: weights.linear(m.lin2, hiddenDim, dim),
+    outNorm: norm(m.outNorm),
   };
 }
 
 /** Embedding tables and their LayerNorm. */
 export function embeddingWeights(weights: WeightSource, dims: DistilBertDims) {
   return {
-    word: weights.get('embeddings.word_embeddings.weight', [dims.vocabSize, dims.dim]),
-    position: weights.get('embeddings.position_embeddings.weight', [dims.maxPositions, dims.dim]),
-    gamma: weights.get('embeddings.LayerNorm.weight', [dims.dim]),
-    beta: weights.get('embeddings.LayerNorm.bias', [dims.dim]),
+    word: weights.get(DISTILBERT_EMBEDDING_TENSORS.word, [dims.vocabSize, dims.dim]),
+    position: weights.get(DISTILBERT_EMBEDDING_TENSORS.position, [dims.maxPositions, dims.dim]),
+    gamma: weights.get(`${DISTILBERT_EMBEDDING_TENSORS.norm}.weight`, [dims.dim]),
+    beta: weights.get(`${DISTILBERT_EMBEDDING_TENSORS.norm}.bias`, [dims.dim]),
   };
 }

@@ -1,4 +1,4 @@
-import type { DistilBertDims } from '../distilbert-config';
+import type { DistilBertDims } from '../distilbert-dims';
 import { attr, type OnnxGraphBuilder } from '../onnx-graph-builder';
 import { embeddingWeights, firstPosition, layerWeights, type EncoderBuildContext } from './encoder-types';
 import { matmul } from './matmul';

@@ -5,7 +5,7 @@ import { MangaAssistError } from '@mangaassist/common';
 import { createOrtSession, type OrtProviderName } from '@mangaassist/runtime';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { TextClassifier } from '../text-classifier';
-import { BatchTokenizer } from './batch-tokenizer';
+import { checkMaxLength, type WordPieceTokenizer } from '@mangaassist/model-format';
 import { ONNX_MODEL_FILES, readExportDir, type OnnxPrecision } from './export-dir';
 
 type OrtModule = typeof import('onnxruntime-node');
@@ -51,7 +51,9 @@ export class OnnxTextClassifier implements TextClassifier {
   private constructor(
     private readonly session: InferenceSession,
     private readonly ort: OrtModule,
-    private readonly tokenizer: BatchTokenizer,
+    private readonly tokenizer: WordPieceTokenizer,
+    /** Longest sequence fed to the graph, [CLS] and [SEP] included. */
+    private readonly maxLength: number,
     readonly labels: readonly string[],
     readonly modelId: string,
     /** The ONNX file in use. */
@@ -72,7 +74,8 @@ export class OnnxTextClassifier implements TextClassifier {
     const threads = options.intraOpNumThreads ?? availableParallelism();
     if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`intraOpNumThreads must be a positive integer, got ${threads}`);
     const info = readExportDir(dir);
-    const tokenizer = new BatchTokenizer(info.tokenizerJson, info.tokenizerConfig, options.maxLength ?? info.maxLength);
+    const maxLength = options.maxLength ?? info.maxLength;
+    checkMaxLength(maxLength);
     const file = join(dir, ONNX_MODEL_FILES[precision]);
     if (!existsSync(file)) throw new MangaAssistError('NOT_FOUND', `${file} does not exist`, { file });
     let handle;
@@ -107,14 +110,14 @@ export class OnnxTextClassifier implements TextClassifier {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const ort = require('onnxruntime-node') as OrtModule;
     const modelId = options.modelId ?? basename(resolve(dir));
-    return new OnnxTextClassifier(session, ort, tokenizer, info.labels, modelId, file, handle.message);
+    return new OnnxTextClassifier(session, ort, info.tokenizer, maxLength, info.labels, modelId, file, handle.message);
   }
 
   async predict(texts: readonly string[]): Promise<Float32Array[]> {
     if (this.disposed) throw new Error(`classifier ${this.modelId} was disposed`);
     if (!Array.isArray(texts)) throw new TypeError('texts must be an array of strings');
     if (texts.length === 0) return [];
-    const { inputIds, attentionMask, batch, length } = this.tokenizer.encode(texts);
+    const { inputIds, attentionMask, batch, length } = this.tokenizer.encodeInt64(texts, { maxLength: this.maxLength });
     const feeds: Record<string, Tensor> = {
       input_ids: new this.ort.Tensor('int64', inputIds, [batch, length]),
       attention_mask: new this.ort.Tensor('int64', attentionMask, [batch, length]),

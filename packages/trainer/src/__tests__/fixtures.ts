@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { writeSafetensors } from '@mangaassist/common';
+import { writeSafetensors } from '@mangaassist/model-format';
 import { distilBertWeightSpecs, initDistilBertWeights, tinyDistilBertConfig } from '@mangaassist/core-model';
 import type { EncodedExample } from '../batching';
 import type { TrainingLoss } from '../classifier';

@@ -1,7 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { MangaAssistError, readSafetensors, writeSafetensors } from '@mangaassist/common';
+import { MangaAssistError } from '@mangaassist/common';
+import { readSafetensors, writeSafetensors } from '@mangaassist/model-format';
 import type { ApplyOptions, TrainableClassifier } from '../classifier';
 import { mixSeed, mulberry32 } from '../rng';
 

@@ -1,7 +1,8 @@
 import { cpSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { exportClassifier } from '@mangaassist/export';
-import { thresholdMapOf, writeThresholdsFile } from '@mangaassist/thresholds';
+import { writeThresholdsFile } from '@mangaassist/model-format';
+import { thresholdMapOf } from '@mangaassist/thresholds';
 import { calibrateScores, rowMetrics } from './ablation-evaluate';
 import type { AblationRun } from './ablation-runner';
 

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exportClassifier, syntheticVocab, wordPieceTokenizerJson, writeRandomClassifierDir } from '@mangaassist/export';
+import { exportClassifier } from '@mangaassist/export';
+import { writeRandomClassifierDir } from '@mangaassist/model-format';
 import { compareHugePages, measureProcessLatency } from './serve-huge-pages';
 
 describe('compareHugePages', () => {
@@ -43,11 +44,9 @@ describe('measureProcessLatency', () => {
 
   it('classifies with our classifier in this process and reports its P50', async () => {
     const modelDir = writeRandomClassifierDir(join(work, 'model'), {
-      dims: { dim: 16, nLayers: 1, nHeads: 2, hiddenDim: 32, vocabSize: 100, maxPositions: 32, activation: 'gelu', layerNormEps: 1e-12 },
+      config: { dim: 16, n_layers: 1, n_heads: 2, hidden_dim: 32, vocab_size: 100, max_position_embeddings: 32, activation: 'gelu' },
       labels: ['a', 'b'],
       headHidden: 8,
-      head: { hidden: 'pre_classifier', output: 'classifier' },
-      tokenizerJson: wordPieceTokenizerJson(syntheticVocab(100)),
     });
     const out = join(work, 'onnx');
     exportClassifier({ modelDir, outDir: out, quantize: 'int8' });

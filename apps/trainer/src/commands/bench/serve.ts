@@ -3,15 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { MangaAssistError, sharedAsset } from '@mangaassist/common';
-import {
-  DISTILBERT_BASE_DIMS,
-  exportClassifier,
-  syntheticVocab,
-  wordPieceTokenizerJson,
-  writeRandomClassifierDir,
-} from '@mangaassist/export';
+import { DISTILBERT_BASE_DIMS, exportClassifier } from '@mangaassist/export';
+import { bertTokenizerJson, DISTILBERT_BASE_CONFIG, syntheticVocab, WordPieceTokenizer, writeRandomClassifierDir } from '@mangaassist/model-format';
 import { withHugePages } from '@mangaassist/runtime';
-import { BatchTokenizer } from '@mangaassist/serving';
 import { Option, type Command } from 'commander';
 import { megabytes } from '../megabytes';
 import type { BenchSubcommand } from './bench-subcommand';
@@ -79,10 +73,10 @@ function positiveInt(name: string, value: string): number {
 }
 
 /** A message of exactly `tokens` tokens ([CLS] and [SEP] included) for the tokenizer in use. */
-function messageOf(tokenizer: BatchTokenizer, synthetic: boolean, tokens: number): string {
+function messageOf(tokenizer: WordPieceTokenizer, synthetic: boolean, tokens: number): string {
   const words = synthetic ? Array.from({ length: tokens - 2 }, (_, i) => `w${i + 1000}`) : MESSAGE_WORDS.slice(0, tokens - 2);
   const text = words.join(' ');
-  const count = tokenizer.ids(text).length;
+  const count = tokenizer.encode(text, { maxLength: 512 }).ids.length;
   if (count !== tokens) {
     throw new MangaAssistError('INVALID_ARGUMENT', `--tokens ${tokens}: the benchmark message has ${count} tokens (at most ${MESSAGE_WORDS.length + 2} supported)`);
   }
@@ -231,14 +225,13 @@ export async function benchServe(options: BenchServeCliOptions, log: (line: stri
     const bertTokenizer = sharedAsset(BERT_TOKENIZER);
     const tokenizerJson = bertTokenizer
       ? (JSON.parse(readFileSync(bertTokenizer, 'utf8')) as Record<string, unknown>)
-      : wordPieceTokenizerJson(syntheticVocab(DISTILBERT_BASE_DIMS.vocabSize));
-    const message = messageOf(new BatchTokenizer(tokenizerJson, {}, 512), !bertTokenizer, tokens);
+      : bertTokenizerJson(syntheticVocab(DISTILBERT_BASE_CONFIG.vocab_size));
+    const message = messageOf(new WordPieceTokenizer(tokenizerJson), !bertTokenizer, tokens);
     log(`writing a random DistilBERT-base classifier and exporting it (fp32 + int8) under ${work}`);
     writeRandomClassifierDir(join(work, 'model'), {
-      dims: DISTILBERT_BASE_DIMS,
+      config: DISTILBERT_BASE_CONFIG,
       labels: LABELS,
       headHidden: 256,
-      head: { hidden: 'pre_classifier', output: 'classifier' },
       tokenizerJson,
     });
     const dirs = exportedDirs(work);

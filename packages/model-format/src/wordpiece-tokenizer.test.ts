@@ -2,8 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { isMangaAssistError, sharedAsset } from '@mangaassist/common';
-import { TINY_VOCAB } from './__tests__/tiny-model';
-import { bertTokenizerJsonFromVocab, WordPieceTokenizer } from './wordpiece-tokenizer';
+import { TINY_VOCAB } from './__tests__/tiny-vocab';
+import { bertTokenizerJsonFromVocab } from './tokenizer-json';
+import { WordPieceTokenizer } from './wordpiece-tokenizer';
 
 interface TokenizerCase {
   text: string;
@@ -50,6 +51,24 @@ describe('WordPieceTokenizer', () => {
     ]);
     expect(fixed.length).toBe(5);
     expect(tokenizer.encodeBatch([]).inputIds).toEqual([]);
+  });
+
+  it('encodes int64 batches for ONNX Runtime with the same ids, truncation and padding as encodeBatch', () => {
+    const tokenizer = tinyTokenizer();
+    const texts = ['where is my order', 'late', 'never love this manga series again'];
+    const int64 = tokenizer.encodeInt64(texts, { maxLength: 6 });
+    // The longest text is cut to 6 tokens, [SEP] kept; the others are right-padded with [PAD] (id 0).
+    expect(int64).toMatchObject({ batch: 3, length: 6 });
+    expect(Array.from(int64.inputIds, Number)).toEqual([2, 5, 6, 7, 8, 3, 2, 10, 3, 0, 0, 0, 2, 12, 13, 14, 9, 3]);
+    expect(Array.from(int64.attentionMask, Number)).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1, 1, 1]);
+    const rows = tokenizer.encodeBatch(texts, { maxLength: 6 });
+    expect(Array.from(int64.inputIds, Number)).toEqual(rows.inputIds.flat());
+    expect(Array.from(int64.attentionMask, Number)).toEqual(rows.attentionMask.flat());
+    // Without a limit: the full length, as encode gives it.
+    expect(tokenizer.encodeInt64(['never love this manga series again']).length).toBe(tokenizer.encode('never love this manga series again').ids.length);
+    expect(() => tokenizer.encodeInt64([])).toThrow(new RangeError('texts must be a non-empty array of strings'));
+    expect(() => tokenizer.encodeInt64(['ok', 42 as never])).toThrow(new TypeError('texts[1] must be a string, got number'));
+    expect(() => tokenizer.encodeInt64(['ok'], { maxLength: 1 })).toThrow('maxLength must be an integer >= 2 (room for [CLS] and [SEP]), got 1');
   });
 
   it('decodes ids back to text without special tokens', () => {

@@ -2,7 +2,7 @@ import { isMangaAssistError } from '@mangaassist/common';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readThresholdsFile, resolveThresholds, THRESHOLDS_FILE, writeThresholdsFile } from './thresholds-file';
+import { DEFAULT_THRESHOLD, readThresholdsFile, resolveThresholds, THRESHOLDS_FILE, thresholdsToShip, writeThresholdsFile } from './thresholds-file';
 
 function captured(fn: () => unknown): unknown {
   try {
@@ -47,5 +47,30 @@ describe('thresholds.json', () => {
     expect((error as Error).message).toContain('thresholds.frustration');
     writeFileSync(join(modelDir, THRESHOLDS_FILE), '{ not json');
     expect((captured(() => resolveThresholds(modelDir)) as Error).message).toContain('not valid JSON');
+  });
+});
+
+describe('thresholds to ship with a model', () => {
+  const labels = ['frustration', 'neutral'];
+  const dir = mkdtempSync(join(tmpdir(), 'thresholds-ship-'));
+
+  it(`ships ${DEFAULT_THRESHOLD} for every label without a calibrated file`, () => {
+    const { contents, source } = thresholdsToShip(labels, join(dir, 'absent.json'), () => new Date('2026-01-01T00:00:00Z'));
+    expect(source).toEqual({ kind: 'default', value: 0.5 });
+    expect(contents).toEqual({ version: 1, strategy: 'default', createdAt: '2026-01-01T00:00:00.000Z', thresholds: { frustration: 0.5, neutral: 0.5 }, details: {} });
+    expect(thresholdsToShip(labels, undefined).source.kind).toBe('default');
+  });
+
+  it('ships a calibrated file validated, and refuses labels the model does not have, naming file and field', () => {
+    const calibrated = { version: 1 as const, strategy: 'fbeta-sweep', createdAt: 'x', thresholds: { frustration: 0.3 }, details: {} };
+    const path = writeThresholdsFile(dir, calibrated);
+    expect(thresholdsToShip(labels, path)).toEqual({ contents: calibrated, source: { kind: 'file', file: path } });
+    writeFileSync(path, JSON.stringify({ ...calibrated, thresholds: { anger: 0.4 } }));
+    const error = captured(() => thresholdsToShip(labels, path)) as Error & { details: unknown };
+    expect(isMangaAssistError(error, 'DATA_INVALID')).toBe(true);
+    expect(error.message).toBe(`${path}: "thresholds.anger": unknown label; the model's labels are frustration, neutral`);
+    expect(error.details).toMatchObject({ path, field: 'thresholds.anger' });
+    writeFileSync(path, JSON.stringify({ ...calibrated, version: 2 }));
+    expect((captured(() => thresholdsToShip(labels, path)) as Error).message).toMatch(/thresholds\.json: invalid thresholds file:\n {2}- version: /);
   });
 });

@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { MangaAssistError } from './errors';
+import { MangaAssistError } from '@mangaassist/common';
 
 /** Element types of the safetensors format (https://github.com/huggingface/safetensors). */
 export type SafetensorsDtype =

@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isMangaAssistError } from './errors';
+import { isMangaAssistError, sharedAsset } from '@mangaassist/common';
 import {
   bfloat16ToFloat,
   halfToFloat,
@@ -9,7 +9,6 @@ import {
   readSafetensorsHeader,
   writeSafetensors,
 } from './safetensors';
-import { sharedAsset } from './shared-assets';
 
 /** Builds a safetensors file by hand so that tests do not depend on the writer they check. */
 function rawFile(header: unknown, data: Buffer, headerText?: string): Buffer {

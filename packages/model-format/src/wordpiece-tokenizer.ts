@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bertTokenizerJson, MangaAssistError } from '@mangaassist/common';
+import { MangaAssistError } from '@mangaassist/common';
+import { bertTokenizerJsonFromVocab } from './tokenizer-json';
 
 // The package ships a CommonJS build but declares itself an ES module, so TypeScript's CommonJS output cannot
 // `import` it; the types are taken in import mode and the CommonJS build is required.
@@ -9,6 +10,34 @@ type TokenizersModule = typeof import('@huggingface/tokenizers', { with: { 'reso
 const { Tokenizer } = require('@huggingface/tokenizers') as TokenizersModule;
 type HfTokenizer = InstanceType<TokenizersModule['Tokenizer']>;
 
+/** The tokenizer file of a model directory (Hugging Face's fast-tokenizer format). */
+export const TOKENIZER_FILE = 'tokenizer.json';
+/** The tokenizer's settings beside {@link TOKENIZER_FILE} (optional). */
+export const TOKENIZER_CONFIG_FILE = 'tokenizer_config.json';
+/** The plain WordPiece vocabulary, one token a line: enough to build the tokenizer when `tokenizer.json` is absent. */
+export const VOCAB_FILE = 'vocab.txt';
+/** Hugging Face's map of special tokens, kept beside the tokenizer when a checkpoint has it. */
+export const SPECIAL_TOKENS_MAP_FILE = 'special_tokens_map.json';
+/** Every tokenizer file a model directory may hold: what a save copies from its source directory. */
+export const TOKENIZER_FILES = [TOKENIZER_FILE, TOKENIZER_CONFIG_FILE, VOCAB_FILE, SPECIAL_TOKENS_MAP_FILE] as const;
+
+/**
+ * The special tokens and casing a BERT `tokenizer_config.json` names, as Hugging Face's `BertTokenizer` writes them:
+ * written under a saved tokenizer's own settings, and under an exported one's so that transformers.js finds them.
+ *
+ * @example
+ * ```ts
+ * const config = { ...BERT_TOKENIZER_CONFIG_DEFAULTS, ...source };
+ * ```
+ */
+export const BERT_TOKENIZER_CONFIG_DEFAULTS: Readonly<Record<string, unknown>> = {
+  do_lower_case: true,
+  cls_token: '[CLS]',
+  sep_token: '[SEP]',
+  pad_token: '[PAD]',
+  unk_token: '[UNK]',
+  mask_token: '[MASK]',
+};
 
 /** One encoded text. */
 export interface Encoded {
@@ -26,6 +55,14 @@ export interface BatchEncoding {
   readonly length: number;
 }
 
+/** A padded batch as ONNX Runtime takes it: row-major `[batch, length]` int64 ids and mask. */
+export interface PaddedBatch {
+  readonly inputIds: BigInt64Array;
+  readonly attentionMask: BigInt64Array;
+  readonly batch: number;
+  readonly length: number;
+}
+
 /** Options of {@link WordPieceTokenizer.encode}. */
 export interface EncodeOptions {
   /** Truncate to this many tokens including [CLS] and [SEP] (the final [SEP] is kept). */
@@ -39,19 +76,18 @@ export interface EncodeBatchOptions extends EncodeOptions {
 }
 
 /**
- * The `tokenizer.json` that Hugging Face's `BertWordPieceTokenizer` builds from a `vocab.txt` (BERT normaliser with
- * clean-up, Chinese-character splitting and lower-casing, accents stripped when lower-casing, BERT
- * pre-tokeniser, WordPiece with `##` continuation and 100-character words, [CLS] … [SEP] post-processing).
+ * Throws a RangeError unless `maxLength` leaves room for [CLS] and [SEP]; a server checks its limit once at load
+ * instead of on the first request.
  *
  * @example
  * ```ts
- * const json = bertTokenizerJsonFromVocab(readFileSync('vocab.txt', 'utf8'));
+ * checkMaxLength(options.maxLength ?? 512);
  * ```
  */
-export function bertTokenizerJsonFromVocab(vocabText: string, lowercase = true): Record<string, unknown> {
-  const lines = vocabText.split(/\r?\n/);
-  if (lines.at(-1) === '') lines.pop();
-  return bertTokenizerJson(lines, lowercase);
+export function checkMaxLength(maxLength: number): void {
+  if (!Number.isInteger(maxLength) || maxLength < 2) {
+    throw new RangeError(`maxLength must be an integer >= 2 (room for [CLS] and [SEP]), got ${maxLength}`);
+  }
 }
 
 function readJson(file: string): Record<string, unknown> {
@@ -66,14 +102,16 @@ function readJson(file: string): Record<string, unknown> {
 
 /**
  * BERT WordPiece tokenizer (uncased) on top of `@huggingface/tokenizers`, with the truncation, padding and
- * attention masks the encoder needs. Reproduces Hugging Face's `BertWordPieceTokenizer` exactly on the reference
- * cases (accents, CJK, emoji, control characters, long words).
+ * attention masks the encoder needs: `number[]` rows for TensorFlow.js and `BigInt64Array` batches for ONNX Runtime,
+ * from the same token ids, so training and serving cut and pad a text alike. Reproduces Hugging Face's
+ * `BertWordPieceTokenizer` exactly on the reference cases (accents, CJK, emoji, control characters, long words).
  *
  * @example
  * ```ts
  * const tokenizer = WordPieceTokenizer.fromDirectory('../shared/models/mini-distilbert-mlm');
  * tokenizer.encode('Never buying from here again').ids; // [101, 2196, 9343, 2013, 2182, 2153, 102]
  * const batch = tokenizer.encodeBatch(['hi', 'where is my order?'], { maxLength: 64 });
+ * const feeds = tokenizer.encodeInt64(['hi', 'where is my order?'], { maxLength: 64 });
  * ```
  */
 export class WordPieceTokenizer {
@@ -107,11 +145,11 @@ export class WordPieceTokenizer {
    * @throws MangaAssistError `NOT_FOUND` naming the directory when it has neither file
    */
   static fromDirectory(dir: string): WordPieceTokenizer {
-    const json = join(dir, 'tokenizer.json');
-    const configFile = join(dir, 'tokenizer_config.json');
+    const json = join(dir, TOKENIZER_FILE);
+    const configFile = join(dir, TOKENIZER_CONFIG_FILE);
     const config = existsSync(configFile) ? readJson(configFile) : {};
     if (existsSync(json)) return new WordPieceTokenizer(readJson(json), config);
-    const vocab = join(dir, 'vocab.txt');
+    const vocab = join(dir, VOCAB_FILE);
     if (existsSync(vocab)) {
       const lowercase = config.do_lower_case !== false;
       return new WordPieceTokenizer(bertTokenizerJsonFromVocab(readFileSync(vocab, 'utf8'), lowercase), {
@@ -140,9 +178,7 @@ export class WordPieceTokenizer {
   encode(text: string, options: EncodeOptions = {}): Encoded {
     if (typeof text !== 'string') throw new TypeError(`text must be a string, got ${typeof text}`);
     const { maxLength } = options;
-    if (maxLength !== undefined && (!Number.isInteger(maxLength) || maxLength < 2)) {
-      throw new RangeError(`maxLength must be an integer >= 2 (room for [CLS] and [SEP]), got ${maxLength}`);
-    }
+    if (maxLength !== undefined) checkMaxLength(maxLength);
     const body = this.tokenizer.encode(text, { add_special_tokens: false });
     const keep = maxLength === undefined ? body.ids.length : Math.min(body.ids.length, maxLength - 2);
     return {
@@ -151,8 +187,15 @@ export class WordPieceTokenizer {
     };
   }
 
+  private encodeAll(texts: readonly string[], options: EncodeOptions): number[][] {
+    return texts.map((text, i) => {
+      if (typeof text !== 'string') throw new TypeError(`texts[${i}] must be a string, got ${typeof text}`);
+      return this.encode(text, options).ids;
+    });
+  }
+
   /**
-   * Encodes a batch with padding and attention masks.
+   * Encodes a batch with padding and attention masks, as `number[][]` (TensorFlow.js).
    *
    * @throws TypeError when `texts` is not an array of strings; RangeError when `padding` is `max_length` without
    *   `maxLength`
@@ -163,16 +206,36 @@ export class WordPieceTokenizer {
     if (padding === 'max_length' && options.maxLength === undefined) {
       throw new RangeError('padding "max_length" needs maxLength');
     }
-    const encoded = texts.map((text, i) => {
-      if (typeof text !== 'string') throw new TypeError(`texts[${i}] must be a string, got ${typeof text}`);
-      return this.encode(text, options).ids;
-    });
+    const encoded = this.encodeAll(texts, options);
     const length = padding === 'max_length' ? options.maxLength! : Math.max(0, ...encoded.map((ids) => ids.length));
     return {
       inputIds: encoded.map((ids) => [...ids, ...new Array<number>(length - ids.length).fill(this.padId)]),
       attentionMask: encoded.map((ids) => [...new Array<number>(ids.length).fill(1), ...new Array<number>(length - ids.length).fill(0)]),
       length,
     };
+  }
+
+  /**
+   * Encodes a batch (at least one text) right-padded to its longest text, as row-major int64 arrays (ONNX
+   * Runtime's `input_ids` / `attention_mask`): a short batch costs only its own length. Same ids as
+   * {@link encodeBatch} with padding `longest`.
+   *
+   * @throws RangeError when `texts` is empty or not an array; TypeError naming the index of a text that is not a
+   *   string
+   */
+  encodeInt64(texts: readonly string[], options: EncodeOptions = {}): PaddedBatch {
+    if (!Array.isArray(texts) || texts.length === 0) throw new RangeError('texts must be a non-empty array of strings');
+    const rows = this.encodeAll(texts, options);
+    const length = Math.max(...rows.map((r) => r.length));
+    const inputIds = new BigInt64Array(rows.length * length).fill(BigInt(this.padId));
+    const attentionMask = new BigInt64Array(rows.length * length);
+    rows.forEach((row, b) => {
+      for (let i = 0; i < row.length; i++) {
+        inputIds[b * length + i] = BigInt(row[i]!);
+        attentionMask[b * length + i] = 1n;
+      }
+    });
+    return { inputIds, attentionMask, batch: rows.length, length };
   }
 
   /** Decodes ids back to text (special tokens skipped). */
@@ -182,17 +245,8 @@ export class WordPieceTokenizer {
 
   /** Writes `tokenizer.json` and `tokenizer_config.json` into `dir` (which must exist). */
   save(dir: string): void {
-    writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(this.json));
-    const config = {
-      tokenizer_class: 'BertTokenizer',
-      do_lower_case: true,
-      cls_token: '[CLS]',
-      sep_token: '[SEP]',
-      pad_token: '[PAD]',
-      unk_token: '[UNK]',
-      mask_token: '[MASK]',
-      ...this.config,
-    };
-    writeFileSync(join(dir, 'tokenizer_config.json'), `${JSON.stringify(config, null, 2)}\n`);
+    writeFileSync(join(dir, TOKENIZER_FILE), JSON.stringify(this.json));
+    const config = { tokenizer_class: 'BertTokenizer', ...BERT_TOKENIZER_CONFIG_DEFAULTS, ...this.config };
+    writeFileSync(join(dir, TOKENIZER_CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`);
   }
 }

@@ -48,3 +48,31 @@ export function bertTokenizerJson(tokens: readonly string[], lowercase = true): 
     },
   };
 }
+
+/**
+ * {@link bertTokenizerJson} of a `vocab.txt` (one token a line, a final newline allowed).
+ *
+ * @example
+ * ```ts
+ * const json = bertTokenizerJsonFromVocab(readFileSync('vocab.txt', 'utf8'));
+ * ```
+ */
+export function bertTokenizerJsonFromVocab(vocabText: string, lowercase = true): Record<string, unknown> {
+  const lines = vocabText.split(/\r?\n/);
+  if (lines.at(-1) === '') lines.pop();
+  return bertTokenizerJson(lines, lowercase);
+}
+
+/**
+ * A vocabulary of `size` entries: the BERT special tokens, then `w5`, `w6`, … (one token per word), for
+ * benchmarks that need a tokenizer of the right size but no real text.
+ *
+ * @example
+ * ```ts
+ * syntheticVocab(30522).length; // 30522
+ * ```
+ */
+export function syntheticVocab(size: number): string[] {
+  if (!Number.isInteger(size) || size < BERT_SPECIAL_TOKENS.length) throw new RangeError(`size must be an integer >= 5, got ${size}`);
+  return [...BERT_SPECIAL_TOKENS, ...Array.from({ length: size - BERT_SPECIAL_TOKENS.length }, (_, i) => `w${i + BERT_SPECIAL_TOKENS.length}`)];
+}
