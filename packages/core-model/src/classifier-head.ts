@@ -26,7 +26,7 @@ export interface ClassifierHeadConfig {
   readonly wide?: WideHeadConfig;
 }
 
-/** The head of the issue: [CLS] → Dropout 0.2 → Linear dim→256 → ReLU → Dropout 0.1 → Linear 256→labels. */
+/** The design document's head: [CLS] → Dropout 0.2 → Linear dim→256 → ReLU → Dropout 0.1 → Linear 256→labels. */
 export const DEFAULT_HEAD: ClassifierHeadConfig = { hiddenDim: 256, dropout: 0.2, innerDropout: 0.1, pooling: 'cls' };
 
 /**

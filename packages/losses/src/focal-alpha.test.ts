@@ -10,7 +10,7 @@ const seedFrequencies = {
 };
 
 describe('focal α from label frequencies', () => {
-  it("gives the seed's α with reference 18%: 0.40, 1.0, 1.20, 1.50, 2.57, 6.00", () => {
+  it("gives the design document's α with reference 18%: 0.40, 1.0, 1.20, 1.50, 2.57, 6.00", () => {
     const alpha = focalAlphaFromFrequencies(seedFrequencies, { reference: 0.18 });
     const shown = Object.fromEntries(Object.entries(alpha).map(([label, a]) => [label, a.toFixed(2)]));
     expect(shown).toEqual({

@@ -41,7 +41,7 @@ export function labelFrequencies(
 }
 
 /**
- * The seed's focal α per label: α_l = reference / frequency_l, so labels rarer than the reference weigh more.
+ * The design document's focal α per label: α_l = reference / frequency_l, so labels rarer than the reference weigh more.
  * The result is a map label → α that the `focal` loss accepts as its `alpha` option.
  * Throws `RangeError` naming the label when a frequency is not in (0, 1] (a label with no positive example has no
  * defined α: give it explicitly), or when the reference is not in (0, 1].

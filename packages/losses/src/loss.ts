@@ -2,7 +2,7 @@ import type { PluginDescriptor } from '@mangaassist/common';
 import type * as tf from '@tensorflow/tfjs-core';
 
 /**
- * How a loss combines its per-element values: `mean` over all N×L elements (the default, as in the seed), `sum`
+ * How a loss combines its per-element values: `mean` over all N×L elements (the default, as in the design document's loss), `sum`
  * over them, or `none` (the N×L matrix). With a mask (see {@link Loss.compute}), only the unmasked elements count
  * and `mean` divides by their number.
  *

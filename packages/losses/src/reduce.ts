@@ -3,7 +3,7 @@ import type { Reduction } from './loss';
 
 /**
  * Applies a {@link Reduction} to an N×L matrix of per-element losses. `mean` divides by N·L (every element of the
- * batch, as the seed does), so for one example the gradient of mean BCE is (σ(z) − y)/L per logit.
+ * batch, as the design document's loss does), so for one example the gradient of mean BCE is (σ(z) − y)/L per logit.
  *
  * With a `mask` (N×L, float32; see `Loss.compute`) only the kept elements (mask > 0) count: each is multiplied by its
  * mask value and masked-out elements become exactly 0 ({@link maskElements}); `sum` adds the kept elements, `none`

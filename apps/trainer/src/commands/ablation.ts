@@ -15,7 +15,7 @@ export interface AblationCliOptions {
 }
 
 /**
- * `mangaassist ablation --config <yaml>`: the seed's ablation table (head-only → full fine-tune → discriminative
+ * `mangaassist ablation --config <yaml>`: the design document's ablation table (head-only → full fine-tune → discriminative
  * rates → gradual unfreezing → focal loss → thresholds → churn rule) and loss comparison on one data set, written
  * as a Markdown report with plots under `runs/<name>/report/`; each table also scores every row on the config's
  * hand-written slices and has a TF-IDF baseline row. Finished rows are reused, so an interrupted ablation resumes.

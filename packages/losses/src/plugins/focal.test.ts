@@ -53,7 +53,7 @@ describe('focal', () => {
     }
   });
 
-  it("reproduces the seed's table with natural log, per element, α = 1, positive target", () => {
+  it("reproduces the design document's focal-loss table with natural log, per element, α = 1, positive target", () => {
     // Seed: p = 0.95 → 0.051 / 0.003 / 0.0001 and p = 0.3 → 1.204 / 0.843 / 0.590 for γ = 0 / 1 / 2.
     const seed: Record<number, { p: number; shown: string; decimals: number }[]> = {
       0: [
@@ -80,10 +80,10 @@ describe('focal', () => {
     expect((-Math.log10(0.95)).toFixed(3)).not.toBe('0.051');
   });
 
-  it("explains the seed's 4,712× as the γ = 2 loss of a hard example (p = 0.3) over an easy one (p = 0.95)", () => {
+  it("explains the design document's 4,712× as the γ = 2 loss of a hard example (p = 0.3) over an easy one (p = 0.95)", () => {
     const [easy, hard] = positiveValues([0.95, 0.3], 2);
     const ratio = hard! / easy!;
-    // Exact: 0.49·ln(0.3) / (0.0025·ln(0.95)) = 4,600.6; the seed's 4,712 = 0.589 / 0.000125 approximates
+    // Exact: 0.49·ln(0.3) / (0.0025·ln(0.95)) = 4,600.6; the design document's 4,712 = 0.589 / 0.000125 approximates
     // −ln 0.95 by 0.05 (easy loss 0.05²·0.05) and truncates 0.58995 to 0.589: 2.4% above the exact ratio.
     expect(ratio).toBeCloseTo((0.49 * Math.log(0.3)) / (0.0025 * Math.log(0.95)), 0);
     expect(ratio).toBeGreaterThan(4600);

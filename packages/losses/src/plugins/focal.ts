@@ -19,10 +19,10 @@ export interface FocalOptions {
 }
 
 /**
- * `focal`: the seed's focal BCE, ℓ = −α_l [y (1 − p)^γ log p + (1 − y) p^γ log(1 − p)] with p = σ(z) and
+ * `focal`: the design document's focal BCE, ℓ = −α_l [y (1 − p)^γ log p + (1 − y) p^γ log(1 − p)] with p = σ(z) and
  * ∂ℓ/∂z = −α_l [y (1 − p)^γ ((1 − p) − γ p log p) + (1 − y) p^γ (γ (1 − p) log(1 − p) − p)].
  * γ = 0 and α = 1 give BCE exactly. α is per label (list or map, default 1); {@link focalAlphaFromFrequencies}
- * computes the seed's α_l = reference frequency / label frequency.
+ * computes the design document's α_l = reference frequency / label frequency.
  *
  * @example
  * ```ts

@@ -3,7 +3,7 @@ import { loadConfigFile, parseConfig, trainJobConfigSchema, type TrainJobConfig 
 import { HANDWRITTEN_SLICES, type HandwrittenSlice } from '@mangaassist/data';
 import { z } from 'zod';
 
-/** The rows of the ablation table, in the order the seed builds them up: each adds one technique to the row above. */
+/** The rows of the ablation table, in the order the design document builds them up: each adds one technique to the row above. */
 export const ABLATION_ROW_IDS = [
   'head-only',
   'full-uniform',

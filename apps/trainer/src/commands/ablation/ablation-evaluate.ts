@@ -94,7 +94,7 @@ export function rowMetrics(scores: ValidationScores, thresholds: Readonly<Record
 }
 
 /**
- * Per-label thresholds chosen by the `fbeta-sweep` strategy (the seed's β per label) on the validation scores.
+ * Per-label thresholds chosen by the `fbeta-sweep` strategy (the design document's β per label) on the validation scores.
  *
  * @example
  * ```ts

@@ -24,7 +24,7 @@ function trained(id: string, title: string, job: JobLayer, focalAlpha = false): 
 }
 
 /**
- * The ablation rows, each adding one technique to the row above, as in the seed's table. `lrDecay` is the
+ * The ablation rows, each adding one technique to the row above, as in the design document's table. `lrDecay` is the
  * discriminative decay (the uniform rows use 1: every group at the base rate).
  *
  * @example

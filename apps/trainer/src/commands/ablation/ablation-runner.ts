@@ -190,7 +190,7 @@ function runJob(config: AblationConfig, row: AblationRow, data: unknown, outDir:
   return { ...job, loss: { ...job.loss, options: { ...job.loss.options, alpha: alphaOf(job) } } };
 }
 
-/** The seed's α (median frequency / label frequency) over the labels that occur in the training data; others 1. */
+/** The design document's α (median frequency / label frequency) over the labels that occur in the training data; others 1. */
 function alphaOf(job: TrainJobConfig): Record<string, number> {
   const train = readJobData(job).train.map((e) => e.example);
   const frequencies = labelFrequencies(toMultiHot(train, job.model.labels), job.model.labels);

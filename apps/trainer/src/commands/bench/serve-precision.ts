@@ -4,7 +4,7 @@ import { OnnxTextClassifier, OnnxWorkerPool } from '@mangaassist/serving';
 import { measureKernelPeak, rooflineBound, type RooflineBound } from './serve-roofline';
 import { concurrentThroughput, interleavedLatency, type LatencyStats, type LatencySubject, type ThroughputResult } from './serve-workload';
 
-/** The goals for this benchmark. */
+/** The serving latency targets this benchmark reports against: P50 per precision, against transformers.js, and concurrency gain. */
 export const SERVE_GOALS = {
   p50Fp32Ms: 8,
   p50Int8Ms: 4,

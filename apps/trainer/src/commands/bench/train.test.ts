@@ -44,7 +44,7 @@ describe('mangaassist bench train', () => {
     ) as TrainBenchReport;
   });
 
-  it('reports the keys the issue asks for, with the PyTorch baseline marked as skipped', () => {
+  it('reports the documented keys, with the PyTorch baseline marked as skipped', () => {
     expect(report).toMatchObject({ backend: 'cpu', trainable: 'head', steps_per_epoch: 2, steps_timed: 1, projected: true, pytorch_seconds_per_epoch: null, ratio: null });
     expect(report.pytorch_reason).toBe('skipped (--no-pytorch)');
     expect(report.examples_per_s).toBeGreaterThan(0);

@@ -19,7 +19,7 @@ import { selectTfjsBackend, TFJS_BACKEND_REQUESTS, type TfjsBackendRequest } fro
 import type { Command } from 'commander';
 import type { BenchSubcommand } from './bench-subcommand';
 
-/** The goal for one epoch of 5,000 messages on two cores. */
+/** The target for one epoch of 5,000 messages on two cores. */
 const GOAL_SECONDS_PER_EPOCH = 120;
 /** …and its goal against PyTorch on the same machine. */
 const GOAL_RATIO = 3;
