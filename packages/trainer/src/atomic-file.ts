@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /**
@@ -15,6 +15,27 @@ export function fsyncPath(path: string, isDirectory = false): void {
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+/**
+ * Flushes every file under a folder, then each folder's entry list, deepest first: what a folder written in place
+ * needs before it is renamed into view, or a crash after the rename could expose empty or torn files under the new
+ * name (a rename orders nothing about the data written before it).
+ *
+ * @example
+ * ```ts
+ * fsyncTree('run/.best-model.tmp');
+ * renameSync('run/.best-model.tmp', 'run/best-model');
+ * fsyncPath('run', true);
+ * ```
+ */
+export function fsyncTree(dir: string): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) fsyncTree(path);
+    else if (entry.isFile()) fsyncPath(path);
+  }
+  fsyncPath(dir, true);
 }
 
 /**

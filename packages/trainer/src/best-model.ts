@@ -1,15 +1,15 @@
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrainableClassifier } from './classifier';
-import { fsyncPath } from './atomic-file';
+import { fsyncPath, fsyncTree } from './atomic-file';
 
 /** Folder of the best model inside a run directory. */
 export const BEST_MODEL_DIR = 'best-model';
 
 /**
  * Saves the classifier as the run's best model, replacing the previous one by renames so that a killed process
- * leaves a complete model: it is written to a temporary folder, the old folder is moved aside, the new one moved in,
- * then the old one deleted. {@link recoverBestModel} undoes a swap interrupted between the two renames.
+ * leaves a complete model: it is written to a temporary folder and flushed to disk (files, then the folder), the old
+ * folder is moved aside, the new one moved in, then the old one deleted and the run directory flushed. {@link recoverBestModel} undoes a swap interrupted between the two renames.
  *
  * @example
  * ```ts
@@ -22,6 +22,7 @@ export async function saveBestModel(classifier: TrainableClassifier, runDir: str
   const previous = join(runDir, `.${BEST_MODEL_DIR}.old`);
   rmSync(temporary, { recursive: true, force: true });
   await classifier.save(temporary);
+  fsyncTree(temporary);
   rmSync(previous, { recursive: true, force: true });
   if (existsSync(target)) renameSync(target, previous);
   renameSync(temporary, target);

@@ -4,11 +4,13 @@ import { MangaAssistError, sharedAsset, type MlmSource, type PretrainMlmConfig }
 import { loadMaskedLm } from '@mangaassist/core-model';
 import { generateCorpus, readTexts } from '@mangaassist/data';
 import { atomicWriteFile } from './atomic-file';
+import { hashDataFiles } from './data-files';
 import type { MlmExample } from './mlm-evaluate';
 import { pretrainMaskedLm } from './mlm-loop';
 import type { MlmReporter, MlmSummary } from './mlm-records';
 import { createLrScheduleRegistry } from './registries';
 import { mixSeed, permutation } from './rng';
+import { lockRunDir } from './run-lock';
 import { checkRunDir, configFingerprint } from './train-job';
 
 /** The shared asset read by default: GoEmotions' training comments (labels unused). */
@@ -23,6 +25,8 @@ export interface PretrainMlmJobOptions {
   readonly resume?: boolean;
   /** Start over even when `training.outDir` already holds a run. */
   readonly overwrite?: boolean;
+  /** With `resume`: when a text file changed since the checkpoint, start a new run instead of refusing. */
+  readonly restartOnDataChange?: boolean;
   readonly reporter?: MlmReporter;
   /** Aborting checkpoints after the current step and ends the run as `interrupted`. */
   readonly signal?: AbortSignal;
@@ -139,30 +143,38 @@ export async function runPretrainMlmJob(config: PretrainMlmConfig, options: Pret
     );
     const resolved = { ...config, data: { ...config.data, sources } };
     mkdirSync(outDir, { recursive: true });
-    if (!options.resume) atomicWriteFile(join(outDir, MLM_JOB_CONFIG_FILE), `${JSON.stringify(resolved, null, 2)}\n`);
-    const summary = await pretrainMaskedLm({
-      model,
-      train,
-      heldOut,
-      masking,
-      lrSchedule,
-      optimizer: config.optimizer,
-      epochs: config.schedule.epochs,
-      batchSize: config.training.batchSize,
-      evalBatchSize: config.training.evalBatchSize,
-      seed: config.training.seed,
-      maxSteps: config.training.maxSteps,
-      checkpointEverySteps: config.training.checkpointEverySteps,
-      logEverySteps: config.training.logEverySteps,
-      evalEverySteps: config.training.evalEverySteps,
-      padId: model.tokenizer.padId,
-      runDir: outDir,
-      resume: options.resume ?? false,
-      fingerprint: configFingerprint(resolved),
-      reporter: options.reporter,
-      signal: options.signal,
-    });
-    return { summary, wallSeconds: (performance.now() - started) / 1000, sources: corpora.map((c) => ({ name: c.name, texts: c.texts.length })) };
+    const release = lockRunDir(outDir, { log });
+    try {
+      if (!options.resume) atomicWriteFile(join(outDir, MLM_JOB_CONFIG_FILE), `${JSON.stringify(resolved, null, 2)}\n`);
+      const summary = await pretrainMaskedLm({
+        model,
+        train,
+        heldOut,
+        masking,
+        lrSchedule,
+        optimizer: config.optimizer,
+        epochs: config.schedule.epochs,
+        batchSize: config.training.batchSize,
+        evalBatchSize: config.training.evalBatchSize,
+        seed: config.training.seed,
+        maxSteps: config.training.maxSteps,
+        checkpointEverySteps: config.training.checkpointEverySteps,
+        logEverySteps: config.training.logEverySteps,
+        evalEverySteps: config.training.evalEverySteps,
+        padId: model.tokenizer.padId,
+        runDir: outDir,
+        resume: options.resume ?? false,
+        fingerprint: configFingerprint(resolved),
+        dataFiles: hashDataFiles(sources.flatMap((source) => (source.kind === 'file' ? [source.path] : []))),
+        restartOnDataChange: options.restartOnDataChange ?? false,
+        log,
+        reporter: options.reporter,
+        signal: options.signal,
+      });
+      return { summary, wallSeconds: (performance.now() - started) / 1000, sources: corpora.map((c) => ({ name: c.name, texts: c.texts.length })) };
+    } finally {
+      release();
+    }
   } finally {
     model.dispose();
   }

@@ -2,10 +2,12 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkMaskingOptions, type MlmMaskingOptions } from '@mangaassist/core-model';
 import { registerTfjsGradients } from '@mangaassist/runtime';
+import { z } from 'zod';
 import { checkInteger } from './check-integer';
 import { AdamW } from './adamw';
 import { atomicWriteFile } from './atomic-file';
 import { chunk } from './batching';
+import { checkDataUnchanged, DataChangedRestart, type DataFileDigests } from './data-files';
 import type { LrSchedule } from './lr-schedule';
 import { MetricsLog } from './metrics-log';
 import { disposeMlmBatch, makeMlmBatch } from './mlm-batching';
@@ -14,6 +16,7 @@ import type { MlmEvalRecord, MlmEvalStage, MlmEvaluation, MlmMetricsRecord, MlmR
 import type { MaskedLmTrainable } from './mlm-trainable';
 import { optimizerStep } from './optimizer-step';
 import { mixSeed, permutation } from './rng';
+import { lockRunDir } from './run-lock';
 import type { OptimizerSettings } from './train-loop';
 import { restoreTrainingCheckpoint, saveTrainingCheckpoint, type CheckpointedVariable } from './variable-checkpoint';
 
@@ -58,6 +61,12 @@ export interface PretrainMaskedLmOptions {
   readonly resume?: boolean;
   /** Identifies the configuration; a checkpoint written under another fingerprint is refused on resume. */
   readonly fingerprint?: string;
+  /** SHA-256 of each text file read (`hashDataFiles`); a resume whose files differ is refused naming the file. */
+  readonly dataFiles?: DataFileDigests;
+  /** When the data changed since the checkpoint, start a new run (and say so through `log`) instead of refusing. */
+  readonly restartOnDataChange?: boolean;
+  /** Receives notices about the run directory (a stale lock taken over, a restart on changed data). */
+  readonly log?: (line: string) => void;
   readonly reporter?: MlmReporter;
   /** When aborted, the loop checkpoints after the current step and returns with stop reason `interrupted`. */
   readonly signal?: AbortSignal;
@@ -66,6 +75,8 @@ export interface PretrainMaskedLmOptions {
 /** The run's state saved in its checkpoint beside the tensors. */
 interface MlmState {
   readonly fingerprint: string;
+  /** Absent in checkpoints written before data digests were recorded. */
+  readonly dataFiles?: DataFileDigests;
   readonly trainTexts: number;
   readonly stepsPerEpoch: number;
   /** Epoch of the next step (1-based). */
@@ -84,6 +95,31 @@ interface MlmState {
   stopReason: Exclude<MlmStopReason, 'interrupted'> | null;
   optimizerSteps: Record<string, number>;
 }
+
+const count = z.number().int().nonnegative();
+const positive = z.number().int().positive();
+// Held-out figures are kept as written: a NaN loss becomes null in JSON and is reported, not refused.
+const evaluationSchema = z.looseObject({ loss: z.number().nullable(), texts: count });
+
+/** What a masked-LM checkpoint's state must hold, checked on resume (see `readCheckpoint`). */
+const mlmStateSchema = z.object({
+  fingerprint: z.string(),
+  dataFiles: z.record(z.string(), z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 in hex')).optional(),
+  trainTexts: positive,
+  stepsPerEpoch: positive,
+  epoch: positive,
+  step: count,
+  globalStep: count,
+  tokensTrained: count,
+  trainSeconds: z.number().nonnegative(),
+  evalSeconds: z.number().nonnegative(),
+  metricsLogBytes: count,
+  before: evaluationSchema.nullable(),
+  during: z.array(z.object({ globalStep: count, evaluation: evaluationSchema })),
+  after: evaluationSchema.nullable(),
+  stopReason: z.enum(['completed', 'max-steps']).nullable(),
+  optimizerSteps: z.record(z.string(), positive),
+}) as unknown as z.ZodType<MlmState>; // evaluations are loose objects in the schema, MlmEvaluation in the type
 
 /**
  * Continues masked-LM pretraining of a model on unlabelled text (ULMFiT's middle stage, domain-adaptive
@@ -105,6 +141,16 @@ interface MlmState {
 export async function pretrainMaskedLm(options: PretrainMaskedLmOptions): Promise<MlmSummary> {
   checkOptions(options);
   registerTfjsGradients();
+  mkdirSync(options.runDir, { recursive: true });
+  const release = lockRunDir(options.runDir, { log: options.log });
+  try {
+    return await pretrainLocked(options);
+  } finally {
+    release();
+  }
+}
+
+async function pretrainLocked(options: PretrainMaskedLmOptions): Promise<MlmSummary> {
   const { model, train, heldOut, masking, runDir, reporter = {}, signal, epochs, batchSize, seed, padId = 0 } = options;
   mkdirSync(runDir, { recursive: true });
   const modelDir = options.modelDir ?? runDir;
@@ -120,36 +166,13 @@ export async function pretrainMaskedLm(options: PretrainMaskedLmOptions): Promis
   const fingerprint = options.fingerprint ?? '';
   const evaluationOptions = { masking, seed: mixSeed(seed, 0x4e1d), batchSize: options.evalBatchSize ?? 64, padId };
 
-  let state: MlmState;
-  if (options.resume) {
-    state = restoreTrainingCheckpoint<MlmState>(checkpointPath, variables, adam, (saved) => {
-      if (saved.fingerprint !== fingerprint) return 'was written by a different configuration (fingerprint mismatch); resume with the run\'s own settings or start a new run';
-      if (saved.trainTexts !== train.length || saved.stepsPerEpoch !== stepsPerEpoch) {
-        return `was written for ${saved.trainTexts} training texts in ${saved.stepsPerEpoch} steps per epoch, but this run has ${train.length} in ${stepsPerEpoch}`;
-      }
-      return undefined;
-    });
+  const resumed = options.resume ? restoreUnlessDataChanged() : undefined;
+  const state: MlmState = resumed ?? freshState();
+  if (resumed) {
     log.truncate(state.metricsLogBytes);
     log.append({ type: 'resume', epoch: state.epoch, step: state.step, globalStep: state.globalStep });
   } else {
     for (const name of Object.values(MLM_RUN_FILES)) rmSync(join(runDir, name), { force: true });
-    state = {
-      fingerprint,
-      trainTexts: train.length,
-      stepsPerEpoch,
-      epoch: 1,
-      step: 0,
-      globalStep: 0,
-      tokensTrained: 0,
-      trainSeconds: 0,
-      evalSeconds: 0,
-      metricsLogBytes: 0,
-      before: null,
-      during: [],
-      after: null,
-      stopReason: null,
-      optimizerSteps: {},
-    };
   }
 
   const checkpoint = async () => {
@@ -175,7 +198,7 @@ export async function pretrainMaskedLm(options: PretrainMaskedLmOptions): Promis
     trainTexts: train.length,
     heldOutTexts: heldOut.length,
     batchSize,
-    ...(options.resume ? { resumedFrom: { epoch: state.epoch, step: state.step, globalStep: state.globalStep } } : {}),
+    ...(resumed ? { resumedFrom: { epoch: state.epoch, step: state.step, globalStep: state.globalStep } } : {}),
   });
 
   try {
@@ -266,6 +289,50 @@ export async function pretrainMaskedLm(options: PretrainMaskedLmOptions): Promis
     return await finish(state.stopReason);
   } finally {
     adam.dispose();
+  }
+
+  function restoreUnlessDataChanged(): MlmState | undefined {
+    try {
+      return restoreTrainingCheckpoint<MlmState>(
+        checkpointPath,
+        variables,
+        adam,
+        (saved) => {
+          if (saved.fingerprint !== fingerprint) return 'was written by a different configuration (fingerprint mismatch); resume with the run\'s own settings or start a new run';
+          checkDataUnchanged(checkpointPath, saved.dataFiles, options.dataFiles, options.restartOnDataChange ?? false);
+          if (saved.trainTexts !== train.length || saved.stepsPerEpoch !== stepsPerEpoch) {
+            return `was written for ${saved.trainTexts} training texts in ${saved.stepsPerEpoch} steps per epoch, but this run has ${train.length} in ${stepsPerEpoch}`;
+          }
+          return undefined;
+        },
+        mlmStateSchema,
+      );
+    } catch (error) {
+      if (!(error instanceof DataChangedRestart)) throw error;
+      options.log?.(`${error.file} changed since the checkpoint in ${runDir}: starting a new run instead of resuming (restart on data change)`);
+      return undefined;
+    }
+  }
+
+  function freshState(): MlmState {
+    return {
+      fingerprint,
+      ...(options.dataFiles ? { dataFiles: options.dataFiles } : {}),
+      trainTexts: train.length,
+      stepsPerEpoch,
+      epoch: 1,
+      step: 0,
+      globalStep: 0,
+      tokensTrained: 0,
+      trainSeconds: 0,
+      evalSeconds: 0,
+      metricsLogBytes: 0,
+      before: null,
+      during: [],
+      after: null,
+      stopReason: null,
+      optimizerSteps: {},
+    };
   }
 
   async function finish(stopReason: MlmStopReason): Promise<MlmSummary> {

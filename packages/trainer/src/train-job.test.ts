@@ -125,6 +125,30 @@ describe('runTrainJob', () => {
     await expect(runTrainJob(changed, { createModel: tinyModel(), resume: true })).rejects.toThrow(/different configuration/);
   });
 
+  it('refuses to resume when a data file changed (same row count), naming it, or starts over when told to', async () => {
+    const root = dir();
+    const cfg = config(root, {});
+    const one = { ...cfg, schedule: { ...cfg.schedule, epochs: 1 } };
+    await runTrainJob(one, { createModel: tinyModel() });
+    const trainPath = join(root, 'train.jsonl');
+    // One text reworded: the same 40 rows, labels and configuration (so the same split and step count), other data.
+    writeFileSync(trainPath, readFileSync(trainPath, 'utf8').replace('"text":"late again"', '"text":"again late"'));
+    const error = await runTrainJob(one, { createModel: tinyModel(), resume: true }).catch((e: unknown) => e);
+    expect(isMangaAssistError(error, 'DATA_INVALID')).toBe(true);
+    expect((error as Error).message).toMatch(
+      new RegExp(`^cannot resume .*checkpoint\\.safetensors: data file ${trainPath.replace(/[.]/g, '\\.')} changed since the checkpoint \\(sha256 [0-9a-f]{12}… then, [0-9a-f]{12}… now\\)`),
+    );
+    expect((error as { details: { file: string } }).details.file).toBe(trainPath);
+    const lines: string[] = [];
+    const restarted = await runTrainJob(one, { createModel: tinyModel(), resume: true, restartOnDataChange: true, log: (line) => lines.push(line) });
+    expect(lines).toContain(`${trainPath} changed since the checkpoint in ${one.training.outDir}: starting a new run instead of resuming (restart on data change)`);
+    expect(restarted.summary.history).toHaveLength(1);
+    const resumeRecords = readFileSync(join(one.training.outDir, 'metrics.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"type":"resume"'));
+    expect(resumeRecords).toEqual([]); // a new run, not a resumed one
+    // The new run recorded the new data: resuming it now goes ahead.
+    await expect(runTrainJob(one, { createModel: tinyModel(), resume: true })).resolves.toMatchObject({ summary: { stopReason: 'completed' } });
+  });
+
   it('checks plugin selections before loading data or the model', async () => {
     const root = dir();
     const calls = { count: 0 };

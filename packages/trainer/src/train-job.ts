@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { MangaAssistError, type TrainJobConfig } from '@mangaassist/common';
+import { MangaAssistError, trainingSources, type TrainJobConfig } from '@mangaassist/common';
 import { createClassifier } from '@mangaassist/core-model';
 import { toMultiHot } from '@mangaassist/data';
 import { atomicWriteFile } from './atomic-file';
 import type { EncodedExample } from './batching';
+import { hashDataFiles } from './data-files';
 import type { TrainableClassifier } from './classifier';
 import { readJobData, type JobExample } from './job-data';
+import { lockRunDir } from './run-lock';
 import { RUN_FILES, trainClassifier } from './train-loop';
 import { createTrainPlugins, type TrainPlugins } from './train-plugins';
 import type { TrainReporter, TrainSummary } from './train-records';
@@ -26,6 +28,11 @@ export interface TrainJobOptions {
   readonly resume?: boolean;
   /** Start over even when `training.outDir` already holds a run (its files are replaced). */
   readonly overwrite?: boolean;
+  /**
+   * With `resume`: when a training or validation file changed since the checkpoint, start a new run (saying so
+   * through `log`) instead of refusing with `DATA_INVALID` naming the file.
+   */
+  readonly restartOnDataChange?: boolean;
   readonly reporter?: TrainReporter;
   /** Aborting checkpoints after the current step and ends the run as `interrupted`. */
   readonly signal?: AbortSignal;
@@ -82,6 +89,7 @@ export async function runTrainJob(config: TrainJobConfig, options: TrainJobOptio
   losses.parseOptions(config.loss.id, config.loss.options);
 
   const data = readJobData(config);
+  const dataFiles = hashDataFiles(jobDataFiles(config));
   log(
     `data: ${data.train.length} training and ${data.validation.length} validation examples` +
       `${data.skippedRows > 0 ? ` (${data.skippedRows} bad rows skipped)` : ''}; evaluated labels: ${data.evalLabels.join(', ')}`,
@@ -110,36 +118,61 @@ export async function runTrainJob(config: TrainJobConfig, options: TrainJobOptio
     const validation = encode(data.validation.map((example) => ({ example })));
     log(`tokenised in ${((performance.now() - tokenizeStart) / 1000).toFixed(1)} s`);
     mkdirSync(runDir, { recursive: true });
-    if (!options.resume) atomicWriteFile(join(runDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
-    const summary = await trainClassifier({
-      classifier: model.classifier,
-      loss,
-      train,
-      validation,
-      evalLabels: data.evalLabels,
-      unfreezing,
-      lrSchedule,
-      optimizer: config.optimizer,
-      epochs: config.schedule.epochs,
-      batchSize: config.training.batchSize,
-      evalBatchSize: config.training.evalBatchSize,
-      seed: config.training.seed,
-      maxSteps: config.training.maxSteps,
-      earlyStoppingPatience: config.training.earlyStoppingPatience,
-      checkpointEverySteps: config.training.checkpointEverySteps,
-      logEverySteps: config.training.logEverySteps,
-      padId: model.padId,
-      runDir,
-      resume: options.resume ?? false,
-      fingerprint: configFingerprint(config),
-      reporter: options.reporter,
-      signal: options.signal,
-    });
-    return { summary, wallSeconds: (performance.now() - started) / 1000, skippedRows: data.skippedRows };
+    // Taken before config.json is written, so that a second process cannot replace the first one's; the loop takes
+    // it again (nested) for callers that use it directly.
+    const release = lockRunDir(runDir, { log });
+    try {
+      if (!options.resume) atomicWriteFile(join(runDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+      const summary = await trainClassifier({
+        classifier: model.classifier,
+        loss,
+        train,
+        validation,
+        evalLabels: data.evalLabels,
+        unfreezing,
+        lrSchedule,
+        optimizer: config.optimizer,
+        epochs: config.schedule.epochs,
+        batchSize: config.training.batchSize,
+        evalBatchSize: config.training.evalBatchSize,
+        seed: config.training.seed,
+        maxSteps: config.training.maxSteps,
+        earlyStoppingPatience: config.training.earlyStoppingPatience,
+        checkpointEverySteps: config.training.checkpointEverySteps,
+        logEverySteps: config.training.logEverySteps,
+        padId: model.padId,
+        runDir,
+        resume: options.resume ?? false,
+        fingerprint: configFingerprint(config),
+        dataFiles,
+        restartOnDataChange: options.restartOnDataChange ?? false,
+        log,
+        reporter: options.reporter,
+        signal: options.signal,
+      });
+      return { summary, wallSeconds: (performance.now() - started) / 1000, skippedRows: data.skippedRows };
+    } finally {
+      release();
+    }
   } finally {
     model.classifier.dispose();
     loss.dispose();
   }
+}
+
+/**
+ * The data files a training job reads: every training file and the validation file, as the configuration names
+ * them. Their contents' digests go into the checkpoint (see `hashDataFiles`).
+ *
+ * @example
+ * ```ts
+ * jobDataFiles(config); // ['data/train.jsonl', 'data/dev.jsonl']
+ * ```
+ */
+export function jobDataFiles(config: TrainJobConfig): string[] {
+  const paths = trainingSources(config.data).map((source) => source.path);
+  if (config.data.validation) paths.push(config.data.validation.path);
+  return [...new Set(paths)];
 }
 
 /**

@@ -1,11 +1,11 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { isMangaAssistError } from '@mangaassist/common';
 import { layerGroupNames } from '@mangaassist/core-model';
 import { bceLoss, LABELS, toyExamples, useCpuBackend, VOCAB } from './__tests__/fixtures';
-import { readCheckpoint } from './checkpoint';
+import { readCheckpoint, writeCheckpoint } from './checkpoint';
 import type { TrainableClassifier } from './classifier';
 import { MetricsLog } from './metrics-log';
 import { evaluateClassifier } from './evaluate';
@@ -349,6 +349,29 @@ describe('trainClassifier', () => {
     const failure = await trainClassifier(options({ classifier: model, loss, runDir: empty, resume: true })).catch((e: unknown) => e);
     expect(isMangaAssistError(failure, 'NOT_FOUND')).toBe(true);
     expect(existsSync(join(empty, 'metrics.jsonl'))).toBe(false);
+    model.dispose();
+    loss.dispose();
+  });
+
+  it('refuses to resume from a checkpoint whose state is malformed or damaged, naming the file and the field', async () => {
+    const model = tiny();
+    const loss = bceLoss();
+    const dir = runDir();
+    await trainClassifier(options({ classifier: model, loss, runDir: dir, epochs: 1 }));
+    const path = join(dir, 'checkpoint.safetensors');
+    const { tensors, state } = readCheckpoint<Record<string, unknown>>(path);
+    const resume = () => trainClassifier(options({ classifier: model, loss, runDir: dir, resume: true }));
+    // Well-formed file, ill-formed state (as a foreign or hand-edited checkpoint would have).
+    writeCheckpoint(path, { tensors, state: { ...state, globalStep: -3, best: { epoch: 1 } } });
+    const failure = await resume().catch((e: unknown) => e);
+    expect(isMangaAssistError(failure, 'CHECKPOINT_INVALID')).toBe(true);
+    expect((failure as Error).message).toMatch(/checkpoint\.safetensors: training state is invalid:\n {2}- state\.globalStep: .*\n {2}- state\.best\.macroF1: /);
+    // A damaged file: one flipped bit in the last tensor value.
+    writeCheckpoint(path, { tensors, state });
+    const bytes = readFileSync(path);
+    bytes[bytes.length - 1]! ^= 0x01;
+    writeFileSync(path, bytes);
+    await expect(resume()).rejects.toThrow(/checkpoint\.safetensors: contents do not match the recorded SHA-256/);
     model.dispose();
     loss.dispose();
   });

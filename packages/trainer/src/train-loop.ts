@@ -1,9 +1,11 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import { z } from 'zod';
 import { MangaAssistError } from '@mangaassist/common';
 import { registerTfjsGradients } from '@mangaassist/runtime';
 import { checkInteger } from './check-integer';
+import { checkDataUnchanged, DataChangedRestart, type DataFileDigests } from './data-files';
 import { AdamW } from './adamw';
 import { atomicWriteFile } from './atomic-file';
 import { chunk, disposeBatch, makeBatch, type EncodedExample } from './batching';
@@ -19,6 +21,7 @@ import { writeReport } from './report';
 import { mixSeed, permutation } from './rng';
 import type { EpochRecord, StepRecord, StopReason, TrainReporter, TrainSummary } from './train-records';
 import type { UnfreezingSchedule } from './unfreezing-schedule';
+import { lockRunDir } from './run-lock';
 import { restoreTrainingCheckpoint, saveTrainingCheckpoint } from './variable-checkpoint';
 
 /** Optimizer settings (the `optimizer` section of a training config). */
@@ -73,6 +76,15 @@ export interface TrainOptions {
   readonly resume?: boolean;
   /** Identifies the configuration; a checkpoint written under another fingerprint is refused on resume. */
   readonly fingerprint?: string;
+  /**
+   * SHA-256 of each data file the run reads (`hashDataFiles`); recorded in the checkpoint, and a resume whose
+   * files differ is refused with `DATA_INVALID` naming the file (the row count alone misses an edited file).
+   */
+  readonly dataFiles?: DataFileDigests;
+  /** When the data changed since the checkpoint, start a new run (and say so through `log`) instead of refusing. */
+  readonly restartOnDataChange?: boolean;
+  /** Receives notices about the run directory (a stale lock taken over, a restart on changed data). */
+  readonly log?: (line: string) => void;
   readonly reporter?: TrainReporter;
   /** When aborted, the loop checkpoints after the current step and returns with stop reason `interrupted`. */
   readonly signal?: AbortSignal;
@@ -91,6 +103,8 @@ export const RUN_FILES = {
 /** The training state stored in a checkpoint beside the tensors. */
 interface TrainState {
   readonly fingerprint: string;
+  /** Absent in checkpoints written before data digests were recorded. */
+  readonly dataFiles?: DataFileDigests;
   readonly trainExamples: number;
   readonly stepsPerEpoch: number;
   /** Epoch of the next step (1-based). */
@@ -109,6 +123,33 @@ interface TrainState {
   /** Adam step count per variable key (keys with state only). */
   optimizerSteps: Record<string, number>;
 }
+
+const count = z.number().int().nonnegative();
+const positive = z.number().int().positive();
+
+/**
+ * What a fine-tuning checkpoint's state must hold, checked on resume so that a hand-edited or foreign state fails
+ * naming its field instead of derailing the loop. Epoch records are checked for what the loop reads of them; their
+ * metrics are kept as written (JSON turns a NaN into null, which the summary tolerates).
+ */
+const trainStateSchema = z.object({
+  fingerprint: z.string(),
+  dataFiles: z.record(z.string(), z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 in hex')).optional(),
+  trainExamples: positive,
+  stepsPerEpoch: positive,
+  epoch: positive,
+  step: count,
+  globalStep: count,
+  epochLossSum: z.number(),
+  epochExamples: count,
+  best: z.object({ epoch: positive, macroF1: z.number(), loss: z.number().optional() }).nullable(),
+  epochsWithoutImprovement: count,
+  history: z.array(z.looseObject({ type: z.literal('epoch'), epoch: positive })),
+  stopReason: z.enum(['completed', 'early-stopping', 'max-steps', 'interrupted']).nullable(),
+  trainSeconds: z.number().nonnegative(),
+  metricsLogBytes: count,
+  optimizerSteps: z.record(z.string(), positive),
+}) as unknown as z.ZodType<TrainState>; // epoch records are loose objects in the schema, EpochRecord in the type
 
 interface KeyedVariable {
   readonly key: string;
@@ -140,6 +181,16 @@ interface KeyedVariable {
 export async function trainClassifier(options: TrainOptions): Promise<TrainSummary> {
   checkOptions(options);
   registerTfjsGradients();
+  mkdirSync(options.runDir, { recursive: true });
+  const release = lockRunDir(options.runDir, { log: options.log });
+  try {
+    return await trainLocked(options);
+  } finally {
+    release();
+  }
+}
+
+async function trainLocked(options: TrainOptions): Promise<TrainSummary> {
   const { classifier, loss, train, validation, runDir, reporter = {}, signal } = options;
   const { epochs, batchSize, seed, padId = 0 } = options;
   mkdirSync(runDir, { recursive: true });
@@ -158,9 +209,9 @@ export async function trainClassifier(options: TrainOptions): Promise<TrainSumma
   const checkpointPath = join(runDir, RUN_FILES.checkpoint);
   const fingerprint = options.fingerprint ?? '';
 
-  let state: TrainState;
-  if (options.resume) {
-    state = restore(checkpointPath, variables, adam, { fingerprint, trainExamples: train.length, stepsPerEpoch });
+  const resumed = options.resume ? restoreUnlessDataChanged() : undefined;
+  const state: TrainState = resumed ?? freshState();
+  if (resumed) {
     log.truncate(state.metricsLogBytes);
     recoverBestModel(runDir);
     log.append({ type: 'resume', epoch: state.epoch, step: state.step, globalStep: state.globalStep });
@@ -168,23 +219,6 @@ export async function trainClassifier(options: TrainOptions): Promise<TrainSumma
     for (const name of [RUN_FILES.checkpoint, RUN_FILES.metrics, RUN_FILES.summary, RUN_FILES.report, RUN_FILES.curves, BEST_MODEL_DIR]) {
       rmSync(join(runDir, name), { recursive: true, force: true });
     }
-    state = {
-      fingerprint,
-      trainExamples: train.length,
-      stepsPerEpoch,
-      epoch: 1,
-      step: 0,
-      globalStep: 0,
-      epochLossSum: 0,
-      epochExamples: 0,
-      best: null,
-      epochsWithoutImprovement: 0,
-      history: [],
-      stopReason: null,
-      trainSeconds: 0,
-      metricsLogBytes: 0,
-      optimizerSteps: {},
-    };
   }
 
   const processStart = performance.now();
@@ -203,7 +237,7 @@ export async function trainClassifier(options: TrainOptions): Promise<TrainSumma
     trainExamples: train.length,
     batchSize,
     layerGroups: groupNames,
-    ...(options.resume ? { resumedFrom: { epoch: state.epoch, step: state.step, globalStep: state.globalStep } } : {}),
+    ...(resumed ? { resumedFrom: { epoch: state.epoch, step: state.step, globalStep: state.globalStep } } : {}),
   });
 
   try {
@@ -315,6 +349,43 @@ export async function trainClassifier(options: TrainOptions): Promise<TrainSumma
     adam.dispose();
   }
 
+  function restoreUnlessDataChanged(): TrainState | undefined {
+    try {
+      return restore(checkpointPath, variables, adam, {
+        fingerprint,
+        trainExamples: train.length,
+        stepsPerEpoch,
+        dataFiles: options.dataFiles,
+        restartOnDataChange: options.restartOnDataChange ?? false,
+      });
+    } catch (error) {
+      if (!(error instanceof DataChangedRestart)) throw error;
+      options.log?.(`${error.file} changed since the checkpoint in ${runDir}: starting a new run instead of resuming (restart on data change)`);
+      return undefined;
+    }
+  }
+
+  function freshState(): TrainState {
+    return {
+      fingerprint,
+      ...(options.dataFiles ? { dataFiles: options.dataFiles } : {}),
+      trainExamples: train.length,
+      stepsPerEpoch,
+      epoch: 1,
+      step: 0,
+      globalStep: 0,
+      epochLossSum: 0,
+      epochExamples: 0,
+      best: null,
+      epochsWithoutImprovement: 0,
+      history: [],
+      stopReason: null,
+      trainSeconds: 0,
+      metricsLogBytes: 0,
+      optimizerSteps: {},
+    };
+  }
+
   async function finish(stopReason: StopReason): Promise<TrainSummary> {
     const bestRecord = state.best ? state.history.find((r) => r.epoch === state.best!.epoch) : undefined;
     const summary: TrainSummary = {
@@ -420,12 +491,14 @@ function restore(
   path: string,
   variables: readonly KeyedVariable[],
   adam: AdamW,
-  expected: { fingerprint: string; trainExamples: number; stepsPerEpoch: number },
+  expected: { fingerprint: string; trainExamples: number; stepsPerEpoch: number; dataFiles: DataFileDigests | undefined; restartOnDataChange: boolean },
 ): TrainState {
   return restoreTrainingCheckpoint<TrainState>(path, variables, adam, (state) => {
     if (state.fingerprint !== expected.fingerprint) {
       return 'was written by a different configuration (fingerprint mismatch); resume with the run\'s own config.json or start a new run';
     }
+    // Before the row count: an edited file often keeps it, and the file's name is what the user needs.
+    checkDataUnchanged(path, state.dataFiles, expected.dataFiles, expected.restartOnDataChange);
     if (state.trainExamples !== expected.trainExamples || state.stepsPerEpoch !== expected.stepsPerEpoch) {
       return (
         `was written for ${state.trainExamples} training examples in ${state.stepsPerEpoch} steps per epoch, ` +
@@ -433,7 +506,7 @@ function restore(
       );
     }
     return undefined;
-  });
+  }, trainStateSchema);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
+import type { z } from 'zod';
 import { MangaAssistError } from '@mangaassist/common';
 import type { AdamW } from './adamw';
 import { readCheckpoint, writeCheckpoint } from './checkpoint';
@@ -42,10 +43,11 @@ export async function saveTrainingCheckpoint(path: string, state: object, variab
 
 /**
  * Restores a checkpoint written by {@link saveTrainingCheckpoint} into `variables` and `adam`, after `check` has
- * accepted its state (it returns why the checkpoint does not belong to this run, or `undefined`).
+ * accepted its state (it returns why the checkpoint does not belong to this run, or `undefined`). With `schema`, the
+ * state is validated by it first (see `readCheckpoint`), so `check` and the restore see well-formed fields.
  *
- * @throws MangaAssistError `NOT_FOUND` when there is no checkpoint; `CHECKPOINT_INVALID` naming the file when `check`
- *   refuses it, a variable's tensor is missing or has another shape, or its optimizer state is incomplete
+ * @throws MangaAssistError `NOT_FOUND` when there is no checkpoint; `CHECKPOINT_INVALID` naming the file when it is
+ *   damaged (SHA-256 mismatch), `schema` or `check` refuses it, a variable's tensor is missing or has another shape, or its optimizer state is incomplete
  *
  * @example
  * ```ts
@@ -57,11 +59,12 @@ export function restoreTrainingCheckpoint<State extends OptimizerStepsState>(
   variables: readonly CheckpointedVariable[],
   adam: AdamW,
   check: (state: State) => string | undefined,
+  schema?: z.ZodType<State>,
 ): State {
   if (!existsSync(path)) {
     throw new MangaAssistError('NOT_FOUND', `cannot resume: no checkpoint at ${path} (start without resume to begin a new run)`, { file: path });
   }
-  const { tensors, state } = readCheckpoint<State>(path);
+  const { tensors, state } = readCheckpoint<State>(path, schema);
   const invalid = (message: string) => new MangaAssistError('CHECKPOINT_INVALID', `${path}: ${message}`, { file: path });
   const refusal = check(state);
   if (refusal !== undefined) throw invalid(refusal);

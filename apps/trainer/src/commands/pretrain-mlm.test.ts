@@ -111,6 +111,18 @@ describe('mangaassist pretrain-mlm', () => {
     expect(resumed.heldOut).toEqual(summary.heldOut);
   }, 60_000);
 
+  it('refuses to resume when a --data file changed (same line count), naming it, or starts over with --restart-on-data-change', async () => {
+    const changing = join(root, 'changing.txt');
+    writeToyText(changing, 400);
+    const args = ['--model', encoder, '--data', changing, '--out', join(root, 'dapt-data'), '--max-length', '12', '--batch-size', '16', '--max-steps', '2', '--backend', 'cpu', '--json'];
+    await cli(pretrainMlmCommand, args);
+    writeFileSync(changing, readFileSync(changing, 'utf8').replace('the cat sleeps in the sofa', 'the cat sleeps in the tree'));
+    await expect(cli(pretrainMlmCommand, [...args, '--resume'])).rejects.toThrow(new RegExp(`data file ${changing.replace(/[.]/g, '\\.')} changed since the checkpoint`));
+    const restarted = await cli(pretrainMlmCommand, [...args, '--resume', '--restart-on-data-change']);
+    expect(JSON.parse(restarted.stdout)).toMatchObject({ stopReason: 'max-steps', globalStep: 2 });
+    expect(restarted.stderr).toContain(`${changing} changed since the checkpoint in ${join(root, 'dapt-data')}: starting a new run instead of resuming`);
+  }, 60_000);
+
   it('validates the configuration, naming the file, the field and the allowed values', () => {
     const file = join(root, 'bad.yaml');
     writeFileSync(file, ['data:', '  sources: [{ kind: web, path: x }]', 'masking: { maskFraction: 0.95 }', 'training: { batchSize: 0, outDirectory: x }'].join('\n'));

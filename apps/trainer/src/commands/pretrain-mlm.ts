@@ -23,6 +23,8 @@ export interface PretrainMlmCliOptions {
   readonly backend?: string;
   readonly resume?: boolean;
   readonly overwrite?: boolean;
+  /** With `--resume`: start a new run when a text file changed since the checkpoint, instead of refusing. */
+  readonly restartOnDataChange?: boolean;
   readonly json?: boolean;
 }
 
@@ -31,7 +33,8 @@ export interface PretrainMlmCliOptions {
  * middle stage) and writes a `DistilBertForMaskedLM` directory that `train` takes as `model.pretrained` and that
  * `pretrain-mlm --model` continues. Settings come from `--config` (YAML/JSON, `MANGAASSIST_CFG__*` overrides), then
  * the flags; without data flags or `data.sources`, GoEmotions' training comments and the generated MangaAssist
- * corpus are read. Prints the held-out masked-LM loss before and after; Ctrl-C checkpoints, `--resume` continues.
+ * corpus are read. Prints the held-out masked-LM loss before and after; Ctrl-C or SIGTERM checkpoints (a second one
+ * quits at once), `--resume` continues (refused when a `--data` file changed since, unless `--restart-on-data-change`).
  *
  * @example
  * ```bash
@@ -60,10 +63,11 @@ export const pretrainMlmCommand: CommandModule = {
       .option('--backend <name>', 'training.backend (auto, tensorflow, webgpu, cpu, …)')
       .option('--resume', 'continue the run in the output directory from its checkpoint')
       .option('--overwrite', 'start over even if the output directory already holds a run')
+      .option('--restart-on-data-change', 'with --resume: start a new run if a --data file changed since the checkpoint (else refused)')
       .option('--json', 'print the run summary as JSON on stdout')
       .action(async (options: PretrainMlmCliOptions) => {
         const result = await runPretrainMlmCommand(options, container.resolve(TRAINING_BACKEND));
-        if (result.summary.stopReason === 'interrupted') process.exitCode = 130;
+        // A stop signal already set the exit code (130 for SIGINT, 143 for SIGTERM): checkpointed, not finished.
         process.stdout.write(options.json ? `${JSON.stringify({ ...result.summary, wallSeconds: result.wallSeconds, sources: result.sources }, null, 2)}\n` : formatPretrainMlmResult(result));
       });
   },
@@ -102,7 +106,7 @@ export function pretrainMlmConfig(options: PretrainMlmCliOptions): PretrainMlmCo
     const generated = options.generated === undefined ? [] : [{ kind: 'generated', n: number(options.generated) }];
     section('data', { sources: [...files, ...generated] });
   }
-  const flags = Object.keys(options).filter((k) => !['config', 'resume', 'overwrite', 'json'].includes(k));
+  const flags = Object.keys(options).filter((k) => !['config', 'resume', 'overwrite', 'restartOnDataChange', 'json'].includes(k));
   const source = options.config ? `${options.config}${flags.length > 0 ? ' with command-line options' : ''}` : 'command-line options';
   return parseConfig(pretrainMlmConfigSchema, raw, source);
 }
@@ -126,6 +130,7 @@ export async function runPretrainMlmCommand(
     runPretrainMlmJob(config, {
       resume: options.resume ?? false,
       overwrite: options.overwrite ?? false,
+      restartOnDataChange: options.restartOnDataChange ?? false,
       reporter: createMlmConsoleReporter(process.stderr, { everySteps: config.training.logEverySteps }),
       signal,
       log: (line) => process.stderr.write(`${line}\n`),

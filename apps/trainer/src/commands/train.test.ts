@@ -93,6 +93,26 @@ describe('mangaassist train and evaluate', () => {
     expect(text).toMatch(/^time: [\d.]+ s in this process, [\d.]+ s of training over the run$/m);
   });
 
+  it('refuses to resume on changed data naming the file, and starts over with --restart-on-data-change', async () => {
+    const changed = join(root, 'changed.yaml');
+    const changedData = join(root, 'changed-data.jsonl');
+    const changedRun = join(root, 'changed-run');
+    writeData(changedData, 32);
+    writeFileSync(
+      changed,
+      readFileSync(configPath, 'utf8')
+        .replace(`path: ${dataPath}`, `path: ${changedData}`)
+        .replace(`outDir: ${runDir}`, `outDir: ${changedRun}`)
+        .replace('schedule: { epochs: 2', 'schedule: { epochs: 1'),
+    );
+    await cli(trainCommand, ['--config', changed]);
+    // Same rows and labels, one text reworded.
+    writeFileSync(changedData, readFileSync(changedData, 'utf8').replace('"text":"late again"', '"text":"again late"'));
+    await expect(cli(trainCommand, ['--config', changed, '--resume'])).rejects.toThrow(new RegExp(`data file ${changedData.replace(/[.]/g, '\\.')} changed since the checkpoint`));
+    const restarted = JSON.parse(await cli(trainCommand, ['--config', changed, '--resume', '--restart-on-data-change', '--json']));
+    expect(restarted.stopReason).toBe('completed');
+  }, 60_000);
+
   it('evaluates the best model as JSON over the labels the data marks, at 0.5 by default', async () => {
     const report = JSON.parse(await cli(evaluateCommand, ['--model', summary.bestModelDir, '--data', dataPath, '--json', '--backend', 'cpu'])) as EvaluateReport;
     expect(Object.keys(report)).toEqual(['n', 'labels', 'thresholds', 'per_label', 'macro_f1', 'exact_match', 'hamming_loss']);

@@ -11,6 +11,8 @@ export interface TrainCliOptions {
   readonly config: string;
   readonly resume?: boolean;
   readonly overwrite?: boolean;
+  /** With `--resume`: start a new run when a data file changed since the checkpoint, instead of refusing. */
+  readonly restartOnDataChange?: boolean;
   /** Overrides the config's `training.backend`. */
   readonly backend?: string;
   readonly json?: boolean;
@@ -19,8 +21,9 @@ export interface TrainCliOptions {
 /**
  * `mangaassist train --config <file>`: fine-tunes the classifier as the YAML/JSON job file says (gradual
  * unfreezing, discriminative rates, AdamW, validation every epoch) into `training.outDir`. A progress bar is drawn
- * on a terminal; `metrics.jsonl` is always written. Ctrl-C checkpoints after the current step; `--resume` continues
- * a stopped or killed run exactly where its last checkpoint left it.
+ * on a terminal; `metrics.jsonl` is always written. Ctrl-C or SIGTERM checkpoints after the current step (a second
+ * one quits at once); `--resume` continues a stopped or killed run exactly where its last checkpoint left it, and
+ * refuses when a data file changed since (`--restart-on-data-change` starts over instead).
  *
  * @example
  * ```bash
@@ -38,12 +41,12 @@ export const trainCommand: CommandModule = {
       .requiredOption('--config <file>', 'training job file (YAML or JSON); MANGAASSIST_CFG__* variables override it')
       .option('--resume', 'continue the run in training.outDir from its checkpoint')
       .option('--overwrite', 'start over even if training.outDir already holds a run')
+      .option('--restart-on-data-change', 'with --resume: start a new run if a training or validation file changed since the checkpoint (else refused)')
       .option('--backend <name>', `TensorFlow.js backend, overriding training.backend: ${TFJS_BACKEND_REQUESTS.join(', ')}`)
       .option('--json', 'print the run summary as JSON on stdout')
       .action(async (options: TrainCliOptions) => {
         const result = await runTrainCommand(options, container.resolve(PLUGINS), container.resolve(TRAINING_BACKEND));
-        // 130 is the shell's code for "stopped by SIGINT": the run was checkpointed, not finished.
-        if (result.summary.stopReason === 'interrupted') process.exitCode = 130;
+        // A stop signal already set the exit code (130 for SIGINT, 143 for SIGTERM): checkpointed, not finished.
         process.stdout.write(options.json ? `${JSON.stringify({ ...result.summary, wallSeconds: result.wallSeconds }, null, 2)}\n` : formatTrainResult(result));
       });
   },
@@ -74,6 +77,7 @@ export async function runTrainCommand(
       plugins,
       resume: options.resume ?? false,
       overwrite: options.overwrite ?? false,
+      restartOnDataChange: options.restartOnDataChange ?? false,
       reporter: createConsoleReporter(process.stderr),
       signal,
       log: (line) => process.stderr.write(`${line}\n`),

@@ -1,6 +1,7 @@
 import { MangaAssistError } from '@mangaassist/common';
 import { registerNativeCpuKernels } from '@mangaassist/cpu-kernels';
 import { selectTfjsBackend, TFJS_BACKEND_REQUESTS, type TfjsBackendRequest, type TfjsBackendSelection } from '@mangaassist/runtime';
+import { runUntilStopSignal, signalExitCode } from '@mangaassist/trainer';
 
 /**
  * Selects the TensorFlow.js backend a training command asked for (`auto` when absent), with the native CPU kernels
@@ -40,8 +41,10 @@ export async function selectTrainingBackend(
 }
 
 /**
- * Runs a training job with Ctrl-C turned into "checkpoint after the current step": the first SIGINT aborts the
- * signal given to `run`, a second one quits at once.
+ * Runs a training job with Ctrl-C and SIGTERM (what schedulers and Kubernetes send) turned into "checkpoint after
+ * the current step": the first of either aborts the signal given to `run`, a second one quits at once (see
+ * `runUntilStopSignal`). When a signal stopped the run, the process exit code is set to the shell's code for it
+ * (130 for SIGINT, 143 for SIGTERM): the run was checkpointed, not finished.
  *
  * @example
  * ```ts
@@ -49,16 +52,9 @@ export async function selectTrainingBackend(
  * ```
  */
 export async function checkpointOnInterrupt<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  const stop = () => {
-    process.stderr.write('\ninterrupt: checkpointing after the current step (press Ctrl-C again to quit at once)\n');
-    controller.abort();
-    process.off('SIGINT', stop);
-  };
-  process.on('SIGINT', stop);
-  try {
-    return await run(controller.signal);
-  } finally {
-    process.off('SIGINT', stop);
-  }
+  const { value, stoppedBy } = await runUntilStopSignal(run, {
+    onSignal: (signal) => process.stderr.write(`\n${signal}: checkpointing after the current step (send it again, or press Ctrl-C again, to quit at once)\n`),
+  });
+  if (stoppedBy) process.exitCode = signalExitCode(stoppedBy);
+  return value;
 }

@@ -1,0 +1,53 @@
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LABELS, useCpuBackend, VOCAB } from './__tests__/fixtures';
+import { BEST_MODEL_DIR, saveBestModel } from './best-model';
+import { createTinyClassifier } from './testing/tiny-classifier';
+
+// The module object every file's `import … from 'node:fs'` reads at call time, so spies on it see their calls.
+const fs = jest.requireActual<typeof import('node:fs')>('node:fs');
+
+beforeAll(useCpuBackend);
+afterEach(() => jest.restoreAllMocks());
+
+describe('saveBestModel', () => {
+  it('flushes every file and the folder to disk before renaming it into place, then flushes the run directory', async () => {
+    const runDir = mkdtempSync(join(tmpdir(), 'trainer-best-'));
+    const classifier = createTinyClassifier({ labels: LABELS, vocabSize: VOCAB, dim: 8, seed: 3 });
+    const events: string[] = [];
+    const paths = new Map<number, string>();
+    const openSync = fs.openSync;
+    jest.spyOn(fs, 'openSync').mockImplementation(((path: string, ...rest: never[]) => {
+      const fd = (openSync as (...a: unknown[]) => number)(path, ...rest);
+      paths.set(fd, String(path));
+      return fd;
+    }) as typeof fs.openSync);
+    const fsyncSync = fs.fsyncSync;
+    jest.spyOn(fs, 'fsyncSync').mockImplementation((fd: number) => {
+      events.push(`fsync ${paths.get(fd)}`);
+      fsyncSync(fd);
+    });
+    const renameSync = fs.renameSync;
+    jest.spyOn(fs, 'renameSync').mockImplementation((from, to) => {
+      events.push(`rename ${String(from)} -> ${String(to)}`);
+      renameSync(from, to);
+    });
+    try {
+      await saveBestModel(classifier, runDir);
+      await saveBestModel(classifier, runDir); // the second replaces a model already there
+    } finally {
+      classifier.dispose();
+    }
+    const temporary = join(runDir, `.${BEST_MODEL_DIR}.tmp`);
+    const target = join(runDir, BEST_MODEL_DIR);
+    const files = readdirSync(target);
+    expect(files.length).toBeGreaterThan(0);
+    const moveIn = events.lastIndexOf(`rename ${temporary} -> ${target}`);
+    expect(moveIn).toBeGreaterThan(0);
+    const beforeMoveIn = events.slice(events.lastIndexOf(`rename ${temporary} -> ${target}`, moveIn - 1) + 1, moveIn);
+    for (const file of files) expect(beforeMoveIn).toContain(`fsync ${join(temporary, file)}`);
+    expect(beforeMoveIn).toContain(`fsync ${temporary}`);
+    expect(events.slice(moveIn + 1)).toContain(`fsync ${runDir}`);
+  }, 30_000);
+});
