@@ -5,9 +5,12 @@
  *
  * A third-party plugin package (`tools/fixtures/acme-mangaassist-losses`, a Brier loss) is packed and installed
  * beside them, and a training job file in the scratch project selects its loss by id and trains one step.
+ *
+ * `@mangaassist/serving` is also installed alone, into a second scratch project: what a serving deployment gets must
+ * hold no TensorFlow.js package.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -72,6 +75,25 @@ describe('publishable packages', () => {
     expect(out.deep).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED');
     expect(out.keys).toBeGreaterThan(0);
   });
+
+  it('installs @mangaassist/serving alone without any TensorFlow.js package', () => {
+    const alone = mkdtempSync(join(tmpdir(), 'mangaassist-serving-alone-'));
+    const overrides = Object.fromEntries(tarballs);
+    writeFileSync(
+      join(alone, 'package.json'),
+      JSON.stringify({ name: 'serving-alone', private: true, dependencies: { '@mangaassist/serving': overrides['@mangaassist/serving'] }, overrides }, null, 2),
+    );
+    // Optional dependencies are installed here (unlike above): a deployment gets them too.
+    npm(['install', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund'], alone);
+    const installed = (scope: string) => {
+      const dir = join(alone, 'node_modules', scope);
+      return existsSync(dir) ? readdirSync(dir) : [];
+    };
+    expect(installed('@mangaassist').sort()).toEqual(['common', 'model-format', 'runtime-onnx', 'serving', 'thresholds']);
+    expect(installed('@tensorflow')).toEqual([]);
+    const script = "console.log(Object.keys(require('@mangaassist/serving')).length);";
+    expect(Number(execFileSync(process.execPath, ['-e', script], { cwd: alone, encoding: 'utf8' }))).toBeGreaterThan(0);
+  }, 300_000);
 
   it('trains one step with a loss from a third-party package that a job file selects by id', () => {
     mkdirSync(join(scratch, 'configs'), { recursive: true });
