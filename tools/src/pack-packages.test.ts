@@ -109,11 +109,30 @@ describe('publishable packages', () => {
         'training: { outDir: run, batchSize: 4, maxSteps: 1 }',
       ].join('\n'),
     );
-    // What a team's own script does: the published API only, the tiny random classifier standing in for DistilBERT.
+    // What a team's own script does: the published API only, with a model of its own standing in for DistilBERT
+    // (the trainer's tiny test classifier is not part of its published API).
     const script = `
+      const tf = require('@tensorflow/tfjs-core');
       const { selectTfjsBackend } = require('@mangaassist/runtime');
-      const { createTinyClassifier, createTrainPlugins, loadTrainJobConfig, runTrainJob } = require('@mangaassist/trainer');
+      const { createTrainPlugins, loadTrainJobConfig, runTrainJob } = require('@mangaassist/trainer');
       const words = ['late', 'again', 'love', 'this'];
+      // Mean of word embeddings and a linear head, in the two layer groups the trainer counts.
+      const createTinyClassifier = ({ labels, vocabSize, dim, seed }) => {
+        const weights = (shape) => tf.variable(tf.randomNormal(shape, 0, 0.1, 'float32', seed));
+        const groups = { embeddings: [weights([vocabSize, dim])], head: [weights([dim, labels.length]), tf.variable(tf.zeros([labels.length]))] };
+        return {
+          labels: [...labels],
+          apply: (inputIds, attentionMask) => tf.tidy(() => {
+            const mask = tf.cast(attentionMask, 'float32');
+            const summed = tf.sum(tf.mul(tf.gather(groups.embeddings[0], tf.cast(inputIds, 'int32')), tf.expandDims(mask, 2)), 1);
+            const mean = tf.div(summed, tf.maximum(tf.sum(mask, 1, true), 1));
+            return tf.add(tf.matMul(mean, groups.head[0]), groups.head[1]);
+          }),
+          variablesByGroup: () => groups,
+          save: (dir) => require('node:fs').mkdirSync(dir, { recursive: true }),
+          dispose: () => Object.values(groups).flat().forEach((v) => v.dispose()),
+        };
+      };
       (async () => {
         await selectTfjsBackend({ backend: 'cpu' });
         const plugins = createTrainPlugins();

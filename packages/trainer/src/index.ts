@@ -24,7 +24,6 @@ export * from './registries';
 export * from './report';
 export * from './rng';
 export * from './svg-curves';
-export * from './testing/tiny-classifier';
 export * from './train-job';
 export * from './train-loop';
 export * from './train-plugins';
