@@ -5,9 +5,12 @@
  *
  * A third-party plugin package (`tools/fixtures/acme-mangaassist-losses`, a Brier loss) is packed and installed
  * beside them, and a training job file in the scratch project selects its loss by id and trains one step.
+ *
+ * `@mangaassist/serving` is also installed alone, into a second scratch project: what a serving deployment gets must
+ * hold no TensorFlow.js package.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -73,6 +76,25 @@ describe('publishable packages', () => {
     expect(out.keys).toBeGreaterThan(0);
   });
 
+  it('installs @mangaassist/serving alone without any TensorFlow.js package', () => {
+    const alone = mkdtempSync(join(tmpdir(), 'mangaassist-serving-alone-'));
+    const overrides = Object.fromEntries(tarballs);
+    writeFileSync(
+      join(alone, 'package.json'),
+      JSON.stringify({ name: 'serving-alone', private: true, dependencies: { '@mangaassist/serving': overrides['@mangaassist/serving'] }, overrides }, null, 2),
+    );
+    // Optional dependencies are installed here (unlike above): a deployment gets them too.
+    npm(['install', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund'], alone);
+    const installed = (scope: string) => {
+      const dir = join(alone, 'node_modules', scope);
+      return existsSync(dir) ? readdirSync(dir) : [];
+    };
+    expect(installed('@mangaassist').sort()).toEqual(['common', 'model-format', 'runtime-onnx', 'serving', 'thresholds']);
+    expect(installed('@tensorflow')).toEqual([]);
+    const script = "console.log(Object.keys(require('@mangaassist/serving')).length);";
+    expect(Number(execFileSync(process.execPath, ['-e', script], { cwd: alone, encoding: 'utf8' }))).toBeGreaterThan(0);
+  }, 300_000);
+
   it('trains one step with a loss from a third-party package that a job file selects by id', () => {
     mkdirSync(join(scratch, 'configs'), { recursive: true });
     const rows = Array.from({ length: 8 }, (_, i) => JSON.stringify(i % 2 ? { text: 'late again', labels: ['frustration'] } : { text: 'love this', labels: ['satisfaction'] }));
@@ -87,11 +109,30 @@ describe('publishable packages', () => {
         'training: { outDir: run, batchSize: 4, maxSteps: 1 }',
       ].join('\n'),
     );
-    // What a team's own script does: the published API only, the tiny random classifier standing in for DistilBERT.
+    // What a team's own script does: the published API only, with a model of its own standing in for DistilBERT
+    // (the trainer's tiny test classifier is not part of its published API).
     const script = `
+      const tf = require('@tensorflow/tfjs-core');
       const { selectTfjsBackend } = require('@mangaassist/runtime');
-      const { createTinyClassifier, createTrainPlugins, loadTrainJobConfig, runTrainJob } = require('@mangaassist/trainer');
+      const { createTrainPlugins, loadTrainJobConfig, runTrainJob } = require('@mangaassist/trainer');
       const words = ['late', 'again', 'love', 'this'];
+      // Mean of word embeddings and a linear head, in the two layer groups the trainer counts.
+      const createTinyClassifier = ({ labels, vocabSize, dim, seed }) => {
+        const weights = (shape) => tf.variable(tf.randomNormal(shape, 0, 0.1, 'float32', seed));
+        const groups = { embeddings: [weights([vocabSize, dim])], head: [weights([dim, labels.length]), tf.variable(tf.zeros([labels.length]))] };
+        return {
+          labels: [...labels],
+          apply: (inputIds, attentionMask) => tf.tidy(() => {
+            const mask = tf.cast(attentionMask, 'float32');
+            const summed = tf.sum(tf.mul(tf.gather(groups.embeddings[0], tf.cast(inputIds, 'int32')), tf.expandDims(mask, 2)), 1);
+            const mean = tf.div(summed, tf.maximum(tf.sum(mask, 1, true), 1));
+            return tf.add(tf.matMul(mean, groups.head[0]), groups.head[1]);
+          }),
+          variablesByGroup: () => groups,
+          save: (dir) => require('node:fs').mkdirSync(dir, { recursive: true }),
+          dispose: () => Object.values(groups).flat().forEach((v) => v.dispose()),
+        };
+      };
       (async () => {
         await selectTfjsBackend({ backend: 'cpu' });
         const plugins = createTrainPlugins();

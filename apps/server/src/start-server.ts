@@ -1,5 +1,5 @@
 import { MangaAssistError, registerPluginPackages, type ServerConfig, type ServingConfig } from '@mangaassist/common';
-import { processHugePageBytes } from '@mangaassist/runtime';
+import { processHugePageBytes } from '@mangaassist/runtime-onnx';
 import type { FeedbackLog, TextClassifier } from '@mangaassist/serving';
 import { cacheOptions, CachedThresholdStore, checkModelId, openThresholdStore, type ThresholdStore } from '@mangaassist/thresholds';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';

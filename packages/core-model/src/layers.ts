@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { geluErf, layerNorm as fusedLayerNorm } from '@mangaassist/cpu-kernels';
+import { geluErf, layerNorm as fusedLayerNorm } from '@mangaassist/fused-ops';
 import { DISTILBERT_ACTIVATIONS } from '@mangaassist/model-format';
 
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);

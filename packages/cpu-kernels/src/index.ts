@@ -12,5 +12,3 @@ export { unsortedSegmentSumJs } from './kernels/unsorted-segment-sum';
 export { AdamWState, applyAdamW } from './optim/adamw';
 export type { AdamWHyperparameters, AdamWImplementation, AdamWSlot } from './optim/adamw';
 export * from './bench';
-export { geluErf, layerNorm } from './ops/fused-ops';
-export { FUSED_KERNELS } from './ops/fused-kernel-names';

@@ -12,7 +12,7 @@ import { transposeOverride } from './kernels/transpose';
 import { unaryOverrides } from './kernels/unary';
 import { unsortedSegmentSumJsOverride, unsortedSegmentSumNativeOverride } from './kernels/unsorted-segment-sum';
 import { loadNativeBinding, nativeKernelsAvailable } from './native-binding';
-import { registerFusedGradients } from './ops/fused-ops';
+import { registerFusedGradients } from '@mangaassist/fused-ops';
 
 const BACKEND = 'cpu';
 

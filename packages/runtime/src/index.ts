@@ -1,5 +1,5 @@
-// Public API of @mangaassist/runtime. Nothing here loads TensorFlow.js or ONNX Runtime on import: both are required
-// on first use, so the serving package can import this one without pulling TensorFlow.js in.
+// Public API of @mangaassist/runtime: the TensorFlow.js backends (training). Nothing here loads TensorFlow.js on
+// import: it is required on first use. ONNX Runtime sessions are @mangaassist/runtime-onnx's.
 export * from './tfjs-backend';
 export { registerTfjsGradients } from './lazy-modules';
 export { selectTfjsBackend, TFJS_BACKEND_REQUESTS } from './tfjs-backend-impl';
@@ -14,6 +14,3 @@ export {
   type WebgpuAdapterLike,
   type WebgpuBackendOptions,
 } from './tfjs-backends';
-export * from './ort-session';
-export { createOrtSession } from './ort-session-impl';
-export { anonHugePageBytes, HUGE_PAGES_TUNABLE, processHugePageBytes, withHugePages } from './huge-pages';

@@ -27,7 +27,6 @@ export * from './rng';
 export * from './stop-signals';
 export * from './run-lock';
 export * from './svg-curves';
-export * from './testing/tiny-classifier';
 export * from './train-job';
 export * from './train-loop';
 export * from './train-plugins';

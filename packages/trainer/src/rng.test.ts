@@ -24,6 +24,15 @@ describe('seeded randomness', () => {
     expect(permutation(0, 1)).toEqual([]);
   });
 
+  it('draws what it drew before it used the common generator', () => {
+    // Values of the trainer's own mulberry32 and Fisher–Yates, which common's createRng replaced: resumed runs and
+    // recorded results depend on them.
+    expect(permutation(10, 5)).toEqual([5, 3, 7, 8, 2, 0, 4, 1, 9, 6]);
+    expect(permutation(12, mixSeed(42, 1, 0x0d47a))).toEqual([9, 2, 6, 0, 8, 5, 7, 1, 10, 4, 3, 11]);
+    const random = mulberry32(mixSeed(42, 3));
+    expect([random(), random(), random()]).toEqual([0.7020065991673619, 0.4678669844288379, 0.5349181117489934]);
+  });
+
   it('rejects non-integer inputs', () => {
     expect(() => mixSeed(1.5)).toThrow(RangeError);
     expect(() => permutation(-1, 1)).toThrow(RangeError);

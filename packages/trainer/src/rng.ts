@@ -1,3 +1,5 @@
+import { createRng } from '@mangaassist/common';
+
 /**
  * Seeded randomness that depends only on its coordinates, so a resumed run draws exactly what an uninterrupted run
  * would have drawn at the same (seed, epoch, step).
@@ -36,7 +38,10 @@ function fmix32(x: number): number {
 }
 
 /**
- * A small, fast 32-bit PRNG (mulberry32): returns a function yielding floats in [0, 1).
+ * A uniform stream in [0, 1) from `seed`: the project's one mulberry32, `createRng(seed).next` of
+ * `@mangaassist/common`.
+ *
+ * @throws RangeError when `seed` is not an integer
  *
  * @example
  * ```ts
@@ -45,18 +50,11 @@ function fmix32(x: number): number {
  * ```
  */
 export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return createRng(seed).next;
 }
 
 /**
- * A seeded permutation of `0..n-1` (Fisher–Yates).
+ * A seeded permutation of `0..n-1` (Fisher–Yates over {@link mulberry32}'s stream).
  *
  * @example
  * ```ts
@@ -65,13 +63,5 @@ export function mulberry32(seed: number): () => number {
  */
 export function permutation(n: number, seed: number): number[] {
   if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`n must be a non-negative integer, got ${n}`);
-  const order = Array.from({ length: n }, (_, i) => i);
-  const random = mulberry32(seed);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    const tmp = order[i]!;
-    order[i] = order[j]!;
-    order[j] = tmp;
-  }
-  return order;
+  return createRng(seed).shuffle(Array.from({ length: n }, (_, i) => i));
 }

@@ -8,7 +8,6 @@ import { lossesCommand } from './losses';
 import { parityCommand } from './parity';
 import { pretrainMlmCommand } from './pretrain-mlm';
 import { quickstartCommand } from './quickstart';
-import { reservedCommands } from './reserved';
 import { evaluateCommand } from './evaluate';
 import { schedulesCommand } from './schedules';
 import { trainCommand } from './train';
@@ -29,8 +28,7 @@ const IMPLEMENTED: CommandModule[] = [
   quickstartCommand,
 ];
 
-/** Implemented commands plus placeholders for the reserved names not implemented yet. */
+/** Every subcommand, by name. */
 export function allCommands(): CommandModule[] {
-  const implemented = new Set(IMPLEMENTED.map((c) => c.name));
-  return [...IMPLEMENTED, ...reservedCommands(implemented)].sort((a, b) => a.name.localeCompare(b.name));
+  return [...IMPLEMENTED].sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { geluErf, layerNorm as fusedLayerNorm } from '../ops/fused-ops';
+import { geluErf, layerNorm as fusedLayerNorm } from '@mangaassist/fused-ops';
 import type { BenchModel } from './bench-model';
 
 /** Shape of a DistilBERT-style encoder plus classification head. */

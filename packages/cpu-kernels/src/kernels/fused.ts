@@ -1,5 +1,5 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { FUSED_KERNELS } from '../ops/fused-kernel-names';
+import { FUSED_KERNELS } from '@mangaassist/fused-ops';
 import type { CpuKernelArgs, KernelOverride } from './kernel-override';
 import { allocOutput, float32Of } from './tensor-data';
 

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { MangaAssistError } from '@mangaassist/common';
-import { createOrtSession, type OrtProviderName } from '@mangaassist/runtime';
+import { createOrtSession, type OrtProviderName } from '@mangaassist/runtime-onnx';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { TextClassifier } from '../text-classifier';
 import { checkMaxLength, type WordPieceTokenizer } from '@mangaassist/model-format';

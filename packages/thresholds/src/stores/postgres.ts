@@ -1,5 +1,5 @@
 import { MangaAssistError, type PluginDescriptor } from '@mangaassist/common';
-import { Pool, type PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { z } from 'zod';
 import {
   byLabel,
@@ -54,7 +54,10 @@ class PostgresThresholdStore implements ThresholdStore {
     private readonly options: PostgresStoreOptions,
     private readonly now: () => Date,
   ) {
-    this.pool = new Pool({
+    // The driver is loaded here, when the store is created, so importing the package loads no driver.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Pool: PgPool } = require('pg') as typeof import('pg');
+    this.pool = new PgPool({
       connectionString: options.url,
       max: options.poolSize,
       connectionTimeoutMillis: options.connectTimeoutMs,

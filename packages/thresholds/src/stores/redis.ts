@@ -1,5 +1,5 @@
 import { MangaAssistError, type PluginDescriptor } from '@mangaassist/common';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import { z } from 'zod';
 import {
   byLabel,
@@ -88,7 +88,10 @@ class RedisThresholdStore implements ThresholdStore {
     private readonly options: RedisStoreOptions,
     private readonly now: () => Date,
   ) {
-    this.client = new Redis(options.url, {
+    // The driver is loaded here, when the store is created, so importing the package loads no driver.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { default: RedisClient } = require('ioredis') as typeof import('ioredis');
+    this.client = new RedisClient(options.url, {
       lazyConnect: true,
       // Fail a command after one reconnect attempt instead of queueing it forever: callers (the cache) then
       // serve the last known values and report degraded.

@@ -1,5 +1,5 @@
 import { MangaAssistError, type PluginDescriptor } from '@mangaassist/common';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
@@ -243,7 +243,10 @@ class SqliteThresholdStore implements ThresholdStore {
     if (this.db) return this.db;
     const { path, busyTimeoutMs } = this.options;
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    const db = new Database(path, { timeout: Math.min(busyTimeoutMs, LOCK_ATTEMPT_MS) });
+    // The driver is loaded here, when a store opens its database, so importing the package loads no driver.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const Sqlite = require('better-sqlite3') as typeof Database;
+    const db = new Sqlite(path, { timeout: Math.min(busyTimeoutMs, LOCK_ATTEMPT_MS) });
     try {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');

@@ -1,5 +1,5 @@
 import { median } from '@mangaassist/common';
-import { processHugePageBytes } from '@mangaassist/runtime';
+import { processHugePageBytes } from '@mangaassist/runtime-onnx';
 import { OnnxTextClassifier } from '@mangaassist/serving';
 import { interleavedLatency } from './serve-workload';
 

@@ -1,5 +1,5 @@
 import { basename, dirname } from 'node:path';
-import { processHugePageBytes } from '@mangaassist/runtime';
+import { processHugePageBytes } from '@mangaassist/runtime-onnx';
 import { OnnxTextClassifier, OnnxWorkerPool } from '@mangaassist/serving';
 import { measureKernelPeak, rooflineBound, type RooflineBound } from './serve-roofline';
 import { concurrentThroughput, interleavedLatency, type LatencyStats, type LatencySubject, type ThroughputResult } from './serve-workload';

@@ -1,6 +1,6 @@
 import { createRng } from '@mangaassist/common';
 import { attr, encodeModel, MICROSOFT_DOMAIN, OnnxGraphBuilder, quantizeColumns, type DistilBertDims } from '@mangaassist/export';
-import { createOrtSession } from '@mangaassist/runtime';
+import { createOrtSession } from '@mangaassist/runtime-onnx';
 
 /**
  * Multiply-adds of one classification as the exported graph computes it: every layer projects q, k, v and attends

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { MangaAssistError, sharedAsset } from '@mangaassist/common';
 import { DISTILBERT_BASE_DIMS, exportClassifier } from '@mangaassist/export';
 import { bertTokenizerJson, DISTILBERT_BASE_CONFIG, syntheticVocab, WordPieceTokenizer, writeRandomClassifierDir } from '@mangaassist/model-format';
-import { withHugePages } from '@mangaassist/runtime';
+import { withHugePages } from '@mangaassist/runtime-onnx';
 import { Option, type Command } from 'commander';
 import { megabytes } from '../megabytes';
 import type { BenchSubcommand } from './bench-subcommand';

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { MangaAssistError } from '@mangaassist/common';
-import { withHugePages } from '@mangaassist/runtime';
+import { withHugePages } from '@mangaassist/runtime-onnx';
 import { QUICKSTART_MODEL_ID, type QuickstartPaths } from './quickstart-plan';
 
 /** Messages a manga store's support inbox might receive, classified at the end of the quickstart. */

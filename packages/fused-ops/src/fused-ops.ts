@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { FUSED_KERNELS } from './fused-kernel-names';
+import { FUSED_KERNELS } from './kernel-names';
 
 function hasKernel(name: string): boolean {
   return tf.getKernel(name, tf.getBackend()) !== undefined;
@@ -7,7 +7,17 @@ function hasKernel(name: string): boolean {
 
 let gradientsRegistered = false;
 
-/** Registers the gradients of the fused kernels (once; called when the kernels are registered). */
+/**
+ * Registers the gradients of the fused kernels (once): each runs the backend's backward kernel
+ * (`FUSED_KERNELS.geluGrad`, `FUSED_KERNELS.layerNormGrad`). A backend package calls it when it registers the forward
+ * kernels, since the gradient is used only where they run.
+ *
+ * @example
+ * ```ts
+ * tf.registerKernel({ kernelName: FUSED_KERNELS.gelu, backendName: 'cpu', kernelFunc });
+ * registerFusedGradients();
+ * ```
+ */
 export function registerFusedGradients(): void {
   if (gradientsRegistered) return;
   gradientsRegistered = true;
@@ -33,9 +43,10 @@ export function registerFusedGradients(): void {
 }
 
 /**
- * Exact GELU, `0.5 x (1 + erf(x / sqrt 2))` (DistilBERT's `gelu`), with TensorFlow.js's erf. On the cpu backend with
- * the native kernels registered it is one fused kernel forward and one backward; elsewhere (other backends, no
- * addon) it is the same composite of TensorFlow.js ops a model would write, so results agree either way.
+ * Exact GELU, `0.5 x (1 + erf(x / sqrt 2))` (DistilBERT's `gelu`), with TensorFlow.js's erf. Where the current
+ * backend has a kernel registered as `FUSED_KERNELS.gelu` (the cpu backend with `@mangaassist/cpu-kernels`' native
+ * kernels) it is one fused kernel forward and one backward; elsewhere it is the same composite of TensorFlow.js ops
+ * a model would write, so results agree either way.
  *
  * @example
  * ```ts
@@ -49,7 +60,8 @@ export function geluErf<T extends tf.Tensor>(x: T): T {
 
 /**
  * Layer normalisation over the last axis with the biased variance (`torch.nn.LayerNorm`): one fused kernel each
- * way on the cpu backend with native kernels, the composite of TensorFlow.js ops otherwise.
+ * way where the current backend registers `FUSED_KERNELS.layerNorm` (the cpu backend with native kernels), the
+ * composite of TensorFlow.js ops otherwise.
  *
  * @throws RangeError when gamma or beta is not a vector of the last axis' size
  *

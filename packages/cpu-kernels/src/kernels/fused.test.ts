@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core alone registers no gradient functions; the union package does.
 import '@tensorflow/tfjs';
+import { geluErf, layerNorm } from '@mangaassist/fused-ops';
 import { nativeKernelsAvailable } from '../native-binding';
 import { registerNativeCpuKernels, unregisterNativeCpuKernels } from '../register';
 import { expectSame, randn } from '../testing/compare';
-import { geluErf, layerNorm } from './fused-ops';
 
 const availability = nativeKernelsAvailable();
 

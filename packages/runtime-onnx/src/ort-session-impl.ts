@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { MangaAssistError } from '@mangaassist/common';
-import { firstLine } from './lazy-modules';
 import {
   ORT_PROVIDER_NAMES,
   type CreateOrtSessionOptions,
@@ -16,9 +15,15 @@ type OrtModule = typeof import('onnxruntime-node');
 const ORT_MODULE = 'onnxruntime-node';
 
 function loadOrt(): OrtModule {
-  // Required lazily so that importing the runtime package costs nothing for TensorFlow.js-only callers.
+  // Required lazily: importing this package (the server does, for huge pages) does not load the native addon.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(ORT_MODULE) as OrtModule;
+}
+
+/** First line of an error's message, for one-line reports. */
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n', 1)[0]!.trim();
 }
 
 /**
