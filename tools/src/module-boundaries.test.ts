@@ -96,7 +96,7 @@ describe('module boundaries', () => {
     expect(messages.join('\n')).toMatch(/@nx\/enforce-module-boundaries/);
   }, 60_000);
 
-  // Each project sits at one place in the flow; `weight:light` is the only other tag these rules read.
+  // Each project sits at one place in the flow: one without a layer tag could not be imported at all.
   it('gives every project exactly one layer tag', () => {
     const layers = Object.fromEntries(projectDirs().map((dir) => [dir, (project(dir).tags ?? []).filter((t) => t.startsWith('layer:'))]));
     for (const [dir, tags] of Object.entries(layers)) expect({ dir, tags: tags.length }).toEqual({ dir, tags: 1 });
