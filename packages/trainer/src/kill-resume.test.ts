@@ -11,7 +11,7 @@ import type { EpochRecord, StepRecord } from './train-records';
 
 // Real processes: one is killed with SIGKILL in the middle of an epoch, after steps that no checkpoint holds.
 const child = join(__dirname, '__tests__', 'train-child.ts');
-const register = join(__dirname, '__tests__', 'register-ts.cjs');
+const register = join(__dirname, '..', '..', '..', 'tools', 'jest', 'register-ts.cjs');
 const args = (runDir: string, ...flags: string[]) => ['-r', register, child, runDir, ...flags];
 
 function runToEnd(runDir: string, ...flags: string[]): { stopReason: string; globalStep: number } {

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
 // Real processes: jest's sandboxed `process` does not receive signals sent to the test process.
-const register = join(__dirname, '..', '..', '..', '..', 'packages', 'trainer', 'src', '__tests__', 'register-ts.cjs');
+const register = join(__dirname, '..', '..', '..', '..', 'tools', 'jest', 'register-ts.cjs');
 const child = join(__dirname, '__tests__', 'stop-child.ts');
 
 async function stopped(signal: NodeJS.Signals, options: { times?: number; stuck?: boolean } = {}) {
