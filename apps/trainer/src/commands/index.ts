@@ -11,6 +11,7 @@ import { quickstartCommand } from './quickstart';
 import { evaluateCommand } from './evaluate';
 import { schedulesCommand } from './schedules';
 import { trainCommand } from './train';
+import { trainingJobCommand } from './training-job';
 
 /** Every implemented subcommand; add a new command's module here (one line). */
 const IMPLEMENTED: CommandModule[] = [
@@ -23,6 +24,7 @@ const IMPLEMENTED: CommandModule[] = [
   parityCommand,
   pretrainMlmCommand,
   trainCommand,
+  trainingJobCommand,
   evaluateCommand,
   schedulesCommand,
   quickstartCommand,
