@@ -6,7 +6,7 @@ import { isMangaAssistError } from '@mangaassist/common';
 import { createContainer } from '../container';
 import { PLUGINS } from '../tokens';
 import { writeTinyEncoder } from './__tests__/tiny-encoder';
-import { mapHyperparameters } from './training-job/hyperparameters';
+import { HYPERPARAMETERS, mapHyperparameters } from './training-job/hyperparameters';
 import { buildContractJobConfig } from './training-job/job-config';
 import { resolveJobLayout } from './training-job/job-layout';
 import { METRIC_DEFINITIONS } from './training-job/metric-lines';
@@ -124,6 +124,20 @@ describe('hyperparameters.json mapping', () => {
       /unfreezing: sets schedule\.unfreezing\.id, which gradual_unfreezing sets too; give one of them/,
     );
     expect(() => mapHyperparameters(['num_epochs'], 'h')).toThrow(/h must hold a JSON object of hyperparameters/);
+  });
+});
+
+describe('trainer README', () => {
+  const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+
+  it('documents every hyperparameter with the fields it sets, and every metric definition', () => {
+    const rows = new Map([...readme.matchAll(/^\| `([a-z_]+)` \| (\w+) \| ([^|]+) \|/gm)].map((m) => [m[1]!, m[3]!]));
+    for (const spec of HYPERPARAMETERS) {
+      expect({ name: spec.name, documented: rows.has(spec.name) }).toEqual({ name: spec.name, documented: true });
+      if (spec.name !== 'data_format') for (const field of spec.fields) expect(rows.get(spec.name)).toContain(`\`${field}\``);
+    }
+    expect([...rows.keys()].filter((name) => !HYPERPARAMETERS.some((s) => s.name === name))).toEqual([]);
+    for (const { Name, Regex } of METRIC_DEFINITIONS) expect(readme).toContain(`| \`${Name}\` | \`${Regex}\` |`);
   });
 });
 
