@@ -158,6 +158,31 @@ describe('job configuration from the container layout', () => {
     expect(() => buildContractJobConfig(resolveJobLayout(env), plugins(), env)).toThrow(/loss\[focal\]\.options\.gamma: .*\n\(loss\.options\.gamma is set by hyperparameter gamma\)$/s);
   });
 
+  it("starts from the config channel's job file: hyperparameters and channels override it, its source options carry over", () => {
+    const base = mkdtempSync(join(tmpdir(), 'job-config-base-'));
+    try {
+      writeData(join(base, 'input', 'data', 'train', 'messages.jsonl'), 4);
+      mkdirSync(join(base, 'input', 'data', 'config'), { recursive: true });
+      const jobFile = join(base, 'input', 'data', 'config', 'job.yaml');
+      writeFileSync(
+        jobFile,
+        ['model: { maxLength: 32, head: { dropout: 0.3 } }', 'data: { train: { path: elsewhere.jsonl, textColumn: message }, lenient: true }', 'optimizer: { baseLr: 0.01 }'].join('\n'),
+      );
+      writeHyperparameters(base, { base_lr: '0.002' });
+      const env = { MANGAASSIST_ML_ROOT: base };
+      const { config } = buildContractJobConfig(resolveJobLayout(env), plugins(), env);
+      expect(config.data.train).toMatchObject({ path: join(base, 'input', 'data', 'train', 'messages.jsonl'), textColumn: 'message' });
+      expect(config.data.lenient).toBe(true);
+      expect(config.model).toMatchObject({ maxLength: 32, head: { dropout: 0.3 } });
+      expect(config.optimizer.baseLr).toBe(0.002);
+      // A plugin package given by a path relative to the job file is looked for there, not beside the resolved file.
+      writeFileSync(jobFile, 'plugins: [./my-losses]\n');
+      expect(() => buildContractJobConfig(resolveJobLayout(env), plugins(), env)).toThrow(JSON.stringify(join(base, 'input', 'data', 'config', 'my-losses')));
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
+  });
+
   it('takes the train channel from SM_CHANNEL_TRAIN over the default folder, and refuses a missing one', () => {
     const elsewhere = join(root, 'elsewhere');
     writeData(join(elsewhere, 'part-1.csv'), 4);

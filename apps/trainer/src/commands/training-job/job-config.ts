@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { isMangaAssistError, MangaAssistError, readConfigFile, type TrainJobConfig } from '@mangaassist/common';
 import { loadTrainJobConfig } from '@mangaassist/trainer';
 import type { CliPlugins } from '../../tokens';
@@ -47,7 +47,12 @@ export function buildContractJobConfig(layout: JobLayout, plugins: CliPlugins, e
   const hyperparameters = existsSync(layout.hyperparametersFile) ? readHyperparameters(layout.hyperparametersFile) : {};
   const mapped = mapHyperparameters(hyperparameters, layout.hyperparametersFile);
   // The job file's own fields come first; environment overrides are applied last, by loadTrainJobConfig.
-  const raw = (channels.config ? readConfigFile(channelConfigFile(channels.config), {}) : {}) as Record<string, unknown>;
+  const baseFile = channels.config ? channelConfigFile(channels.config) : undefined;
+  const raw = (baseFile ? readConfigFile(baseFile, {}) : {}) as Record<string, unknown>;
+  // The resolved file is written elsewhere: plugin paths relative to the job file are made absolute first.
+  if (baseFile && Array.isArray(raw.plugins)) {
+    raw.plugins = raw.plugins.map((name: unknown) => (typeof name === 'string' && /^\.\.?\//.test(name) ? resolve(dirname(baseFile), name) : name));
+  }
   for (const [field, value] of mapped.fields) setConfigField(raw, field, value);
 
   const data = (raw.data ?? {}) as Record<string, unknown>;
