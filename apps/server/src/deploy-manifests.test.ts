@@ -5,7 +5,9 @@
  * figures (termination grace, compose's stop grace, readiness timing) fit the server's shutdown phases. No image is
  * built here: the Dockerfile is checked for what can be read from it.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyEnvOverrides, parseConfig, serverConfigSchema, type ServerConfig } from '@mangaassist/common';
 import { createThresholdStoreRegistry } from '@mangaassist/thresholds';
@@ -19,6 +21,8 @@ import { Service } from 'kubernetes-models/v1/Service';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IProbe } from 'kubernetes-models/v1/Probe';
 import YAML from 'yaml';
+import { HttpClient } from './__tests__/helpers/http-client';
+import { TINY_MODEL } from './__tests__/helpers/server-process';
 import { startTestServer, type TestServer } from './__tests__/helpers/test-server';
 
 const repo = join(__dirname, '..', '..', '..');
@@ -212,6 +216,63 @@ describe('Kubernetes manifests', () => {
     });
   });
 
+  it('a real server process started from the ConfigMap and the Deployment environment answers every probe, then fails readiness on SIGTERM and exits 0', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'deploy-configmap-'));
+    const configFile = join(dir, 'server.yaml');
+    writeFileSync(configFile, only<ConfigMap>('ConfigMap').data!['server.yaml']!);
+    const { MANGAASSIST_CFG__THRESHOLDS__STORE__OPTIONS__URL: _storeUrl, ...deploymentEnv } = containerEnv(serverContainer());
+    // What the cluster provides and a test cannot: the model, the PostgreSQL store, the pod's address and a
+    // writable feedback folder are swapped for local ones; the grace is shortened to keep the test quick.
+    const env = {
+      ...process.env,
+      ...deploymentEnv,
+      MANGAASSIST_CFG__SERVING__MODEL_DIR: TINY_MODEL,
+      MANGAASSIST_CFG__SERVING__HOST: '127.0.0.1',
+      MANGAASSIST_CFG__SERVING__PORT: '0',
+      MANGAASSIST_CFG__SERVING__INTRA_OP_NUM_THREADS: '1',
+      MANGAASSIST_CFG__SERVING__SHUTDOWN_GRACE_MS: '1000',
+      MANGAASSIST_CFG__SERVING__FEEDBACK__PATH: join(dir, 'feedback.jsonl'),
+      MANGAASSIST_CFG__THRESHOLDS__STORE__ID: 'sqlite',
+      MANGAASSIST_CFG__THRESHOLDS__STORE__OPTIONS: JSON.stringify({ path: join(dir, 'thresholds.db') }),
+    };
+    const [flag] = serverContainer().args!;
+    const child = spawn(process.execPath, [join(__dirname, '..', 'dist', 'main.js'), flag!, configFile], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    let client: HttpClient | undefined;
+    try {
+      let stderr = '';
+      child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout!.on('data', (chunk: Buffer) => {
+          out += chunk.toString('utf8');
+          const listening = /"url":"(http:[^"]+)"[^\n]*"msg":"listening"/.exec(out);
+          if (listening) resolve(listening[1]!);
+        });
+        void exited.then((code) => reject(new Error(`the server exited (${code}) before listening: ${stderr}`)));
+      });
+      client = new HttpClient(url);
+      const container = serverContainer();
+      for (const probe of [container.startupProbe!, container.livenessProbe!, container.readinessProbe!]) {
+        const res = await client.send({ url: probe.httpGet!.path! });
+        expect({ path: probe.httpGet!.path, status: res.statusCode }).toEqual({ path: probe.httpGet!.path, status: 200 });
+      }
+      expect((await client.send({ url: '/readyz' })).json()).toMatchObject({ status: 'ready', model: { id: 'frustration-v1', loaded: true } });
+      expect((await client.send({ url: deployment().spec!.template.metadata!.annotations!['prometheus.io/path']! })).statusCode).toBe(200);
+      child.kill('SIGTERM');
+      // Readiness fails at once while the process still answers (liveness stays 200 through the grace).
+      let ready = 200;
+      for (let i = 0; i < 50 && ready === 200; i++) ready = (await client.send({ url: '/readyz' })).statusCode;
+      expect(ready).toBe(503);
+      expect((await client.send({ url: container.livenessProbe!.httpGet!.path! })).statusCode).toBe(200);
+      expect(await exited).toBe(0);
+    } finally {
+      await client?.close();
+      if (child.exitCode === null) child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
   it("the shutdown figures fit the server's shutdown: grace, then drain, then dispose", () => {
     const config = k8sServerConfig();
     const pod = deployment().spec!.template.spec!;
@@ -288,7 +349,9 @@ describe('Dockerfile', () => {
   it("the server's entrypoint is the repository's launcher, which execs node so that SIGTERM reaches the server", () => {
     const entrypoint = JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(stage(dockerfile, 'server'))![1]!) as string[];
     expect(entrypoint).toEqual(['/app/apps/server/bin/mangaassist-server']);
-    const launcher = readFileSync(join(repo, 'apps', 'server', 'bin', 'mangaassist-server'), 'utf8');
+    const launcherFile = join(repo, 'apps', 'server', 'bin', 'mangaassist-server');
+    expect(statSync(launcherFile).mode & 0o111).not.toBe(0);
+    const launcher = readFileSync(launcherFile, 'utf8');
     expect(launcher).toMatch(/^exec "\$\{NODE:-node\}" "\$here\/\.\.\/dist\/main\.js" "\$@"$/m);
     expect(Number(/^EXPOSE (\d+)$/m.exec(stage(dockerfile, 'server'))![1])).toBe(k8sServerConfig().serving.port);
   });
