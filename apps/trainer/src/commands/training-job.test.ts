@@ -196,6 +196,8 @@ describe('job configuration from the container layout', () => {
       expect.objectContaining({ path: join(elsewhere, 'part-1.csv'), format: 'jsonl' }),
     ]);
     expect(config.training.outDir).toBe(join(root, 'checkpoints', 'run'));
+    mkdirSync(join(root, 'input', 'data', 'eval'), { recursive: true });
+    expect(resolveJobLayout({ ...env, SM_CHANNEL_TEST: elsewhere }).unknownChannels).toEqual(['eval', 'test']);
     expect(() => resolveJobLayout({ MANGAASSIST_ML_ROOT: root, SM_CHANNEL_VALIDATION: join(root, 'nowhere') })).toThrow(/^SM_CHANNEL_VALIDATION names .*nowhere, which is not a folder$/);
   });
 });

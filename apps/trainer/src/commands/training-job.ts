@@ -8,7 +8,7 @@ import { PLUGINS, TRAINING_BACKEND, type CliPlugins } from '../tokens';
 import type { CommandModule } from './command-module';
 import { formatTrainResult } from './train';
 import { buildContractJobConfig, nameHyperparameters } from './training-job/job-config';
-import { DEFAULT_ML_ROOT, ML_ROOT_ENV, resolveJobLayout, type JobLayout } from './training-job/job-layout';
+import { CHANNELS, DEFAULT_ML_ROOT, ML_ROOT_ENV, resolveJobLayout, type JobLayout } from './training-job/job-layout';
 import { createMetricLineReporter } from './training-job/metric-lines';
 import { checkpointOnInterrupt, type selectTrainingBackend } from './training-run';
 
@@ -68,6 +68,10 @@ export async function runTrainingJob(env: NodeJS.ProcessEnv, plugins: CliPlugins
   let layout: JobLayout | undefined;
   try {
     layout = resolveJobLayout(env);
+    // A misnamed channel (`eval` for `validation`) would otherwise be ignored without a word.
+    for (const name of layout.unknownChannels) {
+      process.stderr.write(`warning: channel ${name} is not read by this job (channels: ${CHANNELS.join(', ')})\n`);
+    }
     rmSync(join(layout.outputDir, 'failure'), { force: true });
     const result = await trainUnderContract(layout, env, plugins, selectBackend);
     if (result.summary.stopReason === 'interrupted') {

@@ -39,6 +39,8 @@ export interface JobLayout {
   readonly outputDataDir: string;
   /** Checkpoints (kept across a restarted job where the platform syncs this folder): the run directory lives here. */
   readonly checkpointDir: string;
+  /** Channels given (folders under `input/data`, `SM_CHANNEL_*` variables) that this job does not read. */
+  readonly unknownChannels: readonly string[];
 }
 
 /**
@@ -68,8 +70,17 @@ export function resolveJobLayout(env: NodeJS.ProcessEnv): JobLayout {
     const dir = join(root, 'input', 'data', channel);
     if (isDirectory(dir)) channels[channel] = dir;
   }
+  const known = new Set<string>(CHANNELS);
+  const dataDir = join(root, 'input', 'data');
+  const given = [
+    ...Object.keys(env)
+      .filter((key) => key.startsWith('SM_CHANNEL_') && env[key])
+      .map((key) => key.slice('SM_CHANNEL_'.length).toLowerCase()),
+    ...(isDirectory(dataDir) ? readdirSync(dataDir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name) : []),
+  ];
   const outputDir = join(root, 'output');
   return {
+    unknownChannels: [...new Set(given.filter((name) => !known.has(name)))].sort(),
     root,
     channels,
     hyperparametersFile: join(root, 'input', 'config', 'hyperparameters.json'),
