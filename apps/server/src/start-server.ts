@@ -88,7 +88,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     if (ownsClassifier) await classifier.dispose();
     throw new MangaAssistError(
       'CONFIG_INVALID',
-      `serving.modelId (or the model directory's name, its default) cannot key the threshold store: ${(error as Error).message}`,
+      `serving.modelId (or, when unset, the model's config.json "mangaassist_model_id") cannot key the threshold store: ${(error as Error).message}`,
       { modelId: classifier.modelId },
       { cause: error },
     );
