@@ -111,6 +111,24 @@ describe('startup with the ONNX classifier', () => {
       expect(readiness.thresholds).toEqual(expected);
     });
 
+    it('warns at startup which labels run on the configured default, and is quiet when none does', async () => {
+      const lines: string[] = [];
+      const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+      const dir = join(work, 'partly-calibrated');
+      cpSync(FIXTURE, dir, { recursive: true });
+      writeFileSync(join(dir, 'thresholds.json'), JSON.stringify({ version: 1, strategy: 'fbeta-sweep', createdAt: 'x', thresholds: { frustration: 0.3, churn_risk: 0.3 } }));
+      const store = new MemoryThresholdStore();
+      await store.setRecommended('tiny-export', { neutral: 0.6 }, { author: 'test', reason: 'seed' });
+      let server = await startServer(configFor(dir, { workers: 0 }), { store, feedback: new MemoryFeedbackLog(), logger, listen: false });
+      await server.close();
+      const warnings = lines.map((l) => JSON.parse(l)).filter((l) => /serving\.defaultThreshold/.test(l.msg));
+      expect(warnings).toEqual([expect.objectContaining({ modelId: 'tiny-export', labels: ['satisfaction', 'urgency', 'confusion'], defaultThreshold: 0.5 })]);
+      lines.length = 0;
+      server = await startServer(configFor(FIXTURE, { workers: 0 }), { store, feedback: new MemoryFeedbackLog(), logger, listen: false });
+      await server.close();
+      expect(lines.filter((l) => l.includes('defaultThreshold'))).toEqual([]);
+    });
+
     it('treats the exporter\'s uncalibrated placeholder (strategy default) as no thresholds.json', async () => {
       const dir = join(work, 'placeholder-thresholds');
       cpSync(FIXTURE, dir, { recursive: true });
