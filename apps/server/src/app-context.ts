@@ -10,6 +10,8 @@ export interface ServerThresholdStore extends ThresholdStore {
   status(): CachedStoreStatus;
   /** Pings the store at most once per interval, for readiness probes. */
   checkHealth(): Promise<StoreHealth>;
+  /** The effective thresholds last read for `modelId`, without asking the store. */
+  peekEffective(modelId: string): Readonly<Record<string, number>> | undefined;
 }
 
 /**

@@ -1,11 +1,12 @@
 import { MangaAssistError, type ServingConfig } from '@mangaassist/common';
-import { OnnxTextClassifier, OnnxWorkerPool, type TextClassifier, type WorkerEvent } from '@mangaassist/serving';
+import { OnnxTextClassifier, OnnxWorkerPool, servedModelId, type TextClassifier, type WorkerEvent } from '@mangaassist/serving';
 import type { FastifyBaseLogger } from 'fastify';
 
 /**
  * Loads the classifier the server runs: the exported model directory `serving.modelDir` through ONNX Runtime,
- * with the configured precision, model id and threads — in `serving.workers` worker threads (the default, one), or
- * on the main thread when `workers` is 0. Workers that die or hang past `serving.inferenceDeadlineMs` are replaced,
+ * with the configured precision, model id (`serving.modelId`, else the id in the model's `config.json`; with
+ * neither, loading fails with `CONFIG_INVALID`: the directory's name is never used as an id) and threads — in
+ * `serving.workers` worker threads (the default, one), or on the main thread when `workers` is 0. Workers that die or hang past `serving.inferenceDeadlineMs` are replaced,
  * and each replacement is logged. Fails with `NOT_FOUND` or `CHECKPOINT_INVALID` naming the missing or corrupt
  * file, or a model whose output does not match its labels (one warm-up inference runs before traffic).
  *
@@ -17,7 +18,7 @@ import type { FastifyBaseLogger } from 'fastify';
 export async function loadClassifier(serving: ServingConfig, logger?: FastifyBaseLogger): Promise<TextClassifier> {
   const options = {
     precision: serving.precision,
-    ...(serving.modelId !== undefined ? { modelId: serving.modelId } : {}),
+    modelId: servedModelId(serving.modelDir, serving.modelId),
     ...(serving.intraOpNumThreads !== undefined ? { intraOpNumThreads: serving.intraOpNumThreads } : {}),
   };
   if (serving.workers === 0) {

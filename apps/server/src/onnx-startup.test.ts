@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseConfig, serverConfigSchema } from '@mangaassist/common';
@@ -70,5 +70,104 @@ describe('startup with the ONNX classifier', () => {
       await server.close();
       await client.close();
     }
+  });
+
+  describe('threshold sources: the store, else the model\'s thresholds.json, else the configured default', () => {
+    const LABELS = ['frustration', 'satisfaction', 'urgency', 'confusion', 'churn_risk', 'neutral'];
+    // The fixture's calibrated thresholds.json: 0.30, 0.35, … 0.55 in label order.
+    const shipped = JSON.parse(readFileSync(join(FIXTURE, 'thresholds.json'), 'utf8')).thresholds as Record<string, number>;
+
+    async function sourcesOf(modelDir: string, store: MemoryThresholdStore, serving: Record<string, unknown> = {}) {
+      const server = await startServer(configFor(modelDir, { workers: 0, ...serving }), { store, feedback: new MemoryFeedbackLog(), logger: silent, listen: false });
+      try {
+        const classify = await server.app.inject({ method: 'POST', url: '/v1/classify', payload: { text: 'I want to cancel', explain: true } });
+        const ready = await server.app.inject({ url: '/readyz' });
+        return { modelId: classify.json().modelId, signals: classify.json().explanation.signals, readiness: ready.json() };
+      } finally {
+        await server.close();
+      }
+    }
+
+    it('uses the model\'s thresholds.json for labels the store has no entry for, and says so', async () => {
+      const store = new MemoryThresholdStore();
+      await store.setRecommended('some-other-model', { frustration: 0.11 }, { author: 'test', reason: 'not this model' });
+      await store.setOverride('tiny-export', 'churn_risk', 0.2, { author: 'ops', reason: 'outage' });
+      const { modelId, signals, readiness } = await sourcesOf(FIXTURE, store);
+      expect(modelId).toBe('tiny-export'); // from config.json, not from serving.modelId
+      const expected = LABELS.map((label) =>
+        label === 'churn_risk' ? { label, threshold: 0.2, source: 'store' } : { label, threshold: shipped[label], source: 'model' },
+      );
+      expect(signals.map((s: { label: string; threshold: number; thresholdSource: string }) => ({ label: s.label, threshold: s.threshold, source: s.thresholdSource }))).toEqual(expected);
+      expect(readiness.thresholds).toEqual(expected);
+    });
+
+    it('uses the configured default, saying so, when the model has no thresholds.json', async () => {
+      const dir = join(work, 'no-thresholds');
+      cpSync(FIXTURE, dir, { recursive: true });
+      rmSync(join(dir, 'thresholds.json'));
+      const { signals, readiness } = await sourcesOf(dir, new MemoryThresholdStore(), { defaultThreshold: 0.62 });
+      const expected = LABELS.map((label) => ({ label, threshold: 0.62, source: 'default' }));
+      expect(signals.map((s: { label: string; threshold: number; thresholdSource: string }) => ({ label: s.label, threshold: s.threshold, source: s.thresholdSource }))).toEqual(expected);
+      expect(readiness.thresholds).toEqual(expected);
+    });
+
+    it('warns at startup which labels run on the configured default, and is quiet when none does', async () => {
+      const lines: string[] = [];
+      const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+      const dir = join(work, 'partly-calibrated');
+      cpSync(FIXTURE, dir, { recursive: true });
+      writeFileSync(join(dir, 'thresholds.json'), JSON.stringify({ version: 1, strategy: 'fbeta-sweep', createdAt: 'x', thresholds: { frustration: 0.3, churn_risk: 0.3 } }));
+      const store = new MemoryThresholdStore();
+      await store.setRecommended('tiny-export', { neutral: 0.6 }, { author: 'test', reason: 'seed' });
+      let server = await startServer(configFor(dir, { workers: 0 }), { store, feedback: new MemoryFeedbackLog(), logger, listen: false });
+      await server.close();
+      const warnings = lines.map((l) => JSON.parse(l)).filter((l) => /serving\.defaultThreshold/.test(l.msg));
+      expect(warnings).toEqual([expect.objectContaining({ modelId: 'tiny-export', labels: ['satisfaction', 'urgency', 'confusion'], defaultThreshold: 0.5 })]);
+      lines.length = 0;
+      server = await startServer(configFor(FIXTURE, { workers: 0 }), { store, feedback: new MemoryFeedbackLog(), logger, listen: false });
+      await server.close();
+      expect(lines.filter((l) => l.includes('defaultThreshold'))).toEqual([]);
+    });
+
+    it('treats the exporter\'s uncalibrated placeholder (strategy default) as no thresholds.json', async () => {
+      const dir = join(work, 'placeholder-thresholds');
+      cpSync(FIXTURE, dir, { recursive: true });
+      const placeholder = { version: 1, strategy: 'default', createdAt: '2026-01-01T00:00:00.000Z', thresholds: Object.fromEntries(LABELS.map((l) => [l, 0.5])) };
+      writeFileSync(join(dir, 'thresholds.json'), JSON.stringify(placeholder));
+      const { readiness } = await sourcesOf(dir, new MemoryThresholdStore(), { defaultThreshold: 0.45 });
+      expect(readiness.thresholds).toEqual(LABELS.map((label) => ({ label, threshold: 0.45, source: 'default' })));
+    });
+
+    it('keys thresholds by the id in config.json, whatever the directory is called', async () => {
+      const dir = join(work, 'renamed-copy');
+      cpSync(FIXTURE, dir, { recursive: true });
+      const store = new MemoryThresholdStore();
+      await store.setOverride('tiny-export', 'frustration', 0.25, { author: 'ops', reason: 'test' });
+      const { modelId, readiness } = await sourcesOf(dir, store);
+      expect(modelId).toBe('tiny-export');
+      expect(readiness.model.id).toBe('tiny-export');
+      expect(readiness.thresholds[0]).toEqual({ label: 'frustration', threshold: 0.25, source: 'store' });
+    });
+
+    it('refuses to start when neither config.json nor serving.modelId names the model', async () => {
+      const dir = join(work, 'no-id');
+      cpSync(FIXTURE, dir, { recursive: true });
+      const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
+      delete config.mangaassist_model_id;
+      writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
+      const error = await startupError(dir);
+      expect(error.code).toBe('CONFIG_INVALID');
+      expect(error.message).toContain(join(dir, 'config.json'));
+      expect(error.message).toMatch(/"mangaassist_model_id".*serving\.modelId/);
+    });
+
+    it('fails naming the field when thresholds.json names a label the model does not have', async () => {
+      const dir = join(work, 'foreign-thresholds');
+      cpSync(FIXTURE, dir, { recursive: true });
+      writeFileSync(join(dir, 'thresholds.json'), JSON.stringify({ version: 1, strategy: 'fbeta-sweep', createdAt: 'x', thresholds: { anger: 0.3 } }));
+      const error = await startupError(dir);
+      expect(error.code).toBe('DATA_INVALID');
+      expect(error.message).toContain('"thresholds.anger": unknown label');
+    });
   });
 });

@@ -88,7 +88,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     if (ownsClassifier) await classifier.dispose();
     throw new MangaAssistError(
       'CONFIG_INVALID',
-      `serving.modelId (or the model directory's name, its default) cannot key the threshold store: ${(error as Error).message}`,
+      `serving.modelId (or, when unset, the model's config.json "mangaassist_model_id") cannot key the threshold store: ${(error as Error).message}`,
       { modelId: classifier.modelId },
       { cause: error },
     );
@@ -114,6 +114,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   c.register(CLASSIFIER, { useValue: classifier });
   c.register(THRESHOLD_STORE, { useValue: store });
   const ctx = c.resolve(APP_CONTEXT);
+  logDefaultThresholds(ctx, logger);
   const app = await buildApp(ctx, logger);
   app.addHook('onClose', async () => {
     await ctx.service.drain();
@@ -166,4 +167,21 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       logger.info('stopped');
     })());
   return { url, app, context: ctx, close };
+}
+
+/**
+ * Says at startup which labels run on `serving.defaultThreshold` (no value in the store, none in the model's
+ * thresholds.json), so that an uncalibrated label is never a silent 0.5. Skipped when the store was not read yet
+ * (readiness reports that).
+ */
+function logDefaultThresholds(ctx: AppContext, logger: FastifyBaseLogger): void {
+  const stored = ctx.store.peekEffective(ctx.service.modelId);
+  if (!stored) return;
+  const labels = ctx.service.thresholdsInUse(stored).filter((t) => t.source === 'default').map((t) => t.label);
+  if (labels.length > 0) {
+    logger.warn(
+      { modelId: ctx.service.modelId, labels, defaultThreshold: ctx.serving.defaultThreshold },
+      'labels without a stored or calibrated threshold use serving.defaultThreshold',
+    );
+  }
 }

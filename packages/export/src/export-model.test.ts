@@ -74,6 +74,7 @@ describe('exportClassifier', () => {
       problem_type: 'multi_label_classification',
       id2label: { '0': 'frustration', '5': 'neutral' },
       label2id: { churn_risk: 4 },
+      mangaassist_model_id: 'tiny-export', // copied from the source config.json
     });
     const tokenizerConfig = JSON.parse(readFileSync(join(outDir, 'tokenizer_config.json'), 'utf8'));
     expect(tokenizerConfig).toMatchObject({ tokenizer_class: 'DistilBertTokenizer', model_max_length: 64 });
@@ -170,6 +171,15 @@ describe('exportClassifier', () => {
     expect(() => exportClassifier({ modelDir: dir, outDir: out, thresholdsFile: file })).toThrow(
       /thresholds\.json: "thresholds\.anger": unknown label; the model's labels are frustration, satisfaction/,
     );
+  });
+
+  it('records --model-id in the exported config.json, and refuses a blank one before writing anything', () => {
+    const out = join(work, 'named-export');
+    exportClassifier({ modelDir, outDir: out, modelId: 'manga-v3' });
+    expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).mangaassist_model_id).toBe('manga-v3');
+    const refused = join(work, 'blank-id-export');
+    expect(() => exportClassifier({ modelDir, outDir: refused, modelId: ' ' })).toThrow(/modelId: "mangaassist_model_id" must be a non-empty string/);
+    expect(existsSync(refused)).toBe(false);
   });
 });
 

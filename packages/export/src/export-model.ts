@@ -6,6 +6,8 @@ import {
   CONFIG_FILE,
   headPooling,
   headWide,
+  MODEL_ID_CONFIG_KEY,
+  modelIdFromConfig,
   THRESHOLDS_FILE,
   thresholdsToShip,
   writeFileAtomically,
@@ -42,6 +44,11 @@ export interface ExportOptions {
   readonly thresholdsFile?: string;
   /** int8 weights in ±63 instead of ±127 (for x86 CPUs without VNNI). */
   readonly reduceRange?: boolean;
+  /**
+   * The model's id, recorded in the exported `config.json` (`mangaassist_model_id`): the id the server keys its
+   * thresholds by. Default the id in the source `config.json`, if any (copied like its other keys).
+   */
+  readonly modelId?: string;
 }
 
 /** One written ONNX file. */
@@ -103,6 +110,8 @@ export function exportClassifier(options: ExportOptions): ExportResult {
     throw new RangeError(`quantize must be one of ${QUANTIZE_MODES.join(', ')}; got ${JSON.stringify(quantize)}`);
   }
   const fusion = options.fusion ?? 'contrib';
+  // Checked before any file is written: the server would refuse the id at startup.
+  if (options.modelId !== undefined) modelIdFromConfig({ [MODEL_ID_CONFIG_KEY]: options.modelId }, 'modelId');
   const model = readClassifierModelDir(options.modelDir);
   const head = options.head ?? resolveClassifierHead(model.weights, model.dims.dim, model.labels.length);
   const configFile = join(options.modelDir, CONFIG_FILE);
@@ -126,7 +135,8 @@ export function exportClassifier(options: ExportOptions): ExportResult {
 
   const files = ['onnx/model.onnx', ...(int8 ? ['onnx/model_quantized.onnx'] : [])];
   const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
-  writeFileAtomically(join(options.outDir, CONFIG_FILE), json(exportConfig(model)));
+  const config = { ...exportConfig(model), ...(options.modelId !== undefined ? { [MODEL_ID_CONFIG_KEY]: options.modelId } : {}) };
+  writeFileAtomically(join(options.outDir, CONFIG_FILE), json(config));
   files.push(CONFIG_FILE, ...copyTokenizerFiles(model, options.outDir));
   const thresholds = thresholdsToShip(model.labels, options.thresholdsFile ?? join(options.modelDir, THRESHOLDS_FILE));
   writeFileAtomically(join(options.outDir, THRESHOLDS_FILE), json(thresholds.contents));

@@ -6,6 +6,7 @@ export * from './distilbert-config';
 export * from './distilbert-tensors';
 export * from './json-file';
 export * from './model-dir';
+export * from './model-id';
 export * from './random-classifier-dir';
 export * from './safetensors';
 export * from './thresholds-file';

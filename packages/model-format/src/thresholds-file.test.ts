@@ -2,7 +2,7 @@ import { isMangaAssistError } from '@mangaassist/common';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_THRESHOLD, readThresholdsFile, resolveThresholds, THRESHOLDS_FILE, thresholdsToShip, writeThresholdsFile } from './thresholds-file';
+import { DEFAULT_THRESHOLD, readShippedThresholds, readThresholdsFile, resolveThresholds, THRESHOLDS_FILE, thresholdsToShip, writeThresholdsFile } from './thresholds-file';
 
 function captured(fn: () => unknown): unknown {
   try {
@@ -47,6 +47,16 @@ describe('thresholds.json', () => {
     expect((error as Error).message).toContain('thresholds.frustration');
     writeFileSync(join(modelDir, THRESHOLDS_FILE), '{ not json');
     expect((captured(() => resolveThresholds(modelDir)) as Error).message).toContain('not valid JSON');
+  });
+
+  it('reads the shipped file checked against the labels, and gives undefined (not an error) when there is none', () => {
+    const modelDir = dir();
+    expect(readShippedThresholds(modelDir, ['frustration'])).toBeUndefined();
+    writeFileSync(join(modelDir, THRESHOLDS_FILE), JSON.stringify({ version: 1, strategy: 's', createdAt: 'x', thresholds: { frustration: 0.3 } }));
+    expect(readShippedThresholds(modelDir, ['frustration', 'neutral'])?.thresholds).toEqual({ frustration: 0.3 });
+    const error = captured(() => readShippedThresholds(modelDir, ['neutral']));
+    expect(isMangaAssistError(error, 'DATA_INVALID')).toBe(true);
+    expect((error as Error).message).toContain('"thresholds.frustration": unknown label');
   });
 });
 

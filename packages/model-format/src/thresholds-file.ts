@@ -114,6 +114,25 @@ export function readThresholdsFile(modelDir: string): ThresholdsFile {
 }
 
 /**
+ * The `thresholds.json` shipped in a model directory, validated against the model's `labels`, or `undefined` when
+ * the directory has none. Unlike {@link readThresholdsFile}, absence is not an error: a server falls back to its
+ * configured default and says so; a file that exists but is malformed or names an unknown label still fails.
+ *
+ * @throws MangaAssistError `DATA_INVALID` naming the file and each bad field; `NOT_FOUND` when it exists but
+ *   cannot be read
+ *
+ * @example
+ * ```ts
+ * const shipped = readShippedThresholds('runs/quickstart/onnx', ['frustration', 'churn_risk']);
+ * shipped?.thresholds.frustration; // 0.35, or undefined without a file
+ * ```
+ */
+export function readShippedThresholds(modelDir: string, labels: readonly string[]): ThresholdsFile | undefined {
+  const path = join(modelDir, THRESHOLDS_FILE);
+  return existsSync(path) ? readThresholdsFileAt(path, labels) : undefined;
+}
+
+/**
  * Writes `thresholds.json` into `modelDir` (validated first, then through a temporary file and a rename, so that a
  * reader never sees half a file). Returns the file's path.
  *

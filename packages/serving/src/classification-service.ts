@@ -1,5 +1,5 @@
 import { ChurnPhraseMatcher } from './churn-phrases';
-import { decideEscalation, type EscalationDecision } from './escalation';
+import { decideEscalation, resolveThreshold, type EscalationDecision, type ThresholdSource } from './escalation';
 import { MicroBatcher, type MicroBatcherObserver, type MicroBatcherOptions } from './micro-batcher';
 import type { TextClassifier } from './text-classifier';
 
@@ -14,16 +14,24 @@ export interface ClassificationServiceOptions {
   readonly thresholds: EffectiveThresholdSource;
   readonly batching: MicroBatcherOptions;
   readonly churnRule: { readonly enabled: boolean; readonly phrases: readonly string[]; readonly boost: number };
-  /** For labels without an effective threshold. */
+  /** For labels with neither a stored threshold nor one shipped with the model (`classifier.modelThresholds`). */
   readonly defaultThreshold: number;
   /** Deadline of one `classify` call, queueing included. */
   readonly timeoutMs: number;
   readonly observer?: MicroBatcherObserver;
 }
 
+/** One label's threshold as decisions use it now, and where it came from. */
+export interface ThresholdInUse {
+  readonly label: string;
+  readonly threshold: number;
+  readonly source: ThresholdSource;
+}
+
 /**
  * Classifies texts and decides escalation: the texts of concurrent calls are micro-batched through the one
- * classifier, thresholds are read per call (so a new override applies at the next cache refresh), and churn
+ * classifier, thresholds are read per call (so a new override applies at the next cache refresh) — the store's
+ * value for the model, else the one shipped with the model, else the configured default — and churn
  * phrases are matched on each text. Rejects with `ServingError` (`QUEUE_FULL`, `TIMEOUT`, `SHUTTING_DOWN`) or
  * whatever the threshold source throws when it has no thresholds to fall back on.
  *
@@ -79,8 +87,19 @@ export class ClassificationService {
       this.batcher.submit(texts, { timeoutMs: this.options.timeoutMs }),
       this.options.thresholds.getEffective(classifier.modelId),
     ]);
-    const policy = { thresholds, defaultThreshold, churnBoost: churnRule.boost };
+    const policy = { thresholds, modelThresholds: classifier.modelThresholds ?? {}, defaultThreshold, churnBoost: churnRule.boost };
     return texts.map((text, i) => decideEscalation(classifier.labels, probabilities[i] as Float32Array, policy, this.matcher.match(text)));
+  }
+
+  /**
+   * Every label's threshold as a decision would use it given the store's effective thresholds `stored` (label →
+   * threshold, as `getEffective` returns them), with its source: `store`, else `model` (shipped with the model),
+   * else `default`.
+   */
+  thresholdsInUse(stored: Readonly<Record<string, number>>): ThresholdInUse[] {
+    const { classifier, defaultThreshold } = this.options;
+    const policy = { thresholds: stored, modelThresholds: classifier.modelThresholds ?? {}, defaultThreshold };
+    return classifier.labels.map((label) => ({ label, ...resolveThreshold(label, policy) }));
   }
 
   /** Stops accepting texts and finishes the queued ones. */

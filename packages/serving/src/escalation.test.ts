@@ -1,4 +1,4 @@
-import { decideEscalation, type EscalationPolicy } from './escalation';
+import { decideEscalation, resolveThreshold, type EscalationPolicy } from './escalation';
 
 const labels = ['frustration', 'satisfaction', 'churn_risk', 'neutral'];
 const policy: EscalationPolicy = {
@@ -38,6 +38,29 @@ describe('decideEscalation', () => {
     expect(neutral).toMatchObject({ threshold: 0.7, thresholdSource: 'default', active: true });
     expect(d.explanation.churnBoost).toBe(0.3);
     expect(d.explanation.churnPhrases).toEqual(cancel);
+  });
+
+  it('takes each threshold from the store, else the model\'s thresholds.json, else the default, naming the source', () => {
+    const withModel: EscalationPolicy = { ...policy, modelThresholds: { frustration: 0.2, churn_risk: 0.25, neutral: 0.3 } };
+    const d = decideEscalation(labels, [0.45, 0.1, 0.3, 0.35], withModel);
+    expect(d.explanation.signals.map((s) => [s.label, s.threshold, s.thresholdSource])).toEqual([
+      ['frustration', 0.5, 'store'], // the store wins over the model's 0.2
+      ['satisfaction', 0.6, 'store'],
+      ['churn_risk', 0.4, 'store'],
+      ['neutral', 0.3, 'model'],
+    ]);
+    expect(d.active).toEqual(['neutral']);
+    const bare = decideEscalation(['urgency'], [0.55], { ...withModel, thresholds: {} });
+    expect(bare.explanation.signals[0]).toMatchObject({ threshold: 0.7, thresholdSource: 'default', active: false });
+  });
+
+  it.each([
+    [{ thresholds: { a: 0.3 }, modelThresholds: { a: 0.4 }, defaultThreshold: 0.5 }, { threshold: 0.3, source: 'store' }],
+    [{ thresholds: {}, modelThresholds: { a: 0.4 }, defaultThreshold: 0.5 }, { threshold: 0.4, source: 'model' }],
+    [{ thresholds: { b: 0.3 }, modelThresholds: { b: 0.4 }, defaultThreshold: 0.5 }, { threshold: 0.5, source: 'default' }],
+    [{ thresholds: {}, defaultThreshold: 0.45 }, { threshold: 0.45, source: 'default' }],
+  ])('resolveThreshold(a, %j) → %j', (p, expected) => {
+    expect(resolveThreshold('a', p)).toEqual(expected);
   });
 
   it('caps the boosted score at 1', () => {

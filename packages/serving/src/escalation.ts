@@ -21,6 +21,14 @@ export type EscalationRule =
 /** `high` when frustration and churn risk are both active, `normal` when one is, `none` otherwise. */
 export type EscalationPriority = 'high' | 'normal' | 'none';
 
+/**
+ * Where a label's threshold came from, in the order they are consulted:
+ * - `store`: the threshold store's effective value for the model (an operator's override or the stored value);
+ * - `model`: none stored; the value calibrated for the model and shipped beside it (`thresholds.json`);
+ * - `default`: neither; the server's configured default (`serving.defaultThreshold`).
+ */
+export type ThresholdSource = 'store' | 'model' | 'default';
+
 /** How one label was decided. */
 export interface LabelSignal {
   readonly label: string;
@@ -29,8 +37,8 @@ export interface LabelSignal {
   /** The probability compared with the threshold (the model's, plus the churn boost when a phrase matched). */
   readonly score: number;
   readonly threshold: number;
-  /** `store`: the effective threshold from the threshold store; `default`: none stored, the configured default. */
-  readonly thresholdSource: 'store' | 'default';
+  /** Where `threshold` came from (see {@link ThresholdSource}). */
+  readonly thresholdSource: ThresholdSource;
   readonly active: boolean;
 }
 
@@ -56,11 +64,33 @@ export interface EscalationDecision {
 
 /** What {@link decideEscalation} needs besides the probabilities. */
 export interface EscalationPolicy {
-  /** Effective thresholds (label → threshold) from the store; labels absent here use `defaultThreshold`. */
+  /** Effective thresholds (label → threshold) from the store; labels absent here use `modelThresholds`. */
   readonly thresholds: Readonly<Record<string, number>>;
+  /** The model's own calibrated thresholds (`thresholds.json`); labels absent here too use `defaultThreshold`. */
+  readonly modelThresholds?: Readonly<Record<string, number>>;
   readonly defaultThreshold: number;
   /** Probability added to churn_risk (result capped at 1) when at least one churn phrase matched. */
   readonly churnBoost: number;
+}
+
+/**
+ * A label's threshold and where it came from: the store's value, else the model's, else the configured default.
+ *
+ * @example
+ * ```ts
+ * resolveThreshold('churn_risk', { thresholds: {}, modelThresholds: { churn_risk: 0.28 }, defaultThreshold: 0.5 });
+ * // { threshold: 0.28, source: 'model' }
+ * ```
+ */
+export function resolveThreshold(
+  label: string,
+  policy: Pick<EscalationPolicy, 'thresholds' | 'modelThresholds' | 'defaultThreshold'>,
+): { readonly threshold: number; readonly source: ThresholdSource } {
+  const stored = policy.thresholds[label];
+  if (stored !== undefined) return { threshold: stored, source: 'store' };
+  const shipped = policy.modelThresholds?.[label];
+  if (shipped !== undefined) return { threshold: shipped, source: 'model' };
+  return { threshold: policy.defaultThreshold, source: 'default' };
 }
 
 /**
@@ -95,15 +125,14 @@ export function decideEscalation(
   const signals: LabelSignal[] = labels.map((label, i) => {
     const probability = probabilities[i] as number;
     probabilityByLabel[label] = probability;
-    const stored = policy.thresholds[label];
-    const threshold = stored ?? policy.defaultThreshold;
+    const { threshold, source } = resolveThreshold(label, policy);
     const score = label === ESCALATION_LABELS.churn ? Math.min(1, probability + churnBoost) : probability;
     return {
       label,
       probability,
       score,
       threshold,
-      thresholdSource: stored === undefined ? 'default' : 'store',
+      thresholdSource: source,
       active: score >= threshold,
     };
   });

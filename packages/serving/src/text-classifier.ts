@@ -10,8 +10,13 @@
  */
 export interface TextClassifier {
   readonly labels: readonly string[];
-  /** Model id used to look up thresholds in the store (e.g. the model directory's name plus a version). */
+  /** Model id used to look up thresholds in the store (from the model's metadata, e.g. `manga-v3`). */
   readonly modelId: string;
+  /**
+   * The thresholds calibrated for this model and shipped with it (`thresholds.json`, label → threshold): used for
+   * the labels the threshold store has no value for. Absent or empty: the model shipped none.
+   */
+  readonly modelThresholds?: Readonly<Record<string, number>>;
   /** False while no inference can run (every worker of a pool restarting); absent means always available. */
   readonly available?: boolean;
   predict(texts: readonly string[]): Promise<Float32Array[]>;

@@ -31,6 +31,19 @@ describe('CachedThresholdStore', () => {
   let clock = 1_000_000;
   const now = () => clock;
 
+  it('peekEffective shows the last thresholds read, stale or not, without reading the store', async () => {
+    const { store, real, state } = flakyStore();
+    const cached = new CachedThresholdStore(store, { now, ttlMs: 10 });
+    expect(cached.peekEffective('m')).toBeUndefined();
+    await real.setRecommended('m', { frustration: 0.4 }, change);
+    await cached.getEffective('m');
+    const reads = state.reads;
+    clock += 1000; // long past the TTL
+    expect(cached.peekEffective('m')).toEqual({ frustration: 0.4 });
+    expect(cached.peekEffective('other')).toBeUndefined();
+    expect(state.reads).toBe(reads);
+  });
+
   it('serves reads from memory for the TTL (10 s by default), then refreshes', async () => {
     const { store, real, state } = flakyStore();
     const cached = new CachedThresholdStore(store, { now });

@@ -124,6 +124,14 @@ export class CachedThresholdStore implements ThresholdStore {
     return this.cachedRead(this.effective, `effective:${modelId}`, modelId, () => this.inner.getEffective(modelId));
   }
 
+  /**
+   * The effective thresholds of `modelId` last read from the store (fresh or not), without asking the store; `undefined`
+   * when none were read yet. For probes that must not add load (readiness shows them with their sources).
+   */
+  peekEffective(modelId: string): ThresholdMap | undefined {
+    return this.effective.get(modelId)?.value;
+  }
+
   list(modelId: string): Promise<LabelThreshold[]> {
     return this.cachedRead(this.lists, `list:${modelId}`, modelId, () => this.inner.list(modelId));
   }

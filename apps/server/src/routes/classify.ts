@@ -11,7 +11,7 @@ const signalSchema = z.object({
   probability: z.number(),
   score: z.number().describe('probability, plus the churn boost for churn_risk when a phrase matched'),
   threshold: z.number(),
-  thresholdSource: z.enum(['store', 'default']),
+  thresholdSource: z.enum(['store', 'model', 'default']).describe('threshold store, the model\'s thresholds.json, or serving.defaultThreshold'),
   active: z.boolean(),
 });
 

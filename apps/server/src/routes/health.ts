@@ -10,6 +10,13 @@ const readinessSchema = z.object({
     degraded: z.boolean(),
     lastRefreshAt: z.string().nullable(),
   }),
+  thresholds: z
+    .array(z.object({ label: z.string(), threshold: z.number(), source: z.enum(['store', 'model', 'default']) }))
+    .nullable()
+    .describe(
+      "each label's threshold and its source: store (the threshold store), model (the model's thresholds.json) or " +
+        'default (serving.defaultThreshold); null while no thresholds could be read',
+    ),
   shuttingDown: z.boolean(),
 });
 
@@ -20,6 +27,9 @@ const readinessSchema = z.object({
  *   last-known-good thresholds, so traffic can keep flowing while operations fix the store;
  * - `not_ready` (503): shutting down, no inference worker running (one crashed and is restarting), or the store
  *   was never reachable (no thresholds to decide with).
+ *
+ * Each label's threshold is listed with where it comes from (`store`, `model`, `default`), so that a probe shows
+ * when a label runs on the configured default rather than on a calibrated value.
  *
  * The store is pinged at most once per `thresholds.healthCheckIntervalMs` however often this is probed, and its
  * error text stays out of this public answer (it is logged, and the admin API shows it).
@@ -40,6 +50,8 @@ export async function readiness(ctx: AppContext): Promise<z.infer<typeof readine
   const everRead = status.lastRefreshAt !== null;
   const shuttingDown = ctx.lifecycle.draining || ctx.lifecycle.shuttingDown || service.draining;
   const loaded = service.modelAvailable;
+  // What the cache holds (last-known-good while degraded): a probe never adds a read of its own.
+  const stored = store.peekEffective(service.modelId);
   return {
     status: shuttingDown || !loaded || (degraded && !everRead) ? 'not_ready' : degraded ? 'degraded' : 'ready',
     model: { id: service.modelId, loaded },
@@ -48,6 +60,7 @@ export async function readiness(ctx: AppContext): Promise<z.infer<typeof readine
       degraded,
       lastRefreshAt: status.lastRefreshAt,
     },
+    thresholds: stored ? service.thresholdsInUse(stored) : null,
     shuttingDown,
   };
 }

@@ -4,7 +4,7 @@ import { selectTfjsBackend } from '@mangaassist/runtime';
 import { resolveThresholds } from '@mangaassist/model-format';
 import { calibrate, createThresholdStoreRegistry, createThresholdStrategyRegistry } from '@mangaassist/thresholds';
 import { Command } from 'commander';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createContainer } from '../container';
@@ -56,7 +56,7 @@ describe('mangaassist calibrate', () => {
   it('writes thresholds.json, one SVG per label and the store, and prints the comparison table', async () => {
     const out = join(dir, 'manga-v1');
     const db = join(dir, 'thresholds.db');
-    const text = await run(['--predictions', predictions, '--out', out, '--store', `sqlite:${db}`]);
+    const text = await run(['--predictions', predictions, '--out', out, '--store', `sqlite:${db}`, '--model-id', 'manga-v1']);
     expect(text).toContain('fbeta-sweep on 300 examples');
     expect(text).toMatch(/label\s+threshold\s+metric\s+score\s+precision\s+recall\s+F1@0\.5\s+F1@t\s+ΔF1\s+support/);
     expect(text).toMatch(/frustration\s+0\.\d{3}\s+F2\s/);
@@ -77,6 +77,19 @@ describe('mangaassist calibrate', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('keys the store by the id in the model\'s config.json, never by the directory name', async () => {
+    const out = join(dir, 'renamed-copy');
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, 'config.json'), JSON.stringify({ mangaassist_model_id: 'manga-v7' }));
+    const db = join(dir, 'by-config-id.db');
+    const report = JSON.parse(await run(['--predictions', predictions, '--out', out, '--store', `sqlite:${db}`, '--no-plots', '--json'])) as CalibrateReport;
+    expect(report.store).toEqual({ id: 'sqlite', modelId: 'manga-v7' });
+    const error = await run(['--predictions', predictions, '--out', join(dir, 'unnamed'), '--store', `sqlite:${db}`]).catch((e: unknown) => e);
+    expect(isMangaAssistError(error, 'INVALID_ARGUMENT')).toBe(true);
+    expect((error as Error).message).toContain('--store needs the model id the server will use: give --model-id <id>');
+    expect(existsSync(join(dir, 'unnamed', 'thresholds.json'))).toBe(false); // failed before writing anything
   });
 
   it('prints a JSON report with per-label threshold, score, precision, recall and both F1 values', async () => {

@@ -2,7 +2,7 @@ import { MangaAssistError } from '@mangaassist/common';
 import { loadClassifier } from '@mangaassist/core-model';
 import { registerNativeCpuKernels } from '@mangaassist/cpu-kernels';
 import { readDataset, type DatasetFormat } from '@mangaassist/data';
-import { writeThresholdsFile } from '@mangaassist/model-format';
+import { CONFIG_FILE, modelIdFromConfig, readJsonFile, writeThresholdsFile } from '@mangaassist/model-format';
 import { selectTfjsBackend, TFJS_BACKEND_REQUESTS, type TfjsBackendRequest } from '@mangaassist/runtime';
 import {
   calibrate,
@@ -19,7 +19,7 @@ import {
 } from '@mangaassist/thresholds';
 import type { Command } from 'commander';
 import type { DependencyContainer } from 'tsyringe';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { formatFeedbackReport } from '@mangaassist/serving';
 import { runFeedbackCalibration } from './calibrate-from-feedback';
@@ -66,7 +66,8 @@ export interface CalibrateReport {
  *
  * @example
  * ```bash
- * npm run cli -- calibrate --predictions runs/m/val-predictions.jsonl --out runs/m --store sqlite:runs/thresholds.db
+ * npm run cli -- calibrate --predictions runs/m/val-predictions.jsonl --out runs/m --store sqlite:runs/thresholds.db \
+ *   --model-id manga-v1
  * npm run cli -- calibrate --model runs/m --data data/val.jsonl --strategy precision-at-recall \
  *   --strategy-options '{"perLabel":{"frustration":0.9}}' --json
  * ```
@@ -86,7 +87,7 @@ export const calibrateCommand: CommandModule = {
       .option('--strategy <id>', `threshold strategy: ${plugins.thresholdStrategies.ids().join(', ')}`, 'fbeta-sweep')
       .option('--strategy-options <json>', 'options of the strategy as JSON, e.g. \'{"betas":{"frustration":3}}\'')
       .option('--store <spec>', 'also write to a store: sqlite:<path>, postgres:<url> or redis:<url>')
-      .option('--model-id <id>', 'model id in the store (default: the name of the output directory)')
+      .option('--model-id <id>', 'model id in the store (default: mangaassist_model_id in config.json of --model, else of --out)')
       .option('--author <name>', 'author recorded in the store audit trail', 'calibrate')
       .option('--plots <dir>', 'folder for the per-label SVG plots (default: <out>/calibration)')
       .option('--no-plots', 'do not draw plots')
@@ -126,6 +127,7 @@ export async function runCalibrate(options: CalibrateCliOptions, plugins: Thresh
   const storeSelection = options.store ? parseStoreSpec(options.store) : undefined;
   const stores = plugins.thresholdStores;
   if (storeSelection) stores.parseOptions(storeSelection.id, storeSelection.options);
+  const modelId = storeSelection ? storeModelId(options.modelId, [options.model, outDir]) : undefined;
 
   const rows = options.predictions ? { ...readPredictionsJsonl(options.predictions), uncovered: [] } : await predict(options);
   const strategy = plugins.thresholdStrategies.create(options.strategy, strategyOptions, { labels: rows.labels });
@@ -143,8 +145,7 @@ export async function runCalibrate(options: CalibrateCliOptions, plugins: Thresh
   const plots = options.plots === false ? [] : writePlots(rows, results, options.plots || join(outDir, 'calibration'));
 
   let store: CalibrateReport['store'] = null;
-  if (storeSelection) {
-    const modelId = options.modelId ?? basename(resolve(outDir));
+  if (storeSelection && modelId !== undefined) {
     const target = stores.create(storeSelection.id, storeSelection.options, {});
     try {
       await target.setRecommended(modelId, thresholdMapOf(results), {
@@ -272,6 +273,22 @@ function parseJsonOption(flag: string, text: string | undefined): unknown {
   } catch (error) {
     throw invalid(`${flag} must be JSON (${(error as Error).message})`);
   }
+}
+
+/**
+ * The id the store keys the thresholds by, the one the server will look them up with: `--model-id`, else the id
+ * recorded in the model's `config.json` (`mangaassist_model_id`) in `dirs` (`--model`, then `--out`). Never a
+ * directory's name: a server serving a copy or a renamed directory would not find them.
+ */
+function storeModelId(given: string | undefined, dirs: readonly (string | undefined)[]): string {
+  if (given !== undefined) return given;
+  for (const dir of dirs) {
+    const file = dir === undefined ? undefined : join(dir, CONFIG_FILE);
+    if (file === undefined || !existsSync(file)) continue;
+    const recorded = modelIdFromConfig(readJsonFile(file), file);
+    if (recorded !== undefined) return recorded;
+  }
+  throw invalid('--store needs the model id the server will use: give --model-id <id>, or record "mangaassist_model_id" in the model\'s config.json');
 }
 
 function invalid(message: string): MangaAssistError {

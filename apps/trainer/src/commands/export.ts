@@ -12,6 +12,7 @@ export interface ExportCliOptions {
   readonly fusion: 'contrib' | 'standard';
   readonly thresholds?: string;
   readonly reduceRange?: boolean;
+  readonly modelId?: string;
   readonly check: boolean;
   readonly json?: boolean;
 }
@@ -73,7 +74,7 @@ function formatReport(result: ExportResult, check: ExportCheck | undefined): str
  *
  * @example
  * ```bash
- * npm run cli -- export --model runs/quickstart/model --out runs/quickstart/onnx --quantize int8
+ * npm run cli -- export --model runs/quickstart/model --out runs/quickstart/onnx --quantize int8 --model-id manga-v3
  * npm run cli -- export --model runs/m --out runs/m-onnx --fusion standard --no-check --json
  * ```
  */
@@ -93,6 +94,7 @@ export const exportCommand: CommandModule = {
       )
       .option('--thresholds <file>', 'thresholds.json to ship (default: the one in the model directory, else 0.5)')
       .option('--reduce-range', 'int8 weights in ±63 (for x86 CPUs without VNNI)')
+      .option('--model-id <id>', "the model's id in the exported config.json: the id the server keys thresholds by (default: the source's)")
       .option('--no-check', 'do not load the exported graphs with ONNX Runtime afterwards')
       .option('--json', 'print the result as JSON')
       .action(async (options: ExportCliOptions) => {
@@ -103,6 +105,7 @@ export const exportCommand: CommandModule = {
           fusion: options.fusion,
           ...(options.thresholds ? { thresholdsFile: options.thresholds } : {}),
           reduceRange: options.reduceRange ?? false,
+          ...(options.modelId !== undefined ? { modelId: options.modelId } : {}),
         });
         const check = options.check ? await checkExport(result) : undefined;
         process.stdout.write(options.json ? `${JSON.stringify({ ...result, check: check ?? null }, null, 2)}\n` : formatReport(result, check));

@@ -5,6 +5,7 @@ import { sharedAsset } from '@mangaassist/common';
 import { runQuickstart } from './quickstart';
 import type { HandwrittenScore } from './quickstart/quickstart-handwritten';
 import { QUICKSTART_MESSAGES } from './quickstart/quickstart-server';
+import { QUICKSTART_MODEL_ID } from './quickstart/quickstart-plan';
 
 const standIn = sharedAsset('models/mini-distilbert-mlm/config.json');
 const serverEntry = join(__dirname, '..', '..', '..', 'server', 'dist', 'main.js');
@@ -31,6 +32,8 @@ if (!ready) {
       for (const file of ['config.json', 'model.safetensors', 'tokenizer.json', 'thresholds.json', 'onnx/model.onnx', 'onnx/model_quantized.onnx']) {
         expect(existsSync(join(out, 'model', file))).toBe(true);
       }
+      // The exported config.json names the model as calibrate stored its thresholds (the server keys them by it).
+      expect(JSON.parse(readFileSync(join(out, 'model', 'config.json'), 'utf8')).mangaassist_model_id).toBe(QUICKSTART_MODEL_ID);
       const thresholds = JSON.parse(readFileSync(join(out, 'model', 'thresholds.json'), 'utf8'));
       expect(JSON.stringify(thresholds)).toContain('frustration');
       // The model and the TF-IDF baseline are scored on every bundled hand-written slice.

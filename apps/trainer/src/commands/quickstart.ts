@@ -129,7 +129,9 @@ export async function runQuickstart(
   writeFileSync(paths.handwrittenScores, `${JSON.stringify(handwritten, null, 2)}\n`);
 
   stage(5, 'export: ONNX graphs (fp32 and int8) for ONNX Runtime');
-  const exported = exportClassifier({ modelDir: paths.model, outDir: paths.model, quantize: 'int8' });
+  // The id recorded in config.json is the one calibrate stored the thresholds under, so a server started on this
+  // directory without serving.modelId finds them.
+  const exported = exportClassifier({ modelDir: paths.model, outDir: paths.model, quantize: 'int8', modelId: QUICKSTART_MODEL_ID });
   process.stderr.write(`  ${exported.model.file} (${megabytes(exported.model.bytes)})` +
     (exported.quantized ? `, ${exported.quantized.file} (${megabytes(exported.quantized.bytes)})` : '') + '\n');
 

@@ -1,6 +1,6 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tinyDistilBertConfig, writeRandomClassifierDir } from '@mangaassist/model-format';
+import { MODEL_ID_CONFIG_KEY, tinyDistilBertConfig, writeRandomClassifierDir } from '@mangaassist/model-format';
 import { dimsOf } from '../distilbert-dims';
 
 /** Six labels of the project, in output order. */
@@ -23,6 +23,9 @@ export const TINY_DIMS = dimsOf(TINY_CONFIG);
 /** Head tensor names deliberately unlike Hugging Face's, so tests exercise the shape-based head search. */
 export const TINY_HEAD = { hidden: 'head.dense', output: 'head.out_proj' };
 
+/** The tiny model's id, recorded in its `config.json` (the export copies it; serving keys thresholds by it). */
+export const TINY_MODEL_ID = 'tiny-export';
+
 /** The calibrated thresholds of the tiny model, in the format `calibrate` writes. */
 export const TINY_THRESHOLDS_FILE = {
   version: 1,
@@ -34,7 +37,7 @@ export const TINY_THRESHOLDS_FILE = {
 
 /**
  * Writes a fine-tuned-classifier directory with random weights (std 0.3 so that outputs differ between texts),
- * a transformers 5-style tokenizer_config.json and (unless `thresholds: false`) a calibrated thresholds.json with a
+ * its model id in `config.json`, a transformers 5-style tokenizer_config.json and (unless `thresholds: false`) a calibrated thresholds.json with a
  * fixed date, so exports of it are byte-identical.
  */
 export function writeTinyClassifierDir(dir: string, options: { seed?: number; thresholds?: boolean } = {}): string {
@@ -47,6 +50,9 @@ export function writeTinyClassifierDir(dir: string, options: { seed?: number; th
     std: 0.3,
     vocab: TINY_VOCAB,
   });
+  const configFile = join(dir, 'config.json');
+  const config = JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>;
+  writeFileSync(configFile, JSON.stringify({ ...config, [MODEL_ID_CONFIG_KEY]: TINY_MODEL_ID }, null, 2));
   writeFileSync(
     join(dir, 'tokenizer_config.json'),
     JSON.stringify({ tokenizer_class: 'TokenizersBackend', do_lower_case: true, model_max_length: 1e30 }),

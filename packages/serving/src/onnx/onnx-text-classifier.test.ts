@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { isMangaAssistError } from '@mangaassist/common';
-import { OnnxTextClassifier } from './onnx-text-classifier';
+import { OnnxTextClassifier, servedModelId, UNNAMED_MODEL_ID } from './onnx-text-classifier';
 
 // A tiny exported classifier (random weights, 65-token vocabulary), kept in sync with the exporter by
 // packages/export/src/serving-fixture.test.ts.
@@ -116,5 +116,40 @@ describe('OnnxTextClassifier', () => {
     const classifier = await OnnxTextClassifier.load(dir, { intraOpNumThreads: 1 });
     await classifier.dispose();
     await expect(classifier.predict(['hi'])).rejects.toThrow(/disposed/);
+  });
+
+  it('takes its id and thresholds from the model\'s files, never from the directory name', async () => {
+    const dir = join(work, 'renamed');
+    cpSync(FIXTURE, dir, { recursive: true });
+    const shipped = JSON.parse(readFileSync(join(FIXTURE, 'thresholds.json'), 'utf8')).thresholds;
+    let classifier = await OnnxTextClassifier.load(dir, { intraOpNumThreads: 1 });
+    expect([classifier.modelId, classifier.modelThresholds]).toEqual(['tiny-export', shipped]);
+    await classifier.dispose();
+    const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
+    delete config.mangaassist_model_id;
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
+    rmSync(join(dir, 'thresholds.json'));
+    classifier = await OnnxTextClassifier.load(dir, { intraOpNumThreads: 1 });
+    expect([classifier.modelId, classifier.modelThresholds]).toEqual([UNNAMED_MODEL_ID, {}]);
+    await classifier.dispose();
+  });
+
+  it('servedModelId: the configured id, else config.json\'s, else CONFIG_INVALID naming both', () => {
+    expect(servedModelId(FIXTURE, undefined)).toBe('tiny-export');
+    expect(servedModelId(FIXTURE, 'manga-v9')).toBe('manga-v9');
+    const dir = join(work, 'unnamed');
+    cpSync(FIXTURE, dir, { recursive: true });
+    const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
+    delete config.mangaassist_model_id;
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
+    expect(servedModelId(dir, 'manga-v9')).toBe('manga-v9');
+    let error: unknown;
+    try {
+      servedModelId(dir, undefined);
+    } catch (e) {
+      error = e;
+    }
+    expect(isMangaAssistError(error, 'CONFIG_INVALID')).toBe(true);
+    expect((error as Error).message).toMatch(/config\.json records no "mangaassist_model_id" and no model id was configured \(serving\.modelId\)/);
   });
 });

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { MangaAssistError } from '@mangaassist/common';
 import { createOrtSession, type OrtProviderName } from '@mangaassist/runtime-onnx';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { TextClassifier } from '../text-classifier';
-import { checkMaxLength, type WordPieceTokenizer } from '@mangaassist/model-format';
+import { checkMaxLength, CONFIG_FILE, MODEL_ID_CONFIG_KEY, modelIdFromConfig, readJsonFile, type WordPieceTokenizer } from '@mangaassist/model-format';
 import { ONNX_MODEL_FILES, readExportDir, type OnnxPrecision } from './export-dir';
 
 type OrtModule = typeof import('onnxruntime-node');
@@ -14,7 +14,10 @@ type OrtModule = typeof import('onnxruntime-node');
 export interface OnnxTextClassifierOptions {
   /** `fp32` reads `onnx/model.onnx`, `int8` reads `onnx/model_quantized.onnx`. Default `fp32`. */
   readonly precision?: OnnxPrecision;
-  /** Threshold-store id; default the directory's name. */
+  /**
+   * Threshold-store id; default the id in the model's metadata (`config.json` → `mangaassist_model_id`), else
+   * {@link UNNAMED_MODEL_ID} (never the directory's name; a server resolves the id with {@link servedModelId}).
+   */
   readonly modelId?: string;
   /** Threads of one inference; default every core (`os.availableParallelism()`). */
   readonly intraOpNumThreads?: number;
@@ -26,6 +29,39 @@ export interface OnnxTextClassifierOptions {
 
 function firstLine(error: unknown): string {
   return String(error instanceof Error ? error.message : error).split('\n')[0]!;
+}
+
+/**
+ * The id of a classifier whose `config.json` records none and that was given none: fine for offline tools
+ * (evaluation, benchmarks), which key nothing by it; never a valid threshold-store id (the parentheses), so a server
+ * handed such a classifier refuses to start. A server resolves its id with {@link servedModelId} first.
+ */
+export const UNNAMED_MODEL_ID = '(unnamed)';
+
+/**
+ * The id a server serves the model in `dir` under, which keys its thresholds in the threshold store: `configured`
+ * (`serving.modelId`) when given, else the id in the model's metadata (`config.json` → `mangaassist_model_id`).
+ * Never the directory's name: a copy or a rename would silently switch the thresholds that apply.
+ *
+ * @throws MangaAssistError `CONFIG_INVALID` naming `config.json`, its field and `serving.modelId` when neither has
+ *   an id; `NOT_FOUND` / `CHECKPOINT_INVALID` naming `config.json` when it is missing or unreadable
+ *
+ * @example
+ * ```ts
+ * const modelId = servedModelId('runs/quickstart/onnx', config.serving.modelId); // e.g. 'manga-v3'
+ * ```
+ */
+export function servedModelId(dir: string, configured: string | undefined): string {
+  if (configured !== undefined) return configured;
+  const file = join(dir, CONFIG_FILE);
+  const recorded = modelIdFromConfig(readJsonFile(file), file);
+  if (recorded !== undefined) return recorded;
+  throw new MangaAssistError(
+    'CONFIG_INVALID',
+    `${file} records no "${MODEL_ID_CONFIG_KEY}" and no model id was configured (serving.modelId): ` +
+      'the threshold store keys thresholds by this id, so name the model in one of the two',
+    { file, field: MODEL_ID_CONFIG_KEY },
+  );
 }
 
 /**
@@ -56,6 +92,7 @@ export class OnnxTextClassifier implements TextClassifier {
     private readonly maxLength: number,
     readonly labels: readonly string[],
     readonly modelId: string,
+    readonly modelThresholds: Readonly<Record<string, number>>,
     /** The ONNX file in use. */
     readonly modelFile: string,
     /** How the execution provider was chosen (for logs). */
@@ -63,8 +100,8 @@ export class OnnxTextClassifier implements TextClassifier {
   ) {}
 
   /**
-   * Loads an exported directory. Throws `NOT_FOUND` naming a missing file, and `CHECKPOINT_INVALID` naming the
-   * file when the ONNX graph is corrupt or lacks the `input_ids` / `attention_mask` → `logits` signature.
+   * Loads an exported directory. Throws `NOT_FOUND` naming a missing file, `CHECKPOINT_INVALID` naming the file
+   * when the ONNX graph is corrupt or lacks the `input_ids` / `attention_mask` → `logits` signature.
    */
   static async load(dir: string, options: OnnxTextClassifierOptions = {}): Promise<OnnxTextClassifier> {
     const precision = options.precision ?? 'fp32';
@@ -74,6 +111,7 @@ export class OnnxTextClassifier implements TextClassifier {
     const threads = options.intraOpNumThreads ?? availableParallelism();
     if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`intraOpNumThreads must be a positive integer, got ${threads}`);
     const info = readExportDir(dir);
+    const modelId = options.modelId ?? info.modelId ?? UNNAMED_MODEL_ID;
     const maxLength = options.maxLength ?? info.maxLength;
     checkMaxLength(maxLength);
     const file = join(dir, ONNX_MODEL_FILES[precision]);
@@ -109,8 +147,7 @@ export class OnnxTextClassifier implements TextClassifier {
     }
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const ort = require('onnxruntime-node') as OrtModule;
-    const modelId = options.modelId ?? basename(resolve(dir));
-    return new OnnxTextClassifier(session, ort, info.tokenizer, maxLength, info.labels, modelId, file, handle.message);
+    return new OnnxTextClassifier(session, ort, info.tokenizer, maxLength, info.labels, modelId, info.thresholds, file, handle.message);
   }
 
   async predict(texts: readonly string[]): Promise<Float32Array[]> {

@@ -53,6 +53,7 @@ async function main(init: WorkerInit): Promise<void> {
     type: 'ready',
     labels: classifier.labels,
     modelId: classifier.modelId,
+    modelThresholds: classifier.modelThresholds,
     modelFile: classifier.modelFile,
     modelFingerprint: fingerprint(classifier.modelFile),
     providerMessage: classifier.providerMessage,

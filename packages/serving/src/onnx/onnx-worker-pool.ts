@@ -52,6 +52,7 @@ interface Slot {
 interface Ready {
   readonly labels: readonly string[];
   readonly modelId: string;
+  readonly modelThresholds: Readonly<Record<string, number>>;
   readonly modelFile: string;
   readonly modelFingerprint: string;
   readonly providerMessage: string;
@@ -156,6 +157,7 @@ export class OnnxWorkerPool implements TextClassifier {
   ) {
     this.labels = ready.labels;
     this.modelId = ready.modelId;
+    this.modelThresholds = ready.modelThresholds;
     this.modelFile = ready.modelFile;
     this.modelFingerprint = ready.modelFingerprint;
     this.providerMessage = ready.providerMessage;
@@ -164,6 +166,8 @@ export class OnnxWorkerPool implements TextClassifier {
 
   readonly labels: readonly string[];
   readonly modelId: string;
+  /** The thresholds shipped with the model (`thresholds.json`); see `TextClassifier.modelThresholds`. */
+  readonly modelThresholds: Readonly<Record<string, number>>;
   /** The ONNX file in use. */
   readonly modelFile: string;
   /** How the execution provider was chosen (for the startup log). */

@@ -26,6 +26,8 @@ export type FromWorker =
       readonly type: 'ready';
       readonly labels: readonly string[];
       readonly modelId: string;
+      /** The thresholds shipped with the model (`thresholds.json`), label → threshold. */
+      readonly modelThresholds: Readonly<Record<string, number>>;
       readonly modelFile: string;
       /** Size and modification time of the ONNX file, so a restarted worker can tell that the file was replaced. */
       readonly modelFingerprint: string;

@@ -39,7 +39,10 @@ export const servingConfigSchema = z
     modelDir: z.string().min(1).default('runs/quickstart/model'),
     /** Which graph to run: `fp32` (`onnx/model.onnx`) or `int8` (`onnx/model_quantized.onnx`). */
     precision: z.enum(['fp32', 'int8']).default('fp32'),
-    /** Model id for the threshold store; default the model directory's name (what `calibrate` must use too). */
+    /**
+     * Model id for the threshold store (what `calibrate` must use too); default the id in the model's `config.json`
+     * (`mangaassist_model_id`). With neither, the server refuses to start: a directory's name is not an identity.
+     */
     modelId: z.string().min(1).optional(),
     /**
      * Inference worker threads, each with its own ONNX Runtime session, so that an inference never blocks the
@@ -81,7 +84,10 @@ export const servingConfigSchema = z
     shutdownGraceMs: z.number().int().min(0).default(5000),
     /** Then: how long in-flight requests may take to finish before the process exits anyway. */
     shutdownTimeoutMs: z.number().int().positive().default(10_000),
-    /** Used for a label that has no effective threshold in the store (never calibrated, no override). */
+    /**
+     * Used for a label with no effective threshold in the store and none in the model's `thresholds.json`; decisions
+     * and `/readyz` report it as source `default`.
+     */
     defaultThreshold: z.number().gt(0).lt(1).default(0.5),
     churnRule: z
       .object({
