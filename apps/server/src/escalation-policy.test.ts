@@ -48,7 +48,7 @@ describe('escalation policies in POST /v1/classify', () => {
         priority: 'normal',
         rule: 'conversation',
         decisionSource: 'conversation',
-        reasons: ['frustration sustained over 3 turns (0.45, 0.45, 0.45; each >= 0.40)'],
+        reasons: ['frustration sustained over the last 2 turns (0.45, 0.45; each >= 0.40)'],
         escalationId: expect.any(String),
       });
       // The same message without its conversation, or in another one, does not escalate.

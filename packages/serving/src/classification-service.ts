@@ -70,6 +70,11 @@ export class ClassificationService {
     this.policy = options.policy ?? defaultPolicy.create({}, {});
   }
 
+  /** Whether the policy reads conversations (and `classify` uses the conversation memory). */
+  get usesConversation(): boolean {
+    return this.policy.usesConversation;
+  }
+
   /** The id of the escalation policy in use. */
   get policyId(): string {
     return this.policy.id;

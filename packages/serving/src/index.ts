@@ -20,3 +20,4 @@ export * from './policies/conversation-aware';
 export * from './conversation/conversation-turn';
 export * from './conversation/conversation-memory';
 export * from './conversation/redis-conversation-memory';
+export * from './conversation/evaluate-conversations';
