@@ -20,7 +20,7 @@ async function withServer(serving: Record<string, unknown>, run: (server: TestSe
   }
 }
 
-const classify = (server: TestServer, payload: unknown) => server.app.inject({ method: 'POST', url: '/v1/classify', payload });
+const classify = (server: TestServer, payload: Record<string, unknown>) => server.app.inject({ method: 'POST', url: '/v1/classify', payload });
 
 describe('escalation policies in POST /v1/classify', () => {
   it('default: the message alone decides, and says so', async () => {
