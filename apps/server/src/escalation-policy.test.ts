@@ -100,6 +100,26 @@ describe('escalation policies in POST /v1/classify', () => {
   });
 });
 
+// Same variable as the threshold store tests: set by `eval "$(bash tools/ci/start-services.sh)"`.
+const REDIS_URL = process.env.MANGAASSIST_TEST_REDIS_URL;
+if (!REDIS_URL) console.warn('skipped: the shared-conversation test needs MANGAASSIST_TEST_REDIS_URL (start the servers with: eval "$(bash tools/ci/start-services.sh)")');
+(REDIS_URL ? describe : describe.skip)('conversations in Redis (set MANGAASSIST_TEST_REDIS_URL to run)', () => {
+  it('continues a conversation on another replica', async () => {
+    const conversations = { store: 'redis', redis: { url: REDIS_URL, keyPrefix: `mangaassist:test:server:${process.pid}:${Date.now().toString(36)}:` } };
+    const serving = { escalation: { policy: { id: 'conversation-aware' }, conversations } };
+    const a = await startTestServer(serving, { listen: false, logLevel: 'silent' });
+    const b = await startTestServer(serving, { listen: false, logLevel: 'silent' });
+    try {
+      expect((await classify(a, { text: MEH, conversationId: 'shared' })).json().escalate).toBe(false);
+      expect((await classify(b, { text: MEH, conversationId: 'shared' })).json().escalate).toBe(false);
+      expect((await classify(a, { text: MEH, conversationId: 'shared' })).json()).toMatchObject({ escalate: true, decisionSource: 'conversation' });
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});
+
 describe('escalation policies from plugin packages and bad options', () => {
   const silent = pino({ level: 'silent' });
 
