@@ -90,6 +90,14 @@ describe('escalation policies in POST /v1/classify', () => {
       expect(blank.statusCode).toBe(400);
       expect(blank.json().error.message).toContain('body.conversationId');
     });
+    await withServer({ maxBatch: 2, batching: { queueLimit: 3 }, escalation: { policy: { id: 'conversation-aware' } } }, async (server) => {
+      const over = await classify(server, { texts: ['a', 'b'], history: ['c', 'd'] });
+      expect(over.statusCode).toBe(400);
+      expect(over.json().error.message).toBe('body.texts and body.history hold 4 texts together; at most 3 (serving.batching.queueLimit) are allowed');
+      const blank = await classify(server, { text: 'x', conversationId: '\u200b' });
+      expect(blank.statusCode).toBe(400);
+      expect(blank.json().error.message).toContain('body.conversationId');
+    });
   });
 
   it('documents conversationId, history, decisionSource, reasons and sla in the OpenAPI description', async () => {

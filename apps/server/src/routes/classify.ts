@@ -79,6 +79,11 @@ export function registerClassifyRoute(app: FastifyInstance, ctx: AppContext): vo
     }
     const body = validate(schema, raw, 'body');
     const texts = body.texts ?? [body.text as string];
+    const together = texts.length + (body.history?.length ?? 0);
+    // History is classified in the same batch: more than the queue holds could never be admitted (a 429 forever).
+    if (together > serving.batching.queueLimit) {
+      throw new HttpError(400, 'BATCH_TOO_LARGE', `body.texts and body.history hold ${together} texts together; at most ${serving.batching.queueLimit} (serving.batching.queueLimit) are allowed`);
+    }
     const decisions = await service.classify(texts, {
       ...(body.conversationId !== undefined ? { conversationId: body.conversationId } : {}),
       ...(body.history !== undefined ? { history: body.history } : {}),
