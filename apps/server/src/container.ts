@@ -1,6 +1,16 @@
 import 'reflect-metadata';
-import type { ServerConfig } from '@mangaassist/common';
-import { ClassificationService, JsonlFeedbackLog, type FeedbackLog, type TextClassifier } from '@mangaassist/serving';
+import type { ServerConfig, ServingConfig } from '@mangaassist/common';
+import {
+  ClassificationService,
+  createEscalationPolicy,
+  createEscalationPolicyRegistry,
+  InMemoryConversationMemory,
+  JsonlFeedbackLog,
+  RedisConversationMemory,
+  type ConversationMemory,
+  type FeedbackLog,
+  type TextClassifier,
+} from '@mangaassist/serving';
 import { createThresholdStoreRegistry } from '@mangaassist/thresholds';
 import type { FastifyBaseLogger } from 'fastify';
 import { container, instanceCachingFactory, type DependencyContainer } from 'tsyringe';
@@ -14,6 +24,8 @@ import {
   CLASSIFICATION_SERVICE,
   CLASSIFIER,
   CLASSIFIER_LOADER,
+  CONVERSATION_MEMORY,
+  ESCALATION_POLICIES,
   FEEDBACK_LOG,
   LIFECYCLE,
   LOGGER,
@@ -58,6 +70,8 @@ export function createContainer(config: ServerConfig, parts: ContainerParts): De
   c.register(LOGGER, { useValue: parts.logger });
   c.register(CLASSIFIER_LOADER, { useValue: parts.loadClassifier ?? loadClassifier });
   c.register(THRESHOLD_STORES, { useFactory: instanceCachingFactory(() => createThresholdStoreRegistry()) });
+  c.register(ESCALATION_POLICIES, { useFactory: instanceCachingFactory(() => createEscalationPolicyRegistry()) });
+  c.register(CONVERSATION_MEMORY, { useFactory: instanceCachingFactory(() => openConversationMemory(serving.escalation.conversations)) });
   if (parts.classifier) c.register(CLASSIFIER, { useValue: parts.classifier });
   if (parts.store) c.register(THRESHOLD_STORE, { useValue: parts.store });
   c.register(FEEDBACK_LOG, { useFactory: instanceCachingFactory(() => parts.feedback ?? new JsonlFeedbackLog(serving.feedback.path)) });
@@ -68,8 +82,16 @@ export function createContainer(config: ServerConfig, parts: ContainerParts): De
   c.register(CLASSIFICATION_SERVICE, {
     useFactory: instanceCachingFactory((r) => {
       const metrics = r.resolve(METRICS);
+      const classifier = r.resolve(CLASSIFIER);
+      const policy = createEscalationPolicy(r.resolve(ESCALATION_POLICIES), serving.escalation.policy, classifier.labels);
+      const logger = r.resolve(LOGGER);
       return new ClassificationService({
-        classifier: r.resolve(CLASSIFIER),
+        classifier,
+        policy,
+        // Only a policy that reads conversations gets (and opens) the memory.
+        ...(policy.usesConversation ? { conversations: r.resolve(CONVERSATION_MEMORY) } : {}),
+        onConversationError: (err, conversationId) =>
+          logger.warn({ err, conversationId }, 'conversation memory failed: deciding on the message alone'),
         thresholds: r.resolve(THRESHOLD_STORE),
         // One batch per worker can run at once; on the main thread, one.
         batching: { ...serving.batching, maxInFlight: Math.max(1, serving.workers) },
@@ -101,4 +123,19 @@ export function createContainer(config: ServerConfig, parts: ContainerParts): De
     ),
   });
   return c;
+}
+
+/**
+ * The conversation memory `serving.escalation.conversations` describes: in process, or in Redis (shared by the
+ * replicas) when `store` is `redis`.
+ *
+ * @example
+ * ```ts
+ * const memory = openConversationMemory(config.serving.escalation.conversations);
+ * ```
+ */
+export function openConversationMemory(config: ServingConfig['escalation']['conversations']): ConversationMemory {
+  const limits = { maxConversations: config.maxConversations, maxTurns: config.maxTurns, ttlMs: config.ttlMs };
+  if (config.store === 'redis' && config.redis) return new RedisConversationMemory({ ...limits, ...config.redis });
+  return new InMemoryConversationMemory(limits);
 }

@@ -47,6 +47,8 @@ function operatorText(max: number) {
 export interface TextLimits {
   readonly maxChars: number;
   readonly maxBatch: number;
+  /** Most earlier messages in `history` (the conversation memory's turns per conversation); default 8. */
+  readonly maxHistory?: number;
 }
 
 /**
@@ -67,7 +69,9 @@ export function textSchema(maxChars: number) {
 }
 
 /**
- * `POST /v1/classify`: `{ text }` or `{ texts: [...] }`, and `explain` to get the signals that decided.
+ * `POST /v1/classify`: `{ text }` or `{ texts: [...] }`, and `explain` to get the signals that decided. With
+ * `conversationId` the texts are the conversation's next messages (a policy that reads conversations decides them
+ * with its earlier turns); `history` sends the earlier messages instead of relying on the server's memory.
  *
  * @example
  * ```ts
@@ -76,6 +80,7 @@ export function textSchema(maxChars: number) {
  */
 export function classifyBodySchema(limits: TextLimits) {
   const text = textSchema(limits.maxChars);
+  const maxHistory = limits.maxHistory ?? 8;
   return z
     .object({
       text: text.optional().describe(`one text (at most ${limits.maxChars} UTF-16 code units)`),
@@ -86,6 +91,19 @@ export function classifyBodySchema(limits: TextLimits) {
         .optional()
         .describe(`up to ${limits.maxBatch} texts`),
       explain: z.boolean().default(false).describe('return the signals that decided'),
+      conversationId: z
+        .string()
+        .min(1)
+        .max(200)
+        .refine(hasVisibleCharacter, 'must contain at least one visible character')
+        .refine(isCleanText, 'must not contain NUL or unpaired surrogates')
+        .optional()
+        .describe('the conversation these texts continue, in order; its recent turns are remembered for the next request'),
+      history: z
+        .array(text)
+        .max(maxHistory, `must hold at most ${maxHistory} earlier messages`)
+        .optional()
+        .describe(`earlier customer messages of the conversation, oldest first (at most ${maxHistory}); replace what the server remembers`),
     })
     .strict()
     .refine((b) => (b.text === undefined) !== (b.texts === undefined), {

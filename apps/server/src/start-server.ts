@@ -7,7 +7,7 @@ import type { AppContext, ServerThresholdStore } from './app-context';
 import { buildApp } from './app';
 import { createContainer } from './container';
 import { createLogger } from './logger';
-import { APP_CONTEXT, CLASSIFIER, CLASSIFIER_LOADER, THRESHOLD_STORE, THRESHOLD_STORES } from './tokens';
+import { APP_CONTEXT, CLASSIFIER, CLASSIFIER_LOADER, CONVERSATION_MEMORY, ESCALATION_POLICIES, THRESHOLD_STORE, THRESHOLD_STORES } from './tokens';
 
 /** What a caller may supply instead of what the configuration describes. */
 export interface StartServerOptions {
@@ -77,8 +77,12 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     ...(options.loadClassifier ? { loadClassifier: options.loadClassifier } : {}),
   });
   const stores = c.resolve(THRESHOLD_STORES);
-  // Only stores: the server chooses no thresholds, so a package's other families are not registered here.
-  registerPluginPackages(config.plugins ?? [], { thresholdStores: stores }, { configFile: options.configFile ?? 'server configuration' });
+  // Stores and escalation policies: the server chooses no thresholds, so a package's other families are not registered here.
+  registerPluginPackages(
+    config.plugins ?? [],
+    { thresholdStores: stores, escalationPolicies: c.resolve(ESCALATION_POLICIES) },
+    { configFile: options.configFile ?? 'server configuration' },
+  );
   const classifier = options.classifier ?? (await c.resolve(CLASSIFIER_LOADER)(config.serving, logger));
   const ownsClassifier = options.classifier === undefined;
   try {
@@ -113,13 +117,22 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
 
   c.register(CLASSIFIER, { useValue: classifier });
   c.register(THRESHOLD_STORE, { useValue: store });
-  const ctx = c.resolve(APP_CONTEXT);
+  let ctx: AppContext;
+  try {
+    // Creates the escalation policy: options it refuses (an unknown label, a bad tier) stop the start here.
+    ctx = c.resolve(APP_CONTEXT);
+  } catch (error) {
+    if (ownsClassifier) await classifier.dispose();
+    if (ownsStore) await store.close();
+    throw error;
+  }
   logDefaultThresholds(ctx, logger);
   const app = await buildApp(ctx, logger);
   app.addHook('onClose', async () => {
     await ctx.service.drain();
     if (ownsClassifier) await classifier.dispose();
     if (ownsStore) await store.close();
+    if (ctx.service.usesConversation) await c.resolve(CONVERSATION_MEMORY).close();
   });
 
   let url = '';

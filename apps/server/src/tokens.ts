@@ -1,5 +1,5 @@
 import type { ServerConfig } from '@mangaassist/common';
-import type { ClassificationService, FeedbackLog, TextClassifier } from '@mangaassist/serving';
+import type { ClassificationService, ConversationMemory, EscalationPolicyRegistry, FeedbackLog, TextClassifier } from '@mangaassist/serving';
 import type { ThresholdStoreRegistry } from '@mangaassist/thresholds';
 import type { FastifyBaseLogger } from 'fastify';
 import type { InjectionToken } from 'tsyringe';
@@ -19,6 +19,10 @@ export const LOGGER: InjectionToken<FastifyBaseLogger> = Symbol('Logger');
 export const CLASSIFIER_LOADER: InjectionToken<typeof loadClassifier> = Symbol('ClassifierLoader');
 /** The threshold stores `thresholds.store.id` selects: the built-ins and those of the config's `plugins` packages. */
 export const THRESHOLD_STORES: InjectionToken<ThresholdStoreRegistry> = Symbol('ThresholdStoreRegistry');
+/** The escalation policies `serving.escalation.policy.id` selects: the built-ins and those of the config's `plugins` packages. */
+export const ESCALATION_POLICIES: InjectionToken<EscalationPolicyRegistry> = Symbol('EscalationPolicyRegistry');
+/** Recent turns of conversations, for the policies that read them (`serving.escalation.conversations`). */
+export const CONVERSATION_MEMORY: InjectionToken<ConversationMemory> = Symbol('ConversationMemory');
 /** The loaded classifier. */
 export const CLASSIFIER: InjectionToken<TextClassifier> = Symbol('TextClassifier');
 /** The threshold store behind its TTL cache. */

@@ -100,7 +100,7 @@ describe('registerPluginPackages', () => {
     writePackage(root, 'not-a-plugin', 'exports.softF1 = {}; exports.helper = () => 1;');
     const error = captured(() => registerPluginPackages(['not-a-plugin'], registries(), { configFile, projectDir: root }));
     expect(error.code).toBe('PLUGIN_LOAD_FAILED');
-    expect(error.message).toContain(`${configFile}: plugins[0] ("not-a-plugin"): the package must export mangaassistPlugins = { losses?: [...], unfreezingSchedules?: [...], lrSchedules?: [...], thresholdStrategies?: [...], thresholdStores?: [...] }`);
+    expect(error.message).toContain(`${configFile}: plugins[0] ("not-a-plugin"): the package must export mangaassistPlugins = { losses?: [...], unfreezingSchedules?: [...], lrSchedules?: [...], thresholdStrategies?: [...], thresholdStores?: [...], escalationPolicies?: [...] }`);
     expect(error.message).toContain('each entry a descriptor { id (kebab-case), description, optionsSchema (zod), create(options, deps) }');
     expect(error.message).toMatch(/it exports softF1, helper$/);
   });
@@ -119,7 +119,7 @@ describe('registerPluginPackages', () => {
       '  - mangaassistPlugins.losses[1]: id must be a kebab-case string, got "Bad Id"; description must be a string; optionsSchema must be a zod schema; create must be a function',
     );
     expect(error.message).toContain(
-      '  - mangaassistPlugins.optimizers: unknown family; allowed: losses, unfreezingSchedules, lrSchedules, thresholdStrategies, thresholdStores',
+      '  - mangaassistPlugins.optimizers: unknown family; allowed: losses, unfreezingSchedules, lrSchedules, thresholdStrategies, thresholdStores, escalationPolicies',
     );
     expect(error.message).toContain('  - mangaassistPlugins.lrSchedules: must be an array of descriptors');
     expect(hosts.losses.ids()).toEqual([]);

@@ -6,14 +6,15 @@ import type { PluginDescriptor, PluginRegistry } from './plugin-registry';
 /**
  * The plugin families a package may contribute to, as keys of its {@link PluginPackageManifest}: losses
  * (`loss.id`), unfreezing schedules (`schedule.unfreezing.id`), learning-rate schedules (`schedule.lr.id`),
- * threshold strategies (`thresholds.strategy.id`) and threshold stores (`thresholds.store.id`).
+ * threshold strategies (`thresholds.strategy.id`), threshold stores (`thresholds.store.id`) and escalation
+ * policies (`serving.escalation.policy.id`).
  *
  * @example
  * ```ts
  * PLUGIN_FAMILIES.includes('losses'); // true
  * ```
  */
-export const PLUGIN_FAMILIES = ['losses', 'unfreezingSchedules', 'lrSchedules', 'thresholdStrategies', 'thresholdStores'] as const;
+export const PLUGIN_FAMILIES = ['losses', 'unfreezingSchedules', 'lrSchedules', 'thresholdStrategies', 'thresholdStores', 'escalationPolicies'] as const;
 
 /** One of {@link PLUGIN_FAMILIES}. */
 export type PluginFamily = (typeof PLUGIN_FAMILIES)[number];

@@ -21,3 +21,5 @@ export { labelSetMetrics, type LabelSetMetrics, type MultiLabelReport } from './
 export * from './metrics';
 export { evaluateBaseline, trainTfidfBaseline, type TfidfBaseline, type TfidfBaselineOptions } from './baseline/tfidf-baseline';
 export { readTexts, type ReadTextsOptions, type ReadTextsResult, type TextCorpusFormat } from './read-texts';
+export { HANDWRITTEN_CONVERSATIONS, handwrittenConversationsPath, readConversations, type LabelledConversation } from './conversations/conversation-dataset';
+export { generateConversations, type GenerateConversationsOptions } from './conversations/generate-conversations';

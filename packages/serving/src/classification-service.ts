@@ -1,5 +1,9 @@
 import { ChurnPhraseMatcher } from './churn-phrases';
-import { decideEscalation, resolveThreshold, type EscalationDecision, type ThresholdSource } from './escalation';
+import { resolveThreshold, type EscalationDecision, type ThresholdSource } from './escalation';
+import type { ConversationMemory } from './conversation/conversation-memory';
+import { extractOrderNumbers, toConversationTurn, type ConversationTurn } from './conversation/conversation-turn';
+import type { EscalationPolicyPlugin, PolicyDecision } from './escalation-policy';
+import { defaultPolicy } from './policies/default';
 import { MicroBatcher, type MicroBatcherObserver, type MicroBatcherOptions } from './micro-batcher';
 import type { TextClassifier } from './text-classifier';
 
@@ -19,6 +23,25 @@ export interface ClassificationServiceOptions {
   /** Deadline of one `classify` call, queueing included. */
   readonly timeoutMs: number;
   readonly observer?: MicroBatcherObserver;
+  /** Decides escalation from the probabilities (and the conversation); default: the `default` policy. */
+  readonly policy?: EscalationPolicyPlugin;
+  /** Where conversations' recent turns are kept; without one only a request's `history` gives earlier turns. */
+  readonly conversations?: ConversationMemory;
+  /** Told when the conversation memory fails; the message is then decided without its remembered turns. */
+  readonly onConversationError?: (error: unknown, conversationId: string) => void;
+  /** The clock of turn timestamps (ms); default `Date.now`. */
+  readonly now?: () => number;
+}
+
+/** Which conversation the texts of one `classify` call belong to. */
+export interface ConversationContext {
+  /** The caller's id of the conversation: its earlier turns are read from, and these texts added to, the memory. */
+  readonly conversationId?: string;
+  /**
+   * Earlier customer messages, oldest first, when the caller keeps the conversation itself: they are classified
+   * with the texts and replace the remembered turns of `conversationId`.
+   */
+  readonly history?: readonly string[];
 }
 
 /** One label's threshold as decisions use it now, and where it came from. */
@@ -47,11 +70,23 @@ export interface ThresholdInUse {
 export class ClassificationService {
   private readonly batcher: MicroBatcher<string, Float32Array>;
   private readonly matcher: ChurnPhraseMatcher;
+  private readonly policy: EscalationPolicyPlugin;
 
   constructor(private readonly options: ClassificationServiceOptions) {
     const { classifier } = options;
     this.batcher = new MicroBatcher((texts) => classifier.predict(texts), options.batching, options.observer);
     this.matcher = new ChurnPhraseMatcher(options.churnRule.enabled ? options.churnRule.phrases : []);
+    this.policy = options.policy ?? defaultPolicy.create({}, {});
+  }
+
+  /** Whether the policy reads conversations (and `classify` uses the conversation memory). */
+  get usesConversation(): boolean {
+    return this.policy.usesConversation;
+  }
+
+  /** The id of the escalation policy in use. */
+  get policyId(): string {
+    return this.policy.id;
   }
 
   /** The classifier's labels, in output order. */
@@ -79,16 +114,65 @@ export class ClassificationService {
     return this.batcher.draining;
   }
 
-  /** One decision per text, in order. */
-  async classify(texts: readonly string[]): Promise<EscalationDecision[]> {
+  /**
+   * One decision per text, in order. With a conversation, the texts are its next messages in order: each is decided
+   * with the turns before it (the remembered ones, or `history`, then the earlier texts of this call), and they are
+   * remembered for the next call. Only a policy that reads conversations (`usesConversation`) gets them: with
+   * another, `conversation` is ignored.
+   */
+  async classify(texts: readonly string[], conversation: ConversationContext = {}): Promise<PolicyDecision[]> {
     const { classifier, churnRule, defaultThreshold } = this.options;
-    // Read thresholds while the texts wait for their batch: neither delays the other.
-    const [probabilities, thresholds] = await Promise.all([
-      this.batcher.submit(texts, { timeoutMs: this.options.timeoutMs }),
+    // A policy that decides on the message alone needs no earlier turns: they are neither classified nor kept.
+    const withConversation = this.policy.usesConversation;
+    const history = withConversation ? (conversation.history ?? []) : [];
+    const id = conversation.conversationId;
+    const memory = id === undefined || !withConversation ? undefined : this.options.conversations;
+    // Read thresholds and the conversation while the texts wait for their batch: none delays the others.
+    const [probabilities, thresholds, remembered] = await Promise.all([
+      this.batcher.submit([...history, ...texts], { timeoutMs: this.options.timeoutMs }),
       this.options.thresholds.getEffective(classifier.modelId),
+      memory && history.length === 0 ? this.readTurns(memory, id as string) : Promise.resolve([]),
     ]);
-    const policy = { thresholds, modelThresholds: classifier.modelThresholds ?? {}, defaultThreshold, churnBoost: churnRule.boost };
-    return texts.map((text, i) => decideEscalation(classifier.labels, probabilities[i] as Float32Array, policy, this.matcher.match(text)));
+    const settings = { thresholds, modelThresholds: classifier.modelThresholds ?? {}, defaultThreshold, churnBoost: churnRule.boost };
+    const at = (this.options.now ?? Date.now)();
+    const earlier: ConversationTurn[] = [...remembered];
+    const added: ConversationTurn[] = [];
+    const decide = (text: string, row: Float32Array): PolicyDecision => {
+      const churnPhrases = this.matcher.match(text);
+      const decision = this.policy.decide({
+        labels: classifier.labels,
+        probabilities: row,
+        settings,
+        churnPhrases,
+        orders: extractOrderNumbers(text),
+        earlier,
+      });
+      const turn = toConversationTurn(text, decision.probabilities, churnPhrases, decision.escalate, at);
+      earlier.push(turn);
+      added.push(turn);
+      return decision;
+    };
+    history.forEach((text, i) => decide(text, probabilities[i] as Float32Array));
+    const decisions = texts.map((text, i) => decide(text, probabilities[history.length + i] as Float32Array));
+    if (memory) await this.writeTurns(memory, id as string, added, history.length > 0);
+    return decisions;
+  }
+
+  private async readTurns(memory: ConversationMemory, id: string): Promise<ConversationTurn[]> {
+    try {
+      return await memory.turns(id);
+    } catch (error) {
+      this.options.onConversationError?.(error, id);
+      return [];
+    }
+  }
+
+  private async writeTurns(memory: ConversationMemory, id: string, turns: ConversationTurn[], replace: boolean): Promise<void> {
+    try {
+      await (replace ? memory.replace(id, turns) : memory.append(id, turns));
+    } catch (error) {
+      this.options.onConversationError?.(error, id);
+    }
   }
 
   /**

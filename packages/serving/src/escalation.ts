@@ -8,7 +8,9 @@ export const ESCALATION_LABELS = { frustration: 'frustration', churn: 'churn_ris
  * - `none`: neither frustration nor churn risk is active;
  * - `frustration` / `churn_risk`: that label's probability reached its threshold;
  * - `churn_phrase`: churn risk is active only because a churn phrase raised its probability;
- * - `frustration+churn_risk` / `frustration+churn_phrase`: both are active (priority `high`).
+ * - `frustration+churn_risk` / `frustration+churn_phrase`: both are active (priority `high`);
+ * - `weighted`: the `priority-weighted` policy escalated on labels the named rules do not cover (its per-label weights);
+ * - `conversation`: the message alone did not escalate; the conversation's earlier turns did (`conversation-aware`).
  */
 export type EscalationRule =
   | 'none'
@@ -16,7 +18,9 @@ export type EscalationRule =
   | 'churn_risk'
   | 'churn_phrase'
   | 'frustration+churn_risk'
-  | 'frustration+churn_phrase';
+  | 'frustration+churn_phrase'
+  | 'weighted'
+  | 'conversation';
 
 /** `high` when frustration and churn risk are both active, `normal` when one is, `none` otherwise. */
 export type EscalationPriority = 'high' | 'normal' | 'none';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EscalationDecision, EscalationSnapshot } from '@mangaassist/serving';
+import type { EscalationSnapshot, PolicyDecision } from '@mangaassist/serving';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app-context';
@@ -21,7 +21,15 @@ const resultSchema = z.object({
   active: z.array(z.string()),
   escalate: z.boolean(),
   priority: z.enum(['high', 'normal', 'none']),
-  rule: z.enum(['none', 'frustration', 'churn_risk', 'churn_phrase', 'frustration+churn_risk', 'frustration+churn_phrase']),
+  rule: z.enum(['none', 'frustration', 'churn_risk', 'churn_phrase', 'frustration+churn_risk', 'frustration+churn_phrase', 'weighted', 'conversation']),
+  decisionSource: z
+    .enum(['message', 'conversation'])
+    .describe('message: this text alone decided; conversation: its earlier turns made it escalate (conversation-aware policy)'),
+  reasons: z.array(z.string()).describe('why it escalated, one line per signal (empty when it did not)'),
+  sla: z
+    .object({ tier: z.string(), responseMinutes: z.number(), queue: z.string() })
+    .optional()
+    .describe('response-time target of the escalation, from policies with priority tiers (priority-weighted)'),
   explanation: z
     .object({
       signals: z.array(signalSchema),
@@ -46,11 +54,11 @@ type ClassifyResult = z.infer<typeof resultSchema>;
  */
 export function registerClassifyRoute(app: FastifyInstance, ctx: AppContext): void {
   const { serving, service, store, metrics, escalations } = ctx;
-  const schema = classifyBodySchema(serving);
+  const schema = classifyBodySchema({ maxChars: serving.maxChars, maxBatch: serving.maxBatch, maxHistory: serving.escalation.conversations.maxTurns });
   ctx.docs.add({
     method: 'POST',
     path: '/v1/classify',
-    summary: 'Classify one text or a batch: label probabilities, active labels, escalation and priority',
+    summary: 'Classify one text or a batch (optionally the next messages of a conversation): label probabilities, active labels, escalation, priority, why, and the response-time target',
     tag: 'classify',
     body: schema,
     responses: {
@@ -71,7 +79,15 @@ export function registerClassifyRoute(app: FastifyInstance, ctx: AppContext): vo
     }
     const body = validate(schema, raw, 'body');
     const texts = body.texts ?? [body.text as string];
-    const decisions = await service.classify(texts);
+    const together = texts.length + (body.history?.length ?? 0);
+    // History is classified in the same batch: more than the queue holds could never be admitted (a 429 forever).
+    if (together > serving.batching.queueLimit) {
+      throw new HttpError(400, 'BATCH_TOO_LARGE', `body.texts and body.history hold ${together} texts together; at most ${serving.batching.queueLimit} (serving.batching.queueLimit) are allowed`);
+    }
+    const decisions = await service.classify(texts, {
+      ...(body.conversationId !== undefined ? { conversationId: body.conversationId } : {}),
+      ...(body.history !== undefined ? { history: body.history } : {}),
+    });
     const at = new Date().toISOString();
     const results = decisions.map((decision) => {
       const escalationId = decision.escalate ? randomUUID() : null;
@@ -97,7 +113,7 @@ export function registerClassifyRoute(app: FastifyInstance, ctx: AppContext): vo
   });
 }
 
-function toResult(escalationId: string | null, d: EscalationDecision, explain: boolean): ClassifyResult {
+function toResult(escalationId: string | null, d: PolicyDecision, explain: boolean): ClassifyResult {
   return {
     escalationId,
     probabilities: d.probabilities,
@@ -105,13 +121,16 @@ function toResult(escalationId: string | null, d: EscalationDecision, explain: b
     escalate: d.escalate,
     priority: d.priority,
     rule: d.rule,
+    decisionSource: d.decisionSource,
+    reasons: [...d.reasons],
+    ...(d.sla ? { sla: { ...d.sla } } : {}),
     ...(explain
       ? { explanation: { signals: [...d.explanation.signals], churnPhrases: [...d.explanation.churnPhrases], churnBoost: d.explanation.churnBoost } }
       : {}),
   };
 }
 
-function snapshotOf(escalationId: string, at: string, modelId: string, d: EscalationDecision): EscalationSnapshot {
+function snapshotOf(escalationId: string, at: string, modelId: string, d: PolicyDecision): EscalationSnapshot {
   const signals = d.explanation.signals;
   return {
     escalationId,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pluginSelectionSchema } from './labels';
 
 /**
  * Phrases that raise churn_risk by default. They match whole words of the normalised text (NFKC, lower case, no
@@ -18,6 +19,49 @@ export const DEFAULT_CHURN_PHRASES = [
 const batchingDefaults = { maxBatch: 16, maxWaitMs: 2, queueLimit: 1024 };
 const churnRuleDefaults = { enabled: true, phrases: [...DEFAULT_CHURN_PHRASES], boost: 0.35 };
 const feedbackDefaults = { path: 'runs/feedback.jsonl', recentEscalations: 10_000 };
+const conversationDefaults = { store: 'memory' as const, maxConversations: 10_000, maxTurns: 8, ttlMs: 30 * 60_000 };
+
+/**
+ * How escalation is decided (`policy`: an escalation policy plugin, `default` unless chosen) and where the recent
+ * turns of conversations are kept for the policies that read them (`conversation-aware`).
+ *
+ * @example
+ * ```yaml
+ * escalation:
+ *   policy: { id: conversation-aware, options: { base: { id: priority-weighted } } }
+ *   conversations: { store: redis, redis: { url: "redis://127.0.0.1:6379/0" }, maxTurns: 8, ttlMs: 1800000 }
+ * ```
+ */
+export const escalationConfigSchema = z
+  .object({
+    policy: pluginSelectionSchema('default').default({ id: 'default', options: {} }),
+    conversations: z
+      .object({
+        /** `memory`: in this process (an LRU with TTL); `redis`: shared by every replica. */
+        store: z.enum(['memory', 'redis']).default(conversationDefaults.store),
+        /** Most conversations the in-process memory keeps; the least recently updated goes first. */
+        maxConversations: z.number().int().positive().default(conversationDefaults.maxConversations),
+        /** Most turns kept per conversation (the newest). */
+        maxTurns: z.number().int().positive().max(100).default(conversationDefaults.maxTurns),
+        /** A conversation without a new message for this long is forgotten (ms). */
+        ttlMs: z.number().int().positive().default(conversationDefaults.ttlMs),
+        redis: z
+          .object({
+            url: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://'),
+            keyPrefix: z.string().default('mangaassist:conversations:'),
+            commandTimeoutMs: z.number().int().positive().default(500),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .default(conversationDefaults)
+      .refine((c) => c.store !== 'redis' || c.redis !== undefined, { path: ['redis'], message: 'store "redis" needs redis.url' }),
+  })
+  .strict();
+
+/** Parsed escalation configuration. */
+export type EscalationConfig = z.infer<typeof escalationConfigSchema>;
 
 /**
  * The HTTP service: where it listens, request limits, micro-batching, timeouts, the churn phrase rule, the
@@ -111,6 +155,8 @@ export const servingConfigSchema = z
       })
       .strict()
       .default(feedbackDefaults),
+    /** The escalation policy and the conversation memory it reads. */
+    escalation: escalationConfigSchema.default(escalationConfigSchema.parse({})),
   })
   .strict()
   .refine((s) => s.maxBatch <= s.batching.queueLimit, {
