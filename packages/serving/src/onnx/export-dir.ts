@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { WordPieceView } from '../attribution/words';
 import { CONFIG_FILE, headMaxLength, labelsFromConfig, parseDistilBertConfig, readJsonFile, WordPieceTokenizer } from '@mangaassist/model-format';
 
 /** The model precisions an exported directory may hold, and their files (transformers.js's layout). */
@@ -36,4 +37,17 @@ export function readExportDir(dir: string): ExportDirInfo {
   // Texts are cut where training cut them: core-model records its token limit in the head block.
   const maxLength = headMaxLength(config, maxPositions) ?? maxPositions;
   return { labels, maxLength, tokenizer: WordPieceTokenizer.fromDirectory(dir) };
+}
+
+/**
+ * The word pieces a classifier with this tokenizer and token limit reads, for word attributions.
+ *
+ * @example
+ * ```ts
+ * const { tokenizer, maxLength } = readExportDir(dir);
+ * wordPieceView(tokenizer, maxLength).pieces("don't"); // ['don', "'", 't']
+ * ```
+ */
+export function wordPieceView(tokenizer: WordPieceTokenizer, maxLength: number): WordPieceView {
+  return { pieces: (text) => tokenizer.encode(text).tokens.slice(1, -1), maxPieces: maxLength - 2 };
 }
