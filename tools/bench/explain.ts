@@ -60,7 +60,7 @@ function parseArgs(argv: string[]): Args {
 }
 
 /** The latency message: a customer complaint of exactly 24 word pieces (checked against the model's tokenizer). */
-const LATENCY_TEXT = 'This is the third time my order is late and nobody answers my emails. I am really angry, please refund me now';
+const LATENCY_TEXT = 'This is the third time my order is late and nobody answers my emails. I am angry, please refund me now';
 
 function percentile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
