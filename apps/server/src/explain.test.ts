@@ -69,6 +69,19 @@ describe('POST /v1/classify with explain: word attributions', () => {
     expect(attribution.labels[0]!.words.map((w) => w.weight)).toEqual([0, 0, 0, 0, 0, 0]);
   });
 
+  it('explains a batch of escalated texts without filling the inference queue', async () => {
+    // Eight escalated texts of 7 texts each (the text and 6 variants) would be 56 queued at once; the queue holds 20.
+    const small = await startTestServer({ maxBatch: 8, batching: { maxBatch: 16, maxWaitMs: 2, queueLimit: 20 }, explain: { maxWords: 6 } }, { listen: false });
+    try {
+      const texts = Array.from({ length: 8 }, (_, i) => `angry about order ${i} that is late again`);
+      const res = await small.app.inject({ method: 'POST', url: '/v1/classify', payload: { texts, explain: true } });
+      expect(res.statusCode).toBe(200);
+      for (const r of res.json().results) expect(r.explanation.attribution.wordsConsidered).toBe(6);
+    } finally {
+      await small.close();
+    }
+  });
+
   it('describes the attribution in the OpenAPI document', async () => {
     const spec = (await server.app.inject({ url: '/openapi.json' })).json();
     const schema = JSON.stringify(spec.paths['/v1/classify'].post.responses['200']);

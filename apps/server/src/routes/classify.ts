@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EscalationDecision, EscalationSnapshot, WordAttribution } from '@mangaassist/serving';
+import type { ClassificationService, EscalationDecision, EscalationSnapshot, WordAttribution } from '@mangaassist/serving';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app-context';
@@ -101,9 +101,7 @@ export function registerClassifyRoute(app: FastifyInstance, ctx: AppContext): vo
     const texts = body.texts ?? [body.text as string];
     const decisions = await service.classify(texts);
     // Word attributions only where a text escalated, for its active labels: the words behind the decision.
-    const attributions = body.explain
-      ? await Promise.all(decisions.map((d, i) => (d.escalate ? service.attribute(texts[i] as string, d.active) : undefined)))
-      : [];
+    const attributions = body.explain ? await attributeEscalated(service, texts, decisions) : [];
     const at = new Date().toISOString();
     const results = decisions.map((decision, i) => {
       const escalationId = decision.escalate ? randomUUID() : null;
@@ -148,6 +146,27 @@ function toResult(escalationId: string | null, d: EscalationDecision, explain: b
         }
       : {}),
   };
+}
+
+/**
+ * Attributions running at once for one request: one scored while the next waits its turn, so the worker never idles
+ * between them, and a batch request of many escalated texts (each a whole submission of up to `maxWords + 1` texts)
+ * cannot fill the inference queue and be refused with 429.
+ */
+const ATTRIBUTIONS_IN_FLIGHT = 2;
+
+async function attributeEscalated(
+  service: ClassificationService,
+  texts: readonly string[],
+  decisions: readonly EscalationDecision[],
+): Promise<(WordAttribution | undefined)[]> {
+  const out: (WordAttribution | undefined)[] = new Array(texts.length).fill(undefined);
+  const todo = decisions.flatMap((d, i) => (d.escalate ? [i] : []));
+  const lane = async () => {
+    for (let i = todo.shift(); i !== undefined; i = todo.shift()) out[i] = await service.attribute(texts[i] as string, decisions[i]!.active);
+  };
+  await Promise.all(Array.from({ length: ATTRIBUTIONS_IN_FLIGHT }, lane));
+  return out;
 }
 
 function toAttribution(a: WordAttribution): z.infer<typeof attributionSchema> {
