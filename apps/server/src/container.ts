@@ -98,6 +98,7 @@ export function createContainer(config: ServerConfig, parts: ContainerParts): De
         churnRule: serving.churnRule,
         defaultThreshold: serving.defaultThreshold,
         timeoutMs: serving.requestTimeoutMs,
+        explain: serving.explain,
         observer: {
           onBatch: (size, ms) => {
             metrics.batchSize.observe(size);

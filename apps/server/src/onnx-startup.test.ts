@@ -65,6 +65,19 @@ describe('startup with the ONNX classifier', () => {
         for (const p of Object.values(result.probabilities) as number[]) expect(p > 0 && p < 1).toBe(true);
       }
       expect(body.results[1].explanation.churnPhrases.map((m: { phrase: string }) => m.phrase)).toEqual(['cancel', 'never again']);
+      // The churn phrase escalates the second text: its attribution comes from the ONNX workers, word by word.
+      const text = 'I want to cancel, never again!';
+      const { attribution } = body.results[1].explanation;
+      expect(attribution.wordsConsidered).toBe(6);
+      expect(attribution.labels.map((l: { label: string }) => l.label)).toEqual(body.results[1].active);
+      const [first] = attribution.labels;
+      const cancel = first.words.find((w: { word: string }) => w.word === 'cancel,');
+      expect(cancel.tokens).toEqual(['cancel', ',']);
+      // The weight is what deleting the word does to the model's probability (batch padding moves it by float noise only).
+      const without = (await client.send({ method: 'POST', url: '/v1/classify', payload: { text: 'I want to  never again!' } })).json();
+      expect(first.probability).toBeCloseTo(body.results[1].probabilities[first.label], 5);
+      expect(cancel.weight).toBeCloseTo(first.probability - without.probabilities[first.label], 5);
+      expect(text.slice(cancel.start, cancel.end)).toBe('cancel,');
       expect((await client.send({ url: '/readyz' })).json().status).toBe('ready');
     } finally {
       await server.close();

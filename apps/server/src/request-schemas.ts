@@ -90,7 +90,10 @@ export function classifyBodySchema(limits: TextLimits) {
         .max(limits.maxBatch, `must hold at most ${limits.maxBatch} texts`)
         .optional()
         .describe(`up to ${limits.maxBatch} texts`),
-      explain: z.boolean().default(false).describe('return the signals that decided'),
+      explain: z
+        .boolean()
+        .default(false)
+        .describe('return the signals that decided, and for an escalated text the words behind each active label (one extra inference run per escalated text)'),
       conversationId: z
         .string()
         .min(1)

@@ -1,5 +1,7 @@
+import { attributeWords, DEFAULT_EXPLAIN_MAX_WORDS, planOcclusion, type WordAttribution } from './attribution/occlusion';
+import { WHOLE_WORD_PIECES } from './attribution/words';
 import { ChurnPhraseMatcher } from './churn-phrases';
-import { resolveThreshold, type EscalationDecision, type ThresholdSource } from './escalation';
+import { resolveThreshold, type ThresholdSource } from './escalation';
 import type { ConversationMemory } from './conversation/conversation-memory';
 import { extractOrderNumbers, toConversationTurn, type ConversationTurn } from './conversation/conversation-turn';
 import type { EscalationPolicyPlugin, PolicyDecision } from './escalation-policy';
@@ -23,6 +25,8 @@ export interface ClassificationServiceOptions {
   /** Deadline of one `classify` call, queueing included. */
   readonly timeoutMs: number;
   readonly observer?: MicroBatcherObserver;
+  /** Word attributions (`attribute`): how many words of a text get a weight; default {@link DEFAULT_EXPLAIN_MAX_WORDS}. */
+  readonly explain?: { readonly maxWords: number };
   /** Decides escalation from the probabilities (and the conversation); default: the `default` policy. */
   readonly policy?: EscalationPolicyPlugin;
   /** Where conversations' recent turns are kept; without one only a request's `history` gives earlier turns. */
@@ -184,6 +188,22 @@ export class ClassificationService {
     const { classifier, defaultThreshold } = this.options;
     const policy = { thresholds: stored, modelThresholds: classifier.modelThresholds ?? {}, defaultThreshold };
     return classifier.labels.map((label) => ({ label, ...resolveThreshold(label, policy) }));
+  }
+
+  /**
+   * Which words drove the probability of each of `labels` for `text`: word occlusion (see `attributeWords`). The
+   * text as read and its variants without each of the first `explain.maxWords` words go through the micro-batcher
+   * as one whole submission, so they are scored in one inference run (on one worker of a pool), under the same
+   * deadline and queue limit as `classify`.
+   *
+   * The churn phrase boost is left out: weights explain the model's probability, which is what a word can move;
+   * the boost is a fixed amount added when a phrase matches, reported beside (the decision's `churnPhrases`).
+   */
+  async attribute(text: string, labels: readonly string[]): Promise<WordAttribution> {
+    const { classifier } = this.options;
+    const plan = planOcclusion(text, classifier.wordPieces ?? WHOLE_WORD_PIECES, this.options.explain?.maxWords ?? DEFAULT_EXPLAIN_MAX_WORDS);
+    const rows = await this.batcher.submit(plan.texts, { timeoutMs: this.options.timeoutMs, whole: true });
+    return attributeWords(plan, classifier.labels, labels, rows);
   }
 
   /** Stops accepting texts and finishes the queued ones. */

@@ -1,5 +1,7 @@
 export * from './text-classifier';
 export * from './churn-phrases';
+export * from './attribution/words';
+export * from './attribution/occlusion';
 export * from './escalation';
 export * from './feedback/feedback-calibration';
 export * from './feedback/feedback-log';

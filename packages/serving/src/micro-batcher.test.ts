@@ -44,6 +44,46 @@ describe('MicroBatcher', () => {
     expect(batches).toEqual([3, 1]);
   });
 
+  it('runs a whole submission in one call: past maxBatch alone, never split across batches', async () => {
+    const { calls, run } = controlledRun();
+    const batcher = new MicroBatcher(run, { maxBatch: 3, maxWaitMs: 0, queueLimit: 100 });
+    const blocker = batcher.submit(['a']); // runs at once; the rest queues behind it
+    const single = batcher.submit(['b']);
+    const whole = batcher.submit(['w1', 'w2', 'w3', 'w4', 'w5'], { whole: true });
+    const after = batcher.submit(['c', 'd']);
+    calls[0]!.resolve();
+    await expect(blocker).resolves.toEqual(['A']);
+    // 'b' cannot share a call with five whole items (maxBatch 3): it runs alone, then the five together.
+    expect(calls.map((c) => c.inputs)).toEqual([['a'], ['b']]);
+    calls[1]!.resolve();
+    await flush();
+    expect(calls[2]!.inputs).toEqual(['w1', 'w2', 'w3', 'w4', 'w5']);
+    calls[2]!.resolve();
+    await expect(whole).resolves.toEqual(['W1', 'W2', 'W3', 'W4', 'W5']);
+    await flush();
+    expect(calls[3]!.inputs).toEqual(['c', 'd']);
+    calls[3]!.resolve();
+    await expect(Promise.all([single, after])).resolves.toEqual([['B'], ['C', 'D']]);
+  });
+
+  it('lets a whole submission that fits share a batch with other items', async () => {
+    const { calls, run } = controlledRun();
+    const batcher = new MicroBatcher(run, { maxBatch: 4, maxWaitMs: 0, queueLimit: 100 });
+    const blocker = batcher.submit(['a']);
+    const single = batcher.submit(['b']);
+    const whole = batcher.submit(['w1', 'w2'], { whole: true });
+    const tail = batcher.submit(['c', 'd']);
+    calls[0]!.resolve();
+    await blocker;
+    expect(calls[1]!.inputs).toEqual(['b', 'w1', 'w2', 'c']);
+    calls[1]!.resolve();
+    await expect(whole).resolves.toEqual(['W1', 'W2']);
+    await expect(single).resolves.toEqual(['B']);
+    await flush();
+    calls[2]!.resolve();
+    await expect(tail).resolves.toEqual(['C', 'D']);
+  });
+
   it('runs one batch at a time and gathers what arrives meanwhile', async () => {
     const { calls, run } = controlledRun();
     const batcher = new MicroBatcher(run, { maxBatch: 8, maxWaitMs: 0, queueLimit: 100 });

@@ -27,6 +27,12 @@ export interface MicroBatcherObserver {
 export interface SubmitOptions {
   /** Rejects with `TIMEOUT` when the results are not ready within this many milliseconds. */
   readonly timeoutMs?: number;
+  /**
+   * Run every input of this submission in one call of the batch function, even past `maxBatch` (a word-occlusion
+   * explanation compares variants of one text and must score them in one inference run). Other items may share the
+   * call while the total stays within `maxBatch`; a whole group larger than that runs on its own.
+   */
+  readonly whole?: boolean;
 }
 
 interface Group<O> {
@@ -43,6 +49,8 @@ interface Item<I, O> {
   readonly group: Group<O>;
   readonly index: number;
   readonly enqueuedAt: number;
+  /** For the first item of a `whole` submission: how many items (this one included) must run together. */
+  readonly wholeSize?: number;
 }
 
 /**
@@ -122,7 +130,11 @@ export class MicroBatcher<I, O> {
         group.timer = setTimeout(() => this.expire(group, options.timeoutMs as number), options.timeoutMs);
       }
       const now = performance.now();
-      inputs.forEach((input, index) => this.queue.push({ input, group, index, enqueuedAt: now }));
+      // A whole submission's items are queued next to each other and only ever leave the queue together
+      // (takeBatch), or are dropped together (dropQueued), so its first item can carry the count.
+      inputs.forEach((input, index) =>
+        this.queue.push({ input, group, index, enqueuedAt: now, ...(options.whole && index === 0 ? { wholeSize: inputs.length } : {}) }),
+      );
       this.observer.onQueueDepth?.(this.queue.length);
       this.schedule();
     });
@@ -168,7 +180,7 @@ export class MicroBatcher<I, O> {
 
   private async runBatch(): Promise<void> {
     this.inFlight += 1;
-    const batch = this.queue.splice(0, this.options.maxBatch);
+    const batch = this.takeBatch();
     this.observer.onQueueDepth?.(this.queue.length);
     const started = performance.now();
     try {
@@ -186,6 +198,20 @@ export class MicroBatcher<I, O> {
       this.inFlight -= 1;
       this.schedule();
     }
+  }
+
+  /**
+   * The next batch: items in queue order up to `maxBatch`, except that a whole submission is never split — it
+   * closes the batch when it does not fit, or runs alone when it is larger than `maxBatch`.
+   */
+  private takeBatch(): Item<I, O>[] {
+    const batch: Item<I, O>[] = [];
+    while (this.queue.length > 0 && batch.length < this.options.maxBatch) {
+      const size = (this.queue[0] as Item<I, O>).wholeSize ?? 1;
+      if (batch.length > 0 && batch.length + size > this.options.maxBatch) break;
+      batch.push(...this.queue.splice(0, size));
+    }
+    return batch;
   }
 
   private deliver(item: Item<I, O>, output: O): void {

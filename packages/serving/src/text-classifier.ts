@@ -1,3 +1,5 @@
+import type { WordPieceView } from './attribution/words';
+
 /**
  * Turns texts into per-label probabilities (sigmoid of the logits), in the label order of `labels`.
  * The ONNX Runtime implementation batches the texts through one session; tests may use a fake.
@@ -19,6 +21,8 @@ export interface TextClassifier {
   readonly modelThresholds?: Readonly<Record<string, number>>;
   /** False while no inference can run (every worker of a pool restarting); absent means always available. */
   readonly available?: boolean;
+  /** The word pieces the model reads, for word attributions; absent (a fake) means one piece per word. */
+  readonly wordPieces?: WordPieceView;
   predict(texts: readonly string[]): Promise<Float32Array[]>;
   dispose(): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EscalationSnapshot, PolicyDecision } from '@mangaassist/serving';
+import type { ClassificationService, EscalationSnapshot, PolicyDecision, WordAttribution } from '@mangaassist/serving';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app-context';
@@ -15,7 +15,33 @@ const signalSchema = z.object({
   active: z.boolean(),
 });
 
-const resultSchema = z.object({
+const wordWeightSchema = z.object({
+  word: z.string().describe('the word as written (a run without white space; punctuation and emoji attached to it included)'),
+  start: z.number().int().describe('offset of the word in the text, UTF-16 code units'),
+  end: z.number().int().describe('offset just past the word'),
+  tokens: z.array(z.string()).describe('the word pieces the model reads for it'),
+  weight: z.number().describe("p(text) − p(text without this word): positive when the word raised the label's probability"),
+});
+
+const attributionSchema = z
+  .object({
+    method: z.literal('occlusion'),
+    wordsRead: z.number().int().describe('words the model reads (past its token limit it reads none)'),
+    wordsConsidered: z.number().int().describe('words given a weight: the first serving.explain.maxWords of those read'),
+    labels: z.array(
+      z.object({
+        label: z.string(),
+        probability: z.number().describe('model probability of the text in the attribution run; the churn phrase boost is not attributed'),
+        words: z.array(wordWeightSchema).describe('sorted by weight, highest first'),
+      }),
+    ),
+  })
+  .describe(
+    'why the text escalated, for each active label: each word deleted in turn, all variants scored in one inference run; present when explain is true and the text escalated',
+  );
+
+/** One text's result in a classify response (exported so tests check responses against the OpenAPI document). */
+export const classifyResultSchema = z.object({
   escalationId: z.string().nullable().describe('id to send feedback on this escalation; null when not escalated'),
   probabilities: z.record(z.string(), z.number()).describe('model probability per label'),
   active: z.array(z.string()),
@@ -35,18 +61,20 @@ const resultSchema = z.object({
       signals: z.array(signalSchema),
       churnPhrases: z.array(z.object({ phrase: z.string(), matched: z.string() })),
       churnBoost: z.number(),
+      attribution: attributionSchema.optional(),
     })
     .optional()
     .describe('present when explain is true'),
 });
 
-const responseSchema = z.object({
+/** The body `POST /v1/classify` answers with (exported so tests check responses against what the OpenAPI document says). */
+export const classifyResponseSchema = z.object({
   modelId: z.string(),
   degraded: z.boolean().describe('thresholds are last-known-good: the store is unreachable'),
-  results: z.array(resultSchema).optional().describe('for { texts }; for { text } the result fields are at the top level'),
+  results: z.array(classifyResultSchema).optional().describe('for { texts }; for { text } the result fields are at the top level'),
 });
 
-type ClassifyResult = z.infer<typeof resultSchema>;
+type ClassifyResult = z.infer<typeof classifyResultSchema>;
 
 /**
  * `POST /v1/classify`: validates, classifies through the micro-batcher, decides escalation and remembers each
@@ -62,7 +90,7 @@ export function registerClassifyRoute(app: FastifyInstance, ctx: AppContext): vo
     tag: 'classify',
     body: schema,
     responses: {
-      200: { description: 'one result per text', schema: responseSchema },
+      200: { description: 'one result per text', schema: classifyResponseSchema },
       400: 'invalid body (names the field and the limit)',
       413: 'body larger than serving.bodyLimitBytes',
       415: 'not application/json',
@@ -88,15 +116,17 @@ export function registerClassifyRoute(app: FastifyInstance, ctx: AppContext): vo
       ...(body.conversationId !== undefined ? { conversationId: body.conversationId } : {}),
       ...(body.history !== undefined ? { history: body.history } : {}),
     });
+    // Word attributions only where a text escalated, for its active labels: the words behind the decision.
+    const attributions = body.explain ? await attributeEscalated(service, texts, decisions) : [];
     const at = new Date().toISOString();
-    const results = decisions.map((decision) => {
+    const results = decisions.map((decision, i) => {
       const escalationId = decision.escalate ? randomUUID() : null;
       if (escalationId) {
         escalations.remember(snapshotOf(escalationId, at, service.modelId, decision));
         metrics.escalationsByPriority.inc({ priority: decision.priority });
         for (const label of ['frustration', 'churn_risk']) if (decision.active.includes(label)) metrics.escalations.inc({ label });
       }
-      return toResult(escalationId, decision, body.explain);
+      return toResult(escalationId, decision, body.explain, attributions[i]);
     });
     metrics.texts.inc(texts.length);
     request.log.info(
@@ -113,7 +143,7 @@ export function registerClassifyRoute(app: FastifyInstance, ctx: AppContext): vo
   });
 }
 
-function toResult(escalationId: string | null, d: PolicyDecision, explain: boolean): ClassifyResult {
+function toResult(escalationId: string | null, d: PolicyDecision, explain: boolean, attribution: WordAttribution | undefined): ClassifyResult {
   return {
     escalationId,
     probabilities: d.probabilities,
@@ -125,8 +155,45 @@ function toResult(escalationId: string | null, d: PolicyDecision, explain: boole
     reasons: [...d.reasons],
     ...(d.sla ? { sla: { ...d.sla } } : {}),
     ...(explain
-      ? { explanation: { signals: [...d.explanation.signals], churnPhrases: [...d.explanation.churnPhrases], churnBoost: d.explanation.churnBoost } }
+      ? {
+          explanation: {
+            signals: [...d.explanation.signals],
+            churnPhrases: [...d.explanation.churnPhrases],
+            churnBoost: d.explanation.churnBoost,
+            ...(attribution ? { attribution: toAttribution(attribution) } : {}),
+          },
+        }
       : {}),
+  };
+}
+
+/**
+ * Attributions running at once for one request: one scored while the next waits its turn, so the worker never idles
+ * between them, and a batch request of many escalated texts (each a whole submission of up to `maxWords + 1` texts)
+ * cannot fill the inference queue and be refused with 429.
+ */
+const ATTRIBUTIONS_IN_FLIGHT = 2;
+
+async function attributeEscalated(
+  service: ClassificationService,
+  texts: readonly string[],
+  decisions: readonly PolicyDecision[],
+): Promise<(WordAttribution | undefined)[]> {
+  const out: (WordAttribution | undefined)[] = new Array(texts.length).fill(undefined);
+  const todo = decisions.flatMap((d, i) => (d.escalate ? [i] : []));
+  const lane = async () => {
+    for (let i = todo.shift(); i !== undefined; i = todo.shift()) out[i] = await service.attribute(texts[i] as string, decisions[i]!.active);
+  };
+  await Promise.all(Array.from({ length: ATTRIBUTIONS_IN_FLIGHT }, lane));
+  return out;
+}
+
+function toAttribution(a: WordAttribution): z.infer<typeof attributionSchema> {
+  return {
+    method: a.method,
+    wordsRead: a.wordsRead,
+    wordsConsidered: a.wordsConsidered,
+    labels: a.labels.map((l) => ({ label: l.label, probability: l.probability, words: l.words.map((w) => ({ ...w, tokens: [...w.tokens] })) })),
   };
 }
 

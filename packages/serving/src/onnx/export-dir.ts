@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { WordPieceView } from '../attribution/words';
 import {
   CONFIG_FILE,
   headMaxLength,
@@ -64,4 +65,17 @@ export function readExportDir(dir: string): ExportDirInfo {
     modelId: modelIdFromConfig(config, configFile),
     thresholds: shipped && shipped.strategy !== PLACEHOLDER_STRATEGY ? shipped.thresholds : {},
   };
+}
+
+/**
+ * The word pieces a classifier with this tokenizer and token limit reads, for word attributions.
+ *
+ * @example
+ * ```ts
+ * const { tokenizer, maxLength } = readExportDir(dir);
+ * wordPieceView(tokenizer, maxLength).pieces("don't"); // ['don', "'", 't']
+ * ```
+ */
+export function wordPieceView(tokenizer: WordPieceTokenizer, maxLength: number): WordPieceView {
+  return { pieces: (text) => tokenizer.encode(text).tokens.slice(1, -1), maxPieces: maxLength - 2 };
 }

@@ -6,7 +6,8 @@ import { createOrtSession, type OrtProviderName } from '@mangaassist/runtime-onn
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { TextClassifier } from '../text-classifier';
 import { checkMaxLength, CONFIG_FILE, MODEL_ID_CONFIG_KEY, modelIdFromConfig, readJsonFile, type WordPieceTokenizer } from '@mangaassist/model-format';
-import { ONNX_MODEL_FILES, readExportDir, type OnnxPrecision } from './export-dir';
+import type { WordPieceView } from '../attribution/words';
+import { ONNX_MODEL_FILES, readExportDir, wordPieceView, type OnnxPrecision } from './export-dir';
 
 type OrtModule = typeof import('onnxruntime-node');
 
@@ -97,7 +98,12 @@ export class OnnxTextClassifier implements TextClassifier {
     readonly modelFile: string,
     /** How the execution provider was chosen (for logs). */
     readonly providerMessage: string,
-  ) {}
+  ) {
+    this.wordPieces = wordPieceView(tokenizer, maxLength);
+  }
+
+  /** The word pieces this classifier reads (its tokenizer and token limit). */
+  readonly wordPieces: WordPieceView;
 
   /**
    * Loads an exported directory. Throws `NOT_FOUND` naming a missing file, `CHECKPOINT_INVALID` naming the file

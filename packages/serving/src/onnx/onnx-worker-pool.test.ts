@@ -39,11 +39,16 @@ describe('OnnxWorkerPool', () => {
     const reference = await OnnxTextClassifier.load(FIXTURE, { intraOpNumThreads: 1 });
     const expected = await Promise.all(TEXTS.map((t) => reference.predict([t])));
     await reference.dispose();
+    // Word attributions map words to what the model reads: the fixture's tokenizer, cut at max_position_embeddings 64.
+    expect(reference.wordPieces.pieces("Where's my order?")).toEqual(['where', '[UNK]', '[UNK]', 'my', 'order', '?']);
+    expect(reference.wordPieces.maxPieces).toBe(62);
     for (const workers of [1, 2]) {
       const pool = await OnnxWorkerPool.load(FIXTURE, { workers, intraOpNumThreads: 1 });
       try {
         expect(pool.labels).toEqual(reference.labels);
         expect(pool.modelId).toBe('tiny-export');
+        expect(pool.wordPieces.maxPieces).toBe(62);
+        expect(pool.wordPieces.pieces("Where's my order?")).toEqual(reference.wordPieces.pieces("Where's my order?"));
         expect(pool.liveWorkers).toBe(workers);
         // Concurrent calls spread over the workers; each answer must still be its own text's.
         const results = await Promise.all(TEXTS.map((t) => pool.predict([t])));

@@ -5,6 +5,8 @@ import { Worker } from 'node:worker_threads';
 import { MangaAssistError } from '@mangaassist/common';
 import { ServingError } from '../serving-error';
 import type { TextClassifier } from '../text-classifier';
+import type { WordPieceView } from '../attribution/words';
+import { readExportDir, wordPieceView } from './export-dir';
 import type { OnnxTextClassifierOptions } from './onnx-text-classifier';
 import { deserializeError, type FromWorker, type ToWorker, type WorkerInit } from './worker-protocol';
 
@@ -154,6 +156,8 @@ export class OnnxWorkerPool implements TextClassifier {
     private readonly create: NonNullable<OnnxWorkerPoolOptions['createWorker']>,
     ready: Ready,
     private readonly supervision: { batchDeadlineMs: number; restartRetryMs: number; onWorkerEvent: (event: WorkerEvent) => void },
+    /** The word pieces the workers read (the same tokenizer and limit, loaded on this thread). */
+    readonly wordPieces: WordPieceView,
   ) {
     this.labels = ready.labels;
     this.modelId = ready.modelId;
@@ -198,12 +202,15 @@ export class OnnxWorkerPool implements TextClassifier {
       throw failure.reason;
     }
     const ok = started.map((s) => (s as PromiseFulfilledResult<{ worker: Worker; ready: Ready }>).value);
+    // The workers loaded this directory already, so reading it here cannot fail on a file they accepted.
+    const info = readExportDir(dir);
     return new OnnxWorkerPool(
       ok.map(({ worker }, index) => ({ index, worker, live: true, pending: new Map(), restartFailures: 0 })),
       init,
       create,
       ok[0]!.ready,
       { batchDeadlineMs, restartRetryMs, onWorkerEvent },
+      wordPieceView(info.tokenizer, classifierOptions.maxLength ?? info.maxLength),
     );
   }
 

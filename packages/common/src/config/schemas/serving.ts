@@ -18,6 +18,7 @@ export const DEFAULT_CHURN_PHRASES = [
 
 const batchingDefaults = { maxBatch: 16, maxWaitMs: 2, queueLimit: 1024 };
 const churnRuleDefaults = { enabled: true, phrases: [...DEFAULT_CHURN_PHRASES], boost: 0.35 };
+const explainDefaults = { maxWords: 32 };
 const feedbackDefaults = { path: 'runs/feedback.jsonl', recentEscalations: 10_000 };
 const conversationDefaults = { store: 'memory' as const, maxConversations: 10_000, maxTurns: 8, ttlMs: 30 * 60_000 };
 
@@ -142,6 +143,16 @@ export const servingConfigSchema = z
       })
       .strict()
       .default(churnRuleDefaults),
+    /**
+     * Word attributions of `explain: true` on an escalated text: its first `maxWords` words get a weight, each
+     * costing one more text in the single inference run that scores them (so this bounds the added latency).
+     */
+    explain: z
+      .object({
+        maxWords: z.number().int().min(1).max(256).default(explainDefaults.maxWords),
+      })
+      .strict()
+      .default(explainDefaults),
     /** Admin token (Bearer); without one the admin API and the dashboard's data are disabled. */
     adminToken: z.string().min(16).optional(),
     /** Log message text (off by default: customer messages are personal data). */
