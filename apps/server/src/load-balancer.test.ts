@@ -256,11 +256,23 @@ describeWithServices('three replicas behind HAProxy with a shared PostgreSQL sto
     await sleep(CHECK_INTERVAL_MS * (FALL + 2) + 1000);
     const after = load.outcomes.filter((o) => o.at >= killed);
     const lost = load.lostSince(killed);
+    // What the killed process itself had read and not answered, from its log (written synchronously, so the kill
+    // loses no line). Requests still in its socket buffers, not yet read, were in flight on it too: the log cannot
+    // see those, so this figure is reported, not used as the bound.
+    const requestIds = (msg: string, also = '') =>
+      new Set(
+        replicas[2]!.logs
+          .filter((l) => l.includes(`"msg":"${msg}"`) && l.includes(also))
+          .map((l) => /"reqId":"([^"]+)"/.exec(l)?.[1]),
+      );
+    const completed = requestIds('request completed');
+    const inFlight = [...requestIds('incoming request', '"url":"/v1/classify"')].filter((id) => !completed.has(id)).length;
     const detail = lost.map((o) => `${o.error ?? o.status} at +${o.at - killed} ms`).join(', ');
     console.info(
-      `SIGKILL: ${lost.length} lost of ${after.length} requests after the kill (${CLIENTS} clients, so at most ${CLIENTS} in flight): ${detail}`,
+      `SIGKILL: ${lost.length} lost of ${after.length} requests after the kill (${inFlight} read by the killed process, not answered): ${detail}`,
     );
-    // Each client has one request in flight at a time, so no more than CLIENTS can have been on the killed replica.
+    // Each client has one request in flight at a time, so no more than CLIENTS can have been on the killed replica;
+    // requests sent to it after it died were refused and re-dispatched, not lost.
     expect(lost.length).toBeLessThanOrEqual(CLIENTS);
     expect(lost.every((o) => o.status === 502 || o.error !== undefined)).toBe(true);
     // The two others go on serving.
