@@ -33,6 +33,18 @@ describe('POST /v1/feedback', () => {
     expect(JSON.stringify(record)).not.toMatch(/angry/); // no message text
   });
 
+  it('exports every record as JSON Lines for calibrate --from-feedback, to admins only', async () => {
+    const escalationId = await escalate('angry and leaving');
+    await server.inject({ method: 'POST', url: '/v1/feedback', payload: { escalationId, correct: true } });
+    expect((await server.inject({ url: '/admin/api/feedback.jsonl' })).statusCode).toBe(401);
+    const res = await server.inject({ url: '/admin/api/feedback.jsonl', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/x-ndjson/);
+    const lines = res.body.trimEnd().split('\n').map((line) => JSON.parse(line));
+    expect(lines).toEqual(await server.feedback.readAll());
+    expect(lines[0].escalation.escalationId).toBe(escalationId);
+  });
+
   it('feeds the report: false alarms above target propose a higher threshold', async () => {
     // "late" scores 0.6 (false alarms), "angry" 0.9 (right).
     for (const [text, correct] of [['late', false], ['late', false], ['late', false], ['angry', true], ['angry', true]] as const) {

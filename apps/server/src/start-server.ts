@@ -7,7 +7,7 @@ import type { AppContext, ServerThresholdStore } from './app-context';
 import { buildApp } from './app';
 import { createContainer } from './container';
 import { createLogger } from './logger';
-import { APP_CONTEXT, CLASSIFIER, CLASSIFIER_LOADER, THRESHOLD_STORE, THRESHOLD_STORES } from './tokens';
+import { APP_CONTEXT, CLASSIFIER, CLASSIFIER_LOADER, SHARED_FEEDBACK, THRESHOLD_STORE, THRESHOLD_STORES } from './tokens';
 
 /** What a caller may supply instead of what the configuration describes. */
 export interface StartServerOptions {
@@ -119,6 +119,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     await ctx.service.drain();
     if (ownsClassifier) await classifier.dispose();
     if (ownsStore) await store.close();
+    await c.resolve(SHARED_FEEDBACK)?.close();
   });
 
   let url = '';

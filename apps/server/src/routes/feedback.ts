@@ -25,7 +25,7 @@ export function registerFeedbackRoute(app: FastifyInstance, ctx: AppContext): vo
 
   app.post('/v1/feedback', async (request, reply) => {
     const body = validate(feedbackBodySchema, request.body, 'body');
-    const escalation = ctx.escalations.get(body.escalationId);
+    const escalation = await ctx.escalations.get(body.escalationId);
     if (!escalation) {
       throw new HttpError(
         404,

@@ -17,7 +17,7 @@ export const DEFAULT_CHURN_PHRASES = [
 
 const batchingDefaults = { maxBatch: 16, maxWaitMs: 2, queueLimit: 1024 };
 const churnRuleDefaults = { enabled: true, phrases: [...DEFAULT_CHURN_PHRASES], boost: 0.35 };
-const feedbackDefaults = { path: 'runs/feedback.jsonl', recentEscalations: 10_000 };
+const feedbackDefaults = { path: 'runs/feedback.jsonl', recentEscalations: 10_000, shared: true };
 
 /**
  * The HTTP service: where it listens, request limits, micro-batching, timeouts, the churn phrase rule, the
@@ -102,6 +102,13 @@ export const servingConfigSchema = z
         path: z.string().min(1).default(feedbackDefaults.path),
         /** How many recent escalations are remembered so that feedback can refer to them by id. */
         recentEscalations: z.number().int().positive().default(feedbackDefaults.recentEscalations),
+        /**
+         * With a shared threshold store (`thresholds.store` postgres or redis), keep feedback and escalations there
+         * too (tables `feedback`/`escalations` in its schema, or a Redis stream and hash under its key prefix), so
+         * that feedback sent to any replica finds its escalation; `path` is then unused. False, or a SQLite store:
+         * `path` and this process's memory.
+         */
+        shared: z.boolean().default(feedbackDefaults.shared),
       })
       .strict()
       .default(feedbackDefaults),
