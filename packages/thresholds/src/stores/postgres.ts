@@ -23,7 +23,7 @@ import type {
   ThresholdStore,
   ThresholdWatch,
 } from '../threshold-store';
-import { ChangeFeed, type ChangeSubscription, reconnectDelayMs } from './change-feed';
+import { ChangeFeed, type ChangeSubscription, reconnectDelayMs } from '../change-feed';
 
 const optionsSchema = z
   .object({

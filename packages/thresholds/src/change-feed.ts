@@ -1,4 +1,4 @@
-import type { ThresholdChangeNotice, ThresholdWatch } from '../threshold-store';
+import type { ThresholdChangeNotice, ThresholdWatch } from './threshold-store';
 
 /** The connection side of a {@link ChangeFeed}: subscribes, reports notices, and is told to stop. */
 export interface ChangeSubscription {
