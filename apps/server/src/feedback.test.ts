@@ -1,3 +1,4 @@
+import { MangaAssistError } from '@mangaassist/common';
 import { proposeThresholdsFromFeedback } from '@mangaassist/serving';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from './__tests__/helpers/test-server';
 
@@ -31,6 +32,15 @@ describe('POST /v1/feedback', () => {
     });
     expect(record!.escalation.scores.frustration).toBeCloseTo(0.9, 6);
     expect(JSON.stringify(record)).not.toMatch(/angry/); // no message text
+  });
+
+  it('answers 503 with Retry-After, naming feedback, while the feedback store is unavailable', async () => {
+    const escalationId = await escalate('angry and leaving');
+    server.feedback.append = () => Promise.reject(new MangaAssistError('STORE_UNAVAILABLE', 'connection refused'));
+    const res = await server.inject({ method: 'POST', url: '/v1/feedback', payload: { escalationId, correct: true } });
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['retry-after']).toBe('1');
+    expect(res.json().error).toMatchObject({ code: 'STORE_UNAVAILABLE', message: expect.stringMatching(/feedback store/) });
   });
 
   it('exports every record as JSON Lines for calibrate --from-feedback, to admins only', async () => {
