@@ -2,7 +2,7 @@ import type { ServingConfig } from '@mangaassist/common';
 import type { ClassificationService, FeedbackLog } from '@mangaassist/serving';
 import type { CachedStoreStatus, StoreHealth, ThresholdStore } from '@mangaassist/thresholds';
 import type { OpenApiRegistry } from './openapi';
-import type { RecentEscalations } from './recent-escalations';
+import type { EscalationRegistry } from './recent-escalations';
 import type { ServerMetrics } from './server-metrics';
 
 /** A threshold store that reports whether it serves last-known-good values (`CachedThresholdStore` does). */
@@ -34,7 +34,7 @@ export interface AppContext {
   readonly store: ServerThresholdStore;
   readonly feedback: FeedbackLog;
   readonly metrics: ServerMetrics;
-  readonly escalations: RecentEscalations;
+  readonly escalations: EscalationRegistry;
   readonly docs: OpenApiRegistry;
   readonly lifecycle: Lifecycle;
 }

@@ -19,6 +19,8 @@ import { loadClassifier } from './classifier-loader';
 import { OpenApiRegistry } from './openapi';
 import { RecentEscalations } from './recent-escalations';
 import { ServerMetrics } from './server-metrics';
+import { openSharedFeedback } from './shared-feedback/open-shared-feedback';
+import { SharedEscalations } from './shared-feedback/shared-feedback-store';
 import {
   APP_CONTEXT,
   CLASSIFICATION_SERVICE,
@@ -33,6 +35,7 @@ import {
   OPENAPI,
   RECENT_ESCALATIONS,
   SERVER_CONFIG,
+  SHARED_FEEDBACK,
   THRESHOLD_STORE,
   THRESHOLD_STORES,
 } from './tokens';
@@ -44,7 +47,7 @@ export interface ContainerParts {
   readonly classifier?: TextClassifier;
   /** The store behind its cache; `startServer` registers it once opened from `THRESHOLD_STORES`. */
   readonly store?: ServerThresholdStore;
-  /** Default: a JSON Lines file at `serving.feedback.path`. */
+  /** Default: the shared threshold store's database (see `serving.feedback.shared`), else `serving.feedback.path`. */
   readonly feedback?: FeedbackLog;
   /** Default: ONNX Runtime on `serving.modelDir` ({@link loadClassifier}). */
   readonly loadClassifier?: typeof loadClassifier;
@@ -74,9 +77,19 @@ export function createContainer(config: ServerConfig, parts: ContainerParts): De
   c.register(CONVERSATION_MEMORY, { useFactory: instanceCachingFactory(() => openConversationMemory(serving.escalation.conversations)) });
   if (parts.classifier) c.register(CLASSIFIER, { useValue: parts.classifier });
   if (parts.store) c.register(THRESHOLD_STORE, { useValue: parts.store });
-  c.register(FEEDBACK_LOG, { useFactory: instanceCachingFactory(() => parts.feedback ?? new JsonlFeedbackLog(serving.feedback.path)) });
+  // A caller's feedback log replaces the shared store for feedback and escalations alike.
+  c.register(SHARED_FEEDBACK, { useFactory: instanceCachingFactory(() => (parts.feedback ? null : (openSharedFeedback(config) ?? null))) });
+  c.register(FEEDBACK_LOG, {
+    useFactory: instanceCachingFactory((r) => parts.feedback ?? r.resolve(SHARED_FEEDBACK) ?? new JsonlFeedbackLog(serving.feedback.path)),
+  });
   c.register(METRICS, { useFactory: instanceCachingFactory(() => new ServerMetrics()) });
-  c.register(RECENT_ESCALATIONS, { useFactory: instanceCachingFactory(() => new RecentEscalations(serving.feedback.recentEscalations)) });
+  c.register(RECENT_ESCALATIONS, {
+    useFactory: instanceCachingFactory((r) => {
+      const local = new RecentEscalations(serving.feedback.recentEscalations);
+      const shared = r.resolve(SHARED_FEEDBACK);
+      return shared ? new SharedEscalations(local, shared) : local;
+    }),
+  });
   c.register(OPENAPI, { useFactory: instanceCachingFactory(() => new OpenApiRegistry('MangaAssist Sentiment', '0.1.0')) });
   c.register(LIFECYCLE, { useValue: { draining: false, shuttingDown: false } });
   c.register(CLASSIFICATION_SERVICE, {

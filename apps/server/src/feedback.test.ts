@@ -1,3 +1,4 @@
+import { MangaAssistError } from '@mangaassist/common';
 import { proposeThresholdsFromFeedback } from '@mangaassist/serving';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from './__tests__/helpers/test-server';
 
@@ -31,6 +32,27 @@ describe('POST /v1/feedback', () => {
     });
     expect(record!.escalation.scores.frustration).toBeCloseTo(0.9, 6);
     expect(JSON.stringify(record)).not.toMatch(/angry/); // no message text
+  });
+
+  it('answers 503 with Retry-After, naming feedback, while the feedback store is unavailable', async () => {
+    const escalationId = await escalate('angry and leaving');
+    server.feedback.append = () => Promise.reject(new MangaAssistError('STORE_UNAVAILABLE', 'connection refused'));
+    const res = await server.inject({ method: 'POST', url: '/v1/feedback', payload: { escalationId, correct: true } });
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['retry-after']).toBe('1');
+    expect(res.json().error).toMatchObject({ code: 'STORE_UNAVAILABLE', message: expect.stringMatching(/feedback store/) });
+  });
+
+  it('exports every record as JSON Lines for calibrate --from-feedback, to admins only', async () => {
+    const escalationId = await escalate('angry and leaving');
+    await server.inject({ method: 'POST', url: '/v1/feedback', payload: { escalationId, correct: true } });
+    expect((await server.inject({ url: '/admin/api/feedback.jsonl' })).statusCode).toBe(401);
+    const res = await server.inject({ url: '/admin/api/feedback.jsonl', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/x-ndjson/);
+    const lines = res.body.trimEnd().split('\n').map((line) => JSON.parse(line));
+    expect(lines).toEqual(await server.feedback.readAll());
+    expect(lines[0].escalation.escalationId).toBe(escalationId);
   });
 
   it('feeds the report: false alarms above target propose a higher threshold', async () => {

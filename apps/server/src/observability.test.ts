@@ -46,7 +46,7 @@ describe('OpenAPI document', () => {
       expect(spec.openapi).toBe('3.1.0');
       // Every served route is documented, except the dashboard's script and style.
       expect(server.context.docs.undocumented()).toEqual(['GET /dashboard/dashboard.js', 'GET /dashboard/dashboard.css']);
-      expect(Object.keys(spec.paths)).toHaveLength(11);
+      expect(Object.keys(spec.paths)).toHaveLength(12);
       const body = spec.paths['/v1/classify'].post.requestBody.content['application/json'].schema;
       expect(body.properties.text.maxLength).toBe(300);
       expect(body.properties.texts.maxItems).toBe(7);

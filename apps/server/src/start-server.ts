@@ -7,7 +7,7 @@ import type { AppContext, ServerThresholdStore } from './app-context';
 import { buildApp } from './app';
 import { createContainer } from './container';
 import { createLogger } from './logger';
-import { APP_CONTEXT, CLASSIFIER, CLASSIFIER_LOADER, CONVERSATION_MEMORY, ESCALATION_POLICIES, THRESHOLD_STORE, THRESHOLD_STORES } from './tokens';
+import { APP_CONTEXT, CLASSIFIER, CLASSIFIER_LOADER, CONVERSATION_MEMORY, ESCALATION_POLICIES, SHARED_FEEDBACK, THRESHOLD_STORE, THRESHOLD_STORES } from './tokens';
 
 /** What a caller may supply instead of what the configuration describes. */
 export interface StartServerOptions {
@@ -133,6 +133,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     if (ownsClassifier) await classifier.dispose();
     if (ownsStore) await store.close();
     if (ctx.service.usesConversation) await c.resolve(CONVERSATION_MEMORY).close();
+    await c.resolve(SHARED_FEEDBACK)?.close();
   });
 
   let url = '';

@@ -6,7 +6,8 @@ import type { InjectionToken } from 'tsyringe';
 import type { AppContext, Lifecycle, ServerThresholdStore } from './app-context';
 import type { loadClassifier } from './classifier-loader';
 import type { OpenApiRegistry } from './openapi';
-import type { RecentEscalations } from './recent-escalations';
+import type { EscalationRegistry } from './recent-escalations';
+import type { SharedFeedbackStore } from './shared-feedback/shared-feedback-store';
 import type { ServerMetrics } from './server-metrics';
 
 // Interfaces are erased at run time, so the container keys them by these tokens.
@@ -31,8 +32,10 @@ export const THRESHOLD_STORE: InjectionToken<ServerThresholdStore> = Symbol('Thr
 export const FEEDBACK_LOG: InjectionToken<FeedbackLog> = Symbol('FeedbackLog');
 /** Prometheus metrics of this server. */
 export const METRICS: InjectionToken<ServerMetrics> = Symbol('ServerMetrics');
-/** Recent escalations, for feedback by id. */
-export const RECENT_ESCALATIONS: InjectionToken<RecentEscalations> = Symbol('RecentEscalations');
+/** Recent escalations, for feedback by id (in memory, or shared by every replica). */
+export const RECENT_ESCALATIONS: InjectionToken<EscalationRegistry> = Symbol('RecentEscalations');
+/** Feedback and escalations in the shared threshold store's database, or null on one machine. */
+export const SHARED_FEEDBACK: InjectionToken<SharedFeedbackStore | null> = Symbol('SharedFeedbackStore');
 /** Route documentation, rendered at /openapi.json. */
 export const OPENAPI: InjectionToken<OpenApiRegistry> = Symbol('OpenApiRegistry');
 /** Micro-batched classification with escalation decisions. */

@@ -1,7 +1,7 @@
 import { isMangaAssistError, MangaAssistError } from '@mangaassist/common';
 import { CachedThresholdStore } from './cached-store';
 import { createThresholdStoreRegistry } from './store-registry';
-import type { ThresholdStore } from './threshold-store';
+import type { ThresholdChangeNotice, ThresholdStore } from './threshold-store';
 
 const change = { author: 'ops', reason: 'test' };
 
@@ -207,5 +207,103 @@ describe('CachedThresholdStore', () => {
     const error = await cached.setOverride('m', 'neutral', 0.5, change).catch((e: unknown) => e);
     expect(isMangaAssistError(error, 'STORE_UNAVAILABLE')).toBe(true);
     expect(() => new CachedThresholdStore(sqlite, { ttlMs: -1 })).toThrow(RangeError);
+  });
+  describe('change notices of a shared store', () => {
+    /** The flaky store plus a `watch` whose notices the test sends by hand. */
+    function watchedStore() {
+      const base = flakyStore();
+      const listeners: ((notice: ThresholdChangeNotice) => void)[] = [];
+      let closedWatches = 0;
+      const store: ThresholdStore = {
+        ...base.store,
+        watch: (listener) => {
+          listeners.push(listener);
+          return { close: async () => void (closedWatches += 1) };
+        },
+      };
+      const send = (notice: ThresholdChangeNotice) => listeners.forEach((listener) => listener(notice));
+      return { ...base, store, send, closedWatches: () => closedWatches };
+    }
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+    it('re-reads a model named in a change notice at once, long before the TTL', async () => {
+      const { store, real, state, send } = watchedStore();
+      const cached = new CachedThresholdStore(store, { now, ttlMs: 600_000 });
+      await real.setRecommended('m', { frustration: 0.4 }, change);
+      await real.setRecommended('other', { frustration: 0.5 }, change);
+      expect(await cached.getEffective('m')).toEqual({ frustration: 0.4 });
+      expect(await cached.getEffective('other')).toEqual({ frustration: 0.5 });
+      await real.setOverride('m', 'frustration', 0.3, change);
+      send({ kind: 'changed', modelId: 'm' });
+      await settle();
+      // The background re-read has run: the next request gets the new value without a backend call of its own.
+      expect(state.reads).toBe(3);
+      expect(await cached.getEffective('m')).toEqual({ frustration: 0.3 });
+      expect(await cached.getEffective('other')).toEqual({ frustration: 0.5 });
+      expect(state.reads).toBe(3);
+    });
+
+    it('re-reads every cached model once on a resync notice (the subscription was down)', async () => {
+      const { store, real, state, send } = watchedStore();
+      const cached = new CachedThresholdStore(store, { now, ttlMs: 600_000 });
+      await real.setRecommended('a', { neutral: 0.5 }, change);
+      await real.setRecommended('b', { neutral: 0.6 }, change);
+      await cached.getEffective('a');
+      await cached.list('b');
+      await real.setOverride('a', 'neutral', 0.7, change);
+      await real.setOverride('b', 'neutral', 0.8, change);
+      send({ kind: 'resync' });
+      await settle();
+      expect(state.reads).toBe(4);
+      expect(await cached.getEffective('a')).toEqual({ neutral: 0.7 });
+      expect((await cached.list('b'))[0]?.effective).toBe(0.8);
+      expect(state.reads).toBe(4);
+    });
+
+    it('does not keep a read as fresh when a notice arrived while it was under way', async () => {
+      const { store, real, send } = watchedStore();
+      await real.setRecommended('m', { frustration: 0.4 }, change);
+      // The first read is answered with the old value only after the notice came (a slow read racing a write).
+      let answerFirst: (() => void) | undefined;
+      let reads = 0;
+      const slow: ThresholdStore = {
+        ...store,
+        getEffective: async (modelId) => {
+          reads += 1;
+          const value = await real.getEffective(modelId);
+          if (reads === 1) await new Promise<void>((resolve) => (answerFirst = resolve));
+          return value;
+        },
+      };
+      const cached = new CachedThresholdStore(slow, { now, ttlMs: 600_000 });
+      const first = cached.getEffective('m');
+      await settle();
+      await real.setOverride('m', 'frustration', 0.3, change);
+      send({ kind: 'changed', modelId: 'm' });
+      answerFirst?.();
+      expect(await first).toEqual({ frustration: 0.4 });
+      // The old answer is not cached as fresh for the TTL: the next read goes to the store.
+      expect(await cached.getEffective('m')).toEqual({ frustration: 0.3 });
+      expect(reads).toBe(2);
+    });
+
+    it('keeps the old value as fallback when the re-read after a notice fails', async () => {
+      const { store, state, send, real } = watchedStore();
+      const cached = new CachedThresholdStore(store, { now, ttlMs: 600_000 });
+      await real.setRecommended('m', { frustration: 0.4 }, change);
+      await cached.getEffective('m');
+      state.mode = 'down';
+      send({ kind: 'changed', modelId: 'm' });
+      await settle();
+      expect(await cached.getEffective('m')).toEqual({ frustration: 0.4 });
+      expect(cached.status().degraded).toBe(true);
+    });
+
+    it('stops watching when closed', async () => {
+      const { store, closedWatches } = watchedStore();
+      const cached = new CachedThresholdStore(store, { now });
+      await cached.close();
+      expect(closedWatches()).toBe(1);
+    });
   });
 });

@@ -1,5 +1,13 @@
 import { MangaAssistError } from '@mangaassist/common';
-import type { ChangeInfo, LabelThreshold, ThresholdAuditEntry, ThresholdMap, ThresholdStore } from './threshold-store';
+import type {
+  ChangeInfo,
+  LabelThreshold,
+  ThresholdAuditEntry,
+  ThresholdChangeNotice,
+  ThresholdMap,
+  ThresholdStore,
+  ThresholdWatch,
+} from './threshold-store';
 
 /** Health of a {@link CachedThresholdStore}, for readiness probes and the dashboard. */
 export interface CachedStoreStatus {
@@ -54,6 +62,12 @@ interface Entry<T> {
  * straight to the store and drop that model's cache so the writer reads its own change; `audit` and `ping` are
  * never cached.
  *
+ * Several processes share one postgres or redis store: when the store can `watch`, the cache subscribes to its
+ * change notices, so a change written through any process marks that model stale here and re-reads it at once
+ * (well under a second), instead of serving the old value until the TTL runs out. After the subscription was down
+ * the store sends a resync notice and every cached model is re-read once. The TTL stays as the safety net for a
+ * notice that is lost anyway. An expired entry keeps its value as the last-known-good fallback.
+ *
  * A slow or failing store must not slow every request: a reader holding an expired value waits for the refresh at
  * most `refreshWaitMs` and is then served that value (stale while revalidating), and after a failure the store is
  * left alone for a backoff that doubles up to `maxRetryAfterFailureMs`. Readiness probes go through `checkHealth`,
@@ -86,6 +100,10 @@ export class CachedThresholdStore implements ThresholdStore {
   private retryAt = 0;
   private health: { checkedAt: number; reachable: boolean } | undefined;
   private healthCheck: Promise<StoreHealth> | undefined;
+  /** Bumped by every change notice, resync or own write: a refresh that straddles one must not count as fresh. */
+  private readonly generations = new Map<string, number>();
+  private resyncs = 0;
+  private readonly changes: ThresholdWatch | undefined;
 
   constructor(
     /** The backing store. */
@@ -109,6 +127,7 @@ export class CachedThresholdStore implements ThresholdStore {
     ] as const) {
       if (!(value >= 0)) throw new RangeError(`${name} must be >= 0, got ${value}`);
     }
+    this.changes = inner.watch?.((notice) => this.onNotice(notice));
   }
 
   /** Health of the backing store as last seen. */
@@ -190,8 +209,9 @@ export class CachedThresholdStore implements ThresholdStore {
     return check;
   }
 
-  close(): Promise<void> {
-    return this.inner.close();
+  async close(): Promise<void> {
+    await this.changes?.close();
+    await this.inner.close();
   }
 
   private async write(modelId: string, body: () => Promise<void>): Promise<void> {
@@ -199,9 +219,47 @@ export class CachedThresholdStore implements ThresholdStore {
       await body();
     } finally {
       // Drop the cache even when the write failed: it may have been applied before the connection broke.
+      this.bump(modelId);
       this.effective.delete(modelId);
       this.lists.delete(modelId);
     }
+  }
+
+  /** A change made by any process (or a resync): mark the cached values stale and re-read them in the background. */
+  private onNotice(notice: ThresholdChangeNotice): void {
+    const models =
+      notice.kind === 'changed' ? [notice.modelId] : [...new Set([...this.effective.keys(), ...this.lists.keys()])];
+    if (notice.kind === 'resync') this.resyncs += 1;
+    for (const modelId of models) {
+      if (notice.kind === 'changed') this.bump(modelId);
+      const hadEffective = this.expire(this.effective, modelId);
+      const hadList = this.expire(this.lists, modelId);
+      // Re-read now so the next request finds the new value instead of waiting for this refresh itself.
+      if (hadEffective) this.rereadSoon(`effective:${modelId}`, () => this.getEffective(modelId));
+      if (hadList) this.rereadSoon(`list:${modelId}`, () => this.list(modelId));
+    }
+  }
+
+  /** Reads again, after the refresh under way (started before the notice, so possibly old) has finished. */
+  private rereadSoon(flightKey: string, read: () => Promise<unknown>): void {
+    const pending = this.inFlight.get(flightKey);
+    (pending ? pending.catch(() => undefined).then(read) : read()).catch(() => undefined);
+  }
+
+  private bump(modelId: string): void {
+    this.generations.set(modelId, (this.generations.get(modelId) ?? 0) + 1);
+  }
+
+  private generation(modelId: string): number {
+    return (this.generations.get(modelId) ?? 0) + this.resyncs;
+  }
+
+  /** Keeps the value as fallback but makes the next read refresh it; says whether there was one. */
+  private expire<T>(cache: Map<string, Entry<T>>, modelId: string): boolean {
+    const entry = cache.get(modelId);
+    if (!entry) return false;
+    cache.set(modelId, { value: entry.value, fetchedAt: Number.NEGATIVE_INFINITY });
+    return true;
   }
 
   private async cachedRead<T>(
@@ -233,10 +291,16 @@ export class CachedThresholdStore implements ThresholdStore {
   }
 
   private async refresh<T>(cache: Map<string, Entry<T>>, modelId: string, fetch: () => Promise<T>): Promise<T> {
+    const generation = this.generation(modelId);
     try {
       const value = await this.withTimeout(fetch(), 'read');
       const fetchedAt = this.now();
-      cache.set(modelId, { value, fetchedAt });
+      // A change notice that arrived while this read was under way may be newer than what it read: keep the value
+      // but let the next read fetch again.
+      cache.set(modelId, {
+        value,
+        fetchedAt: this.generation(modelId) === generation ? fetchedAt : Number.NEGATIVE_INFINITY,
+      });
       this.degraded = false;
       this.lastError = undefined;
       this.lastRefreshAt = fetchedAt;

@@ -54,6 +54,25 @@ export interface ThresholdStore {
   audit(modelId: string, options?: { limit?: number }): Promise<ThresholdAuditEntry[]>;
   /** Cheap reachability check for readiness probes. */
   ping(): Promise<void>;
+  /**
+   * Shared stores (postgres, redis) tell every process about changes made by any of them, so caches in front of
+   * them can drop a changed model at once instead of waiting out their TTL. Absent on single-process stores
+   * (sqlite), where the cache's own writes already drop it. Closing the store ends every watch.
+   */
+  watch?(listener: (notice: ThresholdChangeNotice) => void): ThresholdWatch;
+  close(): Promise<void>;
+}
+
+/**
+ * What a shared store tells its watchers: one model's thresholds changed (written by any process), or the
+ * subscription was down for a while and notices may have been missed, so everything cached should be re-read.
+ */
+export type ThresholdChangeNotice =
+  | { readonly kind: 'changed'; readonly modelId: string }
+  | { readonly kind: 'resync' };
+
+/** A running {@link ThresholdStore.watch}; `close` stops the notices (idempotent). */
+export interface ThresholdWatch {
   close(): Promise<void>;
 }
 

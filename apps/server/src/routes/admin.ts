@@ -78,6 +78,14 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void
     query: { targetFalsePositiveRate: 'default 0.2', minSamples: 'default 20' },
     responses: { 200: 'one proposal per escalation label', 400: 'invalid query', ...unauthorized },
   });
+  ctx.docs.add({
+    method: 'GET',
+    path: '/admin/api/feedback.jsonl',
+    summary: 'Every feedback record as JSON Lines, the file `calibrate --from-feedback` reads (also when feedback is kept in a shared store)',
+    tag: 'admin',
+    admin: true,
+    responses: { 200: 'application/x-ndjson, one record per line', ...unauthorized, 503: 'store unavailable' },
+  });
 
   const rows = async (): Promise<z.infer<typeof labelRowSchema>[]> => {
     const stored = new Map((await store.list(service.modelId)).map((row) => [row.label, row]));
@@ -115,6 +123,11 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void
   app.get('/admin/api/audit', { onRequest: auth }, async (request) => {
     const { limit } = validate(auditQuerySchema, request.query, 'query');
     return { modelId: service.modelId, entries: await store.audit(service.modelId, { limit }) };
+  });
+
+  app.get('/admin/api/feedback.jsonl', { onRequest: auth }, async (_request, reply) => {
+    const records = await ctx.feedback.readAll();
+    return reply.type('application/x-ndjson').send(records.map((record) => `${JSON.stringify(record)}\n`).join(''));
   });
 
   app.get('/admin/api/feedback-report', { onRequest: auth }, async (request) => {

@@ -119,15 +119,21 @@ export function registerClassifyRoute(app: FastifyInstance, ctx: AppContext): vo
     // Word attributions only where a text escalated, for its active labels: the words behind the decision.
     const attributions = body.explain ? await attributeEscalated(service, texts, decisions) : [];
     const at = new Date().toISOString();
+    const remembered: Promise<void>[] = [];
     const results = decisions.map((decision, i) => {
       const escalationId = decision.escalate ? randomUUID() : null;
       if (escalationId) {
-        escalations.remember(snapshotOf(escalationId, at, service.modelId, decision));
+        remembered.push(Promise.resolve(escalations.remember(snapshotOf(escalationId, at, service.modelId, decision))));
         metrics.escalationsByPriority.inc({ priority: decision.priority });
         for (const label of ['frustration', 'churn_risk']) if (decision.active.includes(label)) metrics.escalations.inc({ label });
       }
       return toResult(escalationId, decision, body.explain, attributions[i]);
     });
+    // Stored before the answer goes out, so feedback sent at once (to any replica) finds the escalation. A store
+    // failure does not fail the classification: the escalation is still remembered by this process.
+    for (const outcome of await Promise.allSettled(remembered)) {
+      if (outcome.status === 'rejected') request.log.warn({ err: outcome.reason }, 'escalation not stored in the shared store');
+    }
     metrics.texts.inc(texts.length);
     request.log.info(
       {

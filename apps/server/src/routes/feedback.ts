@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isMangaAssistError } from '@mangaassist/common';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app-context';
@@ -20,12 +21,13 @@ export function registerFeedbackRoute(app: FastifyInstance, ctx: AppContext): vo
       201: { description: 'stored', schema: z.object({ feedbackId: z.string(), escalationId: z.string() }) },
       400: 'invalid body',
       404: 'unknown escalationId (never issued, or older than the last serving.feedback.recentEscalations escalations)',
+      503: 'the shared feedback store is unavailable; see Retry-After',
     },
   });
 
   app.post('/v1/feedback', async (request, reply) => {
     const body = validate(feedbackBodySchema, request.body, 'body');
-    const escalation = ctx.escalations.get(body.escalationId);
+    const escalation = await storeCall(() => ctx.escalations.get(body.escalationId));
     if (!escalation) {
       throw new HttpError(
         404,
@@ -34,15 +36,29 @@ export function registerFeedbackRoute(app: FastifyInstance, ctx: AppContext): vo
       );
     }
     const feedbackId = randomUUID();
-    await ctx.feedback.append({
-      feedbackId,
-      at: new Date().toISOString(),
-      correct: body.correct,
-      agent: body.agent ?? null,
-      note: body.note ?? null,
-      escalation,
-    });
+    await storeCall(() =>
+      ctx.feedback.append({
+        feedbackId,
+        at: new Date().toISOString(),
+        correct: body.correct,
+        agent: body.agent ?? null,
+        note: body.note ?? null,
+        escalation,
+      }),
+    );
     request.log.info({ escalationId: body.escalationId, correct: body.correct }, 'feedback stored');
     return reply.code(201).send({ feedbackId, escalationId: body.escalationId });
   });
+}
+
+/** A shared feedback store that is down answers 503 naming feedback, not the thresholds. */
+async function storeCall<T>(body: () => T | Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (error) {
+    if (isMangaAssistError(error, 'STORE_UNAVAILABLE')) {
+      throw new HttpError(503, 'STORE_UNAVAILABLE', 'the feedback store is unavailable; retry later', undefined, { 'retry-after': '1' });
+    }
+    throw error;
+  }
 }

@@ -1,5 +1,5 @@
 import { MangaAssistError, type PluginDescriptor } from '@mangaassist/common';
-import type { Pool, PoolClient } from 'pg';
+import type { Client, Pool, PoolClient } from 'pg';
 import { z } from 'zod';
 import {
   byLabel,
@@ -14,7 +14,16 @@ import {
   type ThresholdLayer,
   type ThresholdStoreDeps,
 } from '../store-support';
-import type { ChangeInfo, LabelThreshold, ThresholdAuditEntry, ThresholdMap, ThresholdStore } from '../threshold-store';
+import type {
+  ChangeInfo,
+  LabelThreshold,
+  ThresholdAuditEntry,
+  ThresholdChangeNotice,
+  ThresholdMap,
+  ThresholdStore,
+  ThresholdWatch,
+} from '../threshold-store';
+import { ChangeFeed, type ChangeSubscription, reconnectDelayMs } from '../change-feed';
 
 const optionsSchema = z
   .object({
@@ -42,6 +51,9 @@ const MAX_ATTEMPTS = 5;
  * PostgreSQL store. Each change is one transaction that inserts missing rows (`ON CONFLICT DO NOTHING`), locks them
  * with `SELECT … FOR UPDATE` in label order (no deadlock between writers), then writes the new value and the audit
  * row: concurrent writers on any number of connections queue on the row lock and lose no update.
+ *
+ * A transaction that changed something also sends `NOTIFY` on a channel named after the schema, with the model id
+ * as payload; PostgreSQL delivers it at commit to every process that `LISTEN`s there (see `watch`).
  */
 class PostgresThresholdStore implements ThresholdStore {
   private readonly pool: Pool;
@@ -49,6 +61,8 @@ class PostgresThresholdStore implements ThresholdStore {
   private closed = false;
   private readonly layers: string;
   private readonly auditTable: string;
+  private readonly channel: string;
+  private readonly feed = new ChangeFeed((emit) => this.listen(emit));
 
   constructor(
     private readonly options: PostgresStoreOptions,
@@ -67,19 +81,28 @@ class PostgresThresholdStore implements ThresholdStore {
     this.pool.on('error', () => undefined);
     this.layers = `"${options.schema}".threshold_layers`;
     this.auditTable = `"${options.schema}".threshold_audit`;
+    // Channel names are identifiers (63 bytes at most); two long schema names cut to the same channel only cost
+    // each other a spare re-read.
+    this.channel = `mangaassist_thresholds_${options.schema}`.slice(0, 63);
   }
 
   async setRecommended(modelId: string, thresholds: ThresholdMap, change: ChangeInfo): Promise<void> {
     const entries = checkRecommended(modelId, thresholds, change);
     if (entries.length === 0) return;
     await this.transaction('setRecommended', async (client) => {
-      for (const [label, value] of entries) await this.apply(client, modelId, label, 'recommended', value, change);
+      let changed = false;
+      for (const [label, value] of entries) {
+        if (await this.apply(client, modelId, label, 'recommended', value, change)) changed = true;
+      }
+      if (changed) await this.notify(client, modelId);
     });
   }
 
   async setOverride(modelId: string, label: string, value: number | null, change: ChangeInfo): Promise<void> {
     checkOverride(modelId, label, value, change);
-    await this.transaction('setOverride', (client) => this.apply(client, modelId, label, 'override', value, change));
+    await this.transaction('setOverride', async (client) => {
+      if (await this.apply(client, modelId, label, 'override', value, change)) await this.notify(client, modelId);
+    });
   }
 
   async list(modelId: string): Promise<LabelThreshold[]> {
@@ -125,10 +148,75 @@ class PostgresThresholdStore implements ThresholdStore {
     await this.query('ping', (client) => client.query('SELECT 1'));
   }
 
+  /**
+   * Calls `listener` with the id of every model changed through any process, over one dedicated `LISTEN`
+   * connection. When that connection drops it is re-opened (200 ms doubling to 2 s), and each successful `LISTEN`
+   * is followed by a `resync` notice, since notices sent meanwhile are lost.
+   */
+  watch(listener: (notice: ThresholdChangeNotice) => void): ThresholdWatch {
+    return this.feed.watch(listener);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.feed.close();
     await this.pool.end();
+  }
+
+  private async notify(client: PoolClient, modelId: string): Promise<void> {
+    // Sent at COMMIT, not at all on ROLLBACK: watchers never hear of a change that did not happen.
+    await client.query('SELECT pg_notify($1, $2)', [this.channel, modelId]);
+  }
+
+  private listen(emit: (notice: ThresholdChangeNotice) => void): ChangeSubscription {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Client: PgClient } = require('pg') as typeof import('pg');
+    let stopped = false;
+    let client: Client | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    let attempt = 0;
+    const connect = async (): Promise<void> => {
+      if (stopped) return;
+      const next = new PgClient({ connectionString: this.options.url, connectionTimeoutMillis: this.options.connectTimeoutMs });
+      client = next;
+      let dropped = false;
+      const drop = () => {
+        if (dropped) return;
+        dropped = true;
+        next.end().catch(() => undefined);
+        if (stopped) return;
+        attempt += 1;
+        timer = setTimeout(() => void connect(), reconnectDelayMs(attempt));
+        timer.unref();
+      };
+      next.on('error', drop);
+      next.on('end', drop);
+      next.on('notification', (message) => {
+        if (message.channel === this.channel && message.payload) emit({ kind: 'changed', modelId: message.payload });
+      });
+      try {
+        await next.connect();
+        await next.query(`LISTEN "${this.channel}"`);
+      } catch {
+        drop();
+        return;
+      }
+      if (stopped) {
+        await next.end().catch(() => undefined);
+        return;
+      }
+      attempt = 0;
+      emit({ kind: 'resync' });
+    };
+    void connect();
+    return {
+      stop: async () => {
+        stopped = true;
+        clearTimeout(timer);
+        await client?.end().catch(() => undefined);
+      },
+    };
   }
 
   private async rows(modelId: string): Promise<StoredLayers[]> {
@@ -154,7 +242,7 @@ class PostgresThresholdStore implements ThresholdStore {
     );
   }
 
-  /** Reads the old value under a row lock, then writes the new value and its audit row. */
+  /** Reads the old value under a row lock, then writes the new value and its audit row; false when unchanged. */
   private async apply(
     client: PoolClient,
     modelId: string,
@@ -162,7 +250,7 @@ class PostgresThresholdStore implements ThresholdStore {
     layer: ThresholdLayer,
     value: number | null,
     change: ChangeInfo,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const lock = () =>
       client.query<{ value: number | null }>(
         `SELECT ${layer} AS value FROM ${this.layers} WHERE model_id = $1 AND label = $2 FOR UPDATE`,
@@ -170,7 +258,7 @@ class PostgresThresholdStore implements ThresholdStore {
       );
     let locked = await lock();
     if (locked.rows.length === 0) {
-      if (value === null) return;
+      if (value === null) return false;
       // A concurrent first writer of this label waits here on the unique index, then locks the row below.
       await client.query(
         `INSERT INTO ${this.layers} (model_id, label, updated_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
@@ -179,7 +267,7 @@ class PostgresThresholdStore implements ThresholdStore {
       locked = await lock();
     }
     const old = locked.rows[0]?.value ?? null;
-    if (old === value) return;
+    if (old === value) return false;
     const at = this.now();
     if (layer === 'recommended') {
       await client.query(
@@ -198,6 +286,7 @@ class PostgresThresholdStore implements ThresholdStore {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
       [modelId, label, layer, old, value, change.author, change.reason, at],
     );
+    return true;
   }
 
   private async transaction(operation: string, body: (client: PoolClient) => Promise<void>): Promise<void> {
@@ -312,7 +401,8 @@ function redact(url: string): string {
  */
 export const postgresStore: PluginDescriptor<PostgresStoreOptions, ThresholdStoreDeps, ThresholdStore> = {
   id: 'postgres',
-  description: 'PostgreSQL tables (row locks per label, append-only audit table). Options: url, schema.',
+  description:
+    'PostgreSQL tables (row locks per label, append-only audit table); changes reach every process via LISTEN/NOTIFY. Options: url, schema.',
   optionsSchema,
   create: (options, deps) => new PostgresThresholdStore(options, deps.now ?? (() => new Date())),
 };

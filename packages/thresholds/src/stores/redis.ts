@@ -14,7 +14,16 @@ import {
   type ThresholdLayer,
   type ThresholdStoreDeps,
 } from '../store-support';
-import type { ChangeInfo, LabelThreshold, ThresholdAuditEntry, ThresholdMap, ThresholdStore } from '../threshold-store';
+import type {
+  ChangeInfo,
+  LabelThreshold,
+  ThresholdAuditEntry,
+  ThresholdChangeNotice,
+  ThresholdMap,
+  ThresholdStore,
+  ThresholdWatch,
+} from '../threshold-store';
+import { ChangeFeed, type ChangeSubscription, reconnectDelayMs } from '../change-feed';
 
 const optionsSchema = z
   .object({
@@ -35,13 +44,14 @@ export type RedisStoreOptions = z.infer<typeof optionsSchema>;
  * from any number of clients lose no update. Values travel as the strings JavaScript printed, which parse back to
  * the same doubles; "" means no value. Layout: hash KEYS[1] with fields `<label>|recommended`, `<label>|override`,
  * `<label>|author`, `<label>|reason`, `<label>|updatedAt`; audit rows as JSON, newest first, in list KEYS[2];
- * audit ids from counter KEYS[3].
- * ARGV: layer, author, reason, at, modelId, then label/value pairs.
+ * audit ids from counter KEYS[3]. When anything changed, the model id is published on channel ARGV[6], inside the
+ * script so that no change goes out without its notice.
+ * ARGV: layer, author, reason, at, modelId, channel, then label/value pairs.
  */
 const APPLY_SCRIPT = `
-local layer, author, reason, at, model = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local layer, author, reason, at, model, channel = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 local changed = 0
-for i = 6, #ARGV, 2 do
+for i = 7, #ARGV, 2 do
   local label, value = ARGV[i], ARGV[i + 1]
   local old = redis.call('HGET', KEYS[1], label .. '|' .. layer) or ''
   if old ~= value then
@@ -64,6 +74,7 @@ for i = 6, #ARGV, 2 do
     changed = changed + 1
   end
 end
+if changed > 0 then redis.call('PUBLISH', channel, model) end
 return changed
 `;
 
@@ -79,10 +90,14 @@ interface AuditJson {
   at: string;
 }
 
-/** Redis store: one hash per model, an audit list per model, all changes through one Lua script. */
+/**
+ * Redis store: one hash per model, an audit list per model, all changes through one Lua script, which also
+ * publishes the changed model id on `<keyPrefix>changes` for every process that `watch`es.
+ */
 class RedisThresholdStore implements ThresholdStore {
   private readonly client: Redis;
   private closed = false;
+  private readonly feed = new ChangeFeed((emit) => this.subscribe(emit));
 
   constructor(
     private readonly options: RedisStoreOptions,
@@ -154,11 +169,51 @@ class RedisThresholdStore implements ThresholdStore {
     await this.command('ping', () => this.client.ping());
   }
 
+  /**
+   * Calls `listener` with the id of every model changed through any process, over one dedicated subscriber
+   * connection. It reconnects on its own (200 ms doubling to 2 s) and each successful (re)subscription is followed
+   * by a `resync` notice, since messages published meanwhile are lost.
+   */
+  watch(listener: (notice: ThresholdChangeNotice) => void): ThresholdWatch {
+    return this.feed.watch(listener);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.feed.close();
     if (this.client.status === 'ready') await this.client.quit();
     else this.client.disconnect();
+  }
+
+  private subscribe(emit: (notice: ThresholdChangeNotice) => void): ChangeSubscription {
+    const channel = this.key('changes');
+    const subscriber = this.client.duplicate({
+      lazyConnect: false,
+      // Subscribed ourselves on every 'ready', so the resync notice follows a subscription that is in place.
+      autoResubscribe: false,
+      // A subscriber waits for messages indefinitely: no per-command timeout, retry forever.
+      commandTimeout: undefined,
+      maxRetriesPerRequest: null,
+      retryStrategy: (attempt) => reconnectDelayMs(attempt),
+    });
+    subscriber.on('error', () => undefined);
+    subscriber.on('message', (from: string, modelId: string) => {
+      if (from === channel && modelId) emit({ kind: 'changed', modelId });
+    });
+    subscriber.on('ready', () => {
+      subscriber.subscribe(channel).then(
+        () => emit({ kind: 'resync' }),
+        // The connection went away again; the next 'ready' retries.
+        () => undefined,
+      );
+    });
+    return {
+      stop: async () => {
+        subscriber.disconnect();
+        await Promise.resolve();
+      },
+    };
   }
 
   private async applyChange(
@@ -168,7 +223,7 @@ class RedisThresholdStore implements ThresholdStore {
     entries: readonly (readonly [string, number | null])[],
     change: ChangeInfo,
   ): Promise<void> {
-    const args = [layer, change.author, change.reason, this.now().toISOString(), modelId];
+    const args = [layer, change.author, change.reason, this.now().toISOString(), modelId, this.key('changes')];
     for (const [label, value] of entries) args.push(label, value === null ? '' : String(value));
     const keys = [this.key('layers', modelId), this.key('audit', modelId), this.key('audit-seq')];
     await this.command(operation, () => this.client.eval(APPLY_SCRIPT, keys.length, ...keys, ...args));
@@ -189,7 +244,7 @@ class RedisThresholdStore implements ThresholdStore {
     );
   }
 
-  private key(kind: 'layers' | 'audit' | 'audit-seq', modelId?: string): string {
+  private key(kind: 'layers' | 'audit' | 'audit-seq' | 'changes', modelId?: string): string {
     return modelId === undefined ? `${this.options.keyPrefix}${kind}` : `${this.options.keyPrefix}${kind}:${modelId}`;
   }
 
@@ -222,7 +277,8 @@ function redact(url: string): string {
  */
 export const redisStore: PluginDescriptor<RedisStoreOptions, ThresholdStoreDeps, ThresholdStore> = {
   id: 'redis',
-  description: 'Redis hashes with an audit list per model; every change is one atomic Lua script. Options: url.',
+  description:
+    'Redis hashes with an audit list per model; every change is one atomic Lua script that also publishes a change notice. Options: url.',
   optionsSchema,
   create: (options, deps) => new RedisThresholdStore(options, deps.now ?? (() => new Date())),
 };

@@ -18,25 +18,31 @@ export interface ServerProcess {
 
 /**
  * Starts `node dist/main.js --config <dir>/server.yaml` on {@link TINY_MODEL} with a SQLite store in `dir`, the
- * given `serving` settings (YAML lines, indented under `serving:`) and environment, and resolves once it listens.
+ * given `serving` settings (YAML lines, indented under `serving:`; `port` defaults to 0, any free port) and
+ * environment, and resolves once it listens. `thresholds` replaces or adds settings under `thresholds:` (a shared
+ * `store`, `cacheTtlMs`, …).
  */
 export async function startServerProcess(
   dir: string,
   serving: Record<string, string | number>,
   env: Record<string, string> = {},
+  thresholds: Record<string, string | number> = {},
 ): Promise<ServerProcess> {
   const config = join(dir, 'server.yaml');
+  const thresholdSettings: Record<string, string | number> = {
+    store: `{ id: sqlite, options: { path: ${JSON.stringify(join(dir, 'thresholds.db'))} } }`,
+    healthCheckIntervalMs: 0,
+    ...thresholds,
+  };
   writeFileSync(
     config,
     [
       'serving:',
       `  modelDir: ${JSON.stringify(TINY_MODEL)}`,
-      '  port: 0',
       '  intraOpNumThreads: 1',
-      ...Object.entries(serving).map(([key, value]) => `  ${key}: ${value}`),
+      ...Object.entries({ port: 0, ...serving }).map(([key, value]) => `  ${key}: ${value}`),
       'thresholds:',
-      `  store: { id: sqlite, options: { path: ${JSON.stringify(join(dir, 'thresholds.db'))} } }`,
-      '  healthCheckIntervalMs: 0',
+      ...Object.entries(thresholdSettings).map(([key, value]) => `  ${key}: ${value}`),
       '',
     ].join('\n'),
   );

@@ -19,7 +19,7 @@ export const DEFAULT_CHURN_PHRASES = [
 const batchingDefaults = { maxBatch: 16, maxWaitMs: 2, queueLimit: 1024 };
 const churnRuleDefaults = { enabled: true, phrases: [...DEFAULT_CHURN_PHRASES], boost: 0.35 };
 const explainDefaults = { maxWords: 32 };
-const feedbackDefaults = { path: 'runs/feedback.jsonl', recentEscalations: 10_000 };
+const feedbackDefaults = { path: 'runs/feedback.jsonl', recentEscalations: 10_000, shared: true };
 const conversationDefaults = { store: 'memory' as const, maxConversations: 10_000, maxTurns: 8, ttlMs: 30 * 60_000 };
 
 /**
@@ -163,6 +163,13 @@ export const servingConfigSchema = z
         path: z.string().min(1).default(feedbackDefaults.path),
         /** How many recent escalations are remembered so that feedback can refer to them by id. */
         recentEscalations: z.number().int().positive().default(feedbackDefaults.recentEscalations),
+        /**
+         * With a shared threshold store (`thresholds.store` postgres or redis), keep feedback and escalations there
+         * too (tables `feedback`/`escalations` in its schema, or a Redis stream and hash under its key prefix), so
+         * that feedback sent to any replica finds its escalation; `path` is then unused. False, or a SQLite store:
+         * `path` and this process's memory.
+         */
+        shared: z.boolean().default(feedbackDefaults.shared),
       })
       .strict()
       .default(feedbackDefaults),
