@@ -10,6 +10,7 @@
 
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { createRng } from '@mangaassist/common';
 import { resolveThresholds } from '@mangaassist/model-format';
 import { ClassificationService, OnnxWorkerPool, type EscalationDecision, type WordAttribution } from '@mangaassist/serving';
 
@@ -64,18 +65,6 @@ const LATENCY_TEXT = 'This is the third time my order is late and nobody answers
 
 function percentile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
-}
-
-/** Mulberry32: a small seeded generator, so the random deletions are the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function withoutWords(text: string, words: readonly { start: number; end: number }[]): string {
@@ -143,7 +132,8 @@ async function main(): Promise<void> {
   // Faithfulness.
   const messages = readHandwritten(args.fixtures);
   const decisions = await service.classify(messages.map((m) => m.text));
-  const random = rng(args.seed);
+  // The project's seeded generator, so the random deletions are the same on every run.
+  const random = createRng(args.seed).next;
   const cases: { id: string; label: string; won: boolean; topDrop: number; randomDrop: number }[] = [];
   let escalated = 0;
   let tooShort = 0;
