@@ -15,7 +15,7 @@ describe('POST /v1/classify with explain: word attributions', () => {
   });
   afterAll(() => server.close());
 
-  const classify = async (payload: unknown) => {
+  const classify = async (payload: object) => {
     const res = await server.app.inject({ method: 'POST', url: '/v1/classify', payload });
     expect(res.statusCode).toBe(200);
     const body = res.json();
