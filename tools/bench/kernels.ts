@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { parseArgs } from 'node:util';
 import { nativeKernelsAvailable, registerNativeCpuKernels, unregisterNativeCpuKernels } from '@mangaassist/cpu-kernels';
-import { selectTfjsBackend } from '@mangaassist/runtime';
+import { selectTfjsBackend } from '@mangaassist/runtime-tfjs';
 import { medianMs, printTable } from './bench-util';
 
 /** [label, a shape, b shape, transposeA, transposeB]: the encoder's products at batch 32 x 32 tokens. */

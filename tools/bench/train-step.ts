@@ -15,7 +15,7 @@ import {
   type TrainableSpec,
   type TrainBenchmarkResult,
 } from '@mangaassist/cpu-kernels';
-import { selectTfjsBackend } from '@mangaassist/runtime';
+import { selectTfjsBackend } from '@mangaassist/runtime-tfjs';
 import { printTable } from './bench-util';
 
 const PYTORCH_SCRIPT = join(__dirname, '..', 'pytorch_train_step.py');

@@ -1,4 +1,4 @@
-// Standalone parity run for the GPU machine: selects the TensorFlow.js backend through @mangaassist/runtime
+// Standalone parity run for the GPU machine: selects the TensorFlow.js backend through @mangaassist/runtime-tfjs
 // (WebGPU through Dawn when asked), runs the same Hugging Face parity as `mangaassist parity`, and prints JSON.
 //
 // Bundle and run (from the project root, after `npm run build`):
@@ -11,7 +11,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runHfParity } from '@mangaassist/core-model';
-import { selectTfjsBackend, TFJS_BACKEND_REQUESTS, type TfjsBackendRequest } from '@mangaassist/runtime';
+import { selectTfjsBackend, TFJS_BACKEND_REQUESTS, type TfjsBackendRequest } from '@mangaassist/runtime-tfjs';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

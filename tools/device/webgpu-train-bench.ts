@@ -25,7 +25,7 @@ import {
   WordPieceTokenizer,
 } from '@mangaassist/core-model';
 import { createLossRegistry } from '@mangaassist/losses';
-import { selectTfjsBackend, TFJS_BACKEND_REQUESTS, type TfjsBackendRequest } from '@mangaassist/runtime';
+import { selectTfjsBackend, TFJS_BACKEND_REQUESTS, type TfjsBackendRequest } from '@mangaassist/runtime-tfjs';
 import { createLrScheduleRegistry, createUnfreezingRegistry, trainClassifier, type EncodedExample } from '@mangaassist/trainer';
 
 const SHAPES = {

@@ -106,7 +106,7 @@ describe('module boundaries', () => {
   // heavy dependencies in light packages, and imports along the flow, linted in one ESLint process.
   const backImports: [string, string, string][] = [
     ['packages/model-format/src/bad.ts', '@mangaassist/losses', 'layer:format'],
-    ['packages/runtime/src/bad.ts', '@mangaassist/losses', 'layer:runtime'],
+    ['packages/runtime-tfjs/src/bad.ts', '@mangaassist/losses', 'layer:runtime'],
     ['packages/losses/src/bad.ts', '@mangaassist/data', 'layer:model'],
     ['packages/thresholds/src/bad.ts', '@mangaassist/trainer', 'layer:thresholds'],
     ['packages/serving/src/bad.ts', '@mangaassist/trainer', 'layer:serving'],

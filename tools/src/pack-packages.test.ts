@@ -113,7 +113,7 @@ describe('publishable packages', () => {
     // (the trainer's tiny test classifier is not part of its published API).
     const script = `
       const tf = require('@tensorflow/tfjs-core');
-      const { selectTfjsBackend } = require('@mangaassist/runtime');
+      const { selectTfjsBackend } = require('@mangaassist/runtime-tfjs');
       const { createTrainPlugins, loadTrainJobConfig, runTrainJob } = require('@mangaassist/trainer');
       const words = ['late', 'again', 'love', 'this'];
       // Mean of word embeddings and a linear head, in the two layer groups the trainer counts.

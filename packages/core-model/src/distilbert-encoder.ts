@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { registerTfjsGradients } from '@mangaassist/runtime';
+import { registerTfjsGradients } from '@mangaassist/runtime-tfjs';
 import { DISTILBERT_LAYER_NORM_EPS, distilBertWeightSpecs, type DistilBertConfig, type WeightSpec } from '@mangaassist/model-format';
 import { ACTIVATIONS, layerNorm, linear } from './layers';
 import { SeededRandom } from './prng';

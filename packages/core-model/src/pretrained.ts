@@ -35,7 +35,7 @@ export function assertTfjsBackend(caller: string): void {
   if (tf.engine().backendNames().length === 0) {
     throw new MangaAssistError(
       'BACKEND_UNAVAILABLE',
-      `${caller}: no TensorFlow.js backend is registered; call selectTfjsBackend() from @mangaassist/runtime first`,
+      `${caller}: no TensorFlow.js backend is registered; call selectTfjsBackend() from @mangaassist/runtime-tfjs first`,
     );
   }
 }

@@ -9,7 +9,7 @@ import {
   type ClassifierPooling,
   type MultiLabelClassifier,
 } from '@mangaassist/core-model';
-import { selectTfjsBackend } from '@mangaassist/runtime';
+import { selectTfjsBackend } from '@mangaassist/runtime-tfjs';
 import * as tf from '@tensorflow/tfjs-core';
 import * as ort from 'onnxruntime-node';
 import { TINY_HEAD, TINY_LABELS, writeTinyClassifierDir } from './__tests__/tiny-model-dir';

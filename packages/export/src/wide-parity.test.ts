@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { isMangaAssistError, WIDE_BIGRAM_MULTIPLIER, WIDE_MAX_VOCAB } from '@mangaassist/common';
 import { readSafetensors, writeSafetensors } from '@mangaassist/model-format';
 import { createClassifier, SeededRandom, type MultiLabelClassifier } from '@mangaassist/core-model';
-import { selectTfjsBackend } from '@mangaassist/runtime';
+import { selectTfjsBackend } from '@mangaassist/runtime-tfjs';
 import * as tf from '@tensorflow/tfjs-core';
 import * as ort from 'onnxruntime-node';
 import { TINY_HEAD, TINY_LABELS, writeTinyClassifierDir } from './__tests__/tiny-model-dir';

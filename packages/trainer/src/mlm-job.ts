@@ -89,7 +89,7 @@ export function readMlmSources(sources: readonly MlmSource[]): { name: string; t
  * tokenises, writes `pretrain-mlm.json` and trains (see {@link pretrainMaskedLm}); the model, the checkpoint, the
  * metrics log and `mlm-summary.json` land in `training.outDir`.
  *
- * The TensorFlow.js backend must already be selected (`selectTfjsBackend` from `@mangaassist/runtime`).
+ * The TensorFlow.js backend must already be selected (`selectTfjsBackend` from `@mangaassist/runtime-tfjs`).
  *
  * @throws MangaAssistError `INVALID_ARGUMENT` when the output directory already holds a run and neither `resume` nor
  *   `overwrite` is set; `PLUGIN_UNKNOWN`/`PLUGIN_OPTIONS_INVALID` for a bad LR schedule (checked before any data is read)

@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkMaskingOptions, type MlmMaskingOptions } from '@mangaassist/core-model';
-import { registerTfjsGradients } from '@mangaassist/runtime';
+import { registerTfjsGradients } from '@mangaassist/runtime-tfjs';
 import { z } from 'zod';
 import { checkInteger } from './check-integer';
 import { AdamW } from './adamw';

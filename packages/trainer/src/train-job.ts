@@ -63,7 +63,7 @@ export interface TrainJobResult {
  * `config.json` to the run directory and trains (see {@link trainClassifier}). Validation scores the labels the
  * validation data covers and marks (for GoEmotions: frustration, satisfaction, confusion, neutral).
  *
- * The TensorFlow.js backend must already be selected (`selectTfjsBackend` from `@mangaassist/runtime`).
+ * The TensorFlow.js backend must already be selected (`selectTfjsBackend` from `@mangaassist/runtime-tfjs`).
  *
  * @throws MangaAssistError `INVALID_ARGUMENT` when the run directory already holds a run and neither `resume` nor
  *   `overwrite` is set; `PLUGIN_UNKNOWN`/`PLUGIN_OPTIONS_INVALID` for a bad schedule or loss selection (checked

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import { MangaAssistError } from '@mangaassist/common';
-import { registerTfjsGradients } from '@mangaassist/runtime';
+import { registerTfjsGradients } from '@mangaassist/runtime-tfjs';
 import { checkInteger } from './check-integer';
 import { checkDataUnchanged, DataChangedRestart, type DataFileDigests } from './data-files';
 import { AdamW } from './adamw';

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { MangaAssistError, sharedAsset } from '@mangaassist/common';
 import { registerNativeCpuKernels } from '@mangaassist/cpu-kernels';
-import { selectTfjsBackend, TFJS_BACKEND_REQUESTS, type TfjsBackendRequest } from '@mangaassist/runtime';
+import { selectTfjsBackend, TFJS_BACKEND_REQUESTS, type TfjsBackendRequest } from '@mangaassist/runtime-tfjs';
 import { loadAblationConfig } from './ablation/ablation-config';
 import { writeAblationReport } from './ablation/ablation-report';
 import { runAblation, type AblationOutcome } from './ablation/ablation-runner';

@@ -1,6 +1,6 @@
 import { isMangaAssistError } from '@mangaassist/common';
 import { createClassifier } from '@mangaassist/core-model';
-import { selectTfjsBackend } from '@mangaassist/runtime';
+import { selectTfjsBackend } from '@mangaassist/runtime-tfjs';
 import { resolveThresholds } from '@mangaassist/model-format';
 import { calibrate, createThresholdStoreRegistry, createThresholdStrategyRegistry } from '@mangaassist/thresholds';
 import { Command } from 'commander';

@@ -3,7 +3,7 @@ import { loadClassifier } from '@mangaassist/core-model';
 import { registerNativeCpuKernels } from '@mangaassist/cpu-kernels';
 import { readDataset, type DatasetFormat } from '@mangaassist/data';
 import { CONFIG_FILE, modelIdFromConfig, readJsonFile, writeThresholdsFile } from '@mangaassist/model-format';
-import { selectTfjsBackend, TFJS_BACKEND_REQUESTS, type TfjsBackendRequest } from '@mangaassist/runtime';
+import { selectTfjsBackend, TFJS_BACKEND_REQUESTS, type TfjsBackendRequest } from '@mangaassist/runtime-tfjs';
 import {
   calibrate,
   createThresholdPlugins,

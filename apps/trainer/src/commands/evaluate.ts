@@ -4,7 +4,7 @@ import { DATA_FORMATS, MangaAssistError } from '@mangaassist/common';
 import { loadClassifier } from '@mangaassist/core-model';
 import { registerNativeCpuKernels } from '@mangaassist/cpu-kernels';
 import { readDataset, toMultiHot, type DatasetFormat, type LabelMetrics } from '@mangaassist/data';
-import { selectTfjsBackend, TFJS_BACKEND_REQUESTS, type TfjsBackendRequest } from '@mangaassist/runtime';
+import { selectTfjsBackend, TFJS_BACKEND_REQUESTS, type TfjsBackendRequest } from '@mangaassist/runtime-tfjs';
 import { THRESHOLDS_FILE, resolveThresholds } from '@mangaassist/model-format';
 import { evaluateClassifier } from '@mangaassist/trainer';
 import type { Command } from 'commander';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MangaAssistError, sharedDir } from '@mangaassist/common';
 import { runHfParity, type ParityReport } from '@mangaassist/core-model';
-import { selectTfjsBackend, TFJS_BACKEND_REQUESTS, type TfjsBackendRequest } from '@mangaassist/runtime';
+import { selectTfjsBackend, TFJS_BACKEND_REQUESTS, type TfjsBackendRequest } from '@mangaassist/runtime-tfjs';
 import type { Command } from 'commander';
 import type { CommandModule } from './command-module';
 

@@ -6,7 +6,7 @@ import { MangaAssistError } from '@mangaassist/common';
 import { registerNativeCpuKernels } from '@mangaassist/cpu-kernels';
 import { generateCorpus, readDataset, stratifiedSplit, writeJsonl } from '@mangaassist/data';
 import { exportClassifier } from '@mangaassist/export';
-import { selectTfjsBackend, TFJS_BACKEND_REQUESTS, type TfjsBackendRequest } from '@mangaassist/runtime';
+import { selectTfjsBackend, TFJS_BACKEND_REQUESTS, type TfjsBackendRequest } from '@mangaassist/runtime-tfjs';
 import { createThresholdPlugins } from '@mangaassist/thresholds';
 import { createConsoleReporter, createTrainPlugins, RUN_FILES, runTrainJob } from '@mangaassist/trainer';
 import { PLUGINS, type CliPlugins } from '../tokens';

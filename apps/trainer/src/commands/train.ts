@@ -1,4 +1,4 @@
-import { TFJS_BACKEND_REQUESTS } from '@mangaassist/runtime';
+import { TFJS_BACKEND_REQUESTS } from '@mangaassist/runtime-tfjs';
 import { createConsoleReporter, loadTrainJobConfig, runTrainJob, type TrainJobResult } from '@mangaassist/trainer';
 import type { Command } from 'commander';
 import type { DependencyContainer } from 'tsyringe';

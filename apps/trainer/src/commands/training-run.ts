@@ -1,6 +1,6 @@
 import { MangaAssistError } from '@mangaassist/common';
 import { registerNativeCpuKernels } from '@mangaassist/cpu-kernels';
-import { selectTfjsBackend, TFJS_BACKEND_REQUESTS, type TfjsBackendRequest, type TfjsBackendSelection } from '@mangaassist/runtime';
+import { selectTfjsBackend, TFJS_BACKEND_REQUESTS, type TfjsBackendRequest, type TfjsBackendSelection } from '@mangaassist/runtime-tfjs';
 import { runUntilStopSignal, signalExitCode } from '@mangaassist/trainer';
 
 /**

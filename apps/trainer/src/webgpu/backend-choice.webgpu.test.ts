@@ -1,6 +1,6 @@
 // The backend choice on this machine's real WebGPU adapter: `auto` passes over a CPU adapter (lavapipe in CI) and
 // says why, takes a GPU; asking for `webgpu` by name uses whichever adapter there is, and it computes.
-import { createWebgpuBackend, selectTfjsBackend, type TfjsBackendDevice } from '@mangaassist/runtime';
+import { createWebgpuBackend, selectTfjsBackend, type TfjsBackendDevice } from '@mangaassist/runtime-tfjs';
 import { describeOnWebgpu, useBackend, worstExcess } from './__tests__/webgpu-testing';
 
 describeOnWebgpu('backend choice', () => {

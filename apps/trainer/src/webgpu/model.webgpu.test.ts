@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sharedAsset } from '@mangaassist/common';
 import { createClassifier, loadClassifier, runHfParity, SeededRandom, type CreateClassifierOptions, type MultiLabelClassifier } from '@mangaassist/core-model';
-import type { TfjsModule } from '@mangaassist/runtime';
+import type { TfjsModule } from '@mangaassist/runtime-tfjs';
 import { writeTinyEncoder } from '../commands/__tests__/tiny-encoder';
 import { describeOnWebgpu, maxAbsDifference, useBackend } from './__tests__/webgpu-testing';
 

@@ -86,7 +86,7 @@ function* batches(model: BenchModel, examples: number, batchSize: number, length
  */
 export async function measureTrainingEpoch(options: TrainBenchmarkOptions): Promise<TrainBenchmarkResult> {
   if (!tf.getGradient('BatchMatMul')) {
-    throw new Error('measureTrainingEpoch: TensorFlow.js gradients are not registered; call registerTfjsGradients() (@mangaassist/runtime) or import "@tensorflow/tfjs" first');
+    throw new Error('measureTrainingEpoch: TensorFlow.js gradients are not registered; call registerTfjsGradients() (@mangaassist/runtime-tfjs) or import "@tensorflow/tfjs" first');
   }
   const { model } = options;
   const trainable = options.trainable ?? 'full';

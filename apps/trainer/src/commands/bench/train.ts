@@ -15,7 +15,7 @@ import {
   type PytorchBaselineOptions,
   type TrainableSpec,
 } from '@mangaassist/cpu-kernels';
-import { selectTfjsBackend, TFJS_BACKEND_REQUESTS, type TfjsBackendRequest } from '@mangaassist/runtime';
+import { selectTfjsBackend, TFJS_BACKEND_REQUESTS, type TfjsBackendRequest } from '@mangaassist/runtime-tfjs';
 import type { Command } from 'commander';
 import type { BenchSubcommand } from './bench-subcommand';
 

@@ -1,7 +1,7 @@
 // Helpers of the WebGPU test suite (`*.webgpu.test.ts`, the `webgpu` jest project). Each test computes the same
 // thing on the cpu backend and on WebGPU and compares: these tests check correctness on WebGPU, never its speed (in
 // CI the adapter is Mesa's lavapipe, which runs on the CPU and is slow by nature).
-import { selectTfjsBackend, type TfjsModule } from '@mangaassist/runtime';
+import { selectTfjsBackend, type TfjsModule } from '@mangaassist/runtime-tfjs';
 
 /**
  * Why the WebGPU tests skip, or `undefined` when there is an adapter. Set by `tools/jest/webgpu-global-setup.js`,

@@ -2,7 +2,7 @@ import type { TfjsModule } from './tfjs-backend';
 
 /*
  * Heavy and optional modules are required here, inside functions, and never at the top of a module: importing
- * `@mangaassist/runtime` must not load TensorFlow.js before a backend is chosen, and the optional accelerators must
+ * `@mangaassist/runtime-tfjs` must not load TensorFlow.js before a backend is chosen, and the optional accelerators must
  * be detectable rather than required. Each `require` names its module literally so that bundlers (esbuild, for the
  * device runs) can see and inline it; a literal require inside `try` of a package that is not installed is left to
  * fail at run time, which is what the detection wants.

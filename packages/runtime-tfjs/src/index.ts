@@ -1,4 +1,4 @@
-// Public API of @mangaassist/runtime: the TensorFlow.js backends (training). Nothing here loads TensorFlow.js on
+// Public API of @mangaassist/runtime-tfjs: the TensorFlow.js backends (training). Nothing here loads TensorFlow.js on
 // import: it is required on first use. ONNX Runtime sessions are @mangaassist/runtime-onnx's.
 export * from './tfjs-backend';
 export { registerTfjsGradients } from './lazy-modules';

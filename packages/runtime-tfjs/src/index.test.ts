@@ -1,6 +1,6 @@
 // Importing the runtime package must not load TensorFlow.js (the CLI imports it before choosing a backend, and the
 // accelerators must be detected rather than required) nor ONNX Runtime (it has no part in it any more).
-describe('@mangaassist/runtime import', () => {
+describe('@mangaassist/runtime-tfjs import', () => {
   it.each(['@tensorflow/tfjs', '@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-webgpu', 'onnxruntime-node', 'webgpu'])(
     'does not load %s',
     (id) => {
