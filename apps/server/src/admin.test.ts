@@ -108,7 +108,11 @@ describe('admin API', () => {
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-type']).toMatch(/text\/html/);
     expect(page.headers['content-security-policy']).toMatch(/script-src 'self'/);
-    expect(page.body).toMatch(/<script src="\/dashboard\/dashboard\.js"/);
-    expect((await server.inject({ url: '/dashboard/dashboard.js' })).headers['content-type']).toMatch(/javascript/);
+    expect(page.body).toMatch(/<script type="module" src="\/dashboard\/console\/app\.js"/);
+    expect((await server.inject({ url: '/dashboard/console/app.js' })).headers['content-type']).toMatch(/javascript/);
+    expect((await server.inject({ url: '/dashboard/console/panels/thresholds.js' })).statusCode).toBe(200);
+    // Only files under static/ are served: no path escapes it.
+    expect((await server.inject({ url: '/dashboard/../package.json' })).statusCode).toBe(404);
+    expect((await server.inject({ url: '/dashboard/console/%2e%2e/%2e%2e/package.json' })).statusCode).toBe(404);
   });
 });

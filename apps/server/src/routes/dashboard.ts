@@ -1,16 +1,24 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../app-context';
 
 // `static/` sits beside both `src/` and `dist/`, so the same relative path works from sources and from the build.
 const STATIC_DIR = join(__dirname, '..', '..', 'static');
 
-const FILES: Readonly<Record<string, string>> = {
-  '/dashboard': 'dashboard.html',
-  '/dashboard/dashboard.js': 'dashboard.js',
-  '/dashboard/dashboard.css': 'dashboard.css',
-};
+/**
+ * URL path → file under `static/`: the page at `/dashboard`, every other file (the console's modules, its style)
+ * under `/dashboard/<path>`. The list is read once at startup, so nothing outside `static/` can ever be served.
+ */
+function staticFiles(): Record<string, string> {
+  const files: Record<string, string> = { '/dashboard': 'dashboard.html' };
+  for (const entry of readdirSync(STATIC_DIR, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const file = relative(STATIC_DIR, join(entry.parentPath, entry.name)).split(sep).join('/');
+    if (file !== 'dashboard.html' && (file.split('.').pop() ?? '') in TYPES) files[`/dashboard/${file}`] = file;
+  }
+  return files;
+}
 
 const TYPES: Readonly<Record<string, string>> = {
   html: 'text/html; charset=utf-8',
@@ -27,19 +35,19 @@ const SECURITY_HEADERS = {
 };
 
 /**
- * The operations dashboard: one static page (HTML, script, style; no build step). The page itself is public; its
- * data comes from the admin API, which needs the token the operator types in.
+ * The operations console: one static page with one ES module per panel (no build step). The page itself is public;
+ * its data comes from the admin API, which needs the token the operator types in.
  */
 export function registerDashboardRoutes(app: FastifyInstance, ctx: AppContext): void {
   ctx.docs.add({
     method: 'GET',
     path: '/dashboard',
-    summary: 'Operations dashboard (thresholds, overrides, audit trail)',
+    summary: 'Operations console (thresholds, overrides, audit trail, agents\' feedback)',
     tag: 'admin',
     produces: 'text/html',
     responses: { 200: 'HTML page' },
   });
-  for (const [path, file] of Object.entries(FILES)) {
+  for (const [path, file] of Object.entries(staticFiles())) {
     const content = readFileSync(join(STATIC_DIR, file), 'utf8');
     const type = TYPES[file.split('.').pop() as string] as string;
     app.get(path, async (_request, reply) => reply.headers(SECURITY_HEADERS).type(type).send(content));
