@@ -2,7 +2,6 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Command } from 'commander';
 import { BUILT_IN_LOSSES } from '@mangaassist/losses';
 import type { DependencyContainer } from 'tsyringe';
 import { createContainer } from './container';
@@ -10,28 +9,15 @@ import { lossesCommand } from './commands/losses';
 import { trainCommand } from './commands/train';
 import { writeTinyEncoder } from './commands/__tests__/tiny-encoder';
 import { LOSSES, PLUGINS, TRAINING_BACKEND } from './tokens';
+import { runCommand } from './__tests__/run-command';
+import type { CommandModule } from './commands/command-module';
 
 // The third-party loss package of the pack test (`@acme/mangaassist-losses`, a Brier loss), linked into a scratch project.
 const FIXTURE = resolve(__dirname, '..', '..', '..', 'tools', 'fixtures', 'acme-mangaassist-losses');
 const WORDS = ['late', 'again', 'love', 'this'];
 
-async function cli(container: DependencyContainer, command: typeof trainCommand, args: string[]): Promise<string> {
-  const program = new Command('mangaassist').exitOverride();
-  command.register(program, container);
-  const chunks: string[] = [];
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    chunks.push(String(chunk));
-    return true;
-  });
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    await program.parseAsync(['node', 'mangaassist', command.name, ...args]);
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  return chunks.join('');
-}
+const cli = async (container: DependencyContainer, command: CommandModule, args: string[]): Promise<string> =>
+  (await runCommand(command, args, container)).stdout;
 
 /** A scratch project: the fixture installed under node_modules, a tiny encoder, data, and `configs/job.yaml`. */
 function project(jobLines: readonly string[]): string {

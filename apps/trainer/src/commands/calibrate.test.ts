@@ -3,13 +3,12 @@ import { createClassifier } from '@mangaassist/core-model';
 import { selectTfjsBackend } from '@mangaassist/runtime-tfjs';
 import { resolveThresholds } from '@mangaassist/model-format';
 import { calibrate, createThresholdStoreRegistry, createThresholdStrategyRegistry } from '@mangaassist/thresholds';
-import { Command } from 'commander';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createContainer } from '../container';
 import { calibrateCommand, type CalibrateReport } from './calibrate';
 import { writeTinyEncoder } from './__tests__/tiny-encoder';
+import { runCommand } from '../__tests__/run-command';
 
 const labels = ['frustration', 'satisfaction', 'neutral'];
 
@@ -33,21 +32,7 @@ function writePredictions(dir: string): string {
   return path;
 }
 
-async function run(args: string[]): Promise<string> {
-  const program = new Command('mangaassist').exitOverride();
-  calibrateCommand.register(program, createContainer());
-  const chunks: string[] = [];
-  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    chunks.push(String(chunk));
-    return true;
-  });
-  try {
-    await program.parseAsync(['node', 'mangaassist', 'calibrate', ...args]);
-  } finally {
-    spy.mockRestore();
-  }
-  return chunks.join('');
-}
+const run = async (args: string[]): Promise<string> => (await runCommand(calibrateCommand, args)).stdout;
 
 describe('mangaassist calibrate', () => {
   const dir = mkdtempSync(join(tmpdir(), 'calibrate-cli-'));

@@ -1,25 +1,10 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
-import { createContainer } from '../container';
 import { dataCommand } from './data';
+import { runCommand } from '../__tests__/run-command';
 
-async function run(args: string[]): Promise<string> {
-  const program = new Command('mangaassist').exitOverride();
-  dataCommand.register(program, createContainer());
-  const chunks: string[] = [];
-  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    chunks.push(String(chunk));
-    return true;
-  });
-  try {
-    await program.parseAsync(['node', 'mangaassist', 'data', ...args]);
-  } finally {
-    spy.mockRestore();
-  }
-  return chunks.join('');
-}
+const run = async (args: string[]): Promise<string> => (await runCommand(dataCommand, args)).stdout;
 
 describe('mangaassist data', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mangaassist-data-cli-'));

@@ -1,22 +1,7 @@
-import { Command } from 'commander';
-import { createContainer } from '../container';
 import { lossesCommand } from './losses';
+import { runCommand } from '../__tests__/run-command';
 
-async function run(args: string[]): Promise<string> {
-  const program = new Command('mangaassist').exitOverride();
-  lossesCommand.register(program, createContainer());
-  const chunks: string[] = [];
-  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    chunks.push(String(chunk));
-    return true;
-  });
-  try {
-    await program.parseAsync(['node', 'mangaassist', 'losses', ...args]);
-  } finally {
-    spy.mockRestore();
-  }
-  return chunks.join('');
-}
+const run = async (args: string[]): Promise<string> => (await runCommand(lossesCommand, args)).stdout;
 
 describe('mangaassist losses', () => {
   it('lists every loss plugin with its options, types, constraints and defaults', async () => {

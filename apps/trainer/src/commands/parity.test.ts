@@ -1,23 +1,8 @@
 import { isMangaAssistError, sharedAsset } from '@mangaassist/common';
-import { Command } from 'commander';
-import { createContainer } from '../container';
 import { formatParity, parityCommand, type ParityCliReport } from './parity';
+import { runCommand } from '../__tests__/run-command';
 
-async function run(args: string[]): Promise<string> {
-  const program = new Command('mangaassist').exitOverride();
-  parityCommand.register(program, createContainer());
-  const chunks: string[] = [];
-  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    chunks.push(String(chunk));
-    return true;
-  });
-  try {
-    await program.parseAsync(['node', 'mangaassist', 'parity', ...args]);
-  } finally {
-    spy.mockRestore();
-  }
-  return chunks.join('');
-}
+const run = async (args: string[]): Promise<string> => (await runCommand(parityCommand, args)).stdout;
 
 describe('mangaassist parity', () => {
   const fixtures = sharedAsset('fixtures/hf/tiny-distilbert/reference_outputs.json') && sharedAsset('fixtures/hf');

@@ -1,33 +1,18 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { sharedAsset } from '@mangaassist/common';
 import { readSafetensors } from '@mangaassist/model-format';
 import { resolveMlmSources } from '@mangaassist/trainer';
-import { createContainer } from '../container';
 import type { CommandModule } from './command-module';
 import { pretrainMlmCommand, pretrainMlmConfig } from './pretrain-mlm';
 import { trainCommand } from './train';
 import { writeTinyEncoder } from './__tests__/tiny-encoder';
+import { runCommand, type CommandOutput } from '../__tests__/run-command';
 
 const WORDS = ['the', 'in', 'cat', 'dog', 'bird', 'fish', 'sleeps', 'barks', 'sings', 'swims', 'sofa', 'yard', 'tree', 'pond', 'late', 'order'];
 
-async function cli(command: CommandModule, args: string[]): Promise<{ stdout: string; stderr: string }> {
-  const program = new Command('mangaassist').exitOverride();
-  command.register(program, createContainer());
-  const out: string[] = [];
-  const err: string[] = [];
-  const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (out.push(String(chunk)), true));
-  const stderr = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => (err.push(String(chunk)), true));
-  try {
-    await program.parseAsync(['node', 'mangaassist', command.name, ...args]);
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
-  return { stdout: out.join(''), stderr: err.join('') };
-}
+const cli = (command: CommandModule, args: string[]): Promise<CommandOutput> => runCommand(command, args);
 
 /** A toy language whose masked words follow from the others: `the cat sleeps in the sofa`, one line each. */
 function writeToyText(path: string, n: number): void {

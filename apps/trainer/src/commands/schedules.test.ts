@@ -1,22 +1,7 @@
-import { Command } from 'commander';
-import { createContainer } from '../container';
 import { schedulesCommand } from './schedules';
+import { runCommand } from '../__tests__/run-command';
 
-async function run(args: string[]): Promise<string> {
-  const program = new Command('mangaassist').exitOverride();
-  schedulesCommand.register(program, createContainer());
-  const chunks: string[] = [];
-  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    chunks.push(String(chunk));
-    return true;
-  });
-  try {
-    await program.parseAsync(['node', 'mangaassist', 'schedules', ...args]);
-  } finally {
-    spy.mockRestore();
-  }
-  return chunks.join('');
-}
+const run = async (args: string[]): Promise<string> => (await runCommand(schedulesCommand, args)).stdout;
 
 describe('mangaassist schedules', () => {
   it('lists both families with their options', async () => {

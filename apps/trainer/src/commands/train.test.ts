@@ -1,11 +1,11 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
-import { createContainer } from '../container';
 import { evaluateCommand, type EvaluateReport } from './evaluate';
 import { trainCommand } from './train';
 import { writeTinyEncoder } from './__tests__/tiny-encoder';
+import { runCommand } from '../__tests__/run-command';
+import type { CommandModule } from './command-module';
 
 const WORDS = ['late', 'again', 'love', 'this', 'where', 'is', 'my', 'order', 'confused', 'how', 'ok', 'fine'];
 
@@ -19,23 +19,7 @@ function writeData(path: string, n: number): void {
   writeFileSync(path, `${Array.from({ length: n }, (_, i) => JSON.stringify({ text: kinds[i % 4]![0], labels: [kinds[i % 4]![1]] })).join('\n')}\n`);
 }
 
-async function cli(command: typeof trainCommand, args: string[]): Promise<string> {
-  const program = new Command('mangaassist').exitOverride();
-  command.register(program, createContainer());
-  const chunks: string[] = [];
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    chunks.push(String(chunk));
-    return true;
-  });
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    await program.parseAsync(['node', 'mangaassist', command.name, ...args]);
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  return chunks.join('');
-}
+const cli = async (command: CommandModule, args: string[]): Promise<string> => (await runCommand(command, args)).stdout;
 
 describe('mangaassist train and evaluate', () => {
   const root = mkdtempSync(join(tmpdir(), 'cli-train-'));

@@ -5,14 +5,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readSafetensors } from '@mangaassist/model-format';
-import { Command } from 'commander';
-import { createContainer } from '../container';
 import { trainBenchReport } from '../commands/bench/train';
 import type { CommandModule } from '../commands/command-module';
 import { evaluateCommand, type EvaluateReport } from '../commands/evaluate';
 import { trainCommand } from '../commands/train';
 import { writeTinyEncoder } from '../commands/__tests__/tiny-encoder';
 import { describeOnWebgpu, maxAbsDifference, worstExcess } from './__tests__/webgpu-testing';
+import { runCommand } from '../__tests__/run-command';
 
 const WORDS = ['late', 'again', 'love', 'this', 'where', 'is', 'my', 'order', 'confused', 'how', 'ok', 'fine'];
 const KINDS = [
@@ -31,23 +30,7 @@ function float32Tensors(path: string): Map<string, Float32Array> {
   return new Map([...tensors].map(([name, t]) => [name, t.data as Float32Array]));
 }
 
-async function cli(command: CommandModule, args: string[]): Promise<string> {
-  const program = new Command('mangaassist').exitOverride();
-  command.register(program, createContainer());
-  const chunks: string[] = [];
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    chunks.push(String(chunk));
-    return true;
-  });
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    await program.parseAsync(['node', 'mangaassist', command.name, ...args]);
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  return chunks.join('');
-}
+const cli = async (command: CommandModule, args: string[]): Promise<string> => (await runCommand(command, args)).stdout;
 
 /** The job file of a run into `outDir`: the same job on either backend. */
 function jobConfig(root: string, dataPath: string, outDir: string): string {

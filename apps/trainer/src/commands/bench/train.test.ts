@@ -1,7 +1,6 @@
-import { Command } from 'commander';
-import { createContainer } from '../../container';
 import { benchCommand } from '../bench';
 import { formatTrainBench, trainBenchReport, type TrainBenchCliOptions, type TrainBenchReport } from './train';
+import { runCommand } from '../../__tests__/run-command';
 
 /** A one-step epoch of 4 examples: checks the plumbing, not the speed (speed comes from the command itself). */
 const tiny: TrainBenchCliOptions = {
@@ -17,23 +16,7 @@ const tiny: TrainBenchCliOptions = {
   pytorch: false,
 };
 
-async function run(args: string[]): Promise<string> {
-  const program = new Command('mangaassist').exitOverride();
-  benchCommand.register(program, createContainer());
-  const chunks: string[] = [];
-  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    chunks.push(String(chunk));
-    return true;
-  });
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    await program.parseAsync(['node', 'mangaassist', 'bench', ...args]);
-  } finally {
-    spy.mockRestore();
-    err.mockRestore();
-  }
-  return chunks.join('');
-}
+const run = async (args: string[]): Promise<string> => (await runCommand(benchCommand, args)).stdout;
 
 describe('mangaassist bench train', () => {
   let report: TrainBenchReport;
