@@ -21,7 +21,9 @@ const LAYERS = {
   'layer:thresholds': ['layer:format'],
   'layer:export': ['layer:format', 'layer:runtime', 'layer:model'],
   'layer:serving': ['layer:format', 'layer:runtime', 'layer:thresholds'],
-  'layer:app': ['layer:format', 'layer:runtime', 'layer:model', 'layer:train', 'layer:thresholds', 'layer:export', 'layer:serving'],
+  // The benchmarks measure every layer above and are run by the CLI (never published, never imported by a library).
+  'layer:bench': ['layer:format', 'layer:runtime', 'layer:model', 'layer:train', 'layer:thresholds', 'layer:export', 'layer:serving'],
+  'layer:app': ['layer:format', 'layer:runtime', 'layer:model', 'layer:train', 'layer:thresholds', 'layer:export', 'layer:serving', 'layer:bench'],
   'layer:tools': ['layer:*'],
 };
 

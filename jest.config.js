@@ -12,6 +12,7 @@ const projects = [
     name,
     dir: `packages/${name}`,
   })),
+  { name: 'bench', dir: 'packages/bench' },
   { name: 'trainer-app', dir: 'apps/trainer' },
   { name: 'server-app', dir: 'apps/server' },
   { name: 'tools', dir: 'tools' },

@@ -3,7 +3,7 @@
 const path = require('node:path');
 
 const root = __dirname;
-const packages = ['common', 'model-format', 'runtime', 'runtime-onnx', 'fused-ops', 'cpu-kernels', 'core-model', 'losses', 'data', 'trainer', 'thresholds', 'serving', 'export'];
+const packages = ['common', 'model-format', 'runtime', 'runtime-onnx', 'fused-ops', 'cpu-kernels', 'core-model', 'losses', 'data', 'trainer', 'thresholds', 'serving', 'export', 'bench'];
 
 module.exports = {
   testEnvironment: path.join(root, 'tools', 'jest', 'shared-typed-arrays-environment.js'),

@@ -112,6 +112,8 @@ describe('module boundaries', () => {
     ['packages/serving/src/bad.ts', '@mangaassist/trainer', 'layer:serving'],
     ['packages/serving/src/bad.ts', '@mangaassist/core-model', 'layer:serving'],
     ['packages/export/src/bad.ts', '@mangaassist/serving', 'layer:export'],
+    ['packages/losses/src/bad.ts', '@mangaassist/bench', 'layer:model'],
+    ['packages/trainer/src/bad.ts', '@mangaassist/bench', 'layer:train'],
   ];
   const heavyInLight: [string, string, string][] = [
     ['packages/data/src/bad.ts', '@mangaassist/core-model', 'can only depend on libs tagged with "weight:light"'],
@@ -125,6 +127,9 @@ describe('module boundaries', () => {
     ['packages/export/src/ok.ts', '@mangaassist/core-model'],
     ['packages/trainer/src/ok.ts', '@mangaassist/data'],
     ['apps/server/src/ok.ts', '@mangaassist/serving'],
+    ['packages/bench/src/ok.ts', '@mangaassist/serving'],
+    ['packages/bench/src/ok.ts', '@mangaassist/core-model'],
+    ['apps/trainer/src/ok.ts', '@mangaassist/bench'],
   ];
   const linted = new Map<string, string>();
   beforeAll(() => {

@@ -24,7 +24,8 @@ const dirsIn = (parent: string) =>
     .filter((dir) => existsSync(join(root, dir, 'package.json')));
 
 const publishable = dirsIn('packages').filter((dir) => !manifest(dir).private);
-const unpublished = [...dirsIn('apps'), 'tools'];
+// Apps, tools and the private packages (the benchmarks): nx.json's release must leave them out.
+const unpublished = [...dirsIn('apps'), 'tools', ...dirsIn('packages').filter((dir) => manifest(dir).private)];
 
 function nextPatch(version: string): string {
   const [major, minor, patch] = version.split('-')[0]!.split('.').map(Number);

@@ -11,4 +11,3 @@ export type { RegisterOptions, RegistrationResult, SkippedKernel } from './regis
 export { unsortedSegmentSumJs } from './kernels/unsorted-segment-sum';
 export { AdamWState, applyAdamW } from './optim/adamw';
 export type { AdamWHyperparameters, AdamWImplementation, AdamWSlot } from './optim/adamw';
-export * from './bench';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportClassifier } from '@mangaassist/export';
 import { writeRandomClassifierDir } from '@mangaassist/model-format';
-import { compareHugePages, measureProcessLatency } from './serve-huge-pages';
+import { compareHugePages, measureProcessLatency } from './huge-pages';
 
 describe('compareHugePages', () => {
   it('alternates the order every pair and compares medians and paired ratios', async () => {

@@ -1,7 +1,7 @@
 import { median } from '@mangaassist/common';
 import { processHugePageBytes } from '@mangaassist/runtime-onnx';
 import { OnnxTextClassifier } from '@mangaassist/serving';
-import { interleavedLatency } from './serve-workload';
+import { interleavedLatency } from './workload';
 
 /** One short latency measurement in a fresh process: what the child prints. */
 export interface ProcessLatency {

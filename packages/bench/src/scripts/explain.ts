@@ -6,7 +6,7 @@
 //   faithfulness  on the hand-written messages the model escalates, per active label: does deleting the 3
 //                 top-attributed words lower the label's probability more than deleting 3 random words (seeded)?
 //
-// npx tsc -b tools/bench && node tools/bench/dist/explain.js --model runs/quickstart/model [--iterations 200] [--json]
+// npx tsc -b packages/bench && node packages/bench/dist/scripts/explain.js --model runs/quickstart/model [--iterations 200] [--json]
 
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -31,7 +31,8 @@ function parseArgs(argv: string[]): Args {
     warmup: 20,
     maxWords: 32,
     seed: 7,
-    fixtures: join(__dirname, '..', '..', '..', 'packages', 'data', 'fixtures'),
+    // The data package's fixtures beside this package: the same number of folders up from src/scripts/ and dist/scripts/.
+    fixtures: join(__dirname, '..', '..', '..', 'data', 'fixtures'),
     json: false,
   };
   for (let i = 0; i < argv.length; i++) {

@@ -1,10 +1,10 @@
 // Conversation-level escalation: recall and false escalations of the escalation policies on multi-turn
 // conversations whose last message alone is ambiguous, deciding each message alone and with its earlier turns.
 // The model scores every turn once (the recording); the policies are then replayed on the recorded probabilities.
-//   npx tsc -b tools/bench && node tools/bench/dist/escalation-policy.js                 # TF-IDF baseline, trained here
-//   node tools/bench/dist/escalation-policy.js --model runs/quickstart/model              # the exported ONNX model
-//   node tools/bench/dist/escalation-policy.js --record runs/conv-probs.json             # keep the recording
-//   node tools/bench/dist/escalation-policy.js --probabilities runs/conv-probs.json      # replay only (milliseconds)
+//   npx tsc -b packages/bench && node packages/bench/dist/scripts/escalation-policy.js                 # TF-IDF baseline, trained here
+//   node packages/bench/dist/scripts/escalation-policy.js --model runs/quickstart/model              # the exported ONNX model
+//   node packages/bench/dist/scripts/escalation-policy.js --record runs/conv-probs.json             # keep the recording
+//   node packages/bench/dist/scripts/escalation-policy.js --probabilities runs/conv-probs.json      # replay only (milliseconds)
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';

@@ -1,5 +1,5 @@
 import { DISTILBERT_BASE_DIMS } from '@mangaassist/export';
-import { chainDepthFor, classifierMacs, encoderProductWeights, measureKernelPeak, rooflineBound } from './serve-roofline';
+import { chainDepthFor, classifierMacs, encoderProductWeights, measureKernelPeak, rooflineBound } from './roofline';
 
 describe('serving roofline', () => {
   it('counts the multiply-adds of the exported graph by hand on tiny shapes', () => {

@@ -1,6 +1,6 @@
 // Kernel micro-benchmarks: matrix products of the stand-in encoder's shapes (GFLOP/s) and the embedding gradient
 // (UnsortedSegmentSum), TensorFlow.js's JavaScript kernels against this workspace's kernels, in one process.
-//   npx tsc -b tools/bench && node tools/bench/dist/kernels.js [--json] [--threads N]
+//   npx tsc -b packages/bench && node packages/bench/dist/scripts/kernels.js [--json] [--threads N]
 import * as tf from '@tensorflow/tfjs-core';
 import { parseArgs } from 'node:util';
 import { nativeKernelsAvailable, registerNativeCpuKernels, unregisterNativeCpuKernels } from '@mangaassist/cpu-kernels';

@@ -1,7 +1,7 @@
 // Memory of the conversation memory at its cap: bytes per conversation holding maxTurns turns, in process (V8 heap,
 // measured after a full GC, against the same process before filling) and in Redis (MEMORY USAGE of one list).
-//   npx tsc -b tools/bench && node --expose-gc tools/bench/dist/conversation-memory.js [--conversations 20000] [--turns 8]
-//   MANGAASSIST_TEST_REDIS_URL=redis://127.0.0.1:6390/0 node --expose-gc tools/bench/dist/conversation-memory.js
+//   npx tsc -b packages/bench && node --expose-gc packages/bench/dist/scripts/conversation-memory.js [--conversations 20000] [--turns 8]
+//   MANGAASSIST_TEST_REDIS_URL=redis://127.0.0.1:6390/0 node --expose-gc packages/bench/dist/scripts/conversation-memory.js
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { DEFAULT_LABELS } from '@mangaassist/common';

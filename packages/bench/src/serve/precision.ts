@@ -1,8 +1,8 @@
 import { basename, dirname } from 'node:path';
 import { processHugePageBytes } from '@mangaassist/runtime-onnx';
 import { OnnxTextClassifier, OnnxWorkerPool } from '@mangaassist/serving';
-import { measureKernelPeak, rooflineBound, type RooflineBound } from './serve-roofline';
-import { concurrentThroughput, interleavedLatency, type LatencyStats, type LatencySubject, type ThroughputResult } from './serve-workload';
+import { measureKernelPeak, rooflineBound, type RooflineBound } from './roofline';
+import { concurrentThroughput, interleavedLatency, type LatencyStats, type LatencySubject, type ThroughputResult } from './workload';
 
 /** The serving latency targets this benchmark reports against: P50 per precision, against transformers.js, and concurrency gain. */
 export const SERVE_GOALS = {

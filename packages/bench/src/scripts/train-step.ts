@@ -1,24 +1,14 @@
 // Training-step benchmark of the stand-in encoder's architecture (random weights, no shared assets needed):
 // TensorFlow.js's JavaScript kernels against this workspace's kernels, and the PyTorch baseline, in one run.
-//   npx tsc -b tools/bench && node tools/bench/dist/train-step.js [--steps 20] [--js-steps 1] [--threads 2] [--json]
+//   npx tsc -b packages/bench && node packages/bench/dist/scripts/train-step.js [--steps 20] [--js-steps 1] [--threads 2] [--json]
 import { parseArgs } from 'node:util';
-import { join } from 'node:path';
-import {
-  EncoderWorkload,
-  measureTrainingEpoch,
-  nativeKernelsAvailable,
-  registerNativeCpuKernels,
-  runPytorchBaseline,
-  STAND_IN_SHAPE,
-  TRAINABLE_SPECS,
-  unregisterNativeCpuKernels,
-  type TrainableSpec,
-  type TrainBenchmarkResult,
-} from '@mangaassist/cpu-kernels';
+import { nativeKernelsAvailable, registerNativeCpuKernels, unregisterNativeCpuKernels } from '@mangaassist/cpu-kernels';
 import { selectTfjsBackend } from '@mangaassist/runtime-tfjs';
+import { TRAINABLE_SPECS, type TrainableSpec } from '../train/bench-model';
+import { EncoderWorkload, STAND_IN_SHAPE } from '../train/encoder-workload';
+import { runPytorchBaseline } from '../train/pytorch-baseline';
+import { measureTrainingEpoch, type TrainBenchmarkResult } from '../train/train-benchmark';
 import { printTable } from './bench-util';
-
-const PYTORCH_SCRIPT = join(__dirname, '..', 'pytorch_train_step.py');
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -71,7 +61,7 @@ async function main(): Promise<void> {
     let torch: ReturnType<typeof runPytorchBaseline> | undefined;
     if (!values['no-pytorch']) {
       log(`[${trainable}] PyTorch baseline: ${steps} steps…`);
-      torch = runPytorchBaseline({ script: PYTORCH_SCRIPT, shape: STAND_IN_SHAPE, trainable, ...shape, steps, threads });
+      torch = runPytorchBaseline({ shape: STAND_IN_SHAPE, trainable, ...shape, steps, threads });
     }
     const torchSeconds = torch?.ok ? torch.secondsPerEpoch : null;
     rows.push({

@@ -1,6 +1,6 @@
 import { median } from '@mangaassist/common';
 import * as tf from '@tensorflow/tfjs-core';
-import { AdamWState, applyAdamW } from '../optim/adamw';
+import { AdamWState, applyAdamW } from '@mangaassist/cpu-kernels';
 import { trainableVariables, type BenchModel, type TrainableSpec } from './bench-model';
 
 /** How parameters are updated: the fused {@link applyAdamW}, or TensorFlow.js's own `tf.train.adam` (op by op). */

@@ -1,4 +1,4 @@
-import { concurrentThroughput, interleavedLatency, latencyStats } from './serve-workload';
+import { concurrentThroughput, interleavedLatency, latencyStats } from './workload';
 
 describe('bench serve workload helpers', () => {
   it('latencyStats uses nearest-rank percentiles', () => {

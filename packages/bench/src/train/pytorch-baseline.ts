@@ -1,15 +1,22 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { TrainableSpec } from './bench-model';
 import type { EncoderShape } from './encoder-workload';
 
 /** Debian's interpreter: `apt-get install python3-torch` installs PyTorch for it, not for other Pythons. */
 export const DEFAULT_PYTHON = '/usr/bin/python3';
 
+/**
+ * This package's `python/pytorch_train_step.py`, the baseline script: the same number of folders up from `src/train/`
+ * and `dist/train/`.
+ */
+export const PYTORCH_TRAIN_STEP_SCRIPT = join(__dirname, '..', '..', 'python', 'pytorch_train_step.py');
+
 /** Options of {@link runPytorchBaseline}. */
 export interface PytorchBaselineOptions {
-  /** Path of `tools/bench/pytorch_train_step.py`. */
-  readonly script: string;
+  /** The baseline script (default {@link PYTORCH_TRAIN_STEP_SCRIPT}). */
+  readonly script?: string;
   /** Model shape to build (the script builds the same architecture with random weights). */
   readonly shape: EncoderShape;
   readonly trainable: TrainableSpec;
@@ -50,18 +57,19 @@ export type PytorchBaselineResult =
  *
  * @example
  * ```ts
- * const torch = runPytorchBaseline({ script: 'tools/bench/pytorch_train_step.py', shape: STAND_IN_SHAPE,
+ * const torch = runPytorchBaseline({ shape: STAND_IN_SHAPE,
  *   trainable: 'full', examples: 5000, batchSize: 32, sequenceLength: 32, steps: 20 });
  * console.log(torch.ok ? torch.secondsPerEpoch : torch.reason);
  * ```
  */
 export function runPytorchBaseline(options: PytorchBaselineOptions): PytorchBaselineResult {
-  if (!existsSync(options.script)) return { ok: false, reason: `baseline script ${options.script} not found` };
+  const script = options.script ?? PYTORCH_TRAIN_STEP_SCRIPT;
+  if (!existsSync(script)) return { ok: false, reason: `baseline script ${script} not found` };
   const python = options.python ?? (existsSync(DEFAULT_PYTHON) ? DEFAULT_PYTHON : 'python3');
   const { shape } = options;
   const dropout = options.dropout ?? { hidden: 0, attention: 0, head: 0 };
   const args = [
-    options.script,
+    script,
     `--vocab-size=${shape.vocabSize}`,
     `--max-positions=${shape.maxPositions}`,
     `--dim=${shape.dim}`,
@@ -94,7 +102,7 @@ export function runPytorchBaseline(options: PytorchBaselineOptions): PytorchBase
     parsed = JSON.parse(line) as Record<string, unknown>;
   } catch {
     const detail = (run.stderr || run.stdout).trim().split('\n').slice(-3).join(' | ');
-    return { ok: false, reason: `${python} ${options.script} exited ${run.status ?? run.signal}: ${detail || 'no output'}` };
+    return { ok: false, reason: `${python} ${script} exited ${run.status ?? run.signal}: ${detail || 'no output'}` };
   }
   if (typeof parsed.error === 'string') return { ok: false, reason: `${parsed.error} (install it with: apt-get install python3-torch)` };
   return {

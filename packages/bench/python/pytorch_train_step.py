@@ -4,7 +4,7 @@ same shapes, trainable parameters and optimizer as the TypeScript benchmark, and
 measured seconds per epoch.
 
 Run it with Debian's interpreter, which is the one python3-torch installs into:
-    /usr/bin/python3 tools/bench/pytorch_train_step.py --config ../shared/models/mini-distilbert-mlm/config.json
+    /usr/bin/python3 packages/bench/python/pytorch_train_step.py --config ../shared/models/mini-distilbert-mlm/config.json
 
 Shape flags (--dim, --layers, ...) override the config's values; without --config they default to the stand-in
 model (4 layers, dim 256, 4 heads, FFN 1024, vocabulary 30,522). Dropout follows the flags (default off), so the
