@@ -1,9 +1,11 @@
 // Shared jest settings for every project: TypeScript through SWC (fast, no type check: `npm run typecheck` does that),
 // and workspace packages resolved to their sources so tests never need a build.
+const fs = require('node:fs');
 const path = require('node:path');
 
 const root = __dirname;
-const packages = ['common', 'model-format', 'runtime', 'runtime-onnx', 'fused-ops', 'cpu-kernels', 'core-model', 'losses', 'data', 'trainer', 'thresholds', 'serving', 'export', 'bench'];
+// Every workspace package with TypeScript sources: read from the folder, so a new or renamed package needs no edit here.
+const packages = fs.readdirSync(path.join(root, 'packages')).filter((name) => fs.existsSync(path.join(root, 'packages', name, 'src', 'index.ts')));
 
 module.exports = {
   testEnvironment: path.join(root, 'tools', 'jest', 'shared-typed-arrays-environment.js'),
