@@ -106,6 +106,9 @@ export function createContainer(config: ServerConfig, parts: ContainerParts): De
         onConversationError: (err, conversationId) =>
           logger.warn({ err, conversationId }, 'conversation memory failed: deciding on the message alone'),
         thresholds: r.resolve(THRESHOLD_STORE),
+        // Operators edit the churn phrases in the store; each call reads them through its cache like thresholds.
+        churnPhrases: r.resolve(THRESHOLD_STORE),
+        onChurnPhraseError: (err) => logger.warn({ err }, 'churn phrases unreadable: using the last list read (or the configured one)'),
         // One batch per worker can run at once; on the main thread, one.
         batching: { ...serving.batching, maxInFlight: Math.max(1, serving.workers) },
         churnRule: serving.churnRule,

@@ -7,6 +7,7 @@ import type { AppContext, ServerThresholdStore } from './app-context';
 import { buildApp } from './app';
 import { createContainer } from './container';
 import { createLogger } from './logger';
+import { startOverrideExpiry } from './override-expiry';
 import { APP_CONTEXT, CLASSIFIER, CLASSIFIER_LOADER, CONVERSATION_MEMORY, ESCALATION_POLICIES, SHARED_FEEDBACK, THRESHOLD_STORE, THRESHOLD_STORES } from './tokens';
 
 /** What a caller may supply instead of what the configuration describes. */
@@ -128,7 +129,9 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   }
   logDefaultThresholds(ctx, logger);
   const app = await buildApp(ctx, logger);
+  const stopExpiry = startOverrideExpiry(store, classifier.modelId, config.thresholds.overrideExpiryCheckMs, logger);
   app.addHook('onClose', async () => {
+    stopExpiry();
     await ctx.service.drain();
     if (ownsClassifier) await classifier.dispose();
     if (ownsStore) await store.close();
