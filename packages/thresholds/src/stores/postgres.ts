@@ -493,6 +493,7 @@ class PostgresThresholdStore implements ThresholdStore {
           override double precision CHECK (override IS NULL OR (override > 0 AND override < 1)),
           override_author text,
           override_reason text,
+          override_expires_at timestamptz,
           updated_at timestamptz NOT NULL,
           PRIMARY KEY (model_id, label)
         )`);
@@ -506,12 +507,22 @@ class PostgresThresholdStore implements ThresholdStore {
           new_value double precision,
           author text NOT NULL,
           reason text NOT NULL,
-          at timestamptz NOT NULL
+          at timestamptz NOT NULL,
+          expires_at timestamptz
         )`);
       await client.query(`CREATE INDEX IF NOT EXISTS threshold_audit_model ON ${this.auditTable} (model_id, id)`);
-      // Added after the first release: tables created before get them here.
-      await client.query(`ALTER TABLE ${this.layers} ADD COLUMN IF NOT EXISTS override_expires_at timestamptz`);
-      await client.query(`ALTER TABLE ${this.auditTable} ADD COLUMN IF NOT EXISTS expires_at timestamptz`);
+      // Added after the first release: tables created before get them here. Only when missing: ALTER TABLE takes an
+      // exclusive lock even when it has nothing to do, and would deadlock with writers of an instance already up.
+      for (const [table, name, column] of [
+        [this.layers, 'threshold_layers', 'override_expires_at'],
+        [this.auditTable, 'threshold_audit', 'expires_at'],
+      ] as const) {
+        const found = await client.query(
+          'SELECT 1 FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 AND column_name = $3',
+          [this.options.schema, name, column],
+        );
+        if (found.rows.length === 0) await client.query(`ALTER TABLE ${table} ADD COLUMN ${column} timestamptz`);
+      }
       await client.query(`
         CREATE TABLE IF NOT EXISTS ${this.phraseTable} (
           model_id text PRIMARY KEY,

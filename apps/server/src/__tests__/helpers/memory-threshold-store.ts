@@ -48,7 +48,12 @@ export class MemoryThresholdStore implements ThresholdStore {
     this.write(modelId, label, 'override', value, change, value === null ? null : (options.expiresAt?.toISOString() ?? null));
   }
 
+  /** Periodic expiry checks, counted apart from `calls` (which counts what requests and probes cause). */
+  expiryChecks = 0;
+
   async expireOverrides(modelId: string): Promise<ThresholdAuditEntry[]> {
+    this.expiryChecks += 1;
+    this.calls -= 1;
     await this.check();
     return [...(this.layers.get(modelId)?.keys() ?? [])].flatMap((label) => this.expire(modelId, label) ?? []);
   }
