@@ -186,12 +186,15 @@ export class CachedThresholdStore implements ThresholdStore {
   async expireOverrides(modelId: string): Promise<ThresholdAuditEntry[]> {
     const inner = this.inner;
     if (!inner.expireOverrides) return [];
-    let reverted: ThresholdAuditEntry[] = [];
+    let reverted: ThresholdAuditEntry[];
     try {
       reverted = await this.withTimeout(inner.expireOverrides(modelId), 'expireOverrides');
-    } finally {
-      if (reverted.length > 0) this.drop(modelId);
+    } catch (error) {
+      // It may have gone through before the failure (or after the timeout): read again rather than keep it.
+      this.drop(modelId);
+      throw error;
     }
+    if (reverted.length > 0) this.drop(modelId);
     return reverted;
   }
 
