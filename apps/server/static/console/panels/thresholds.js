@@ -11,6 +11,11 @@ const MAX_HOURS = 168;
 /** Who the server says this session is: a named operator signs changes with their own name. */
 let operator = null;
 
+/** Updates the "reverts" cells every second while a temporary override is shown. */
+let ticker = null;
+/** When the console last refreshed because an override shown had run out (ms). */
+let refreshedForExpiry = 0;
+
 /** "in 1 h 5 min" (or "in 12 s") until `iso`. */
 function timeLeft(iso) {
   const s = Math.max(0, Math.round((Date.parse(iso) - Date.now()) / 1000));
@@ -43,7 +48,7 @@ export function render(data, ctx) {
     cell(tr, row.override === null ? '' : `${row.overrideAuthor}: ${row.overrideReason}`, 'why');
     const expires = cell(tr, '', row.overrideExpiresAt ? 'expires temporary' : 'expires');
     if (row.overrideExpiresAt) {
-      expires.textContent = `${timeLeft(row.overrideExpiresAt)} (${new Date(row.overrideExpiresAt).toLocaleString()})`;
+      expires.dataset.expiresAt = row.overrideExpiresAt;
       expires.title = row.overrideExpiresAt;
     } else if (row.override !== null) expires.textContent = 'when cleared';
     const actions = cell(tr, '');
@@ -65,7 +70,28 @@ export function render(data, ctx) {
     actions.append(value, hours, reason, set, clear);
     body.appendChild(tr);
   }
+  tick(ctx);
+  clearInterval(ticker);
+  ticker = body.querySelector('td[data-expires-at]') ? setInterval(() => tick(ctx), 1000) : null;
   $(sectionId).hidden = false;
+}
+
+/**
+ * Shows the time left of each temporary override; once one has run out, refreshes the console (at most every five
+ * seconds) so that the server's revert shows up without a reload.
+ */
+function tick(ctx) {
+  let due = false;
+  for (const td of $('thresholds').querySelectorAll('td[data-expires-at]')) {
+    const at = td.dataset.expiresAt;
+    td.textContent = `${timeLeft(at)} (${new Date(at).toLocaleString()})`;
+    if (Date.parse(at) <= Date.now()) due = true;
+  }
+  if (due && Date.now() - refreshedForExpiry > 5000) {
+    refreshedForExpiry = Date.now();
+    // The server reverts within its check interval (a second by default): give it that long.
+    setTimeout(() => ctx.refresh().catch(() => undefined), 1500);
+  }
 }
 
 async function change(label, value, reason, ctx, hours) {
