@@ -111,7 +111,8 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   }
   const ownsStore = options.store === undefined;
   try {
-    await store.getEffective(classifier.modelId);
+    // The churn phrases too, so that a store failing later finds a list to fall back on.
+    await Promise.all([store.getEffective(classifier.modelId), store.getChurnPhrases(classifier.modelId)]);
   } catch (error) {
     logger.warn({ err: error, modelId: classifier.modelId }, 'threshold store unreachable at startup; not ready until it answers');
   }
