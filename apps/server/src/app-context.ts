@@ -1,6 +1,6 @@
 import type { ServingConfig } from '@mangaassist/common';
 import type { ClassificationService, FeedbackLog } from '@mangaassist/serving';
-import type { CachedStoreStatus, StoreHealth, ThresholdStore } from '@mangaassist/thresholds';
+import type { CachedStoreStatus, ChurnPhraseAuditEntry, ChurnPhraseList, ChangeInfo, StoreHealth, ThresholdAuditEntry, ThresholdStore } from '@mangaassist/thresholds';
 import type { OpenApiRegistry } from './openapi';
 import type { EscalationRegistry } from './recent-escalations';
 import type { ServerMetrics } from './server-metrics';
@@ -12,6 +12,12 @@ export interface ServerThresholdStore extends ThresholdStore {
   checkHealth(): Promise<StoreHealth>;
   /** The effective thresholds last read for `modelId`, without asking the store. */
   peekEffective(modelId: string): Readonly<Record<string, number>> | undefined;
+  /** Reverts expired temporary overrides (nothing to do for a store without them). */
+  expireOverrides(modelId: string): Promise<ThresholdAuditEntry[]>;
+  /** The operators' churn phrases, cached like thresholds; null when none are stored. */
+  getChurnPhrases(modelId: string): Promise<ChurnPhraseList | null>;
+  setChurnPhrases(modelId: string, phrases: readonly string[], change: ChangeInfo): Promise<void>;
+  churnPhraseAudit(modelId: string, options?: { limit?: number }): Promise<ChurnPhraseAuditEntry[]>;
 }
 
 /**

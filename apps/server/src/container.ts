@@ -106,6 +106,11 @@ export function createContainer(config: ServerConfig, parts: ContainerParts): De
         onConversationError: (err, conversationId) =>
           logger.warn({ err, conversationId }, 'conversation memory failed: deciding on the message alone'),
         thresholds: r.resolve(THRESHOLD_STORE),
+        // Operators edit the churn phrases in the store; each call reads them through its cache like thresholds.
+        churnPhrases: r.resolve(THRESHOLD_STORE),
+        onChurnPhraseError: throttled(CHURN_PHRASE_WARNING_MS, (err: unknown) =>
+          logger.warn({ err }, 'churn phrases unreadable: using the last list read (or the configured one)'),
+        ),
         // One batch per worker can run at once; on the main thread, one.
         batching: { ...serving.batching, maxInFlight: Math.max(1, serving.workers) },
         churnRule: serving.churnRule,
@@ -137,6 +142,20 @@ export function createContainer(config: ServerConfig, parts: ContainerParts): De
     ),
   });
   return c;
+}
+
+/** A store outage makes every classification fail to read the phrases: say so at most this often. */
+const CHURN_PHRASE_WARNING_MS = 10_000;
+
+/** `report`, called at most once per `intervalMs` (later calls within it are dropped). */
+function throttled<A extends unknown[]>(intervalMs: number, report: (...args: A) => void): (...args: A) => void {
+  let last = Number.NEGATIVE_INFINITY;
+  return (...args) => {
+    const now = Date.now();
+    if (now - last < intervalMs) return;
+    last = now;
+    report(...args);
+  };
 }
 
 /**

@@ -1,11 +1,20 @@
 import { describeZodIssues } from '@mangaassist/common';
+import { CHURN_PHRASE_LIMITS } from '@mangaassist/serving';
 import { z } from 'zod';
 import { HttpError } from './http-errors';
 
 // With the `u` flag a surrogate pair is one code point outside this range, so only unpaired halves match.
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 
-function isCleanText(s: string): boolean {
+/**
+ * Whether `s` holds no NUL and no unpaired UTF-16 surrogate (JSON can encode one as `"\ud800"`).
+ *
+ * @example
+ * ```ts
+ * isCleanText('ops\u0000'); // false
+ * ```
+ */
+export function isCleanText(s: string): boolean {
   return !s.includes('\u0000') && !LONE_SURROGATE.test(s);
 }
 
@@ -135,7 +144,13 @@ export const feedbackBodySchema = z
  */
 export const OVERRIDE_RANGE = { min: 0.001, max: 0.999 } as const;
 
-/** `PUT /admin/api/thresholds/:label/override`: set (number) or clear (null) an override. */
+/**
+ * How long a temporary override may last: at least a second (an expiry that passed before it was stored would
+ * revert at once), at most seven days (anything longer is a decision, not a stopgap: make it permanent).
+ */
+export const OVERRIDE_EXPIRY = { minMinutes: 1 / 60, maxMinutes: 7 * 24 * 60 } as const;
+
+/** `PUT /admin/api/thresholds/:label/override`: set (number) or clear (null) an override, optionally for a while. */
 export const overrideBodySchema = z
   .object({
     value: z
@@ -145,7 +160,54 @@ export const overrideBodySchema = z
       .nullable()
       .describe(`the new override in [${OVERRIDE_RANGE.min}, ${OVERRIDE_RANGE.max}], or null to clear it`),
     reason: operatorText(500).describe('kept in the audit trail'),
-    author: operatorText(200).describe('who makes the change (kept in the audit trail)'),
+    author: operatorText(200)
+      .optional()
+      .describe('who makes the change (kept in the audit trail); required with the shared admin token, optional for a named operator (whose name it must then be)'),
+    expiresInMinutes: z
+      .number()
+      .min(OVERRIDE_EXPIRY.minMinutes, `must be at least ${OVERRIDE_EXPIRY.minMinutes} (one second)`)
+      .max(OVERRIDE_EXPIRY.maxMinutes, `must be at most ${OVERRIDE_EXPIRY.maxMinutes} (seven days)`)
+      .optional()
+      .describe('temporary override: reverts by itself after this many minutes (fractions allowed, one second to seven days)'),
+    expiresAt: z
+      .string()
+      .max(40)
+      .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/, 'must be an ISO 8601 time with a zone, e.g. 2026-05-01T18:00:00Z')
+      .optional()
+      .describe('temporary override: reverts by itself at this time (ISO 8601 with a zone, one second to seven days from now)'),
+  })
+  .strict()
+  .refine((b) => b.expiresInMinutes === undefined || b.expiresAt === undefined, {
+    path: ['expiresAt'],
+    message: 'send at most one of "expiresInMinutes" or "expiresAt"',
+  })
+  .refine((b) => b.value !== null || (b.expiresInMinutes === undefined && b.expiresAt === undefined), {
+    path: ['value'],
+    message: 'clearing an override (value null) takes no expiry',
+  });
+
+/**
+ * One churn phrase as an operator sends it: at most `maxLength` UTF-16 code units, visible, no NUL and no unpaired
+ * surrogate; normalised afterwards as the churn phrase rule reads text (`normalizeChurnPhrases`).
+ */
+function phraseText(maxLength: number) {
+  return z
+    .string()
+    .refine((s) => s.length <= maxLength, `must be at most ${maxLength} UTF-16 code units`)
+    .refine(hasVisibleCharacter, 'must contain at least one visible character')
+    .refine(isCleanText, 'must not contain NUL or unpaired surrogates');
+}
+
+/** `PUT /admin/api/churn-phrases`: replace the churn phrase list, with a reason. */
+export const churnPhrasesBodySchema = z
+  .object({
+    phrases: z
+      .array(phraseText(CHURN_PHRASE_LIMITS.maxLength))
+      .min(1, 'must hold at least one phrase')
+      .max(CHURN_PHRASE_LIMITS.maxPhrases, `must hold at most ${CHURN_PHRASE_LIMITS.maxPhrases} phrases`)
+      .describe(`the new list (1-${CHURN_PHRASE_LIMITS.maxPhrases} phrases of at most ${CHURN_PHRASE_LIMITS.maxLength} characters; a trailing * makes a prefix); stored normalised`),
+    reason: operatorText(500).describe('kept in the audit trail'),
+    author: operatorText(200).optional().describe('as for overrides: required with the shared admin token'),
   })
   .strict();
 

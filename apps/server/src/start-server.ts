@@ -7,6 +7,7 @@ import type { AppContext, ServerThresholdStore } from './app-context';
 import { buildApp } from './app';
 import { createContainer } from './container';
 import { createLogger } from './logger';
+import { startOverrideExpiry } from './override-expiry';
 import { APP_CONTEXT, CLASSIFIER, CLASSIFIER_LOADER, CONVERSATION_MEMORY, ESCALATION_POLICIES, SHARED_FEEDBACK, THRESHOLD_STORE, THRESHOLD_STORES } from './tokens';
 
 /** What a caller may supply instead of what the configuration describes. */
@@ -110,7 +111,8 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   }
   const ownsStore = options.store === undefined;
   try {
-    await store.getEffective(classifier.modelId);
+    // The churn phrases too, so that a store failing later finds a list to fall back on.
+    await Promise.all([store.getEffective(classifier.modelId), store.getChurnPhrases(classifier.modelId)]);
   } catch (error) {
     logger.warn({ err: error, modelId: classifier.modelId }, 'threshold store unreachable at startup; not ready until it answers');
   }
@@ -128,7 +130,9 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   }
   logDefaultThresholds(ctx, logger);
   const app = await buildApp(ctx, logger);
+  const stopExpiry = startOverrideExpiry(store, classifier.modelId, config.thresholds.overrideExpiryCheckMs, logger);
   app.addHook('onClose', async () => {
+    stopExpiry();
     await ctx.service.drain();
     if (ownsClassifier) await classifier.dispose();
     if (ownsStore) await store.close();

@@ -1,4 +1,4 @@
-import { ChurnPhraseMatcher } from './churn-phrases';
+import { CHURN_PHRASE_LIMITS, ChurnPhraseMatcher, normalizeChurnPhrase, normalizeChurnPhrases } from './churn-phrases';
 
 describe('ChurnPhraseMatcher', () => {
   const matcher = new ChurnPhraseMatcher(['cancel', 'never again', 'done with', 'unsubscrib*', "can't stand"]);
@@ -57,5 +57,29 @@ describe('ChurnPhraseMatcher', () => {
 
   it('rejects a phrase without letters or digits, naming it', () => {
     expect(() => new ChurnPhraseMatcher(['cancel', '!!'])).toThrow(/phrases\[1\] \("!!"\)/);
+  });
+});
+
+describe('normalizeChurnPhrases (operator-edited lists)', () => {
+  it('normalises each phrase as the matcher reads text, keeping a trailing prefix star, and drops duplicates', () => {
+    expect(normalizeChurnPhrases(['  Never   AGAIN!', 'Unsubscrib*', 'never again', 'Ｄｏｎｅ-With', 'annulé', 'can\u00ADcel'])).toEqual([
+      'never again',
+      'unsubscrib*',
+      'done with',
+      'annule',
+      'cancel',
+    ]);
+    expect(normalizeChurnPhrase('<img src=x onerror=alert(1)>')).toBe('img src x onerror alert 1');
+  });
+
+  it.each([
+    [[], /at least one phrase/],
+    [Array.from({ length: CHURN_PHRASE_LIMITS.maxPhrases + 1 }, (_, i) => `p${i}`), /at most 200 phrases/],
+    [['ok', 'x'.repeat(CHURN_PHRASE_LIMITS.maxLength + 1)], /phrases\[1\] must be at most 100/],
+    [['ok', '!!!'], /phrases\[1\] \("!!!"\) has no letters or digits/],
+    [['*'], /phrases\[0\]/],
+    [['\u200B\u200B'], /phrases\[0\]/],
+  ])('refuses %j', (phrases, message) => {
+    expect(() => normalizeChurnPhrases(phrases as string[])).toThrow(message);
   });
 });

@@ -132,3 +132,57 @@ function matchFrom(words: readonly TextWord[], at: number, pattern: readonly Pat
   if (want.prefix) while (words[next]?.single) next++;
   return matchFrom(words, next, pattern, p + 1);
 }
+
+/** Bounds of an operator-edited churn phrase list (see {@link normalizeChurnPhrases}). */
+export const CHURN_PHRASE_LIMITS = { maxPhrases: 200, maxLength: 100 } as const;
+
+/**
+ * Normalises one churn phrase the way the matcher reads text (`normalizeForMatching` per word: NFKC, invisible
+ * characters removed, lower case, no accents or punctuation), keeping a trailing `*` (prefix) on the last word:
+ * `"  Never   AGAIN!"` → `never again`, `"Unsubscrib*"` → `unsubscrib*`. Returns an empty string when nothing
+ * matchable is left.
+ *
+ * @example
+ * ```ts
+ * normalizeChurnPhrase('Done-With*'); // "done with*"
+ * ```
+ */
+export function normalizeChurnPhrase(phrase: string): string {
+  const words = phrase
+    .trim()
+    .split(/\s+/)
+    .flatMap((raw) => {
+      const prefix = raw.endsWith('*');
+      const parts = matchingWords(prefix ? raw.replace(/\*+$/, '') : raw).map((w) => w.text);
+      if (prefix && parts.length > 0) parts[parts.length - 1] += '*';
+      return parts;
+    });
+  return words.join(' ');
+}
+
+/**
+ * Validates and normalises an operator's churn phrase list: 1 to {@link CHURN_PHRASE_LIMITS}.maxPhrases phrases,
+ * each at most `maxLength` UTF-16 code units as sent, each with a letter or digit to match; every phrase is
+ * normalised with {@link normalizeChurnPhrase}, and phrases that normalise alike are kept once (first wins).
+ *
+ * @throws RangeError naming the first phrase refused (`phrases[3] …`) and the limit
+ * @example
+ * ```ts
+ * normalizeChurnPhrases(['Cancel', 'CANCEL!', 'never again']); // ['cancel', 'never again']
+ * ```
+ */
+export function normalizeChurnPhrases(phrases: readonly string[]): string[] {
+  const { maxPhrases, maxLength } = CHURN_PHRASE_LIMITS;
+  if (phrases.length === 0) throw new RangeError('phrases must hold at least one phrase');
+  if (phrases.length > maxPhrases) throw new RangeError(`phrases must hold at most ${maxPhrases} phrases, got ${phrases.length}`);
+  const seen = new Set<string>();
+  phrases.forEach((phrase, i) => {
+    if (phrase.length > maxLength) throw new RangeError(`phrases[${i}] must be at most ${maxLength} UTF-16 code units, got ${phrase.length}`);
+    const normalized = normalizeChurnPhrase(phrase);
+    if (!normalized || normalized === '*') {
+      throw new RangeError(`phrases[${i}] (${JSON.stringify(phrase)}) has no letters or digits to match`);
+    }
+    seen.add(normalized);
+  });
+  return [...seen];
+}

@@ -43,6 +43,25 @@ describe('ClassificationService', () => {
     expect(d!.explanation.churnPhrases).toEqual([]);
   });
 
+  it('uses the stored churn phrase list from the next call on, and the last one read while the source fails', async () => {
+    let list: { phrases: string[] } | null = null;
+    let fail = false;
+    const errors: unknown[] = [];
+    const { s } = service({
+      churnPhrases: { getChurnPhrases: async () => (fail ? Promise.reject(new Error('store down')) : list) },
+      onChurnPhraseError: (e) => errors.push(e),
+    });
+    const rules = async () => (await s.classify(['I will cancel', 'refund now or else'])).map((d) => d.rule);
+    expect(await rules()).toEqual(['churn_phrase', 'none']);
+    expect(await s.churnPhrasesInUse()).toEqual({ phrases: ['cancel'], source: 'config' });
+    list = { phrases: ['refund now'] };
+    expect(await rules()).toEqual(['none', 'churn_phrase']);
+    expect(await s.churnPhrasesInUse()).toEqual({ phrases: ['refund now'], source: 'store' });
+    fail = true;
+    expect(await rules()).toEqual(['none', 'churn_phrase']);
+    expect(errors).toHaveLength(1);
+  });
+
   it('rejects when the threshold source fails and has nothing to fall back on', async () => {
     const { s } = service({ thresholds: { getEffective: async () => Promise.reject(new Error('store down')) } });
     await expect(s.classify(['angry'])).rejects.toThrow('store down');

@@ -14,12 +14,28 @@ export interface EffectiveThresholdSource {
   getEffective(modelId: string): Promise<Readonly<Record<string, number>>>;
 }
 
+/**
+ * Where an operator-edited churn phrase list comes from (a `CachedThresholdStore` fits): null means none was
+ * stored, and the configured phrases apply.
+ */
+export interface ChurnPhraseSource {
+  getChurnPhrases(modelId: string): Promise<{ readonly phrases: readonly string[] } | null>;
+}
+
 /** Options of {@link ClassificationService}. */
 export interface ClassificationServiceOptions {
   readonly classifier: TextClassifier;
   readonly thresholds: EffectiveThresholdSource;
   readonly batching: MicroBatcherOptions;
   readonly churnRule: { readonly enabled: boolean; readonly phrases: readonly string[]; readonly boost: number };
+  /**
+   * The operators' churn phrase list, read with every call like the thresholds (so a change applies to the next
+   * message); it replaces `churnRule.phrases` while the rule is enabled. A failing read falls back to the last
+   * list read, else to `churnRule.phrases`.
+   */
+  readonly churnPhrases?: ChurnPhraseSource;
+  /** Told when `churnPhrases` fails or holds a list the matcher refuses. */
+  readonly onChurnPhraseError?: (error: unknown) => void;
   /** For labels with neither a stored threshold nor one shipped with the model (`classifier.modelThresholds`). */
   readonly defaultThreshold: number;
   /** Deadline of one `classify` call, queueing included. */
@@ -74,6 +90,8 @@ export interface ThresholdInUse {
 export class ClassificationService {
   private readonly batcher: MicroBatcher<string, Float32Array>;
   private readonly matcher: ChurnPhraseMatcher;
+  /** The matcher of the stored list last read, keyed by that list (rebuilt only when it changes). */
+  private stored: { readonly key: string; readonly matcher: ChurnPhraseMatcher } | undefined;
   private readonly policy: EscalationPolicyPlugin;
 
   constructor(private readonly options: ClassificationServiceOptions) {
@@ -132,17 +150,18 @@ export class ClassificationService {
     const id = conversation.conversationId;
     const memory = id === undefined || !withConversation ? undefined : this.options.conversations;
     // Read thresholds and the conversation while the texts wait for their batch: none delays the others.
-    const [probabilities, thresholds, remembered] = await Promise.all([
+    const [probabilities, thresholds, remembered, matcher] = await Promise.all([
       this.batcher.submit([...history, ...texts], { timeoutMs: this.options.timeoutMs }),
       this.options.thresholds.getEffective(classifier.modelId),
       memory && history.length === 0 ? this.readTurns(memory, id as string) : Promise.resolve([]),
+      this.currentMatcher(),
     ]);
     const settings = { thresholds, modelThresholds: classifier.modelThresholds ?? {}, defaultThreshold, churnBoost: churnRule.boost };
     const at = (this.options.now ?? Date.now)();
     const earlier: ConversationTurn[] = [...remembered];
     const added: ConversationTurn[] = [];
     const decide = (text: string, row: Float32Array): PolicyDecision => {
-      const churnPhrases = this.matcher.match(text);
+      const churnPhrases = matcher.match(text);
       const decision = this.policy.decide({
         labels: classifier.labels,
         probabilities: row,
@@ -160,6 +179,27 @@ export class ClassificationService {
     const decisions = texts.map((text, i) => decide(text, probabilities[history.length + i] as Float32Array));
     if (memory) await this.writeTurns(memory, id as string, added, history.length > 0);
     return decisions;
+  }
+
+  /** The churn phrases in force: the stored list when there is one (and the rule is on), else the configured one. */
+  async churnPhrasesInUse(): Promise<{ phrases: string[]; source: 'store' | 'config' }> {
+    const matcher = await this.currentMatcher();
+    return { phrases: matcher.phrases, source: matcher === this.matcher ? 'config' : 'store' };
+  }
+
+  private async currentMatcher(): Promise<ChurnPhraseMatcher> {
+    const source = this.options.churnPhrases;
+    if (!source || !this.options.churnRule.enabled) return this.matcher;
+    try {
+      const list = await source.getChurnPhrases(this.options.classifier.modelId);
+      if (!list) return this.matcher;
+      const key = JSON.stringify(list.phrases);
+      if (this.stored?.key !== key) this.stored = { key, matcher: new ChurnPhraseMatcher(list.phrases) };
+      return this.stored.matcher;
+    } catch (error) {
+      this.options.onChurnPhraseError?.(error);
+      return this.stored?.matcher ?? this.matcher;
+    }
   }
 
   private async readTurns(memory: ConversationMemory, id: string): Promise<ConversationTurn[]> {

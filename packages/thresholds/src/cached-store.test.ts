@@ -306,4 +306,56 @@ describe('CachedThresholdStore', () => {
       expect(closedWatches()).toBe(1);
     });
   });
+
+  it('caches churn phrases like thresholds, and drops a model only when an expiry check reverted something', async () => {
+    const real = createThresholdStoreRegistry().create('sqlite', { path: ':memory:' }, { now: () => new Date(clock) });
+    let phraseReads = 0;
+    const store: ThresholdStore = {
+      ...real,
+      setRecommended: (m, t, c) => real.setRecommended(m, t, c),
+      setOverride: (m, l, v, c, o) => real.setOverride(m, l, v, c, o),
+      list: (m) => real.list(m),
+      getEffective: (m) => real.getEffective(m),
+      audit: (m, o) => real.audit(m, o),
+      ping: () => real.ping(),
+      close: () => real.close(),
+      expireOverrides: (m) => real.expireOverrides!(m),
+      getChurnPhrases: (m) => ((phraseReads += 1), real.getChurnPhrases!(m)),
+      setChurnPhrases: (m, p, c) => real.setChurnPhrases!(m, p, c),
+      churnPhraseAudit: (m, o) => real.churnPhraseAudit!(m, o),
+    };
+    const cached = new CachedThresholdStore(store, { now });
+    expect(await cached.getChurnPhrases('m')).toBeNull();
+    expect(await cached.getChurnPhrases('m')).toBeNull();
+    expect(phraseReads).toBe(1);
+    await cached.setChurnPhrases('m', ['cancel'], change);
+    expect((await cached.getChurnPhrases('m'))?.phrases).toEqual(['cancel']);
+    expect(phraseReads).toBe(2);
+    expect((await cached.churnPhraseAudit('m')).map((a) => a.newPhrases)).toEqual([['cancel']]);
+
+    await cached.setOverride('m', 'frustration', 0.3, change, { expiresAt: new Date(clock + 1000) });
+    expect(await cached.getEffective('m')).toEqual({ frustration: 0.3 });
+    // A write drops the model's whole cache, phrases included.
+    await cached.getChurnPhrases('m');
+    expect(phraseReads).toBe(3);
+    // Nothing expired: the cache stays (no extra read for a periodic check).
+    expect(await cached.expireOverrides('m')).toEqual([]);
+    expect((await cached.getChurnPhrases('m'))?.phrases).toEqual(['cancel']);
+    expect(phraseReads).toBe(3);
+    clock += 1000;
+    expect(await cached.expireOverrides('m')).toHaveLength(1);
+    expect(await cached.getEffective('m')).toEqual({});
+    await cached.getChurnPhrases('m');
+    expect(phraseReads).toBe(4);
+    await cached.close();
+  });
+
+  it('gives no phrases and reverts nothing over a store without those methods', async () => {
+    const { store } = flakyStore();
+    const cached = new CachedThresholdStore(store, { now });
+    expect(await cached.getChurnPhrases('m')).toBeNull();
+    expect(await cached.expireOverrides('m')).toEqual([]);
+    expect(await cached.churnPhraseAudit('m')).toEqual([]);
+    await expect(cached.setChurnPhrases('m', ['x'], change)).rejects.toThrow('does not keep churn phrases');
+  });
 });

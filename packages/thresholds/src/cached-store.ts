@@ -1,7 +1,10 @@
 import { MangaAssistError } from '@mangaassist/common';
 import type {
   ChangeInfo,
+  ChurnPhraseAuditEntry,
+  ChurnPhraseList,
   LabelThreshold,
+  OverrideOptions,
   ThresholdAuditEntry,
   ThresholdChangeNotice,
   ThresholdMap,
@@ -86,6 +89,7 @@ export class CachedThresholdStore implements ThresholdStore {
   private readonly now: () => number;
   private readonly effective = new Map<string, Entry<ThresholdMap>>();
   private readonly lists = new Map<string, Entry<LabelThreshold[]>>();
+  private readonly phrases = new Map<string, Entry<ChurnPhraseList | null>>();
   private readonly inFlight = new Map<string, Promise<unknown>>();
   private readonly refreshWaitMs: number;
   private readonly retryAfterFailureMs: number;
@@ -159,8 +163,61 @@ export class CachedThresholdStore implements ThresholdStore {
     await this.write(modelId, () => this.inner.setRecommended(modelId, thresholds, change));
   }
 
-  async setOverride(modelId: string, label: string, value: number | null, change: ChangeInfo): Promise<void> {
-    await this.write(modelId, () => this.inner.setOverride(modelId, label, value, change));
+  async setOverride(
+    modelId: string,
+    label: string,
+    value: number | null,
+    change: ChangeInfo,
+    options?: OverrideOptions,
+  ): Promise<void> {
+    // Passed on only when given, so a store written before temporary overrides sees the call it always did.
+    await this.write(modelId, () =>
+      options === undefined
+        ? this.inner.setOverride(modelId, label, value, change)
+        : this.inner.setOverride(modelId, label, value, change, options),
+    );
+  }
+
+  /**
+   * Reverts the model's expired overrides in the store (see `ThresholdStore.expireOverrides`); the cache is dropped
+   * only when one was reverted, so that a periodic call costs no extra reads. A store without the method has
+   * nothing to revert.
+   */
+  async expireOverrides(modelId: string): Promise<ThresholdAuditEntry[]> {
+    const inner = this.inner;
+    if (!inner.expireOverrides) return [];
+    let reverted: ThresholdAuditEntry[];
+    try {
+      reverted = await this.withTimeout(inner.expireOverrides(modelId), 'expireOverrides');
+    } catch (error) {
+      // It may have gone through before the failure (or after the timeout): read again rather than keep it.
+      this.drop(modelId);
+      throw error;
+    }
+    if (reverted.length > 0) this.drop(modelId);
+    return reverted;
+  }
+
+  /**
+   * The churn phrases stored for the model (null: none, the configured list applies), cached like thresholds: a
+   * change through any process reaches here with the store's change notice. A store that keeps no phrases gives null.
+   */
+  getChurnPhrases(modelId: string): Promise<ChurnPhraseList | null> {
+    const inner = this.inner;
+    if (!inner.getChurnPhrases) return Promise.resolve(null);
+    return this.cachedRead(this.phrases, `phrases:${modelId}`, modelId, () => inner.getChurnPhrases!(modelId));
+  }
+
+  /** Replaces the model's churn phrases in the store; refused with `TypeError` when the store keeps none. */
+  async setChurnPhrases(modelId: string, phrases: readonly string[], change: ChangeInfo): Promise<void> {
+    const inner = this.inner;
+    if (!inner.setChurnPhrases) throw new TypeError('this threshold store does not keep churn phrases');
+    await this.write(modelId, () => inner.setChurnPhrases!(modelId, phrases, change));
+  }
+
+  /** Churn phrase list changes, newest first (never cached); empty when the store keeps none. */
+  async churnPhraseAudit(modelId: string, options?: { limit?: number }): Promise<ChurnPhraseAuditEntry[]> {
+    return this.inner.churnPhraseAudit ? this.inner.churnPhraseAudit(modelId, options) : [];
   }
 
   audit(modelId: string, options?: { limit?: number }): Promise<ThresholdAuditEntry[]> {
@@ -219,16 +276,23 @@ export class CachedThresholdStore implements ThresholdStore {
       await body();
     } finally {
       // Drop the cache even when the write failed: it may have been applied before the connection broke.
-      this.bump(modelId);
-      this.effective.delete(modelId);
-      this.lists.delete(modelId);
+      this.drop(modelId);
     }
+  }
+
+  private drop(modelId: string): void {
+    this.bump(modelId);
+    this.effective.delete(modelId);
+    this.lists.delete(modelId);
+    this.phrases.delete(modelId);
   }
 
   /** A change made by any process (or a resync): mark the cached values stale and re-read them in the background. */
   private onNotice(notice: ThresholdChangeNotice): void {
     const models =
-      notice.kind === 'changed' ? [notice.modelId] : [...new Set([...this.effective.keys(), ...this.lists.keys()])];
+      notice.kind === 'changed'
+        ? [notice.modelId]
+        : [...new Set([...this.effective.keys(), ...this.lists.keys(), ...this.phrases.keys()])];
     if (notice.kind === 'resync') this.resyncs += 1;
     for (const modelId of models) {
       if (notice.kind === 'changed') this.bump(modelId);
@@ -237,6 +301,7 @@ export class CachedThresholdStore implements ThresholdStore {
       // Re-read now so the next request finds the new value instead of waiting for this refresh itself.
       if (hadEffective) this.rereadSoon(`effective:${modelId}`, () => this.getEffective(modelId));
       if (hadList) this.rereadSoon(`list:${modelId}`, () => this.list(modelId));
+      if (this.expire(this.phrases, modelId)) this.rereadSoon(`phrases:${modelId}`, () => this.getChurnPhrases(modelId));
     }
   }
 

@@ -1,5 +1,5 @@
 import { labelNameSchema, MangaAssistError } from '@mangaassist/common';
-import type { ChangeInfo, LabelThreshold, ThresholdAuditEntry, ThresholdMap } from './threshold-store';
+import type { ChangeInfo, LabelThreshold, OverrideOptions, ThresholdAuditEntry, ThresholdMap } from './threshold-store';
 
 /** What a store factory gets from its host. */
 export interface ThresholdStoreDeps {
@@ -14,6 +14,8 @@ export interface StoredLayers {
   readonly override: number | null;
   readonly overrideAuthor: string | null;
   readonly overrideReason: string | null;
+  /** When the override reverts by itself (ISO time); null or absent for none or a permanent one. */
+  readonly overrideExpiresAt?: string | null;
   readonly updatedAt: string;
 }
 
@@ -68,12 +70,68 @@ export function checkRecommended(modelId: string, thresholds: ThresholdMap, chan
   return entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** Validates a `setOverride` call. */
-export function checkOverride(modelId: string, label: string, value: number | null, change: ChangeInfo): void {
+/**
+ * Validates a `setOverride` call; returns the expiry as an ISO time, or null for a permanent override (and for a
+ * clear, whatever `options` says).
+ */
+export function checkOverride(
+  modelId: string,
+  label: string,
+  value: number | null,
+  change: ChangeInfo,
+  options: OverrideOptions = {},
+  now: Date = new Date(),
+): string | null {
   checkModelId(modelId);
   checkLabel(label);
   if (value !== null) checkThreshold(value, 'value');
   checkChange(change);
+  const { expiresAt } = options;
+  if (value === null || expiresAt === undefined) return null;
+  if (!(expiresAt instanceof Date) || Number.isNaN(expiresAt.getTime())) {
+    throw new TypeError(`options.expiresAt must be a valid Date, got ${String(expiresAt)}`);
+  }
+  if (expiresAt.getTime() <= now.getTime()) {
+    throw new RangeError(`options.expiresAt must be later than now (${now.toISOString()}), got ${expiresAt.toISOString()}`);
+  }
+  return expiresAt.toISOString();
+}
+
+/** Whether a stored override has passed its expiry at `now` (a permanent one never has). */
+export function isExpired(row: Pick<StoredLayers, 'override' | 'overrideExpiresAt'>, now: Date): boolean {
+  return row.override !== null && !!row.overrideExpiresAt && Date.parse(row.overrideExpiresAt) <= now.getTime();
+}
+
+/**
+ * The layers as readers see them at `now`: an override past its expiry is gone (with its author, reason and
+ * expiry) even before `expireOverrides` has cleared it, so the effective value never uses it.
+ */
+export function liveLayers(rows: readonly StoredLayers[], now: Date): StoredLayers[] {
+  return rows.map((row) =>
+    isExpired(row, now) ? { ...row, override: null, overrideAuthor: null, overrideReason: null, overrideExpiresAt: null } : row,
+  );
+}
+
+/** The reason recorded with the automatic revert of an expired override. */
+export function expiryReason(row: Pick<StoredLayers, 'overrideExpiresAt' | 'overrideReason' | 'overrideAuthor'>): string {
+  const set = row.overrideAuthor ? ` set by ${row.overrideAuthor}` : '';
+  const why = row.overrideReason ? `: ${row.overrideReason}` : '';
+  return `temporary override expired at ${row.overrideExpiresAt ?? 'an unknown time'} (was${set}${why})`;
+}
+
+/** Throws `TypeError` unless `phrases` is a non-empty array of non-empty strings. */
+export function checkPhrases(phrases: readonly string[]): void {
+  if (!Array.isArray(phrases) || phrases.length === 0) throw new TypeError('phrases must be a non-empty array of strings');
+  phrases.forEach((phrase, i) => {
+    if (typeof phrase !== 'string' || phrase.trim().length === 0) {
+      throw new TypeError(`phrases[${i}] must be a non-empty string, got ${JSON.stringify(phrase)}`);
+    }
+  });
+}
+
+/** Whether two phrase lists are the same, in order. */
+export function samePhrases(a: readonly string[] | null, b: readonly string[]): boolean {
+  return a !== null && a.length === b.length && a.every((phrase, i) => phrase === b[i]);
 }
 
 /** Validates `audit`'s limit; `undefined` means every row. */
@@ -86,7 +144,12 @@ export function checkAuditLimit(limit: number | undefined): number | undefined {
 
 /** Adds `effective` to stored layers; the effective value is `override ?? recommended`. */
 export function toLabelThreshold(row: StoredLayers): LabelThreshold {
-  return { ...row, effective: row.override ?? row.recommended };
+  const { overrideExpiresAt, ...layers } = row;
+  return {
+    ...layers,
+    ...(overrideExpiresAt && row.override !== null ? { overrideExpiresAt } : {}),
+    effective: row.override ?? row.recommended,
+  };
 }
 
 /**

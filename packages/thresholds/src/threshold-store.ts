@@ -10,6 +10,12 @@ export interface LabelThreshold {
   readonly override: number | null;
   readonly overrideAuthor: string | null;
   readonly overrideReason: string | null;
+  /**
+   * When a temporary override reverts by itself (ISO time); absent for an override that stays until cleared (and
+   * when there is none). An override past this time is no longer read: `override` is null here and the effective
+   * value falls back to `recommended`, also before {@link ThresholdStore.expireOverrides} has recorded the revert.
+   */
+  readonly overrideExpiresAt?: string;
   /** `override ?? recommended`; null when neither is set. */
   readonly effective: number | null;
   readonly updatedAt: string;
@@ -26,7 +32,41 @@ export interface ThresholdAuditEntry {
   readonly author: string;
   readonly reason: string;
   readonly at: string;
+  /** For an override set for a limited time: when it reverts by itself (ISO time). */
+  readonly expiresAt?: string;
 }
+
+/** Options of {@link ThresholdStore.setOverride}. */
+export interface OverrideOptions {
+  /**
+   * Makes the override temporary: past this time it is no longer effective, and `expireOverrides` clears it with
+   * an audit row. Must be later than now; ignored when clearing (value null).
+   */
+  readonly expiresAt?: Date;
+}
+
+/** The churn phrases an operator set for a model, replacing the configured list. */
+export interface ChurnPhraseList {
+  readonly phrases: readonly string[];
+  readonly author: string;
+  readonly reason: string;
+  readonly updatedAt: string;
+}
+
+/** One append-only audit row of a churn phrase list change. */
+export interface ChurnPhraseAuditEntry {
+  readonly id: number;
+  readonly modelId: string;
+  /** The list before (null: none was stored, the configured list applied). */
+  readonly oldPhrases: readonly string[] | null;
+  readonly newPhrases: readonly string[];
+  readonly author: string;
+  readonly reason: string;
+  readonly at: string;
+}
+
+/** Author of the audit row that records the automatic revert of an expired temporary override. */
+export const EXPIRY_AUTHOR = 'system (override expiry)';
 
 /**
  * Where thresholds live. Implementations (sqlite, postgres, redis) are plugins; a TTL cache wraps any of them.
@@ -44,14 +84,30 @@ export interface ThresholdAuditEntry {
 export interface ThresholdStore {
   /** Replaces the recommended thresholds of the given labels (one audit row per changed label). */
   setRecommended(modelId: string, thresholds: ThresholdMap, change: ChangeInfo): Promise<void>;
-  /** Sets (number) or clears (null) the override of one label. */
-  setOverride(modelId: string, label: string, value: number | null, change: ChangeInfo): Promise<void>;
+  /** Sets (number) or clears (null) the override of one label; `options.expiresAt` makes it temporary. */
+  setOverride(modelId: string, label: string, value: number | null, change: ChangeInfo, options?: OverrideOptions): Promise<void>;
   /** Every label's layers for a model. */
   list(modelId: string): Promise<LabelThreshold[]>;
   /** Effective thresholds (labels with neither layer set are absent). */
   getEffective(modelId: string): Promise<ThresholdMap>;
   /** Audit rows, newest first. */
   audit(modelId: string, options?: { limit?: number }): Promise<ThresholdAuditEntry[]>;
+  /**
+   * Clears every override of the model whose expiry has passed, each with one audit row by {@link EXPIRY_AUTHOR},
+   * and returns those rows. The clear is conditional (only an override still expired when the change runs is
+   * cleared), so when several processes call this at once each revert is recorded exactly once, by the process
+   * whose change went through; the others get an empty list (and the change notice).
+   */
+  expireOverrides?(modelId: string): Promise<ThresholdAuditEntry[]>;
+  /** The churn phrases stored for the model, or null when none were (the configured list applies). */
+  getChurnPhrases?(modelId: string): Promise<ChurnPhraseList | null>;
+  /**
+   * Replaces the model's churn phrase list (one audit row; the same list again is a no-op). Phrases are stored as
+   * given: the caller validates and normalises them.
+   */
+  setChurnPhrases?(modelId: string, phrases: readonly string[], change: ChangeInfo): Promise<void>;
+  /** Churn phrase list changes, newest first. */
+  churnPhraseAudit?(modelId: string, options?: { limit?: number }): Promise<ChurnPhraseAuditEntry[]>;
   /** Cheap reachability check for readiness probes. */
   ping(): Promise<void>;
   /**

@@ -6,8 +6,9 @@ import { $, show } from './dom.js';
 import * as thresholds from './panels/thresholds.js';
 import * as audit from './panels/audit.js';
 import * as feedback from './panels/feedback.js';
+import * as churnPhrases from './panels/churn-phrases.js';
 
-const PANELS = [thresholds, audit, feedback];
+const PANELS = [thresholds, audit, feedback, churnPhrases];
 
 /** What every panel receives: a way to refresh the whole console after a change. */
 const ctx = { refresh: refreshAll };

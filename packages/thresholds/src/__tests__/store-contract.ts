@@ -1,7 +1,7 @@
 // The behaviour every ThresholdStore adapter must have, run by each adapter's test file against its backend.
 import { isMangaAssistError } from '@mangaassist/common';
 import type { ThresholdStoreDeps } from '../store-support';
-import type { ThresholdAuditEntry, ThresholdStore } from '../threshold-store';
+import { EXPIRY_AUTHOR, type ThresholdAuditEntry, type ThresholdStore } from '../threshold-store';
 
 /** Opens adapter instances that share one backend namespace (same file, schema or key prefix). */
 export interface StoreHarness {
@@ -205,6 +205,91 @@ export function describeThresholdStoreContract(name: string, harness: () => Stor
       expect(new Set(audit.map((a) => a.id)).size).toBe(expectedRows);
       const current = Object.fromEntries((await store.list(model)).map((l) => [l.label, l]));
       expectConsistentChains(audit, current);
+    });
+
+    it('keeps a temporary override until its expiry, then ignores it and reverts it exactly once', async () => {
+      const model = freshModel();
+      await store.setRecommended(model, { frustration: 0.35 }, change('calibrate'));
+      const expiresAt = new Date(clockMs + 60_000);
+      await store.setOverride(model, 'frustration', 0.3, change('ops@example', 'known outage'), { expiresAt });
+      expect(await other.getEffective(model)).toEqual({ frustration: 0.3 });
+      expect((await other.list(model))[0]).toMatchObject({ override: 0.3, overrideExpiresAt: expiresAt.toISOString(), effective: 0.3 });
+      expect((await store.audit(model, { limit: 1 }))[0]).toMatchObject({ oldValue: null, newValue: 0.3, expiresAt: expiresAt.toISOString() });
+      // Nothing has expired yet.
+      expect(await store.expireOverrides!(model)).toEqual([]);
+
+      clockMs += 60_000;
+      // Past the expiry the override is not read any more, before any process has cleared it.
+      expect(await other.getEffective(model)).toEqual({ frustration: 0.35 });
+      const [row] = await other.list(model);
+      expect(row).toMatchObject({ override: null, overrideAuthor: null, overrideReason: null, effective: 0.35 });
+      expect(row).not.toHaveProperty('overrideExpiresAt');
+
+      // Several processes revert at once: one audit row in all.
+      const results = await Promise.all([store, other, store, other].map((s) => s.expireOverrides!(model)));
+      expect(results.flat()).toHaveLength(1);
+      const [revert] = results.flat();
+      expect(revert).toMatchObject({ label: 'frustration', layer: 'override', oldValue: 0.3, newValue: null, author: EXPIRY_AUTHOR });
+      expect(revert!.reason).toBe(`temporary override expired at ${expiresAt.toISOString()} (was set by ops@example: known outage)`);
+      const audit = await other.audit(model);
+      expect(audit.filter((a) => a.author === EXPIRY_AUTHOR)).toHaveLength(1);
+      expect(audit[0]).toMatchObject({ id: revert!.id, newValue: null });
+      expect(audit[0]).not.toHaveProperty('expiresAt');
+      expectConsistentChains(audit, { frustration: { recommended: 0.35, override: null } });
+      expect(await other.expireOverrides!(model)).toEqual([]);
+    });
+
+    it('records the revert of an expired override before a new change of it, and refuses a past expiry', async () => {
+      const model = freshModel();
+      await store.setOverride(model, 'urgency', 0.6, change('ops'), { expiresAt: new Date(clockMs + 1000) });
+      clockMs += 2000;
+      await other.setOverride(model, 'urgency', 0.6, change('ops', 'again, for good'));
+      const audit = await store.audit(model);
+      expect(audit.map((a) => [a.oldValue, a.newValue, a.author])).toEqual([
+        [null, 0.6, 'ops'],
+        [0.6, null, EXPIRY_AUTHOR],
+        [null, 0.6, 'ops'],
+      ]);
+      expect((await store.list(model))[0]).not.toHaveProperty('overrideExpiresAt');
+      expect(await store.expireOverrides!(model)).toEqual([]);
+      // The same value with an expiry is a change (it becomes temporary); without one again, too.
+      await store.setOverride(model, 'urgency', 0.6, change('ops', 'until the fix'), { expiresAt: new Date(clockMs + 5000) });
+      expect((await store.list(model))[0]).toMatchObject({ override: 0.6, overrideExpiresAt: new Date(clockMs + 5000).toISOString() });
+      expect(await store.audit(model)).toHaveLength(4);
+      await expect(store.setOverride(model, 'urgency', 0.5, change('ops'), { expiresAt: new Date(clockMs) })).rejects.toThrow(
+        /expiresAt must be later than now/,
+      );
+      await expect(store.setOverride(model, 'urgency', 0.5, change('ops'), { expiresAt: new Date(Number.NaN) })).rejects.toThrow(TypeError);
+      expect(await store.audit(model)).toHaveLength(4);
+    });
+
+    it('keeps a churn phrase list per model with an audit row per change', async () => {
+      const model = freshModel();
+      expect(await store.getChurnPhrases!(model)).toBeNull();
+      expect(await store.churnPhraseAudit!(model)).toEqual([]);
+      clockMs += 1000;
+      await store.setChurnPhrases!(model, ['cancel', 'never again', 'unsubscrib*'], change('ops@example', 'add unsubscribe'));
+      expect(await other.getChurnPhrases!(model)).toEqual({
+        phrases: ['cancel', 'never again', 'unsubscrib*'],
+        author: 'ops@example',
+        reason: 'add unsubscribe',
+        updatedAt: now().toISOString(),
+      });
+      // The same list again writes nothing; another one records old → new.
+      await other.setChurnPhrases!(model, ['cancel', 'never again', 'unsubscrib*'], change('ops'));
+      await other.setChurnPhrases!(model, ['cancel', '<img src=x onerror=alert(1)>'], change('lead', 'hostile text is data'));
+      const audit = await store.churnPhraseAudit!(model);
+      expect(audit.map((a) => [a.oldPhrases, a.newPhrases, a.author, a.reason])).toEqual([
+        [['cancel', 'never again', 'unsubscrib*'], ['cancel', '<img src=x onerror=alert(1)>'], 'lead', 'hostile text is data'],
+        [null, ['cancel', 'never again', 'unsubscrib*'], 'ops@example', 'add unsubscribe'],
+      ]);
+      expect(audit[0]!.id).toBeGreaterThan(audit[1]!.id);
+      expect(await store.churnPhraseAudit!(model, { limit: 1 })).toHaveLength(1);
+      expect(await store.getChurnPhrases!(freshModel())).toBeNull();
+      await expect(store.setChurnPhrases!(model, [], change('ops'))).rejects.toThrow(TypeError);
+      await expect(store.setChurnPhrases!(model, ['ok', ' '], change('ops'))).rejects.toThrow('phrases[1]');
+      await expect(store.setChurnPhrases!(model, ['ok'], change(''))).rejects.toThrow('change.author');
+      expect(await store.churnPhraseAudit!(model)).toHaveLength(2);
     });
 
     it('keeps data when a new instance opens the same backend', async () => {

@@ -66,6 +66,24 @@ function describePropagation(name: string, backend: () => Backend): void {
       await timeUntil(() => reader.getEffective('prop'), { frustration: 0.4, praise: 0.6 });
     });
 
+    it('brings a churn phrase change and an override revert to the other instance without waiting for the TTL', async () => {
+      const writer = store();
+      const reader = store();
+      expect(await reader.getChurnPhrases('phrases')).toBeNull();
+      await writer.setChurnPhrases('phrases', ['cancel', 'refund now'], change);
+      await timeUntil(async () => ({ count: (await reader.getChurnPhrases('phrases'))?.phrases.length ?? 0 }), { count: 2 });
+      expect((await reader.getChurnPhrases('phrases'))?.phrases).toEqual(['cancel', 'refund now']);
+
+      await writer.setRecommended('expiry', { frustration: 0.35 }, change);
+      await writer.setOverride('expiry', 'frustration', 0.3, change, { expiresAt: new Date(Date.now() + 300) });
+      await timeUntil(() => reader.getEffective('expiry'), { frustration: 0.3 });
+      await new Promise((resolve) => setTimeout(resolve, 350));
+      // Both try to revert; the reader's cache learns of the revert from the notice whichever of them did it.
+      const reverted = [...(await writer.expireOverrides('expiry')), ...(await reader.expireOverrides('expiry'))];
+      expect(reverted).toHaveLength(1);
+      await timeUntil(() => reader.getEffective('expiry'), { frustration: 0.35 });
+    });
+
     it('re-reads once after its subscription was dropped, catching changes whose notice was lost', async () => {
       const writer = store();
       const reader = store();

@@ -35,6 +35,33 @@ if (url) {
       }
     });
 
+    it('adds the expiry columns to tables created before temporary overrides, keeping their rows', async () => {
+      const older = runScope();
+      const client = new Client({ connectionString: url });
+      await client.connect();
+      try {
+        await client.query(`CREATE SCHEMA "${older}"`);
+        await client.query(`CREATE TABLE "${older}".threshold_layers (model_id text NOT NULL, label text NOT NULL,
+          recommended double precision, override double precision, override_author text, override_reason text,
+          updated_at timestamptz NOT NULL, PRIMARY KEY (model_id, label))`);
+        await client.query(`CREATE TABLE "${older}".threshold_audit (id bigserial PRIMARY KEY, model_id text NOT NULL,
+          label text NOT NULL, layer text NOT NULL, old_value double precision, new_value double precision,
+          author text NOT NULL, reason text NOT NULL, at timestamptz NOT NULL)`);
+        await client.query(`INSERT INTO "${older}".threshold_layers (model_id, label, recommended, updated_at) VALUES ('m', 'urgency', 0.6, now())`);
+        const store = registry.create('postgres', { url, schema: older }, {});
+        try {
+          expect(await store.getEffective('m')).toEqual({ urgency: 0.6 });
+          await store.setOverride('m', 'urgency', 0.3, { author: 'ops', reason: 'test' }, { expiresAt: new Date(Date.now() + 60_000) });
+          expect((await store.list('m'))[0]).toMatchObject({ override: 0.3, overrideExpiresAt: expect.any(String) });
+        } finally {
+          await store.close();
+        }
+      } finally {
+        await client.query(`DROP SCHEMA IF EXISTS "${older}" CASCADE`);
+        await client.end();
+      }
+    });
+
     it('creates its tables once when two instances start at the same time in a new schema', async () => {
       const fresh = runScope();
       const stores = [0, 1, 2].map(() => registry.create('postgres', { url, schema: fresh }, {}));

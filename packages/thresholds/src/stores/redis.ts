@@ -4,24 +4,31 @@ import { z } from 'zod';
 import {
   byLabel,
   checkAuditLimit,
+  checkChange,
   checkModelId,
   checkOverride,
+  checkPhrases,
   checkRecommended,
   effectiveOf,
+  liveLayers,
   storeFailure,
   type StoredLayers,
   toLabelThreshold,
   type ThresholdLayer,
   type ThresholdStoreDeps,
 } from '../store-support';
-import type {
-  ChangeInfo,
-  LabelThreshold,
-  ThresholdAuditEntry,
-  ThresholdChangeNotice,
-  ThresholdMap,
-  ThresholdStore,
-  ThresholdWatch,
+import {
+  EXPIRY_AUTHOR,
+  type ChangeInfo,
+  type ChurnPhraseAuditEntry,
+  type ChurnPhraseList,
+  type LabelThreshold,
+  type OverrideOptions,
+  type ThresholdAuditEntry,
+  type ThresholdChangeNotice,
+  type ThresholdMap,
+  type ThresholdStore,
+  type ThresholdWatch,
 } from '../threshold-store';
 import { ChangeFeed, type ChangeSubscription, reconnectDelayMs } from '../change-feed';
 
@@ -40,21 +47,59 @@ const optionsSchema = z
 export type RedisStoreOptions = z.infer<typeof optionsSchema>;
 
 /**
+ * Clears the override of `label` in hash KEYS[1] (it has expired) and pushes its audit row onto KEYS[2] with an id
+ * from KEYS[3]; returns the row's JSON. Needs `model`, `at` and `expiryAuthor` in scope. The reason reads as
+ * `expiryReason` in store-support.ts writes it.
+ */
+const REVERT_FUNCTION = `
+local function revert(label)
+  local old = redis.call('HGET', KEYS[1], label .. '|override') or ''
+  local expires = redis.call('HGET', KEYS[1], label .. '|expiresAt') or ''
+  local by = redis.call('HGET', KEYS[1], label .. '|author') or ''
+  local why = redis.call('HGET', KEYS[1], label .. '|reason') or ''
+  redis.call('HDEL', KEYS[1], label .. '|override', label .. '|author', label .. '|reason', label .. '|expiresAt')
+  redis.call('HSET', KEYS[1], label .. '|updatedAt', at)
+  local reason = 'temporary override expired at ' .. (expires ~= '' and expires or 'an unknown time') .. ' (was'
+  if by ~= '' then reason = reason .. ' set by ' .. by end
+  if why ~= '' then reason = reason .. ': ' .. why end
+  reason = reason .. ')'
+  local id = redis.call('INCR', KEYS[3])
+  local row = cjson.encode({ id = id, modelId = model, label = label, layer = 'override', old = old, new = '',
+    author = expiryAuthor, reason = reason, at = at })
+  redis.call('LPUSH', KEYS[2], row)
+  return row
+end
+local function expired(label)
+  local expires = redis.call('HGET', KEYS[1], label .. '|expiresAt')
+  return expires and expires ~= '' and redis.call('HEXISTS', KEYS[1], label .. '|override') == 1 and expires <= at
+end
+`;
+
+/**
  * Applies one change atomically (Redis runs a script without interleaving any other command), so concurrent writers
  * from any number of clients lose no update. Values travel as the strings JavaScript printed, which parse back to
  * the same doubles; "" means no value. Layout: hash KEYS[1] with fields `<label>|recommended`, `<label>|override`,
- * `<label>|author`, `<label>|reason`, `<label>|updatedAt`; audit rows as JSON, newest first, in list KEYS[2];
- * audit ids from counter KEYS[3]. When anything changed, the model id is published on channel ARGV[6], inside the
- * script so that no change goes out without its notice.
- * ARGV: layer, author, reason, at, modelId, channel, then label/value pairs.
+ * `<label>|author`, `<label>|reason`, `<label>|expiresAt` (temporary overrides), `<label>|updatedAt`; audit rows as
+ * JSON, newest first, in list KEYS[2]; audit ids from counter KEYS[3]. An override past its expiry is reverted (with
+ * its own audit row) before it is changed. When anything changed, the model id is published on channel ARGV[6],
+ * inside the script so that no change goes out without its notice.
+ * ARGV: layer, author, reason, at, modelId, channel, expiresAt ("" for none), expiry author, then label/value pairs.
  */
 const APPLY_SCRIPT = `
 local layer, author, reason, at, model, channel = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+local expiresAt, expiryAuthor = ARGV[7], ARGV[8]
+${REVERT_FUNCTION}
 local changed = 0
-for i = 7, #ARGV, 2 do
+for i = 9, #ARGV, 2 do
   local label, value = ARGV[i], ARGV[i + 1]
+  if layer == 'override' and expired(label) then
+    revert(label)
+    changed = changed + 1
+  end
   local old = redis.call('HGET', KEYS[1], label .. '|' .. layer) or ''
-  if old ~= value then
+  local oldExpiry = redis.call('HGET', KEYS[1], label .. '|expiresAt') or ''
+  local newExpiry = value == '' and '' or expiresAt
+  if old ~= value or (layer == 'override' and oldExpiry ~= newExpiry) then
     if value == '' then
       redis.call('HDEL', KEYS[1], label .. '|' .. layer)
     else
@@ -62,21 +107,75 @@ for i = 7, #ARGV, 2 do
     end
     if layer == 'override' then
       if value == '' then
-        redis.call('HDEL', KEYS[1], label .. '|author', label .. '|reason')
+        redis.call('HDEL', KEYS[1], label .. '|author', label .. '|reason', label .. '|expiresAt')
       else
         redis.call('HSET', KEYS[1], label .. '|author', author, label .. '|reason', reason)
+        if newExpiry == '' then
+          redis.call('HDEL', KEYS[1], label .. '|expiresAt')
+        else
+          redis.call('HSET', KEYS[1], label .. '|expiresAt', newExpiry)
+        end
       end
     end
     redis.call('HSET', KEYS[1], label .. '|updatedAt', at)
     local id = redis.call('INCR', KEYS[3])
-    redis.call('LPUSH', KEYS[2], cjson.encode({ id = id, modelId = model, label = label, layer = layer,
-      old = old, new = value, author = author, reason = reason, at = at }))
+    local row = { id = id, modelId = model, label = label, layer = layer,
+      old = old, new = value, author = author, reason = reason, at = at }
+    if layer == 'override' and newExpiry ~= '' then row.expiresAt = newExpiry end
+    redis.call('LPUSH', KEYS[2], cjson.encode(row))
     changed = changed + 1
   end
 end
 if changed > 0 then redis.call('PUBLISH', channel, model) end
 return changed
 `;
+
+/**
+ * Reverts every override of hash KEYS[1] that has expired at ARGV[1] (audit list KEYS[2], ids from KEYS[3]) and
+ * returns their audit rows as JSON. Atomic: of several processes running it at once, the first reverts and audits,
+ * the others find nothing expired.
+ * ARGV: at, modelId, channel, expiry author.
+ */
+const EXPIRE_SCRIPT = `
+local at, model, channel, expiryAuthor = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+${REVERT_FUNCTION}
+local rows = {}
+local fields = redis.call('HKEYS', KEYS[1])
+table.sort(fields)
+for _, field in ipairs(fields) do
+  local label = string.match(field, '^(.*)|expiresAt$')
+  if label and expired(label) then table.insert(rows, revert(label)) end
+end
+if #rows > 0 then redis.call('PUBLISH', channel, model) end
+return rows
+`;
+
+/**
+ * Replaces a model's churn phrase list atomically: hash KEYS[1] (`phrases` as the JSON text JavaScript wrote,
+ * `author`, `reason`, `updatedAt`), audit rows as JSON in list KEYS[2] with ids from KEYS[3]. The same list again
+ * writes nothing. ARGV: phrases JSON, author, reason, at, modelId, channel.
+ */
+const PHRASES_SCRIPT = `
+local phrases, author, reason, at, model, channel = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+local old = redis.call('HGET', KEYS[1], 'phrases') or ''
+if old == phrases then return 0 end
+redis.call('HSET', KEYS[1], 'phrases', phrases, 'author', author, 'reason', reason, 'updatedAt', at)
+local id = redis.call('INCR', KEYS[3])
+redis.call('LPUSH', KEYS[2], cjson.encode({ id = id, modelId = model, old = old, new = phrases, author = author,
+  reason = reason, at = at }))
+redis.call('PUBLISH', channel, model)
+return 1
+`;
+
+interface PhraseAuditJson {
+  id: number;
+  modelId: string;
+  old: string;
+  new: string;
+  author: string;
+  reason: string;
+  at: string;
+}
 
 interface AuditJson {
   id: number;
@@ -88,6 +187,7 @@ interface AuditJson {
   author: string;
   reason: string;
   at: string;
+  expiresAt?: string;
 }
 
 /**
@@ -128,9 +228,61 @@ class RedisThresholdStore implements ThresholdStore {
     await this.applyChange('setRecommended', modelId, 'recommended', entries, change);
   }
 
-  async setOverride(modelId: string, label: string, value: number | null, change: ChangeInfo): Promise<void> {
-    checkOverride(modelId, label, value, change);
-    await this.applyChange('setOverride', modelId, 'override', [[label, value]], change);
+  async setOverride(
+    modelId: string,
+    label: string,
+    value: number | null,
+    change: ChangeInfo,
+    options: OverrideOptions = {},
+  ): Promise<void> {
+    const expiresAt = checkOverride(modelId, label, value, change, options, this.now());
+    await this.applyChange('setOverride', modelId, 'override', [[label, value]], change, expiresAt);
+  }
+
+  async expireOverrides(modelId: string): Promise<ThresholdAuditEntry[]> {
+    checkModelId(modelId);
+    const keys = [this.key('layers', modelId), this.key('audit', modelId), this.key('audit-seq')];
+    const args = [this.now().toISOString(), modelId, this.key('changes'), EXPIRY_AUTHOR];
+    const rows = (await this.command('expireOverrides', () =>
+      this.client.eval(EXPIRE_SCRIPT, keys.length, ...keys, ...args),
+    )) as string[];
+    return rows.map((row) => toAuditEntry(JSON.parse(row) as AuditJson));
+  }
+
+  async getChurnPhrases(modelId: string): Promise<ChurnPhraseList | null> {
+    checkModelId(modelId);
+    const hash = await this.command('getChurnPhrases', () => this.client.hgetall(this.key('churn-phrases', modelId)));
+    if (!hash.phrases) return null;
+    return { phrases: JSON.parse(hash.phrases) as string[], author: hash.author ?? '', reason: hash.reason ?? '', updatedAt: hash.updatedAt ?? '' };
+  }
+
+  async setChurnPhrases(modelId: string, phrases: readonly string[], change: ChangeInfo): Promise<void> {
+    checkModelId(modelId);
+    checkPhrases(phrases);
+    checkChange(change);
+    const keys = [this.key('churn-phrases', modelId), this.key('churn-phrase-audit', modelId), this.key('audit-seq')];
+    const args = [JSON.stringify([...phrases]), change.author, change.reason, this.now().toISOString(), modelId, this.key('changes')];
+    await this.command('setChurnPhrases', () => this.client.eval(PHRASES_SCRIPT, keys.length, ...keys, ...args));
+  }
+
+  async churnPhraseAudit(modelId: string, options: { limit?: number } = {}): Promise<ChurnPhraseAuditEntry[]> {
+    checkModelId(modelId);
+    const limit = checkAuditLimit(options.limit);
+    const items = await this.command('churnPhraseAudit', () =>
+      this.client.lrange(this.key('churn-phrase-audit', modelId), 0, limit === undefined ? -1 : limit - 1),
+    );
+    return items.map((item) => {
+      const row = JSON.parse(item) as PhraseAuditJson;
+      return {
+        id: row.id,
+        modelId: row.modelId,
+        oldPhrases: row.old === '' ? null : (JSON.parse(row.old) as string[]),
+        newPhrases: JSON.parse(row.new) as string[],
+        author: row.author,
+        reason: row.reason,
+        at: row.at,
+      };
+    });
   }
 
   async list(modelId: string): Promise<LabelThreshold[]> {
@@ -149,20 +301,7 @@ class RedisThresholdStore implements ThresholdStore {
     const items = await this.command('audit', () =>
       this.client.lrange(this.key('audit', modelId), 0, limit === undefined ? -1 : limit - 1),
     );
-    return items.map((item) => {
-      const row = JSON.parse(item) as AuditJson;
-      return {
-        id: row.id,
-        modelId: row.modelId,
-        label: row.label,
-        layer: row.layer,
-        oldValue: parseValue(row.old),
-        newValue: parseValue(row.new),
-        author: row.author,
-        reason: row.reason,
-        at: row.at,
-      };
-    });
+    return items.map((item) => toAuditEntry(JSON.parse(item) as AuditJson));
   }
 
   async ping(): Promise<void> {
@@ -222,8 +361,9 @@ class RedisThresholdStore implements ThresholdStore {
     layer: ThresholdLayer,
     entries: readonly (readonly [string, number | null])[],
     change: ChangeInfo,
+    expiresAt: string | null = null,
   ): Promise<void> {
-    const args = [layer, change.author, change.reason, this.now().toISOString(), modelId, this.key('changes')];
+    const args = [layer, change.author, change.reason, this.now().toISOString(), modelId, this.key('changes'), expiresAt ?? '', EXPIRY_AUTHOR];
     for (const [label, value] of entries) args.push(label, value === null ? '' : String(value));
     const keys = [this.key('layers', modelId), this.key('audit', modelId), this.key('audit-seq')];
     await this.command(operation, () => this.client.eval(APPLY_SCRIPT, keys.length, ...keys, ...args));
@@ -232,19 +372,26 @@ class RedisThresholdStore implements ThresholdStore {
   private async rows(modelId: string): Promise<StoredLayers[]> {
     const hash = await this.command('read', () => this.client.hgetall(this.key('layers', modelId)));
     const labels = new Set(Object.keys(hash).map((field) => field.slice(0, field.lastIndexOf('|'))));
-    return byLabel(
-      [...labels].map((label) => ({
-        label,
-        recommended: parseValue(hash[`${label}|recommended`]),
-        override: parseValue(hash[`${label}|override`]),
-        overrideAuthor: hash[`${label}|author`] ?? null,
-        overrideReason: hash[`${label}|reason`] ?? null,
-        updatedAt: hash[`${label}|updatedAt`] ?? '',
-      })),
+    return liveLayers(
+      byLabel(
+        [...labels].map((label) => ({
+          label,
+          recommended: parseValue(hash[`${label}|recommended`]),
+          override: parseValue(hash[`${label}|override`]),
+          overrideAuthor: hash[`${label}|author`] ?? null,
+          overrideReason: hash[`${label}|reason`] ?? null,
+          overrideExpiresAt: hash[`${label}|expiresAt`] ?? null,
+          updatedAt: hash[`${label}|updatedAt`] ?? '',
+        })),
+      ),
+      this.now(),
     );
   }
 
-  private key(kind: 'layers' | 'audit' | 'audit-seq' | 'changes', modelId?: string): string {
+  private key(
+    kind: 'layers' | 'audit' | 'audit-seq' | 'changes' | 'churn-phrases' | 'churn-phrase-audit',
+    modelId?: string,
+  ): string {
     return modelId === undefined ? `${this.options.keyPrefix}${kind}` : `${this.options.keyPrefix}${kind}:${modelId}`;
   }
 
@@ -256,6 +403,21 @@ class RedisThresholdStore implements ThresholdStore {
       throw storeFailure(`redis (${redact(this.options.url)})`, operation, error);
     }
   }
+}
+
+function toAuditEntry(row: AuditJson): ThresholdAuditEntry {
+  return {
+    id: row.id,
+    modelId: row.modelId,
+    label: row.label,
+    layer: row.layer,
+    oldValue: parseValue(row.old),
+    newValue: parseValue(row.new),
+    author: row.author,
+    reason: row.reason,
+    at: row.at,
+    ...(row.expiresAt ? { expiresAt: row.expiresAt } : {}),
+  };
 }
 
 function parseValue(text: string | undefined): number | null {

@@ -103,6 +103,23 @@ describe('sqlite threshold store', () => {
     await store.close();
   });
 
+  it('adds the expiry columns to a file created before temporary overrides, keeping its rows', async () => {
+    const file = join(dir, 'before-expiry.db');
+    const old = new Database(file);
+    old.exec(`CREATE TABLE threshold_layers (model_id TEXT NOT NULL, label TEXT NOT NULL, recommended REAL, override REAL,
+      override_author TEXT, override_reason TEXT, updated_at TEXT NOT NULL, PRIMARY KEY (model_id, label));
+      CREATE TABLE threshold_audit (id INTEGER PRIMARY KEY AUTOINCREMENT, model_id TEXT NOT NULL, label TEXT NOT NULL,
+      layer TEXT NOT NULL, old_value REAL, new_value REAL, author TEXT NOT NULL, reason TEXT NOT NULL, at TEXT NOT NULL);`);
+    old.prepare("INSERT INTO threshold_layers (model_id, label, override, override_author, override_reason, updated_at) VALUES ('m', 'urgency', 0.6, 'ops', 'old', 'now')").run();
+    old.close();
+    const store = registry.create('sqlite', { path: file }, {});
+    expect(await store.getEffective('m')).toEqual({ urgency: 0.6 });
+    await store.setOverride('m', 'frustration', 0.3, change, { expiresAt: new Date(Date.now() + 60_000) });
+    expect((await store.list('m'))[0]).toMatchObject({ label: 'frustration', overrideExpiresAt: expect.any(String) });
+    expect(await store.expireOverrides!('m')).toEqual([]);
+    await store.close();
+  });
+
   it('reports STORE_UNAVAILABLE when the file cannot be opened', async () => {
     const blocker = join(dir, 'a-file');
     writeFileSync(blocker, 'not a folder');

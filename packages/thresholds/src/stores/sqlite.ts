@@ -6,17 +6,33 @@ import { z } from 'zod';
 import {
   byLabel,
   checkAuditLimit,
+  checkChange,
   checkModelId,
   checkOverride,
+  checkPhrases,
   checkRecommended,
   effectiveOf,
+  expiryReason,
+  isExpired,
+  liveLayers,
+  samePhrases,
   storeFailure,
   toLabelThreshold,
   type StoredLayers,
   type ThresholdLayer,
   type ThresholdStoreDeps,
 } from '../store-support';
-import type { ChangeInfo, LabelThreshold, ThresholdAuditEntry, ThresholdMap, ThresholdStore } from '../threshold-store';
+import {
+  EXPIRY_AUTHOR,
+  type ChangeInfo,
+  type ChurnPhraseAuditEntry,
+  type ChurnPhraseList,
+  type LabelThreshold,
+  type OverrideOptions,
+  type ThresholdAuditEntry,
+  type ThresholdMap,
+  type ThresholdStore,
+} from '../threshold-store';
 
 const optionsSchema = z
   .object({
@@ -63,7 +79,34 @@ CREATE TRIGGER IF NOT EXISTS threshold_audit_no_update BEFORE UPDATE ON threshol
   BEGIN SELECT RAISE(ABORT, 'threshold_audit is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS threshold_audit_no_delete BEFORE DELETE ON threshold_audit
   BEGIN SELECT RAISE(ABORT, 'threshold_audit is append-only'); END;
+CREATE TABLE IF NOT EXISTS churn_phrases (
+  model_id TEXT PRIMARY KEY,
+  phrases TEXT NOT NULL,
+  author TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS churn_phrase_audit (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  model_id TEXT NOT NULL,
+  old_phrases TEXT,
+  new_phrases TEXT NOT NULL,
+  author TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS churn_phrase_audit_model ON churn_phrase_audit (model_id, id);
+CREATE TRIGGER IF NOT EXISTS churn_phrase_audit_no_update BEFORE UPDATE ON churn_phrase_audit
+  BEGIN SELECT RAISE(ABORT, 'churn_phrase_audit is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS churn_phrase_audit_no_delete BEFORE DELETE ON churn_phrase_audit
+  BEGIN SELECT RAISE(ABORT, 'churn_phrase_audit is append-only'); END;
 `;
+
+/** Columns added after the first release: files created before them get them on open (ALTER TABLE … ADD COLUMN). */
+const ADDED_COLUMNS: readonly (readonly [table: string, column: string, type: string])[] = [
+  ['threshold_layers', 'override_expires_at', 'TEXT'],
+  ['threshold_audit', 'expires_at', 'TEXT'],
+];
 
 interface LayerRow {
   label: string;
@@ -71,6 +114,7 @@ interface LayerRow {
   override: number | null;
   override_author: string | null;
   override_reason: string | null;
+  override_expires_at: string | null;
   updated_at: string;
 }
 
@@ -81,6 +125,24 @@ interface AuditRow {
   layer: ThresholdLayer;
   old_value: number | null;
   new_value: number | null;
+  author: string;
+  reason: string;
+  at: string;
+  expires_at: string | null;
+}
+
+interface PhraseRow {
+  phrases: string;
+  author: string;
+  reason: string;
+  updated_at: string;
+}
+
+interface PhraseAuditRow {
+  id: number;
+  model_id: string;
+  old_phrases: string | null;
+  new_phrases: string;
   author: string;
   reason: string;
   at: string;
@@ -120,11 +182,88 @@ class SqliteThresholdStore implements ThresholdStore {
     );
   }
 
-  async setOverride(modelId: string, label: string, value: number | null, change: ChangeInfo): Promise<void> {
-    checkOverride(modelId, label, value, change);
+  async setOverride(
+    modelId: string,
+    label: string,
+    value: number | null,
+    change: ChangeInfo,
+    options: OverrideOptions = {},
+  ): Promise<void> {
+    const expiresAt = checkOverride(modelId, label, value, change, options, this.now());
     await this.run('setOverride', (db) =>
-      db.transaction(() => this.apply(db, modelId, label, 'override', value, change)).immediate(),
+      db.transaction(() => this.apply(db, modelId, label, 'override', value, change, expiresAt)).immediate(),
     );
+  }
+
+  async expireOverrides(modelId: string): Promise<ThresholdAuditEntry[]> {
+    checkModelId(modelId);
+    const now = this.now();
+    return this.run('expireOverrides', (db) =>
+      db
+        .transaction(() => {
+          // Under the write lock: a process that cleared these first has left nothing expired for this one.
+          const expired = db
+            .prepare<[string, string], LayerRow>(
+              `SELECT * FROM threshold_layers WHERE model_id = ? AND override IS NOT NULL
+               AND override_expires_at IS NOT NULL AND override_expires_at <= ? ORDER BY label`,
+            )
+            .all(modelId, now.toISOString());
+          return expired.map((row) => this.revert(db, modelId, row, now));
+        })
+        .immediate(),
+    );
+  }
+
+  async getChurnPhrases(modelId: string): Promise<ChurnPhraseList | null> {
+    checkModelId(modelId);
+    const row = await this.run('getChurnPhrases', (db) =>
+      db.prepare<[string], PhraseRow>('SELECT * FROM churn_phrases WHERE model_id = ?').get(modelId),
+    );
+    return row ? { phrases: JSON.parse(row.phrases) as string[], author: row.author, reason: row.reason, updatedAt: row.updated_at } : null;
+  }
+
+  async setChurnPhrases(modelId: string, phrases: readonly string[], change: ChangeInfo): Promise<void> {
+    checkModelId(modelId);
+    checkPhrases(phrases);
+    checkChange(change);
+    const list = [...phrases];
+    await this.run('setChurnPhrases', (db) =>
+      db
+        .transaction(() => {
+          const row = db.prepare<[string], PhraseRow>('SELECT * FROM churn_phrases WHERE model_id = ?').get(modelId);
+          const old = row ? (JSON.parse(row.phrases) as string[]) : null;
+          if (samePhrases(old, list)) return;
+          const at = this.now().toISOString();
+          db.prepare(
+            `INSERT INTO churn_phrases (model_id, phrases, author, reason, updated_at) VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (model_id) DO UPDATE SET phrases = excluded.phrases, author = excluded.author,
+               reason = excluded.reason, updated_at = excluded.updated_at`,
+          ).run(modelId, JSON.stringify(list), change.author, change.reason, at);
+          db.prepare(
+            `INSERT INTO churn_phrase_audit (model_id, old_phrases, new_phrases, author, reason, at) VALUES (?, ?, ?, ?, ?, ?)`,
+          ).run(modelId, row ? row.phrases : null, JSON.stringify(list), change.author, change.reason, at);
+        })
+        .immediate(),
+    );
+  }
+
+  async churnPhraseAudit(modelId: string, options: { limit?: number } = {}): Promise<ChurnPhraseAuditEntry[]> {
+    checkModelId(modelId);
+    const limit = checkAuditLimit(options.limit);
+    const rows = await this.run('churnPhraseAudit', (db) =>
+      db
+        .prepare<[string, number], PhraseAuditRow>('SELECT * FROM churn_phrase_audit WHERE model_id = ? ORDER BY id DESC LIMIT ?')
+        .all(modelId, limit ?? -1),
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      modelId: r.model_id,
+      oldPhrases: r.old_phrases === null ? null : (JSON.parse(r.old_phrases) as string[]),
+      newPhrases: JSON.parse(r.new_phrases) as string[],
+      author: r.author,
+      reason: r.reason,
+      at: r.at,
+    }));
   }
 
   async list(modelId: string): Promise<LabelThreshold[]> {
@@ -157,6 +296,7 @@ class SqliteThresholdStore implements ThresholdStore {
       author: r.author,
       reason: r.reason,
       at: r.at,
+      ...(r.expires_at ? { expiresAt: r.expires_at } : {}),
     }));
   }
 
@@ -178,13 +318,20 @@ class SqliteThresholdStore implements ThresholdStore {
     layer: ThresholdLayer,
     value: number | null,
     change: ChangeInfo,
+    expiresAt: string | null = null,
   ): void {
-    const row = db
+    const now = this.now();
+    let row = db
       .prepare<[string, string], LayerRow>('SELECT * FROM threshold_layers WHERE model_id = ? AND label = ?')
       .get(modelId, label);
+    if (layer === 'override' && row && isExpired({ override: row.override, overrideExpiresAt: row.override_expires_at }, now)) {
+      // The expired override's revert is recorded first, so the audit says it ended before this change.
+      this.revert(db, modelId, row, now);
+      row = { ...row, override: null, override_author: null, override_reason: null, override_expires_at: null };
+    }
     const old = row?.[layer] ?? null;
-    if (old === value) return;
-    const at = this.now().toISOString();
+    if (old === value && (layer === 'recommended' || (row?.override_expires_at ?? null) === expiresAt)) return;
+    const at = now.toISOString();
     if (layer === 'recommended') {
       db.prepare(
         `INSERT INTO threshold_layers (model_id, label, recommended, updated_at) VALUES (?, ?, ?, ?)
@@ -194,32 +341,67 @@ class SqliteThresholdStore implements ThresholdStore {
       const author = value === null ? null : change.author;
       const reason = value === null ? null : change.reason;
       db.prepare(
-        `INSERT INTO threshold_layers (model_id, label, override, override_author, override_reason, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?)
+        `INSERT INTO threshold_layers (model_id, label, override, override_author, override_reason, override_expires_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (model_id, label) DO UPDATE SET override = excluded.override,
            override_author = excluded.override_author, override_reason = excluded.override_reason,
-           updated_at = excluded.updated_at`,
-      ).run(modelId, label, value, author, reason, at);
+           override_expires_at = excluded.override_expires_at, updated_at = excluded.updated_at`,
+      ).run(modelId, label, value, author, reason, value === null ? null : expiresAt, at);
     }
     db.prepare(
-      `INSERT INTO threshold_audit (model_id, label, layer, old_value, new_value, author, reason, at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(modelId, label, layer, old, value, change.author, change.reason, at);
+      `INSERT INTO threshold_audit (model_id, label, layer, old_value, new_value, author, reason, at, expires_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(modelId, label, layer, old, value, change.author, change.reason, at, value === null ? null : expiresAt);
+  }
+
+  /** Clears an expired override and writes its audit row; the caller holds the write lock. */
+  private revert(db: Database.Database, modelId: string, row: LayerRow, now: Date): ThresholdAuditEntry {
+    const at = now.toISOString();
+    const reason = expiryReason({
+      overrideExpiresAt: row.override_expires_at,
+      overrideAuthor: row.override_author,
+      overrideReason: row.override_reason,
+    });
+    db.prepare(
+      `UPDATE threshold_layers SET override = NULL, override_author = NULL, override_reason = NULL,
+         override_expires_at = NULL, updated_at = ? WHERE model_id = ? AND label = ?`,
+    ).run(at, modelId, row.label);
+    const { lastInsertRowid } = db
+      .prepare(
+        `INSERT INTO threshold_audit (model_id, label, layer, old_value, new_value, author, reason, at)
+         VALUES (?, ?, 'override', ?, NULL, ?, ?, ?)`,
+      )
+      .run(modelId, row.label, row.override, EXPIRY_AUTHOR, reason, at);
+    return {
+      id: Number(lastInsertRowid),
+      modelId,
+      label: row.label,
+      layer: 'override',
+      oldValue: row.override,
+      newValue: null,
+      author: EXPIRY_AUTHOR,
+      reason,
+      at,
+    };
   }
 
   private async rows(modelId: string): Promise<StoredLayers[]> {
     const rows = await this.run('read', (db) =>
       db.prepare<[string], LayerRow>('SELECT * FROM threshold_layers WHERE model_id = ?').all(modelId),
     );
-    return byLabel(
-      rows.map((r) => ({
-        label: r.label,
-        recommended: r.recommended,
-        override: r.override,
-        overrideAuthor: r.override_author,
-        overrideReason: r.override_reason,
-        updatedAt: r.updated_at,
-      })),
+    return liveLayers(
+      byLabel(
+        rows.map((r) => ({
+          label: r.label,
+          recommended: r.recommended,
+          override: r.override,
+          overrideAuthor: r.override_author,
+          overrideReason: r.override_reason,
+          overrideExpiresAt: r.override_expires_at ?? null,
+          updatedAt: r.updated_at,
+        })),
+      ),
+      this.now(),
     );
   }
 
@@ -251,6 +433,10 @@ class SqliteThresholdStore implements ThresholdStore {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.exec(SCHEMA);
+      for (const [table, column, type] of ADDED_COLUMNS) {
+        const columns = db.prepare<[], { name: string }>(`PRAGMA table_info(${table})`).all();
+        if (!columns.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+      }
     } catch (error) {
       db.close();
       throw error;

@@ -22,7 +22,8 @@ export function render(data) {
     cell(tr, fmt(e.oldValue), 'num');
     cell(tr, fmt(e.newValue), 'num');
     cell(tr, e.author);
-    cell(tr, e.reason);
+    // A temporary override says until when it was set (the revert has its own row, by the expiry).
+    cell(tr, e.expiresAt ? `${e.reason} (temporary, until ${new Date(e.expiresAt).toLocaleString()})` : e.reason);
     body.appendChild(tr);
   }
   $(sectionId).hidden = false;

@@ -64,6 +64,65 @@ export const escalationConfigSchema = z
 /** Parsed escalation configuration. */
 export type EscalationConfig = z.infer<typeof escalationConfigSchema>;
 
+/** How failed admin authentications are limited per client address (fixed window). */
+const authFailureDefaults = { maxFailures: 10, windowMs: 60_000 };
+
+/**
+ * Who may use the admin API besides the shared `adminToken`: named operators with their own tokens, an identity
+ * header set by a trusted sign-in proxy, and how failed attempts are limited. The audit trail names the operator.
+ *
+ * @example
+ * ```yaml
+ * admin:
+ *   operators: [{ name: aiko, token: "aiko-0123456789abcdef" }, { name: jordan, token: "jordan-0123456789abcdef" }]
+ *   identityHeader: { name: x-forwarded-user, trustedProxies: ["10.0.0.5"] }
+ *   authFailures: { maxFailures: 10, windowMs: 60000 }
+ * ```
+ */
+export const adminConfigSchema = z
+  .object({
+    /** Named operators, each with a token of 16 characters or more; the name is the audit trail's author. */
+    operators: z
+      .array(
+        z
+          .object({
+            name: z
+              .string()
+              .min(1)
+              .max(100)
+              .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._@+-]*$/u, 'must start with a letter or digit and hold only letters, digits, spaces and ._@+-'),
+            token: z.string().min(16),
+          })
+          .strict(),
+      )
+      .default([])
+      .refine((ops) => new Set(ops.map((o) => o.name)).size === ops.length, 'operator names must be unique')
+      .refine((ops) => new Set(ops.map((o) => o.token)).size === ops.length, 'operator tokens must be unique'),
+    /**
+     * The operator's name in a request header set by a sign-in proxy. Honoured only on connections from
+     * `trustedProxies` (exact addresses), which must remove the header from what clients send.
+     */
+    identityHeader: z
+      .object({
+        name: z.string().regex(/^[a-z0-9-]{1,100}$/, 'must be a lower-case header name'),
+        trustedProxies: z.array(z.string().min(1)).min(1),
+      })
+      .strict()
+      .optional(),
+    /** A client address with this many failed authentications within `windowMs` gets 429 until the window ends. */
+    authFailures: z
+      .object({
+        maxFailures: z.number().int().positive().default(authFailureDefaults.maxFailures),
+        windowMs: z.number().int().positive().default(authFailureDefaults.windowMs),
+      })
+      .strict()
+      .default(authFailureDefaults),
+  })
+  .strict();
+
+/** Parsed admin access configuration. */
+export type AdminConfig = z.infer<typeof adminConfigSchema>;
+
 /**
  * The HTTP service: where it listens, request limits, micro-batching, timeouts, the churn phrase rule, the
  * admin token and where agents' feedback goes.
@@ -155,6 +214,8 @@ export const servingConfigSchema = z
       .default(explainDefaults),
     /** Admin token (Bearer); without one the admin API and the dashboard's data are disabled. */
     adminToken: z.string().min(16).optional(),
+    /** Named operators and a sign-in proxy's identity header for the admin API (see {@link adminConfigSchema}). */
+    admin: adminConfigSchema.optional(),
     /** Log message text (off by default: customer messages are personal data). */
     logText: z.boolean().default(false),
     feedback: z
@@ -180,6 +241,10 @@ export const servingConfigSchema = z
   .refine((s) => s.maxBatch <= s.batching.queueLimit, {
     path: ['maxBatch'],
     message: 'maxBatch must not exceed batching.queueLimit (a full request could never be queued)',
+  })
+  .refine((s) => !s.admin?.operators.some((o) => o.token === s.adminToken), {
+    path: ['admin', 'operators'],
+    message: 'an operator token must differ from adminToken (the audit trail could not tell who used it)',
   });
 
 /** Parsed serving configuration. */

@@ -25,6 +25,11 @@ export const thresholdsConfigSchema = z
     maxRetryAfterFailureMs: z.number().int().min(0).default(30_000),
     /** Readiness pings the store at most once per this interval (ms), however often it is probed. */
     healthCheckIntervalMs: z.number().int().min(0).default(1000),
+    /**
+     * How often the server reverts temporary overrides past their expiry in the store (ms); readers ignore an
+     * expired override at once, the revert writes its audit row and tells the other replicas.
+     */
+    overrideExpiryCheckMs: z.number().int().positive().default(1000),
   })
   .strict();
 
