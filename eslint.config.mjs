@@ -1,6 +1,6 @@
 // Lint: typescript-eslint's recommended rules plus the module boundaries of the workspace (Nx project tags, each
 // project's `tags` in its project.json):
-//  - `layer:*`: the data flows one way, format -> runtime -> model -> train / thresholds / export -> serving -> apps
+//  - `layer:*`: the data flows one way, format -> runtime -> model -> train / thresholds / export -> serving -> pipelines -> apps
 //    (LAYERS below says what each layer may import); every project carries exactly one layer tag, and a project
 //    without one cannot be imported at all;
 //  - `weight:light`: packages that stay cheap to install and load import no TensorFlow.js, ONNX Runtime, WebGPU or
@@ -23,7 +23,9 @@ const LAYERS = {
   'layer:serving': ['layer:format', 'layer:runtime', 'layer:thresholds'],
   // The benchmarks measure every layer above and are run by the CLI (never published, never imported by a library).
   'layer:bench': ['layer:format', 'layer:runtime', 'layer:model', 'layer:train', 'layer:thresholds', 'layer:export', 'layer:serving'],
-  'layer:app': ['layer:format', 'layer:runtime', 'layer:model', 'layer:train', 'layer:thresholds', 'layer:export', 'layer:serving', 'layer:bench'],
+  // Pipelines compose the packages above into end-to-end jobs (predict a split, the ablation); nothing below imports them.
+  'layer:pipeline': ['layer:format', 'layer:runtime', 'layer:model', 'layer:train', 'layer:thresholds', 'layer:export', 'layer:serving'],
+  'layer:app': ['layer:format', 'layer:runtime', 'layer:model', 'layer:train', 'layer:thresholds', 'layer:export', 'layer:serving', 'layer:bench', 'layer:pipeline'],
   'layer:tools': ['layer:*'],
 };
 

@@ -8,7 +8,7 @@ const preset = require('./jest.preset.js');
 const WEBGPU_TESTS = '\\.webgpu\\.test\\.ts$';
 
 const projects = [
-  ...['common', 'model-format', 'runtime-tfjs', 'runtime-onnx', 'fused-ops', 'cpu-kernels', 'core-model', 'losses', 'data', 'trainer', 'thresholds', 'serving', 'export'].map((name) => ({
+  ...['common', 'model-format', 'runtime-tfjs', 'runtime-onnx', 'fused-ops', 'cpu-kernels', 'core-model', 'losses', 'data', 'trainer', 'thresholds', 'serving', 'export', 'pipelines'].map((name) => ({
     name,
     dir: `packages/${name}`,
   })),

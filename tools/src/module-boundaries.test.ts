@@ -115,6 +115,9 @@ describe('module boundaries', () => {
     ['packages/losses/src/bad.ts', '@mangaassist/bench', 'layer:model'],
     ['packages/trainer/src/bad.ts', '@mangaassist/bench', 'layer:train'],
   ];
+  // Pipelines depend (through trainer and serving) on every library, so a back-import into them from any library
+  // closes a cycle: the rule refuses it as one before the layer check is reached.
+  const intoPipelines: string[] = ['packages/trainer/src/bad.ts', 'packages/serving/src/bad.ts', 'packages/data/src/bad.ts'];
   const heavyInLight: [string, string, string][] = [
     ['packages/data/src/bad.ts', '@mangaassist/core-model', 'can only depend on libs tagged with "weight:light"'],
     ['packages/model-format/src/bad.ts', '@tensorflow/tfjs-core', 'is not allowed to import "@tensorflow/tfjs-core"'],
@@ -130,10 +133,16 @@ describe('module boundaries', () => {
     ['packages/bench/src/ok.ts', '@mangaassist/serving'],
     ['packages/bench/src/ok.ts', '@mangaassist/core-model'],
     ['apps/trainer/src/ok.ts', '@mangaassist/bench'],
+    ['packages/pipelines/src/ok.ts', '@mangaassist/trainer'],
+    ['packages/pipelines/src/ok.ts', '@mangaassist/serving'],
+    ['apps/trainer/src/ok.ts', '@mangaassist/pipelines'],
   ];
   const linted = new Map<string, string>();
   beforeAll(() => {
-    const snippets = [...backImports, ...heavyInLight, ...alongTheFlow].map(([file, imported]) => ({ file, code: importing(imported) }));
+    const snippets = [...backImports, ...intoPipelines.map((file) => [file, '@mangaassist/pipelines']), ...heavyInLight, ...alongTheFlow].map(([file, imported]) => ({
+      file: file!,
+      code: importing(imported!),
+    }));
     lintSnippets(snippets).forEach((messages, i) => linted.set(`${snippets[i]!.file} ${snippets[i]!.code}`, messages.join('\n')));
   }, 120_000);
   const lintedMessages = (file: string, imported: string) => linted.get(`${file} ${importing(imported)}`)!;
@@ -141,6 +150,11 @@ describe('module boundaries', () => {
   it.each(backImports)('refuses %s importing %s', (file, imported, layer) => {
     expect(lintedMessages(file, imported)).toMatch(BOUNDARY);
     expect(lintedMessages(file, imported)).toContain(`A project tagged with "${layer}" can only depend on libs tagged with`);
+  });
+
+  it.each(intoPipelines)('refuses %s importing @mangaassist/pipelines', (file) => {
+    expect(lintedMessages(file, '@mangaassist/pipelines')).toMatch(BOUNDARY);
+    expect(lintedMessages(file, '@mangaassist/pipelines')).toMatch(/Circular dependency between "[a-z-]+" and "pipelines"|can only depend on libs tagged with/);
   });
 
   it.each(heavyInLight)('refuses %s importing %s (a light package)', (file, imported, message) => {

@@ -10,6 +10,7 @@ export { readGoEmotions, type GoEmotionsResult } from './formats/goemotions';
 export { GOEMOTIONS_COVERED_LABELS, GOEMOTIONS_EMOTIONS, GOEMOTIONS_TO_MANGAASSIST, mapGoEmotions } from './formats/goemotions-mapping';
 export { stratifiedSplit, type SplitOptions, type TrainValSplit } from './split/stratified-split';
 export { toMultiHot } from './multi-hot';
+export { scoredLabels, type LabelledSplit, type ScoredLabelsOptions } from './scored-labels';
 export { generateCorpus, type GenerateCorpusOptions } from './generator/generate-corpus';
 export { MANGAASSIST_LABEL_SHARES, MULTI_LABEL_COMBINATIONS, combinationQuotas, combinationShares, type CombinationShare } from './generator/label-mix';
 export { datasetStats, distribution, type DatasetStats, type Distribution, type LabelFrequency } from './stats/dataset-stats';

@@ -1,5 +1,5 @@
 import { MangaAssistError, trainingSources, type TrainJobConfig, type TrainingSource } from '@mangaassist/common';
-import { readDataset, stratifiedSplit, type Example } from '@mangaassist/data';
+import { readDataset, scoredLabels, stratifiedSplit, type Example } from '@mangaassist/data';
 import { mixSeed, permutation } from './rng';
 
 /**
@@ -94,8 +94,7 @@ export function readJobData(config: TrainJobConfig): JobData {
   if (limitedValidation.length === 0) {
     throw new MangaAssistError('DATA_INVALID', `no validation examples (${data.validation?.path ?? `valFraction ${data.valFraction} of ${firstPath}`})`);
   }
-  const marked = new Set(limitedValidation.flatMap((e) => e.labels));
-  const evalLabels = model.labels.filter((label) => covered.includes(label) && marked.has(label));
+  const evalLabels = scoredLabels(model.labels, { coveredLabels: covered, examples: limitedValidation }, { marked: true });
   return {
     train: limitedTrain,
     validation: limitedValidation,

@@ -6,7 +6,8 @@ import { evaluateBaseline, multiLabelMetrics, readDataset, trainTfidfBaseline, t
 import { OnnxTextClassifier } from '@mangaassist/serving';
 import { thresholdMapOf } from '@mangaassist/thresholds';
 import { loadAblationConfig } from './ablation/ablation-config';
-import { applyDecision, calibrateScores, decisionRule, rowMetrics, scoresOf, type ValidationScores } from './ablation/ablation-evaluate';
+import { splitScores } from '@mangaassist/pipelines';
+import { applyDecision, calibrateScores, decisionRule, rowMetrics, type ValidationScores } from './ablation/ablation-evaluate';
 import { writeAblationReport } from './ablation/ablation-report';
 import { ablationRow } from './ablation/ablation-rows';
 import { scoreRows } from './ablation/ablation-runner';
@@ -86,7 +87,7 @@ describe('row decision rules on another split', () => {
       examples.push({ text: `a ${label} message`, labels: [label] });
       probabilities.push(Float32Array.from(labels, (l) => (l === label ? positive : negative)));
     }
-    return scoresOf(examples, labels, probabilities);
+    return splitScores(examples, labels, probabilities);
   };
   const validation = scores(labels.flatMap((label) => [[label, 0.3, 0.1], [label, 0.3, 0.1]] as const));
   const slice = scores(labels.flatMap((label, i) => [[label, 0.45, i % 2 === 0 ? 0.35 : 0.02], [label, 0.45, 0.02]] as const));
@@ -123,7 +124,7 @@ describe('row decision rules on another split', () => {
   });
 
   it('adds the churn rule only to the churn-boost row, and nothing at 0.5', () => {
-    const withPhrase = scoresOf([{ text: 'i will cancel', labels: ['churn_risk'] }], labels, [Float32Array.from(labels, () => 0.05)]);
+    const withPhrase = splitScores([{ text: 'i will cancel', labels: ['churn_risk'] }], labels, [Float32Array.from(labels, () => 0.05)]);
     expect(decisionRule('threshold-0.5', validation, churn)).toEqual({ thresholds: {}, churn: null });
     expect(decisionRule('calibrated', validation, churn).churn).toBeNull();
     const boosted = decisionRule('calibrated+churn-boost', validation, churn);

@@ -22,6 +22,7 @@ import type { DependencyContainer } from 'tsyringe';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { formatFeedbackReport } from '@mangaassist/serving';
+import { predictSplit, tfjsSplitModel } from '@mangaassist/pipelines';
 import { runFeedbackCalibration } from './calibrate-from-feedback';
 import { PLUGINS } from '../tokens';
 import type { CommandModule } from './command-module';
@@ -192,21 +193,12 @@ async function predict(options: CalibrateCliOptions): Promise<PredictionRows & {
       labels: model.labels,
       ...(options.format ? { format: options.format as DatasetFormat } : {}),
     });
-    if (dataset.examples.length === 0) throw invalid(`${options.data} has no examples`);
-    const labels = model.labels.filter((label) => dataset.coveredLabels.includes(label));
-    if (labels.length === 0) {
-      throw invalid(`${options.data} annotates none of the model's labels (${model.labels.join(', ')})`);
-    }
-    const columns = labels.map((label) => model.labels.indexOf(label));
-    const predicted = await model.predictProbabilities(
-      dataset.examples.map((e) => e.text),
-      { batchSize },
-    );
+    const split = await predictSplit(tfjsSplitModel(model, batchSize), dataset, { source: options.data });
     return {
-      labels,
-      probabilities: predicted.map((row) => columns.map((j) => row[j] as number)),
-      targets: dataset.examples.map((e) => labels.map((label) => (e.labels.includes(label) ? 1 : 0))),
-      uncovered: model.labels.filter((label) => !labels.includes(label)),
+      labels: split.labels,
+      probabilities: split.probabilities.map((row) => Array.from(row)),
+      targets: split.targets.map((row) => Array.from(row)),
+      uncovered: [...split.uncovered],
     };
   } finally {
     model.dispose();

@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { DATA_FORMATS, MangaAssistError } from '@mangaassist/common';
 import { loadClassifier } from '@mangaassist/core-model';
 import { registerNativeCpuKernels } from '@mangaassist/cpu-kernels';
-import { readDataset, toMultiHot, type DatasetFormat, type LabelMetrics } from '@mangaassist/data';
+import { applyThresholds, multiLabelMetrics, readDataset, type DatasetFormat, type LabelMetrics } from '@mangaassist/data';
 import { selectTfjsBackend, TFJS_BACKEND_REQUESTS, type TfjsBackendRequest } from '@mangaassist/runtime-tfjs';
 import { THRESHOLDS_FILE, resolveThresholds } from '@mangaassist/model-format';
-import { evaluateClassifier } from '@mangaassist/trainer';
+import { predictSplit, tfjsSplitModel } from '@mangaassist/pipelines';
 import type { Command } from 'commander';
 import type { CommandModule } from './command-module';
 
@@ -95,21 +95,11 @@ export async function runEvaluate(options: EvaluateCliOptions): Promise<Evaluate
   const model = await loadClassifier(options.model);
   try {
     const { dataset } = readDataset(options.data, { labels: model.labels, ...(options.format ? { format: options.format as DatasetFormat } : {}) });
-    if (dataset.examples.length === 0) throw new MangaAssistError('DATA_INVALID', `${options.data} has no examples`, { file: options.data });
-    const marked = new Set(dataset.examples.flatMap((e) => e.labels));
-    const labels = model.labels.filter((label) => dataset.coveredLabels.includes(label) && marked.has(label));
-    if (labels.length === 0) {
-      throw new MangaAssistError('DATA_INVALID', `${options.data} marks none of the model's labels (${model.labels.join(', ')})`, { file: options.data });
-    }
     const { thresholds, source } = chooseThresholds(options, model.labels);
-    const targets = toMultiHot(dataset.examples, model.labels);
-    const examples = dataset.examples.map((e, i) => ({ inputIds: model.tokenizer.encode(e.text, { maxLength: model.maxLength }).ids, targets: targets[i]! }));
-    const { metrics, thresholds: used } = await evaluateClassifier(model, examples, {
-      labels,
-      batchSize,
-      padId: model.tokenizer.padId,
-      thresholds: Object.fromEntries(labels.map((label) => [label, thresholds[label] ?? 0.5])),
-    });
+    const split = await predictSplit(tfjsSplitModel(model, batchSize), dataset, { marked: true, source: options.data });
+    const used = Object.fromEntries(split.labels.map((label) => [label, thresholds[label] ?? 0.5]));
+    const predicted = applyThresholds(split.probabilities, split.labels.map((label) => used[label]!));
+    const metrics = multiLabelMetrics(predicted, split.targets, split.labels);
     const report: EvaluateReport = {
       n: metrics.n,
       labels: metrics.labels,

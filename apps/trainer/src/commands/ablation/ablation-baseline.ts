@@ -1,6 +1,7 @@
-import { evaluateBaseline, trainTfidfBaseline, type Example, type HandwrittenSlice, type TfidfBaseline } from '@mangaassist/data';
-import { applyDecision, latencyText, medianMs, scoresOf, type RowMetrics } from './ablation-evaluate';
-import { sliceLabels, type HandwrittenSliceData, type SliceMetrics } from './ablation-handwritten';
+import { evaluateBaseline, scoredLabels, trainTfidfBaseline, type Example, type HandwrittenSlice, type TfidfBaseline } from '@mangaassist/data';
+import { splitScores } from '@mangaassist/pipelines';
+import { applyDecision, latencyText, medianMs, type RowMetrics } from './ablation-evaluate';
+import type { HandwrittenSliceData, SliceMetrics } from './ablation-handwritten';
 
 /** The TF-IDF baseline's line in each table, and its figures under its own decision rule for the notes. */
 export interface BaselineResult {
@@ -57,13 +58,13 @@ export async function tfidfBaselineRow(inputs: BaselineInputs): Promise<Baseline
   const started = performance.now();
   const baseline = trainTfidfBaseline(inputs.train, inputs.labels);
   const trainSeconds = (performance.now() - started) / 1000;
-  const score = (examples: readonly Example[], labels: readonly string[]) => applyDecision(scoresOf(examples, labels, probabilities(baseline, examples, labels)), AT_HALF);
+  const score = (examples: readonly Example[], labels: readonly string[]) => applyDecision(splitScores(examples, labels, probabilities(baseline, examples, labels)), AT_HALF);
   const text = latencyText(inputs.latency.tokens);
   return {
     id: 'tfidf-baseline',
     title: 'TF-IDF baseline (word 1–2 + char 3–5-grams, one-vs-rest logistic regression, at 0.5)',
     metrics: score(inputs.validation, inputs.evalLabels),
-    handwritten: inputs.slices.map((s) => ({ slice: s.slice, metrics: score(s.examples, sliceLabels(inputs.labels, s)) })),
+    handwritten: inputs.slices.map((s) => ({ slice: s.slice, metrics: score(s.examples, scoredLabels(inputs.labels, s)) })),
     trainSeconds,
     latencyMs: await medianMs(inputs.latency.runs, () => baseline.predictProba([text])),
     trainExamples: inputs.train.length,

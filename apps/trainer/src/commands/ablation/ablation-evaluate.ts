@@ -1,6 +1,7 @@
 import { ChurnPhraseMatcher, OnnxTextClassifier } from '@mangaassist/serving';
+import type { SplitScores } from '@mangaassist/pipelines';
 import { calibrate, createThresholdStrategyRegistry, labelScoresOf, thresholdCurve, thresholdMapOf, type LabelCalibration } from '@mangaassist/thresholds';
-import { multiLabelMetrics, type Example } from '@mangaassist/data';
+import { multiLabelMetrics } from '@mangaassist/data';
 import type { RowDecision } from './ablation-rows';
 
 /** The columns of one table row. `null` where the data does not annotate the label (GoEmotions has no churn_risk). */
@@ -12,65 +13,8 @@ export interface RowMetrics {
   readonly exactMatch: number;
 }
 
-/** Validation probabilities of one model, restricted to the evaluated labels (columns in `labels` order). */
-export interface ValidationScores {
-  readonly labels: readonly string[];
-  readonly texts: readonly string[];
-  readonly probabilities: Float32Array[];
-  readonly targets: Float32Array[];
-}
-
-/**
- * Predicts the validation texts with the exported ONNX model in `modelDir` (what serving runs) and keeps the
- * columns of `evalLabels`.
- *
- * @example
- * ```ts
- * const scores = await predictValidation('runs/a/rows/focal-loss/best-model', validation, ['frustration'], 64);
- * ```
- */
-export async function predictValidation(
-  modelDir: string,
-  examples: readonly Example[],
-  evalLabels: readonly string[],
-  batchSize: number,
-): Promise<ValidationScores> {
-  const model = await OnnxTextClassifier.load(modelDir);
-  try {
-    const columns = evalLabels.map((label) => {
-      const j = model.labels.indexOf(label);
-      if (j < 0) throw new RangeError(`${modelDir} has no label ${label} (it has ${model.labels.join(', ')})`);
-      return j;
-    });
-    const probabilities: Float32Array[] = [];
-    for (let i = 0; i < examples.length; i += batchSize) {
-      const rows = await model.predict(examples.slice(i, i + batchSize).map((e) => e.text));
-      for (const row of rows) probabilities.push(Float32Array.from(columns, (j) => row[j] as number));
-    }
-    return scoresOf(examples, evalLabels, probabilities);
-  } finally {
-    await model.dispose();
-  }
-}
-
-/**
- * Scores from probabilities already restricted to `labels` (one row per example, columns in `labels` order), e.g.
- * those of the TF-IDF baseline.
- *
- * @example
- * ```ts
- * const scores = scoresOf(validation, ['frustration', 'neutral'], [Float32Array.of(0.8, 0.1), …]);
- * ```
- */
-export function scoresOf(examples: readonly Example[], labels: readonly string[], probabilities: readonly Float32Array[]): ValidationScores {
-  if (probabilities.length !== examples.length) throw new RangeError(`${probabilities.length} probability rows for ${examples.length} examples`);
-  return {
-    labels: [...labels],
-    texts: examples.map((e) => e.text),
-    probabilities: [...probabilities],
-    targets: examples.map((e) => Float32Array.from(labels, (label) => (e.labels.includes(label) ? 1 : 0))),
-  };
-}
+/** Probabilities of one model on a split, over the labels the split scores (`predictSplit` of this package). */
+export type ValidationScores = SplitScores;
 
 /**
  * The table columns for `scores` decided at `thresholds` (label → threshold; 0.5 for labels not in the map).

@@ -42,19 +42,6 @@ export function readHandwrittenSlices(slices: readonly HandwrittenSlice[]): Hand
 }
 
 /**
- * The labels a model is scored over on a slice: those the model has and the slice annotates (all six for the
- * MangaAssist models, GoEmotions-trained ones included, since they keep the six heads).
- *
- * @example
- * ```ts
- * sliceLabels(['frustration', 'satisfaction', 'urgency', 'confusion', 'churn_risk', 'neutral'], dev); // all six
- * ```
- */
-export function sliceLabels(modelLabels: readonly string[], slice: Pick<HandwrittenSliceData, 'coveredLabels'>): string[] {
-  return modelLabels.filter((label) => slice.coveredLabels.includes(label));
-}
-
-/**
  * The report's lines on the slices: which, how many messages, over which labels, and how honest each figure is.
  *
  * @example

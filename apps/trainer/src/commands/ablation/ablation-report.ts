@@ -2,10 +2,11 @@ import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, platform, release } from 'node:os';
 import { join, relative } from 'node:path';
 import { renderThresholdPlotSvg, labelScoresOf, thresholdCurve } from '@mangaassist/thresholds';
+import { scoredLabels } from '@mangaassist/data';
 import { RUN_FILES, renderCurvesSvg } from '@mangaassist/trainer';
 import type { BaselineResult } from './ablation-baseline';
 import { calibrateScores, precisionRecallCurve, type RowMetrics, type ValidationScores } from './ablation-evaluate';
-import { handwrittenNotes, sliceLabels, type HandwrittenSliceData, type SliceMetrics } from './ablation-handwritten';
+import { handwrittenNotes, type HandwrittenSliceData, type SliceMetrics } from './ablation-handwritten';
 import type { AblationOutcome } from './ablation-runner';
 
 /** Context of the report that the runner does not know. */
@@ -111,7 +112,7 @@ function runsLine(outcome: AblationOutcome): string {
 function slicesLabels(outcome: AblationOutcome): string[] {
   const [run] = outcome.runs.values();
   const [slice] = outcome.slices;
-  return run && slice ? sliceLabels(run.labels, slice) : [];
+  return run && slice ? scoredLabels(run.labels, slice) : [];
 }
 
 function baselineNotes(baseline: BaselineResult, slices: readonly HandwrittenSliceData[]): string[] {

@@ -3,6 +3,8 @@ import { join, resolve } from 'node:path';
 import { DEFAULT_CHURN_PHRASES, MangaAssistError, servingConfigSchema, type TrainJobConfig } from '@mangaassist/common';
 import { generateCorpus, stratifiedSplit, toMultiHot, writeJsonl, type Example } from '@mangaassist/data';
 import { exportClassifier } from '@mangaassist/export';
+import { onnxSplitModel, predictSplit, type SplitPrediction } from '@mangaassist/pipelines';
+import { OnnxTextClassifier } from '@mangaassist/serving';
 import { focalAlphaFromFrequencies, labelFrequencies } from '@mangaassist/losses';
 import { createConsoleReporter, readJobData, RUN_FILES, runTrainJob, type TrainSummary } from '@mangaassist/trainer';
 import { baseJob, type AblationConfig } from './ablation-config';
@@ -10,14 +12,13 @@ import {
   applyDecision,
   decisionRule,
   measureLatencyMs,
-  predictValidation,
   type ChurnRule,
   type DecisionRule,
   type RowMetrics,
   type ValidationScores,
 } from './ablation-evaluate';
 import { tfidfBaselineRow, type BaselineResult } from './ablation-baseline';
-import { readHandwrittenSlices, sliceLabels, type HandwrittenSliceData, type SliceMetrics, type SliceScores } from './ablation-handwritten';
+import { readHandwrittenSlices, type HandwrittenSliceData, type SliceMetrics, type SliceScores } from './ablation-handwritten';
 import { keepBestModel, type KeptModel } from './ablation-keep-best';
 import { ablationRow, lossRow, type AblationRow } from './ablation-rows';
 
@@ -226,12 +227,25 @@ async function trainRun(
   }
   const latencyMs = (JSON.parse(readFileSync(latencyFile, 'utf8')) as { p50Ms: number }).p50Ms;
   const jobData = readJobData(job);
-  const scores = await predictValidation(modelDir, jobData.validation, summary.evalLabels, config.evalBatchSize);
+  const model = await OnnxTextClassifier.load(modelDir);
+  let scores: ValidationScores;
   const handwritten: SliceScores[] = [];
-  for (const s of slices) {
-    handwritten.push({ slice: s.slice, scores: await predictValidation(modelDir, s.examples, sliceLabels(job.model.labels, s), config.evalBatchSize) });
+  try {
+    const onnx = onnxSplitModel(model, config.evalBatchSize);
+    // The validation split is scored over the labels the run was validated on; each slice over those it annotates.
+    scores = withoutUncovered(await predictSplit(onnx, { examples: jobData.validation, coveredLabels: summary.evalLabels }, { labels: summary.evalLabels, source: `${id} validation` }));
+    for (const s of slices) {
+      handwritten.push({ slice: s.slice, scores: withoutUncovered(await predictSplit(onnx, s, { source: `hand-written slice ${s.slice}` })) });
+    }
+  } finally {
+    await model.dispose();
   }
   const train = jobData.train.map((e) => e.example);
   return { id, dir, summary, modelDir, latencyMs, scores, handwritten, train, validation: jobData.validation, labels: job.model.labels, reused };
 }
 
+
+/** The scores without the list of left-out labels (the report keeps scores only). */
+function withoutUncovered({ uncovered: _uncovered, ...scores }: SplitPrediction): ValidationScores {
+  return scores;
+}

@@ -1,0 +1,2 @@
+// Public API of @mangaassist/pipelines.
+export * from './predict-split';
