@@ -1,2 +1,3 @@
 // Public API of @mangaassist/pipelines.
 export * from './predict-split';
+export * from './ablation';

@@ -3,9 +3,7 @@ import type { Command } from 'commander';
 import { MangaAssistError, sharedAsset } from '@mangaassist/common';
 import { registerNativeCpuKernels } from '@mangaassist/cpu-kernels';
 import { selectTfjsBackend, TFJS_BACKEND_REQUESTS, type TfjsBackendRequest } from '@mangaassist/runtime-tfjs';
-import { loadAblationConfig } from './ablation/ablation-config';
-import { writeAblationReport } from './ablation/ablation-report';
-import { runAblation, type AblationOutcome } from './ablation/ablation-runner';
+import { loadAblationConfig, runAblation, writeAblationReport, type AblationOutcome } from '@mangaassist/pipelines';
 import type { CommandModule } from './command-module';
 
 /** Options of `mangaassist ablation`. */

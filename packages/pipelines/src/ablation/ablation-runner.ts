@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { DEFAULT_CHURN_PHRASES, MangaAssistError, servingConfigSchema, type TrainJobConfig } from '@mangaassist/common';
 import { generateCorpus, stratifiedSplit, toMultiHot, writeJsonl, type Example } from '@mangaassist/data';
 import { exportClassifier } from '@mangaassist/export';
-import { onnxSplitModel, predictSplit, type SplitPrediction } from '@mangaassist/pipelines';
+import { onnxSplitModel, predictSplit, type SplitPrediction } from '../predict-split';
 import { OnnxTextClassifier } from '@mangaassist/serving';
 import { focalAlphaFromFrequencies, labelFrequencies } from '@mangaassist/losses';
 import { createConsoleReporter, readJobData, RUN_FILES, runTrainJob, type TrainSummary } from '@mangaassist/trainer';

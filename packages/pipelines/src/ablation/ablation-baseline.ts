@@ -1,5 +1,5 @@
 import { evaluateBaseline, scoredLabels, trainTfidfBaseline, type Example, type HandwrittenSlice, type TfidfBaseline } from '@mangaassist/data';
-import { splitScores } from '@mangaassist/pipelines';
+import { splitScores } from '../predict-split';
 import { applyDecision, latencyText, medianMs, type RowMetrics } from './ablation-evaluate';
 import type { HandwrittenSliceData, SliceMetrics } from './ablation-handwritten';
 

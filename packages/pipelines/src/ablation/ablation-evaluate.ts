@@ -1,5 +1,5 @@
 import { ChurnPhraseMatcher, OnnxTextClassifier } from '@mangaassist/serving';
-import type { SplitScores } from '@mangaassist/pipelines';
+import type { SplitScores } from '../predict-split';
 import { calibrate, createThresholdStrategyRegistry, labelScoresOf, thresholdCurve, thresholdMapOf, type LabelCalibration } from '@mangaassist/thresholds';
 import { multiLabelMetrics } from '@mangaassist/data';
 import type { RowDecision } from './ablation-rows';
