@@ -18,6 +18,8 @@ export interface ReportContext {
   readonly backend: string;
   /** Wall time of the whole command, seconds. */
   readonly wallSeconds: number;
+  /** Who trained the runs that were not reused (default: this command); collecting row files names the row processes. */
+  readonly trainedBy?: string;
 }
 
 const COLUMNS = ['row', 'macro-F1', 'frustration recall', 'churn_risk F1', 'exact match', 'training time (s)', 'P50 latency (ms)'];
@@ -57,7 +59,8 @@ export function writeAblationReport(outcome: AblationOutcome, context: ReportCon
     `- command: \`${context.command}\``,
     `- machine: ${cpu[0]?.model ?? 'unknown CPU'} × ${cpu.length} cores, ${platform()} ${release()}; TensorFlow.js backend ${context.backend}`,
     `- ${context.encoder}`,
-    `- wall time: ${context.wallSeconds.toFixed(0)} s for this command; ${runsLine(outcome)}`,
+    `- wall time: ${context.wallSeconds.toFixed(0)} s for this command; ${runsLine(outcome, context.trainedBy ?? 'it')}`,
+    ...missingNotes(outcome),
     '- metrics on the validation set; macro-F1 and exact match over the labels the validation data annotates; "n/a": the data has no such label',
     '- the threshold-optimisation and churn-boost rows choose thresholds on the same validation set they are scored on, so they are optimistic',
     ...handwrittenNotes(outcome.slices, [...outcome.runs.values()][0]?.scores.labels ?? [], slicesLabels(outcome)),
@@ -97,13 +100,20 @@ export function writeAblationReport(outcome: AblationOutcome, context: ReportCon
   return path;
 }
 
+/** The planned runs without a row file, when the outcome was collected from row files. */
+function missingNotes(outcome: AblationOutcome): string[] {
+  if (outcome.missing.length === 0) return [];
+  const listed = outcome.missing.map((m) => `row ${m.index} (run ${m.run}: ${m.rows.join(', ')})`).join('; ');
+  return [`- INCOMPLETE: ${outcome.missing.length} of ${outcome.missing.length + outcome.runs.size} rows have no row file, and their table lines are left out: ${listed}`];
+}
+
 /** How many runs were trained now or reused, and their training time in all (each run's own measurement). */
-function runsLine(outcome: AblationOutcome): string {
+function runsLine(outcome: AblationOutcome, trainedBy: string): string {
   const runs = [...outcome.runs.values()];
   const reused = runs.filter((r) => r.reused).length;
   const training = runs.reduce((sum, r) => sum + r.summary.trainSeconds, 0);
   return (
-    `${runs.length - reused} run(s) trained by it and ${reused} reused from an earlier invocation; ` +
+    `${runs.length - reused} run(s) trained by ${trainedBy} and ${reused} reused from an earlier invocation; ` +
     `training time of all ${runs.length} runs: ${training.toFixed(0)} s`
   );
 }

@@ -7,3 +7,5 @@ export * from './ablation-keep-best';
 export * from './ablation-report';
 export * from './ablation-rows';
 export * from './ablation-runner';
+export * from './ablation-row-file';
+export * from './ablation-indexed-job';
