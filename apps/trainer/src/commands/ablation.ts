@@ -74,7 +74,7 @@ export const ablationCommand: CommandModule = {
           const { file, job } = emitAblationIndexedJob(options);
           const completions = (job.manifest.spec as { completions: number }).completions;
           process.stdout.write(
-            `indexed job: ${file} (${completions} pods, one per row; row files in ${job.resultsDir})\n` +
+            `indexed job: ${file} (${completions} pods, one per training run of the plan; row files in ${job.resultsDir})\n` +
               `then: MANGAASSIST_CFG__OUT_ROOT=${job.outRoot} mangaassist ${job.collectArgs.join(' ')}\n`,
           );
         } else if (mode === 'row') {

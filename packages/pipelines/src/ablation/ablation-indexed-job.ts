@@ -22,7 +22,7 @@ export interface AblationIndexedJobOptions {
   readonly backend?: string;
   /** Pods at once (default: every row). */
   readonly parallelism?: number;
-  /** The Job's name (default `mangaassist-ablation-<config name>`, made a DNS label). */
+  /** The Job's name (default `mangaassist-ablation-<config name without a leading ablation->`, made a DNS label). */
   readonly name?: string;
 }
 
@@ -46,7 +46,7 @@ export interface AblationIndexedJob {
  * file system with `/tmp` and the hub cache as empty dirs, exit 1 fails the Job at once, disrupted pods are retried;
  * a retried pod reuses its run when the run had finished, since the runs live on the volume).
  *
- * @throws MangaAssistError `INVALID_ARGUMENT` for an empty claim name, a relative mount path or a bad parallelism
+ * @throws MangaAssistError `INVALID_ARGUMENT` for a claim name that is not a DNS name, a relative mount path or a bad parallelism
  *
  * @example
  * ```ts
@@ -68,7 +68,7 @@ export function ablationIndexedJob(config: AblationConfig, options: AblationInde
   const resultsDir = posix.join(outRoot, config.name, 'row-results');
   const configPath = options.configPath ?? posix.join(mountPath, basename(config.source));
   const backend = options.backend ?? 'auto';
-  const name = options.name ?? `mangaassist-ablation-${config.name}`.toLowerCase().replace(/[^a-z0-9-]+/g, '-').slice(0, 63).replace(/-+$/, '');
+  const name = options.name ?? `mangaassist-ablation-${config.name.replace(/^ablation-/, '')}`.toLowerCase().replace(/[^a-z0-9-]+/g, '-').slice(0, 63).replace(/-+$/, '');
   const labels = { 'app.kubernetes.io/name': 'mangaassist-trainer', 'app.kubernetes.io/part-of': 'mangaassist', 'app.kubernetes.io/component': 'ablation' };
   const manifest = {
     apiVersion: 'batch/v1',
@@ -87,7 +87,7 @@ export function ablationIndexedJob(config: AblationConfig, options: AblationInde
         ],
       },
       template: {
-        metadata: { labels },
+        metadata: { labels: { ...labels } },
         spec: {
           restartPolicy: 'Never',
           terminationGracePeriodSeconds: 120,
