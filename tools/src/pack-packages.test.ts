@@ -58,7 +58,7 @@ describe('publishable packages', () => {
   }, 300_000);
 
   it('finds every package', () => {
-    expect(names).toEqual(expect.arrayContaining(['common', 'core-model', 'losses', 'trainer', 'thresholds', 'serving', 'runtime-tfjs', 'data']));
+    expect(names).toEqual(expect.arrayContaining(['common', 'core-model', 'losses', 'trainer', 'thresholds', 'serving', 'runtime-tfjs', 'runtime-onnx', 'data', 'pipelines']));
     // Private packages (the benchmarks) are never packed.
     expect(names).not.toContain('bench');
   });
