@@ -4,9 +4,22 @@ import { join } from 'node:path';
 import { sharedAsset, trainingSources } from '@mangaassist/common';
 import { HANDWRITTEN_TRAINING_SLICES, handwrittenSlicePath } from '@mangaassist/data';
 import { runQuickstart } from './quickstart';
-import type { HandwrittenScore } from './quickstart/quickstart-handwritten';
+import { formatHandwrittenScores, type HandwrittenScore } from './quickstart/quickstart-handwritten';
 import { QUICKSTART_MESSAGES } from './quickstart/quickstart-server';
 import { QUICKSTART_MODEL_ID, QUICKSTART_SIZES, quickstartPaths, quickstartTrainConfig, sameTrainingData } from './quickstart/quickstart-plan';
+
+it('prints what the slice is to the model, then the figures the design document sets targets for, model and baseline', () => {
+  const side = (macroF1: number) => ({ macroF1, exactMatch: 0.63, frustration: { precision: 0.73, recall: 0.79 }, satisfactionPrecision: 0.9 });
+  const score: HandwrittenScore = { slice: 'test', file: 'handwritten-test.jsonl', messages: 156, role: 'evaluation', model: side(0.8131), baseline: side(0.833) };
+  expect(formatHandwrittenScores([score, { ...score, slice: 'dev', messages: 227, role: 'training' }])).toBe(
+    '  test (156 messages, never trained or tuned on)\n' +
+      '    model            macro-F1 0.813  exact match 0.63  frustration P 0.73 R 0.79  satisfaction P 0.90\n' +
+      '    TF-IDF baseline  macro-F1 0.833  exact match 0.63  frustration P 0.73 R 0.79  satisfaction P 0.90\n' +
+      '  dev (227 messages, trained on)\n' +
+      '    model            macro-F1 0.813  exact match 0.63  frustration P 0.73 R 0.79  satisfaction P 0.90\n' +
+      '    TF-IDF baseline  macro-F1 0.833  exact match 0.63  frustration P 0.73 R 0.79  satisfaction P 0.90\n',
+  );
+});
 
 describe('the quickstart training job', () => {
   const paths = quickstartPaths(join(tmpdir(), 'quickstart-plan'));
@@ -69,7 +82,7 @@ if (!ready) {
         expect(s.messages).toBeGreaterThan(50);
       }
       const printed = write.mock.calls.map(([chunk]) => String(chunk)).join('');
-      expect(printed).toMatch(/test \(156 messages, never trained or tuned on\)\s+model macro-F1 \d\.\d{3}.*TF-IDF baseline \d\.\d{3}/);
+      expect(printed).toMatch(/test \(156 messages, never trained or tuned on\)\n\s+model\s+macro-F1 \d\.\d{3}  exact match \d\.\d{2}.*\n\s+TF-IDF baseline\s+macro-F1 \d\.\d{3}/);
       expect(printed).not.toContain('untouched');
 
       // A second run reuses the corpus and the model instead of training again.

@@ -18,6 +18,18 @@ export interface FrustrationScore {
   readonly recall: number;
 }
 
+/**
+ * One side's figures on a slice: the ones the design document sets targets for (macro-F1, frustration recall,
+ * satisfaction precision, exact match).
+ */
+export interface SliceFigures {
+  readonly macroF1: number;
+  /** Share of messages whose whole label set is predicted exactly. */
+  readonly exactMatch: number;
+  readonly frustration: FrustrationScore;
+  readonly satisfactionPrecision: number;
+}
+
 /** The model's and the TF-IDF baseline's scores on one bundled hand-written slice. */
 export interface HandwrittenScore {
   readonly slice: HandwrittenSliceId;
@@ -28,8 +40,8 @@ export interface HandwrittenScore {
    * figure says how well the training data was fitted, not how the model does on new messages).
    */
   readonly role: HandwrittenRole;
-  readonly model: { readonly macroF1: number; readonly frustration: FrustrationScore };
-  readonly baseline: { readonly macroF1: number; readonly frustration: FrustrationScore };
+  readonly model: SliceFigures;
+  readonly baseline: SliceFigures;
 }
 
 /**
@@ -58,8 +70,11 @@ export async function scoreHandwrittenSlices(
     const { dataset } = readDataset(file);
     const { report } = await runEvaluate({ model: modelDir, data: file, batchSize: '64', backend });
     const base = evaluateBaseline(baseline, dataset);
-    const baseFrustration = base.perLabel.find((m) => m.label === 'frustration');
-    const modelFrustration = report.per_label.frustration;
+    const baseLabel = (label: string) => base.perLabel.find((m) => m.label === label);
+    // The baseline's report has no exact match; its predictions under its own rule give it.
+    const predicted = baseline.predict(dataset.examples.map((e) => e.text), 0.5);
+    const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((label) => b.includes(label));
+    const baseExact = dataset.examples.filter((e, i) => sameSet(e.labels, predicted[i] ?? [])).length / dataset.examples.length;
     scores.push({
       slice,
       file,
@@ -67,11 +82,15 @@ export async function scoreHandwrittenSlices(
       role: HANDWRITTEN_SLICE_ROLES[slice],
       model: {
         macroF1: report.macro_f1,
-        frustration: { precision: modelFrustration?.precision ?? 0, recall: modelFrustration?.recall ?? 0 },
+        exactMatch: report.exact_match,
+        frustration: { precision: report.per_label.frustration?.precision ?? 0, recall: report.per_label.frustration?.recall ?? 0 },
+        satisfactionPrecision: report.per_label.satisfaction?.precision ?? 0,
       },
       baseline: {
         macroF1: base.macroF1,
-        frustration: { precision: baseFrustration?.precision ?? 0, recall: baseFrustration?.recall ?? 0 },
+        exactMatch: baseExact,
+        frustration: { precision: baseLabel('frustration')?.precision ?? 0, recall: baseLabel('frustration')?.recall ?? 0 },
+        satisfactionPrecision: baseLabel('satisfaction')?.precision ?? 0,
       },
     });
   }
@@ -79,23 +98,21 @@ export async function scoreHandwrittenSlices(
 }
 
 /**
- * One line per slice: macro-F1 and frustration precision/recall of the model and of the baseline, with what the
- * slice is to both (never trained on, or trained on).
+ * Per slice, what the slice is to both (never trained on, or trained on), then one line each for the model and the
+ * baseline: macro-F1, exact match, frustration precision/recall and satisfaction precision.
  *
  * @example
  * ```ts
- * formatHandwrittenScores(scores); // '  test (156 messages, never trained or tuned on)  model macro-F1 0.813 …'
+ * formatHandwrittenScores(scores);
+ * // '  test (156 messages, never trained or tuned on)\n    model            macro-F1 0.813  exact match 0.63 …'
  * ```
  */
 export function formatHandwrittenScores(scores: readonly HandwrittenScore[]): string {
-  const pr = (f: FrustrationScore) => `P ${f.precision.toFixed(2)} R ${f.recall.toFixed(2)}`;
+  const line = (name: string, f: SliceFigures) =>
+    `    ${name.padEnd(16)} macro-F1 ${f.macroF1.toFixed(3)}  exact match ${f.exactMatch.toFixed(2)}  ` +
+    `frustration P ${f.frustration.precision.toFixed(2)} R ${f.frustration.recall.toFixed(2)}  satisfaction P ${f.satisfactionPrecision.toFixed(2)}\n`;
   return scores
-    .map((s) => {
-      const name = `${s.slice} (${s.messages} messages, ${s.role === 'evaluation' ? 'never trained or tuned on' : 'trained on'})`.padEnd(44);
-      return (
-        `  ${name} model macro-F1 ${s.model.macroF1.toFixed(3)} (frustration ${pr(s.model.frustration)})` +
-        `  TF-IDF baseline ${s.baseline.macroF1.toFixed(3)} (frustration ${pr(s.baseline.frustration)})\n`
-      );
-    })
+    .map((s) => `  ${s.slice} (${s.messages} messages, ${s.role === 'evaluation' ? 'never trained or tuned on' : 'trained on'})\n` +
+      line('model', s.model) + line('TF-IDF baseline', s.baseline))
     .join('');
 }
