@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_LABELS } from '@mangaassist/common';
+import { HANDWRITTEN_SLICE_FILES } from './handwritten-slices';
 import { readDataset } from './read-dataset';
 
 const root = join(__dirname, '..');
@@ -16,7 +17,7 @@ function readmeCounts(file: string): Record<string, number> {
   return Object.fromEntries(cells(row).slice(1).map((value, i) => [names[i + 1]!, Number(value.replace(',', ''))]));
 }
 
-describe.each(['handwritten-eval.jsonl', 'handwritten-final.jsonl', 'handwritten-holdout.jsonl'])('fixtures/%s', (file) => {
+describe.each(Object.values(HANDWRITTEN_SLICE_FILES))('fixtures/%s', (file) => {
   const { dataset, skipped } = readDataset(join(root, 'fixtures', file));
 
   it('is valid in strict mode, with unique ids and texts', () => {

@@ -3,35 +3,99 @@ import { join } from 'node:path';
 import { MangaAssistError } from '@mangaassist/common';
 
 /**
- * The hand-written MangaAssist messages that ship with this package (see the README's "Hand-written evaluation
- * slices"): `dev` was used while the generator and the training recipe were tuned, so its figures are optimistic;
- * `final` and `holdout` were never used to change anything and give the honest figure.
+ * The files of the hand-written MangaAssist messages that ship with this package (see the README's "Hand-written
+ * slices"), by slice name.
  */
-export const HANDWRITTEN_SLICES = Object.freeze({
+export const HANDWRITTEN_SLICE_FILES = Object.freeze({
   dev: 'handwritten-eval.jsonl',
   final: 'handwritten-final.jsonl',
   holdout: 'handwritten-holdout.jsonl',
+  test: 'handwritten-test.jsonl',
 });
 
 /** The name of a bundled hand-written slice. */
+export type HandwrittenSliceId = keyof typeof HANDWRITTEN_SLICE_FILES;
+
+/**
+ * What a slice is for: `training` slices are a second training source beside the generated corpus (messages written
+ * by people lift the model more than any recipe change did, see `docs/results/handwritten-quality.md`); the
+ * `evaluation` slice is never trained or tuned on and gives the honest figure.
+ */
+export type HandwrittenRole = 'training' | 'evaluation';
+
+/** The role of each bundled slice. */
+export const HANDWRITTEN_SLICE_ROLES: Readonly<Record<HandwrittenSliceId, HandwrittenRole>> = Object.freeze({
+  dev: 'training',
+  final: 'training',
+  holdout: 'training',
+  test: 'evaluation',
+});
+
+/** The slices a model is trained on, in file order (548 messages in all). */
+export const HANDWRITTEN_TRAINING_SLICES: readonly HandwrittenSliceId[] = Object.freeze(
+  (Object.keys(HANDWRITTEN_SLICE_ROLES) as HandwrittenSliceId[]).filter((slice) => HANDWRITTEN_SLICE_ROLES[slice] === 'training'),
+);
+
+/** The one slice figures are reported on: written last, committed before any model was scored on it. */
+export const HANDWRITTEN_EVALUATION_SLICE: HandwrittenSliceId = 'test';
+
+/**
+ * The three older slices by name, the ones a model trained on the generated corpus alone was scored on before the
+ * test slice was written.
+ *
+ * @deprecated Use {@link HANDWRITTEN_SLICE_FILES}, and {@link HANDWRITTEN_SLICE_ROLES} for what each slice is for.
+ */
+export const HANDWRITTEN_SLICES = Object.freeze({
+  dev: HANDWRITTEN_SLICE_FILES.dev,
+  final: HANDWRITTEN_SLICE_FILES.final,
+  holdout: HANDWRITTEN_SLICE_FILES.holdout,
+});
+
+/**
+ * The name of one of the three older slices.
+ *
+ * @deprecated Use {@link HandwrittenSliceId}, which names the test slice as well.
+ */
 export type HandwrittenSlice = keyof typeof HANDWRITTEN_SLICES;
 
-/** Whether a slice was used to tune anything (its score flatters the model). */
+/**
+ * The slice used while the generator and the training recipe were tuned (its figures flatter a model trained on the
+ * generated corpus alone).
+ *
+ * @deprecated The three older slices are now training data; use {@link HANDWRITTEN_SLICE_ROLES}.
+ */
 export const TUNED_SLICES: readonly HandwrittenSlice[] = Object.freeze(['dev']);
 
 /**
- * The path of a bundled hand-written slice (JSONL, the six MangaAssist labels), inside the installed package.
+ * The path of a bundled hand-written slice (JSONL, the six MangaAssist labels), inside the installed package, so a
+ * user who installed only the packages can train and evaluate on it.
  *
- * @throws MangaAssistError `NOT_FOUND` when the package was installed without its `fixtures` folder
+ * @throws MangaAssistError `NOT_FOUND` when the package was installed without its `fixtures` folder, and
+ *   `INVALID_ARGUMENT` for a name that is not a slice
  *
  * @example
  * ```ts
- * const { dataset } = readDataset(handwrittenSlicePath('final'));
+ * const { dataset } = readDataset(handwrittenSlicePath('test'));
  * ```
  */
-export function handwrittenSlicePath(slice: HandwrittenSlice): string {
+export function handwrittenSlicePath(slice: HandwrittenSliceId): string {
+  if (!Object.hasOwn(HANDWRITTEN_SLICE_FILES, slice)) {
+    throw new MangaAssistError('INVALID_ARGUMENT', `unknown hand-written slice "${String(slice)}" (allowed: ${Object.keys(HANDWRITTEN_SLICE_FILES).join(', ')})`);
+  }
   // Both src/ (tests) and dist/ (the built package) sit one level below the package root.
-  const path = join(__dirname, '..', 'fixtures', HANDWRITTEN_SLICES[slice]);
+  const path = join(__dirname, '..', 'fixtures', HANDWRITTEN_SLICE_FILES[slice]);
   if (!existsSync(path)) throw new MangaAssistError('NOT_FOUND', `hand-written slice "${slice}" is missing: ${path}`, { file: path });
   return path;
+}
+
+/**
+ * The paths of the training slices, inside the installed package: what the quickstart adds to `data.train`.
+ *
+ * @example
+ * ```ts
+ * const train = [{ path: 'data/train.jsonl' }, ...handwrittenTrainingPaths().map((path) => ({ path, format: 'jsonl' }))];
+ * ```
+ */
+export function handwrittenTrainingPaths(): string[] {
+  return HANDWRITTEN_TRAINING_SLICES.map(handwrittenSlicePath);
 }

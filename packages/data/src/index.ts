@@ -3,7 +3,19 @@ export type { Dataset, DataProblem, DatasetFormat, DatasetSource, Example } from
 export { canonicalLabels, resolveLabelSchema } from './label-schema';
 export { readDataset, type ReadDatasetOptions, type ReadDatasetResult } from './read-dataset';
 export { writeJsonl } from './write-dataset';
-export { HANDWRITTEN_SLICES, TUNED_SLICES, handwrittenSlicePath, type HandwrittenSlice } from './handwritten-slices';
+export {
+  HANDWRITTEN_EVALUATION_SLICE,
+  HANDWRITTEN_SLICE_FILES,
+  HANDWRITTEN_SLICE_ROLES,
+  HANDWRITTEN_SLICES,
+  HANDWRITTEN_TRAINING_SLICES,
+  TUNED_SLICES,
+  handwrittenSlicePath,
+  handwrittenTrainingPaths,
+  type HandwrittenRole,
+  type HandwrittenSlice,
+  type HandwrittenSliceId,
+} from './handwritten-slices';
 export { detectFormat } from './formats/detect-format';
 export { parseLabelsCell } from './formats/labels-cell';
 export { readGoEmotions, type GoEmotionsResult } from './formats/goemotions';

@@ -1,11 +1,43 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sharedAsset } from '@mangaassist/common';
+import { sharedAsset, trainingSources } from '@mangaassist/common';
+import { HANDWRITTEN_TRAINING_SLICES, handwrittenSlicePath } from '@mangaassist/data';
 import { runQuickstart } from './quickstart';
-import type { HandwrittenScore } from './quickstart/quickstart-handwritten';
+import { formatHandwrittenScores, type HandwrittenScore } from './quickstart/quickstart-handwritten';
 import { QUICKSTART_MESSAGES } from './quickstart/quickstart-server';
-import { QUICKSTART_MODEL_ID } from './quickstart/quickstart-plan';
+import { QUICKSTART_MODEL_ID, QUICKSTART_SIZES, quickstartPaths, quickstartTrainConfig, sameTrainingData } from './quickstart/quickstart-plan';
+
+it('prints what the slice is to the model, then the figures the design document sets targets for, model and baseline', () => {
+  const side = (macroF1: number) => ({ macroF1, exactMatch: 0.63, frustration: { precision: 0.73, recall: 0.79 }, satisfactionPrecision: 0.9 });
+  const score: HandwrittenScore = { slice: 'test', file: 'handwritten-test.jsonl', messages: 156, role: 'evaluation', model: side(0.8131), baseline: side(0.833) };
+  expect(formatHandwrittenScores([score, { ...score, slice: 'dev', messages: 227, role: 'training' }])).toBe(
+    '  test (156 messages, never trained or tuned on)\n' +
+      '    model            macro-F1 0.813  exact match 0.63  frustration P 0.73 R 0.79  satisfaction P 0.90\n' +
+      '    TF-IDF baseline  macro-F1 0.833  exact match 0.63  frustration P 0.73 R 0.79  satisfaction P 0.90\n' +
+      '  dev (227 messages, trained on)\n' +
+      '    model            macro-F1 0.813  exact match 0.63  frustration P 0.73 R 0.79  satisfaction P 0.90\n' +
+      '    TF-IDF baseline  macro-F1 0.833  exact match 0.63  frustration P 0.73 R 0.79  satisfaction P 0.90\n',
+  );
+});
+
+describe('the quickstart training job', () => {
+  const paths = quickstartPaths(join(tmpdir(), 'quickstart-plan'));
+  const config = quickstartTrainConfig(paths, QUICKSTART_SIZES, 'distilbert-base-uncased');
+
+  it('trains on the generated split and every hand-written training slice, read from the installed data package', () => {
+    expect(trainingSources(config.data).map((s) => s.path)).toEqual([paths.train, ...HANDWRITTEN_TRAINING_SLICES.map(handwrittenSlicePath)]);
+    expect(JSON.stringify(config.data)).not.toContain('handwritten-test.jsonl');
+  });
+
+  it('tells a model trained on other files from one trained on these', () => {
+    expect(sameTrainingData(config, JSON.parse(JSON.stringify(config)))).toBe(true);
+    const generatedOnly = { data: { ...config.data, train: { ...trainingSources(config.data)[0]! } } };
+    expect(sameTrainingData(config, generatedOnly)).toBe(false);
+    const reweighted = { data: { ...config.data, train: trainingSources(config.data).map((s, i) => (i === 1 ? { ...s, weight: 3 } : s)) } };
+    expect(sameTrainingData(config, reweighted)).toBe(false);
+  });
+});
 
 const standIn = sharedAsset('models/mini-distilbert-mlm/config.json');
 const serverEntry = join(__dirname, '..', '..', '..', 'server', 'dist', 'main.js');
@@ -36,9 +68,12 @@ if (!ready) {
       expect(JSON.parse(readFileSync(join(out, 'model', 'config.json'), 'utf8')).mangaassist_model_id).toBe(QUICKSTART_MODEL_ID);
       const thresholds = JSON.parse(readFileSync(join(out, 'model', 'thresholds.json'), 'utf8'));
       expect(JSON.stringify(thresholds)).toContain('frustration');
-      // The model and the TF-IDF baseline are scored on every bundled hand-written slice.
+      // It trained on the hand-written training slices as well, and scores the model and the TF-IDF baseline on the
+      // one slice it never trained on.
+      const trained = JSON.parse(readFileSync(join(out, 'train', 'config.json'), 'utf8'));
+      expect(trainingSources(trained.data).map((s) => s.path)).toEqual([join(out, 'data', 'train.jsonl'), ...HANDWRITTEN_TRAINING_SLICES.map(handwrittenSlicePath)]);
       const handwritten = JSON.parse(readFileSync(join(out, 'handwritten-scores.json'), 'utf8')) as HandwrittenScore[];
-      expect(handwritten.map((s) => s.slice)).toEqual(expect.arrayContaining(['dev', 'final']));
+      expect(handwritten.map((s) => [s.slice, s.role])).toEqual([['test', 'evaluation']]);
       for (const s of handwritten) {
         for (const side of [s.model, s.baseline]) {
           expect(side.macroF1).toBeGreaterThanOrEqual(0);
@@ -47,7 +82,8 @@ if (!ready) {
         expect(s.messages).toBeGreaterThan(50);
       }
       const printed = write.mock.calls.map(([chunk]) => String(chunk)).join('');
-      expect(printed).toMatch(/final \(\d+ messages, untouched\)\s+model macro-F1 \d\.\d{3}.*TF-IDF baseline \d\.\d{3}/);
+      expect(printed).toMatch(/test \(156 messages, never trained or tuned on\)\n\s+model\s+macro-F1 \d\.\d{3}  exact match \d\.\d{2}.*\n\s+TF-IDF baseline\s+macro-F1 \d\.\d{3}/);
+      expect(printed).not.toContain('untouched');
 
       // A second run reuses the corpus and the model instead of training again.
       write.mockClear();
@@ -55,9 +91,19 @@ if (!ready) {
       const log = write.mock.calls.map(([chunk]) => String(chunk)).join('');
       expect(log).toContain('reusing the fine-tuned model');
       expect(log).toContain('reusing');
+
+      // A model an earlier quickstart trained on other files (the generated split alone) is trained again.
+      const config = join(out, 'train', 'config.json');
+      writeFileSync(config, JSON.stringify({ ...trained, data: { ...trained.data, train: trainingSources(trained.data).slice(0, 1) } }));
+      write.mockClear();
+      await runQuickstart({ out, examples: '120', epochs: '1', backend: 'cpu' });
+      const retrained = write.mock.calls.map(([chunk]) => String(chunk)).join('');
+      expect(retrained).toContain('trained on other data; training again');
+      expect(retrained).not.toContain('reusing the fine-tuned model');
+      expect(trainingSources(JSON.parse(readFileSync(config, 'utf8')).data)).toHaveLength(1 + HANDWRITTEN_TRAINING_SLICES.length);
     } finally {
       write.mockRestore();
       stdout.mockRestore();
     }
-  }, 240_000);
+  }, 480_000);
 });

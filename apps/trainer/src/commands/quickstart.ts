@@ -1,10 +1,10 @@
-import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { DependencyContainer } from 'tsyringe';
-import { MangaAssistError } from '@mangaassist/common';
+import { MangaAssistError, type TrainJobConfig } from '@mangaassist/common';
 import { registerNativeCpuKernels } from '@mangaassist/cpu-kernels';
-import { generateCorpus, readDataset, stratifiedSplit, writeJsonl } from '@mangaassist/data';
+import { HANDWRITTEN_EVALUATION_SLICE, HANDWRITTEN_TRAINING_SLICES, generateCorpus, readDataset, stratifiedSplit, writeJsonl } from '@mangaassist/data';
 import { exportClassifier } from '@mangaassist/export';
 import { selectTfjsBackend, TFJS_BACKEND_REQUESTS, type TfjsBackendRequest } from '@mangaassist/runtime-tfjs';
 import { createThresholdPlugins } from '@mangaassist/thresholds';
@@ -19,6 +19,8 @@ import {
   quickstartEncoder,
   quickstartPaths,
   quickstartTrainConfig,
+  quickstartTrainingSources,
+  sameTrainingData,
   type QuickstartPaths,
 } from './quickstart/quickstart-plan';
 import { formatHandwrittenScores, scoreHandwrittenSlices } from './quickstart/quickstart-handwritten';
@@ -47,9 +49,10 @@ function stage(n: number, title: string): void {
 
 /**
  * `mangaassist quickstart` (`npm run quickstart`): the whole product on one machine, end to end — generate the
- * MangaAssist corpus, fine-tune the encoder with the wide-and-deep head (the recipe chosen on hand-written messages),
- * calibrate thresholds into the SQLite store, score the model and the TF-IDF baseline on the bundled hand-written
- * slices, export ONNX, start the server and classify example messages. Each stage reuses what an earlier run left in
+ * MangaAssist corpus, fine-tune the encoder with the wide-and-deep head (the recipe chosen on hand-written messages)
+ * on the generated split and the bundled hand-written training slices, calibrate thresholds into the SQLite store,
+ * score the model and the TF-IDF baseline (trained on the same files) on the hand-written evaluation slice, export
+ * ONNX, start the server and classify example messages. Each stage reuses what an earlier run left in
  * `--out` unless `--fresh`.
  */
 export const quickstartCommand: CommandModule = {
@@ -102,7 +105,8 @@ export async function runQuickstart(
   stage(1, `corpus: ${sizes.examples} generated MangaAssist messages`);
   generateData(paths, sizes.examples);
 
-  stage(2, `fine-tuning: full fine-tune with the wide-and-deep head, BCE, slanted-triangular LR over ${sizes.epochs} epochs`);
+  stage(2, `fine-tuning on the generated split and the hand-written ${HANDWRITTEN_TRAINING_SLICES.join(', ')} slices: ` +
+    `full fine-tune with the wide-and-deep head, BCE, slanted-triangular LR over ${sizes.epochs} epochs`);
   const selection = await selectTfjsBackend({
     backend: options.backend as TfjsBackendRequest,
     accelerateCpu: () => void registerNativeCpuKernels(),
@@ -123,8 +127,10 @@ export async function runQuickstart(
   }, plugins);
   process.stderr.write(formatReport(calibration));
 
-  stage(4, 'messages written by people: the model and the TF-IDF baseline on the bundled hand-written slices');
-  const handwritten = await scoreHandwrittenSlices(paths.model, readDataset(paths.train, { format: 'jsonl' }).dataset.examples, selection.name);
+  stage(4, `messages written by people: the model and the TF-IDF baseline (trained on the same files) on the hand-written ${HANDWRITTEN_EVALUATION_SLICE} slice`);
+  // The baseline reads every training file once, unweighted: the same messages the model learnt from.
+  const trainExamples = quickstartTrainingSources(paths).flatMap((source) => readDataset(source.path, { format: 'jsonl' }).dataset.examples);
+  const handwritten = await scoreHandwrittenSlices(paths.model, trainExamples, selection.name);
   process.stderr.write(formatHandwrittenScores(handwritten));
   writeFileSync(paths.handwrittenScores, `${JSON.stringify(handwritten, null, 2)}\n`);
 
@@ -164,11 +170,18 @@ function generateData(paths: QuickstartPaths, examples: number): void {
 }
 
 async function train(paths: QuickstartPaths, sizes: typeof QUICKSTART_SIZES, pretrained: string, plugins: CliPlugins): Promise<void> {
+  const config = quickstartTrainConfig(paths, sizes, pretrained);
+  if (trainedOnOtherData(paths, config)) {
+    // An earlier quickstart trained on other files (before the hand-written slices became training data, say):
+    // neither its model nor its checkpoint may stand for this one.
+    process.stderr.write(`  the model in ${paths.root} was trained on other data; training again\n`);
+    rmSync(paths.model, { recursive: true, force: true });
+    rmSync(paths.trainRun, { recursive: true, force: true });
+  }
   if (existsSync(join(paths.model, 'model.safetensors'))) {
     process.stderr.write(`  reusing the fine-tuned model in ${paths.model}\n`);
     return;
   }
-  const config = quickstartTrainConfig(paths, sizes, pretrained);
   // A run interrupted earlier continues from its checkpoint.
   const resume = existsSync(join(paths.trainRun, RUN_FILES.checkpoint));
   const { summary } = await runTrainJob(config, {
@@ -181,5 +194,15 @@ async function train(paths: QuickstartPaths, sizes: typeof QUICKSTART_SIZES, pre
   if (!summary.bestModelDir) throw new MangaAssistError('NOT_FOUND', `training finished without a best model in ${paths.trainRun}`);
   process.stderr.write(`  best validation macro-F1 ${summary.best?.macroF1.toFixed(3)} (epoch ${summary.best?.epoch}) at threshold 0.5\n`);
   cpSync(summary.bestModelDir, paths.model, { recursive: true });
+}
+
+/**
+ * Whether an earlier run left a model or a checkpoint trained on other files than `config` reads: the training job
+ * recorded in the run directory says which; a model with no record of its data counts as other data.
+ */
+function trainedOnOtherData(paths: QuickstartPaths, config: TrainJobConfig): boolean {
+  const recorded = join(paths.trainRun, 'config.json');
+  if (existsSync(recorded)) return !sameTrainingData(JSON.parse(readFileSync(recorded, 'utf8')) as Pick<TrainJobConfig, 'data'>, config);
+  return existsSync(join(paths.model, 'model.safetensors'));
 }
 

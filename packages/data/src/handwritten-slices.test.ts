@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import {
+  HANDWRITTEN_EVALUATION_SLICE,
+  HANDWRITTEN_SLICE_FILES,
+  HANDWRITTEN_SLICE_ROLES,
+  HANDWRITTEN_SLICES,
+  HANDWRITTEN_TRAINING_SLICES,
+  TUNED_SLICES,
+  handwrittenSlicePath,
+  handwrittenTrainingPaths,
+  type HandwrittenSliceId,
+} from './handwritten-slices';
+import { readDataset } from './read-dataset';
+
+const texts = (slice: HandwrittenSliceId) => readDataset(handwrittenSlicePath(slice)).dataset.examples.map((e) => e.text);
+const normalise = (text: string) => text.toLowerCase().replace(/\s+/g, ' ').trim();
+
+describe('the bundled hand-written slices', () => {
+  it('are split into the training slices and one evaluation slice', () => {
+    expect(HANDWRITTEN_TRAINING_SLICES).toEqual(['dev', 'final', 'holdout']);
+    expect(HANDWRITTEN_SLICE_ROLES[HANDWRITTEN_EVALUATION_SLICE]).toBe('evaluation');
+    expect(HANDWRITTEN_TRAINING_SLICES).not.toContain(HANDWRITTEN_EVALUATION_SLICE);
+    expect(Object.keys(HANDWRITTEN_SLICE_ROLES).sort()).toEqual(Object.keys(HANDWRITTEN_SLICE_FILES).sort());
+  });
+
+  it('resolves the training files inside the package, in slice order, 548 messages in all', () => {
+    const paths = handwrittenTrainingPaths();
+    expect(paths.map((p) => basename(p))).toEqual(['handwritten-eval.jsonl', 'handwritten-final.jsonl', 'handwritten-holdout.jsonl']);
+    for (const path of paths) expect(path.startsWith(join(__dirname, '..', 'fixtures'))).toBe(true);
+    expect(paths.reduce((n, path) => n + readDataset(path).dataset.examples.length, 0)).toBe(548);
+  });
+
+  it('ships the fixtures with the package, so an installed package can train and evaluate on them', () => {
+    const manifest = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { files: string[] };
+    expect(manifest.files).toContain('fixtures');
+  });
+
+  it('keeps the evaluation slice free of the training slices’ messages (one-word replies such as "ok" aside)', () => {
+    const training = new Set(HANDWRITTEN_TRAINING_SLICES.flatMap(texts).map(normalise));
+    const shared = texts(HANDWRITTEN_EVALUATION_SLICE).filter((t) => t.split(/\s+/).length >= 3 && training.has(normalise(t)));
+    expect(shared).toEqual([]);
+  });
+
+  it('rejects an unknown slice name, listing the allowed ones', () => {
+    expect(() => handwrittenSlicePath('train' as HandwrittenSliceId)).toThrow(/unknown hand-written slice "train" \(allowed: dev, final, holdout, test\)/);
+  });
+
+  it('keeps the deprecated names meaning what they meant: the three older slices, dev tuned on', () => {
+    expect(Object.keys(HANDWRITTEN_SLICES)).toEqual(['dev', 'final', 'holdout']);
+    expect(TUNED_SLICES).toEqual(['dev']);
+  });
+});
