@@ -4,7 +4,6 @@ import {
   HANDWRITTEN_EVALUATION_SLICE,
   HANDWRITTEN_SLICE_FILES,
   HANDWRITTEN_SLICE_ROLES,
-  HANDWRITTEN_SLICES,
   HANDWRITTEN_TRAINING_SLICES,
   TUNED_SLICES,
   handwrittenSlicePath,
@@ -46,8 +45,7 @@ describe('the bundled hand-written slices', () => {
     expect(() => handwrittenSlicePath('train' as HandwrittenSliceId)).toThrow(/unknown hand-written slice "train" \(allowed: dev, final, holdout, test\)/);
   });
 
-  it('keeps the deprecated names meaning what they meant: the three older slices, dev tuned on', () => {
-    expect(Object.keys(HANDWRITTEN_SLICES)).toEqual(['dev', 'final', 'holdout']);
+  it('marks the dev slice, and only it, as tuned on', () => {
     expect(TUNED_SLICES).toEqual(['dev']);
   });
 });

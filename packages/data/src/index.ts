@@ -7,13 +7,11 @@ export {
   HANDWRITTEN_EVALUATION_SLICE,
   HANDWRITTEN_SLICE_FILES,
   HANDWRITTEN_SLICE_ROLES,
-  HANDWRITTEN_SLICES,
   HANDWRITTEN_TRAINING_SLICES,
   TUNED_SLICES,
   handwrittenSlicePath,
   handwrittenTrainingPaths,
   type HandwrittenRole,
-  type HandwrittenSlice,
   type HandwrittenSliceId,
 } from './handwritten-slices';
 export { detectFormat } from './formats/detect-format';

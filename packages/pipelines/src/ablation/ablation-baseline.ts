@@ -1,4 +1,4 @@
-import { evaluateBaseline, scoredLabels, trainTfidfBaseline, type Example, type HandwrittenSlice, type TfidfBaseline } from '@mangaassist/data';
+import { evaluateBaseline, scoredLabels, trainTfidfBaseline, type Example, type HandwrittenSliceId, type TfidfBaseline } from '@mangaassist/data';
 import { splitScores } from '../predict-split';
 import { applyDecision, latencyText, medianMs, type RowMetrics } from './ablation-evaluate';
 import type { HandwrittenSliceData, SliceMetrics } from './ablation-handwritten';
@@ -24,7 +24,7 @@ export interface BaselineResult {
    * is; neutral dropped beside another label; macro over labels with positives), for comparison with the data
    * package's figures.
    */
-  readonly ownRule: { readonly validation: number; readonly handwritten: readonly { readonly slice: HandwrittenSlice; readonly macroF1: number }[] };
+  readonly ownRule: { readonly validation: number; readonly handwritten: readonly { readonly slice: HandwrittenSliceId; readonly macroF1: number }[] };
 }
 
 /** What the baseline is trained and scored on. */

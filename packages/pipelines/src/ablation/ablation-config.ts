@@ -1,6 +1,6 @@
 import { basename, extname } from 'node:path';
 import { loadConfigFile, parseConfig, trainJobConfigSchema, type TrainJobConfig } from '@mangaassist/common';
-import { HANDWRITTEN_SLICES, type HandwrittenSlice } from '@mangaassist/data';
+import { HANDWRITTEN_SLICE_FILES, type HandwrittenSliceId } from '@mangaassist/data';
 import { z } from 'zod';
 
 /** The rows of the ablation table, in the order the design document builds them up: each adds one technique to the row above. */
@@ -26,7 +26,7 @@ export type LossRowId = (typeof LOSS_ROW_IDS)[number];
 const sectionSchema = z.record(z.string(), z.unknown());
 
 /** The bundled hand-written slices a config may score on (`dev` was used for tuning; `final` and `holdout` were not). */
-export const HANDWRITTEN_SLICE_IDS = Object.keys(HANDWRITTEN_SLICES) as [HandwrittenSlice, ...HandwrittenSlice[]];
+export const HANDWRITTEN_SLICE_IDS = Object.keys(HANDWRITTEN_SLICE_FILES) as [HandwrittenSliceId, ...HandwrittenSliceId[]];
 
 /**
  * An ablation file: a base training job (the sections of a `train` config; `data` may be left out when `corpus`

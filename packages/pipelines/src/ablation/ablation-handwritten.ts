@@ -1,9 +1,9 @@
-import { HANDWRITTEN_SLICES, TUNED_SLICES, handwrittenSlicePath, readDataset, type Example, type HandwrittenSlice } from '@mangaassist/data';
+import { HANDWRITTEN_SLICE_FILES, TUNED_SLICES, handwrittenSlicePath, readDataset, type Example, type HandwrittenSliceId } from '@mangaassist/data';
 import type { RowMetrics, ValidationScores } from './ablation-evaluate';
 
 /** A bundled hand-written slice, read once per ablation. */
 export interface HandwrittenSliceData {
-  readonly slice: HandwrittenSlice;
+  readonly slice: HandwrittenSliceId;
   /** The fixture's file name inside @mangaassist/data (`fixtures/<file>`). */
   readonly file: string;
   readonly examples: readonly Example[];
@@ -15,13 +15,13 @@ export interface HandwrittenSliceData {
 
 /** One row's (or the baseline's) columns on one hand-written slice. */
 export interface SliceMetrics {
-  readonly slice: HandwrittenSlice;
+  readonly slice: HandwrittenSliceId;
   readonly metrics: RowMetrics;
 }
 
 /** A model's probabilities on one hand-written slice. */
 export interface SliceScores {
-  readonly slice: HandwrittenSlice;
+  readonly slice: HandwrittenSliceId;
   readonly scores: ValidationScores;
 }
 
@@ -34,10 +34,10 @@ export interface SliceScores {
  * dev.examples.length; // 227
  * ```
  */
-export function readHandwrittenSlices(slices: readonly HandwrittenSlice[]): HandwrittenSliceData[] {
+export function readHandwrittenSlices(slices: readonly HandwrittenSliceId[]): HandwrittenSliceData[] {
   return slices.map((slice) => {
     const { dataset } = readDataset(handwrittenSlicePath(slice));
-    return { slice, file: HANDWRITTEN_SLICES[slice], examples: dataset.examples, coveredLabels: dataset.coveredLabels, tuned: TUNED_SLICES.includes(slice) };
+    return { slice, file: HANDWRITTEN_SLICE_FILES[slice], examples: dataset.examples, coveredLabels: dataset.coveredLabels, tuned: TUNED_SLICES.includes(slice) };
   });
 }
 

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MangaAssistError } from '@mangaassist/common';
-import { HANDWRITTEN_SLICES, type HandwrittenSlice } from '@mangaassist/data';
+import { HANDWRITTEN_SLICE_FILES, type HandwrittenSliceId } from '@mangaassist/data';
 import { atomicWriteFile, type TrainSummary } from '@mangaassist/trainer';
 import { z } from 'zod';
 import type { AblationConfig } from './ablation-config';
@@ -58,7 +58,7 @@ const rowFileSchema = z
     data: z.object({ train: z.string(), validation: z.string(), trainExamples: z.number().int().min(0) }).strict(),
     summary: z.object({ trainSeconds: z.number(), evalLabels: z.array(z.string()) }).passthrough(),
     scores: scoresSchema,
-    handwritten: z.array(z.object({ slice: z.enum(Object.keys(HANDWRITTEN_SLICES) as [HandwrittenSlice, ...HandwrittenSlice[]]), scores: scoresSchema }).strict()),
+    handwritten: z.array(z.object({ slice: z.enum(Object.keys(HANDWRITTEN_SLICE_FILES) as [HandwrittenSliceId, ...HandwrittenSliceId[]]), scores: scoresSchema }).strict()),
   })
   .strict();
 

@@ -29,7 +29,7 @@ describe('ablation config', () => {
     ['a negative limit', 'corpus: { examples: 100 }\nlimitExamples: -3\n', /limitExamples/],
     ['an unknown key', 'corpus: { examples: 100 }\nepochz: 2\n', /epochz/],
     ['a bad base job section', 'corpus: { examples: 100 }\nbase: { optimizer: { baseLr: -1 } }\n', /base job[\s\S]*optimizer\.baseLr/],
-    ['an unknown hand-written slice', 'corpus: { examples: 100 }\nhandwritten: { slices: [dev, test] }\n', /handwritten\.slices\.1[\s\S]*holdout/],
+    ['an unknown hand-written slice', 'corpus: { examples: 100 }\nhandwritten: { slices: [dev, nope] }\n', /handwritten\.slices\.1[\s\S]*holdout/],
     ['a slice listed twice', 'corpus: { examples: 100 }\nhandwritten: { slices: [final, final] }\n', /handwritten\.slices\.1[\s\S]*listed twice/],
     ['an unknown key in handwritten', 'corpus: { examples: 100 }\nhandwritten: { slice: [dev] }\n', /handwritten[\s\S]*slice/],
   ])('rejects %s, naming the file and the path', (_name, text, message) => {
