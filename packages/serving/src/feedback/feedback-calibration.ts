@@ -1,5 +1,5 @@
 import { ESCALATION_LABELS } from '../escalation';
-import { latestPerEscalation } from './feedback-log';
+import { latestVerdicts } from './feedback-log';
 import type { FeedbackRecord } from './feedback-record';
 
 /** Options of {@link proposeThresholdsFromFeedback}. */
@@ -48,12 +48,13 @@ export interface LabelFeedbackProposal {
 export interface FeedbackCalibrationReport {
   readonly targetFalsePositiveRate: number;
   readonly minSamples: number;
-  /** Verdicts used (one per escalation: the latest). */
+  /** Verdicts used (one per escalation and agent: the latest). */
   readonly verdicts: number;
   readonly proposals: readonly LabelFeedbackProposal[];
 }
 
-interface Sample {
+/** One verdict as the proposal reads it: the label's score and whether escalating was right. */
+export interface Sample {
   readonly score: number;
   readonly correct: boolean;
 }
@@ -84,7 +85,7 @@ export function proposeThresholdsFromFeedback(
   if (!(target >= 0 && target < 1)) throw new RangeError(`targetFalsePositiveRate must be in [0, 1), got ${target}`);
   if (!Number.isInteger(minSamples) || minSamples < 1) throw new RangeError(`minSamples must be a positive integer, got ${minSamples}`);
   const labels = options.labels ?? [ESCALATION_LABELS.frustration, ESCALATION_LABELS.churn];
-  const verdicts = latestPerEscalation(records).filter((r) => options.modelId === undefined || r.escalation.modelId === options.modelId);
+  const verdicts = latestVerdicts(records).filter((r) => options.modelId === undefined || r.escalation.modelId === options.modelId);
   const modelIds = [...new Set(verdicts.map((r) => r.escalation.modelId))].sort();
   const proposals: LabelFeedbackProposal[] = [];
   for (const modelId of modelIds) {
@@ -103,7 +104,16 @@ export function proposeThresholdsFromFeedback(
   return { targetFalsePositiveRate: target, minSamples, verdicts: verdicts.length, proposals };
 }
 
-function proposeForLabel(
+/**
+ * The proposal for one label of one model from its samples sorted by score (those reaching `current`); shared by
+ * {@link proposeThresholdsFromFeedback} and the running report (`FeedbackReportState`).
+ *
+ * @example
+ * ```ts
+ * proposeForLabel('m1', 'frustration', 0.5, [{ score: 0.6, correct: false }], 0.2, 1).status; // 'unreachable'
+ * ```
+ */
+export function proposeForLabel(
   modelId: string,
   label: string,
   current: number | null,
