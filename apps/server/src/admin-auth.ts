@@ -126,6 +126,17 @@ export class AdminAuthenticator {
   }
 
   /**
+   * Anyone with a credential: an operator (the shared token included) or an agent, for what both may read (the
+   * escalations agents judge). Errors as {@link authenticate}.
+   */
+  authenticateAnyone(request: AdminRequest): AdminIdentity {
+    if (!this.enabled && !this.agentsEnabled) {
+      throw new HttpError(403, 'ADMIN_DISABLED', 'no credentials are configured: set serving.feedback.agents, serving.admin.operators or serving.adminToken');
+    }
+    return this.identify(request, 'missing or wrong token (send "Authorization: Bearer <token>")');
+  }
+
+  /**
    * The identity behind `request`, or an {@link HttpError}: 403 when the admin API is disabled, 429 while the
    * client address is locked out, 401 for missing or wrong credentials.
    */

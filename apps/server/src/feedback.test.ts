@@ -202,5 +202,9 @@ describe('POST /v1/feedback', () => {
     expect(body.escalations[1]).toMatchObject({ escalationId: first, verdict: { correct: false, note: 'joke' }, attribution: null });
     expect(body.escalations[0].verdict).toBeNull();
     expect((await server.inject({ url: '/v1/feedback/escalations?limit=0', headers: AS_AGENT })).statusCode).toBe(400);
+    // The shared admin token reads the list, with no verdicts of its own.
+    const shared = (await server.inject({ url: '/v1/feedback/escalations', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json();
+    expect(shared.agent).toBeNull();
+    expect(shared.escalations.map((e: { verdict: unknown }) => e.verdict)).toEqual([null, null]);
   });
 });

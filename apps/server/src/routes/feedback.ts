@@ -20,7 +20,7 @@ const escalationsQuerySchema = z
 const verdictSchema = z.object({ correct: z.boolean(), note: z.string().nullable(), at: z.string() });
 
 const recentEscalationsSchema = z.object({
-  agent: z.string().describe('who asked: their own verdicts are shown'),
+  agent: z.string().nullable().describe('who asked: their own verdicts are shown; null with the shared admin token, which cannot judge'),
   escalations: z.array(
     z.object({
       escalationId: z.string(),
@@ -76,24 +76,25 @@ export function registerFeedbackRoute(app: FastifyInstance, ctx: AppContext): vo
   ctx.docs.add({
     method: 'GET',
     path: '/v1/feedback/escalations',
-    summary: "This replica's latest escalations with their message text and attributions, and the asking agent's verdict on each (needs an agent credential)",
+    summary: "This replica's latest escalations with their message text and attributions, and the asking agent's verdict on each (needs an agent's or an operator's credential)",
     tag: 'feedback',
     admin: true,
     query: { limit: `most escalations, newest first (1-${MAX_LISTED}, default 50)` },
-    responses: { 200: { description: 'newest first', schema: recentEscalationsSchema }, 400: 'invalid query', ...authRequired, 429: 'too many failed authentications' },
+    responses: { 200: { description: 'newest first', schema: recentEscalationsSchema }, 400: 'invalid query', 401: 'missing or wrong credential', 403: 'no credentials configured', 429: 'too many failed authentications' },
   });
 
   const identify = async (request: FastifyRequest) => {
     agents.set(request, open ? null : authenticator.authenticateAgent(request).operator);
   };
 
-  app.get('/v1/feedback/escalations', { onRequest: async (request) => void agents.set(request, authenticator.authenticateAgent(request).operator) }, async (request) => {
+  // Operators read the list too (with the shared token, who has no verdicts of their own: agent null).
+  app.get('/v1/feedback/escalations', { onRequest: async (request) => void agents.set(request, authenticator.authenticateAnyone(request).operator) }, async (request) => {
     const { limit } = validate(escalationsQuerySchema, request.query, 'query');
-    const agent = agents.get(request) as string;
+    const agent = agents.get(request) ?? null;
     return {
       agent,
       escalations: ctx.escalationTexts.latest(limit).map((e) => {
-        const verdict = ctx.verdicts.verdictOf(e.escalationId, agent);
+        const verdict = agent === null ? undefined : ctx.verdicts.verdictOf(e.escalationId, agent);
         return { ...e, active: [...e.active], verdict: verdict ? { correct: verdict.correct, note: verdict.note, at: verdict.at } : null };
       }),
     };
