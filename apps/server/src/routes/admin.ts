@@ -113,7 +113,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void
   ctx.docs.add({
     method: 'GET',
     path: '/admin/api/feedback.jsonl',
-    summary: 'Every feedback record as JSON Lines, the file `calibrate --from-feedback` reads (also when feedback is kept in a shared store)',
+    summary: 'The verdicts in force (one per escalation and agent) as JSON Lines, the file `calibrate --from-feedback` reads (also when feedback is kept in a shared store)',
     tag: 'admin',
     admin: true,
     responses: { 200: 'application/x-ndjson, one record per line', ...unauthorized, 503: 'store unavailable' },

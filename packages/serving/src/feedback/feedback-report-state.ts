@@ -1,5 +1,5 @@
 import { ESCALATION_LABELS } from '../escalation';
-import { proposeForLabel, type FeedbackCalibrationOptions, type FeedbackCalibrationReport, type LabelFeedbackProposal, type Sample } from './feedback-calibration';
+import { proposeFromCounts, type FeedbackCalibrationOptions, type FeedbackCalibrationReport, type LabelFeedbackProposal, type ScoreCount } from './feedback-calibration';
 import { verdictKey } from './feedback-log';
 import type { FeedbackRecord } from './feedback-record';
 
@@ -15,7 +15,7 @@ interface Bucket {
  * score. A verdict that replaces an earlier one (same escalation and agent, `at` not older) takes the earlier one's
  * counts away; an older one is ignored, so applying records in any order, or twice, ends in the same state.
  * {@link report} equals `proposeThresholdsFromFeedback` on the same records; it costs a sort of the distinct
- * scores of each label, in memory.
+ * scores of each label, in memory, whatever the number of verdicts.
  *
  * @example
  * ```ts
@@ -71,14 +71,13 @@ export class FeedbackReportState {
       for (const label of labels) {
         const current = options.current?.[modelId]?.[label] ?? this.lastSeenThreshold(modelId, label);
         const byScore = this.counts.get(modelId)?.get(label) ?? new Map<number, Bucket>();
-        const samples: Sample[] = [];
+        const counts: ScoreCount[] = [];
         for (const score of [...byScore.keys()].sort((a, b) => a - b)) {
           if (current !== null && score < current) continue;
           const bucket = byScore.get(score) as Bucket;
-          for (let i = 0; i < bucket.wrong; i++) samples.push({ score, correct: false });
-          for (let i = 0; i < bucket.right; i++) samples.push({ score, correct: true });
+          counts.push({ score, right: bucket.right, wrong: bucket.wrong });
         }
-        proposals.push(proposeForLabel(modelId, label, current, samples, target, minSamples));
+        proposals.push(proposeFromCounts(modelId, label, current, counts, target, minSamples));
       }
     }
     return { targetFalsePositiveRate: target, minSamples, verdicts, proposals };
