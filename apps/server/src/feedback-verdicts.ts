@@ -57,10 +57,15 @@ export class FeedbackVerdicts {
     return this.state.verdictOf(escalationId, agent);
   }
 
-  /** The feedback report over every verdict in force (with a shared store, other replicas' too). */
-  async report(options: FeedbackCalibrationOptions): Promise<FeedbackCalibrationReport> {
+  /** Waits for the rebuild and, with a shared store, reads the changes other replicas made since the last time. */
+  async refresh(): Promise<void> {
     await this.start();
     if (this.feed) await this.pull();
+  }
+
+  /** The feedback report over every verdict in force (with a shared store, other replicas' too). */
+  async report(options: FeedbackCalibrationOptions): Promise<FeedbackCalibrationReport> {
+    await this.refresh();
     return this.state.report(options);
   }
 

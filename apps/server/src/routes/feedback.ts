@@ -91,6 +91,8 @@ export function registerFeedbackRoute(app: FastifyInstance, ctx: AppContext): vo
   app.get('/v1/feedback/escalations', { onRequest: async (request) => void agents.set(request, authenticator.authenticateAnyone(request).operator) }, async (request) => {
     const { limit } = validate(escalationsQuerySchema, request.query, 'query');
     const agent = agents.get(request) ?? null;
+    // The agent may have judged through another replica: its verdicts come with the shared store's changes.
+    await storeCall(() => ctx.verdicts.refresh());
     return {
       agent,
       escalations: ctx.escalationTexts.latest(limit).map((e) => {
@@ -134,6 +136,7 @@ export function registerFeedbackRoute(app: FastifyInstance, ctx: AppContext): vo
           'no recent escalation has this escalationId (it was never issued or is too old to be remembered)',
         );
       }
+      // As this replica knows it: another replica's verdict not yet read back makes this say false, and still replaces it.
       const replaced = ctx.verdicts.verdictOf(body.escalationId, agent) !== undefined;
       const feedbackId = randomUUID();
       await storeCall(() =>
