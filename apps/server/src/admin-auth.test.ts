@@ -37,6 +37,33 @@ describe('AdminAuthenticator', () => {
     expect(refusal(() => auth.authenticate(request({ authorization: `Bearer ${AIKO.slice(0, -1)}` }))).statusCode).toBe(401);
   });
 
+  it('names agents for verdicts: agent tokens, operators and the proxy; agents open no admin route; the shared token judges nothing', () => {
+    const KIM = 'kim-agent-token-0123456789';
+    const auth = new AdminAuthenticator({
+      adminToken: SHARED,
+      admin: {
+        operators: [{ name: 'aiko', token: AIKO }],
+        identityHeader: { name: 'x-forwarded-user', trustedProxies: ['10.0.0.5'] },
+        authFailures: { maxFailures: 3, windowMs: 60_000 },
+      },
+      feedback: { agents: [{ name: 'kim', token: KIM }] },
+    });
+    expect(auth.authenticateAgent(request({ authorization: `Bearer ${KIM}` }))).toEqual({ operator: 'kim', via: 'agent-token' });
+    expect(auth.authenticateAgent(request({ authorization: `Bearer ${AIKO}` }))).toEqual({ operator: 'aiko', via: 'operator-token' });
+    expect(auth.authenticateAgent(request({ 'x-forwarded-user': 'sam' }, '10.0.0.5'))).toEqual({ operator: 'sam', via: 'proxy' });
+    expect(refusal(() => auth.authenticateAgent(request({ authorization: `Bearer ${SHARED}` })))).toMatchObject({ statusCode: 403, code: 'AGENT_REQUIRED' });
+    expect(refusal(() => auth.authenticate(request({ authorization: `Bearer ${KIM}` })))).toMatchObject({ statusCode: 403, code: 'NOT_AN_OPERATOR' });
+    expect(auth.authenticateAnyone(request({ authorization: `Bearer ${KIM}` }))).toEqual({ operator: 'kim', via: 'agent-token' });
+    // Wrong agent tokens count against the same per-address failure limit as the admin API.
+    for (let i = 0; i < 3; i++) expect(refusal(() => auth.authenticateAgent(request({ authorization: 'Bearer nope' }, '10.0.0.9'))).statusCode).toBe(401);
+    expect(refusal(() => auth.authenticate(request({ authorization: `Bearer ${AIKO}` }, '10.0.0.9'))).statusCode).toBe(429);
+    // Agents alone do not open the admin API; nothing at all closes feedback too.
+    const agentsOnly = new AdminAuthenticator({ feedback: { agents: [{ name: 'kim', token: KIM }] } });
+    expect(agentsOnly.enabled).toBe(false);
+    expect(refusal(() => agentsOnly.authenticate(request({ authorization: `Bearer ${KIM}` })))).toMatchObject({ statusCode: 403, code: 'ADMIN_DISABLED' });
+    expect(refusal(() => new AdminAuthenticator({ adminToken: SHARED }).authenticateAgent(request({})))).toMatchObject({ statusCode: 403, code: 'FEEDBACK_DISABLED' });
+  });
+
   it('locks an address out for the rest of the window after too many failures, and only that address', () => {
     let now = 0;
     const auth = new AdminAuthenticator(

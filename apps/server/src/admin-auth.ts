@@ -33,11 +33,14 @@ function digest(value: string): Buffer {
   return createHash('sha256').update(value, 'utf8').digest();
 }
 
-/** Who made an admin request: a named operator (token or sign-in proxy), or whoever holds the shared token. */
+/**
+ * Who made a request: a named operator (token or sign-in proxy), whoever holds the shared token, or a named agent
+ * (`serving.feedback.agents`, who may send verdicts only).
+ */
 export interface AdminIdentity {
-  /** The operator's name, the audit trail's author; null with the shared `serving.adminToken`. */
+  /** The person's name, the audit trail's (or the verdict's) author; null with the shared `serving.adminToken`. */
   readonly operator: string | null;
-  readonly via: 'shared-token' | 'operator-token' | 'proxy';
+  readonly via: 'shared-token' | 'operator-token' | 'proxy' | 'agent-token';
 }
 
 /** What {@link AdminAuthenticator} reads of a request. */
@@ -72,13 +75,18 @@ export class AdminAuthenticator {
   private readonly failures = new Map<string, { count: number; windowStart: number }>();
 
   constructor(
-    serving: { readonly adminToken?: string | undefined; readonly admin?: AdminConfig | undefined },
+    serving: {
+      readonly adminToken?: string | undefined;
+      readonly admin?: AdminConfig | undefined;
+      readonly feedback?: { readonly agents?: readonly { readonly name: string; readonly token: string }[] } | undefined;
+    },
     private readonly now: () => number = Date.now,
   ) {
     const admin = serving.admin;
     this.tokens = [
       ...(serving.adminToken === undefined ? [] : [{ digest: digest(serving.adminToken), identity: { operator: null, via: 'shared-token' as const } }]),
       ...(admin?.operators ?? []).map((o) => ({ digest: digest(o.token), identity: { operator: o.name, via: 'operator-token' as const } })),
+      ...(serving.feedback?.agents ?? []).map((a) => ({ digest: digest(a.token), identity: { operator: a.name, via: 'agent-token' as const } })),
     ];
     this.header = admin?.identityHeader
       ? { name: admin.identityHeader.name.toLowerCase(), proxies: new Set(admin.identityHeader.trustedProxies.map(normalizeAddress)) }
@@ -87,9 +95,45 @@ export class AdminAuthenticator {
     this.windowMs = admin?.authFailures.windowMs ?? 60_000;
   }
 
-  /** Whether any way in is configured; without one every admin request gets 403. */
+  /** Whether any way into the admin API is configured; without one every admin request gets 403. */
   get enabled(): boolean {
-    return this.tokens.length > 0 || this.header !== undefined;
+    return this.tokens.some((t) => t.identity.via !== 'agent-token') || this.header !== undefined;
+  }
+
+  /** Whether anyone can be named as a verdict's author: an agent, a named operator, or the sign-in proxy. */
+  get agentsEnabled(): boolean {
+    return this.tokens.some((t) => t.identity.operator !== null) || this.header !== undefined;
+  }
+
+  /**
+   * The named person sending a verdict (`POST /v1/feedback`): an agent, a named operator or the proxy's name, with
+   * the same failure limit as the admin API. 403 when nobody can be named, or with the shared admin token (a
+   * verdict needs an author); 429 while locked out; 401 for missing or wrong credentials.
+   */
+  authenticateAgent(request: AdminRequest): AdminIdentity & { readonly operator: string } {
+    if (!this.agentsEnabled) {
+      throw new HttpError(
+        403,
+        'FEEDBACK_DISABLED',
+        'feedback needs a named agent: set serving.feedback.agents (or serving.admin.operators / serving.admin.identityHeader), or serving.feedback.auth: open',
+      );
+    }
+    const identity = this.identify(request, 'missing or wrong agent token (send "Authorization: Bearer <token>")');
+    if (identity.operator === null) {
+      throw new HttpError(403, 'AGENT_REQUIRED', 'the shared admin token names nobody: send an agent\'s or a named operator\'s token, whose name becomes the verdict\'s author');
+    }
+    return { ...identity, operator: identity.operator };
+  }
+
+  /**
+   * Anyone with a credential: an operator (the shared token included) or an agent, for what both may read (the
+   * escalations agents judge). Errors as {@link authenticate}.
+   */
+  authenticateAnyone(request: AdminRequest): AdminIdentity {
+    if (!this.enabled && !this.agentsEnabled) {
+      throw new HttpError(403, 'ADMIN_DISABLED', 'no credentials are configured: set serving.feedback.agents, serving.admin.operators or serving.adminToken');
+    }
+    return this.identify(request, 'missing or wrong token (send "Authorization: Bearer <token>")');
   }
 
   /**
@@ -100,6 +144,14 @@ export class AdminAuthenticator {
     if (!this.enabled) {
       throw new HttpError(403, 'ADMIN_DISABLED', 'the admin API is disabled: set serving.adminToken (16 characters or more) or serving.admin.operators');
     }
+    const identity = this.identify(request, 'missing or wrong admin token (send "Authorization: Bearer <token>")');
+    if (identity.via === 'agent-token') {
+      throw new HttpError(403, 'NOT_AN_OPERATOR', `${JSON.stringify(identity.operator)} is an agent (serving.feedback.agents): agents may send verdicts, not use the admin API`);
+    }
+    return identity;
+  }
+
+  private identify(request: AdminRequest, wrongTokenMessage: string): AdminIdentity {
     const address = normalizeAddress(request.socket.remoteAddress ?? 'unknown');
     this.refuseWhileLockedOut(address);
     if (this.header && this.header.proxies.has(address)) {
@@ -122,7 +174,7 @@ export class AdminAuthenticator {
       if (timingSafeEqual(given, token.digest) && match) found = token.identity;
     }
     if (found) return found;
-    return this.fail(address, 'missing or wrong admin token (send "Authorization: Bearer <token>")');
+    return this.fail(address, wrongTokenMessage);
   }
 
   private refuseWhileLockedOut(address: string): void {

@@ -1,6 +1,8 @@
 import type { ServingConfig } from '@mangaassist/common';
 import type { ClassificationService, FeedbackLog } from '@mangaassist/serving';
 import type { CachedStoreStatus, ChurnPhraseAuditEntry, ChurnPhraseList, ChangeInfo, StoreHealth, ThresholdAuditEntry, ThresholdStore } from '@mangaassist/thresholds';
+import type { RecentEscalationTexts } from './escalation-texts';
+import type { FeedbackVerdicts } from './feedback-verdicts';
 import type { OpenApiRegistry } from './openapi';
 import type { EscalationRegistry } from './recent-escalations';
 import type { ServerMetrics } from './server-metrics';
@@ -39,6 +41,10 @@ export interface AppContext {
   readonly service: ClassificationService;
   readonly store: ServerThresholdStore;
   readonly feedback: FeedbackLog;
+  /** The verdicts and the running feedback report (verdicts are stored through it). */
+  readonly verdicts: FeedbackVerdicts;
+  /** The latest escalations' text, for the console's verdicts panel. */
+  readonly escalationTexts: RecentEscalationTexts;
   readonly metrics: ServerMetrics;
   readonly escalations: EscalationRegistry;
   readonly docs: OpenApiRegistry;

@@ -16,6 +16,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import { container, instanceCachingFactory, type DependencyContainer } from 'tsyringe';
 import type { AppContext, ServerThresholdStore } from './app-context';
 import { loadClassifier } from './classifier-loader';
+import { RecentEscalationTexts } from './escalation-texts';
+import { FeedbackVerdicts } from './feedback-verdicts';
 import { OpenApiRegistry } from './openapi';
 import { RecentEscalations } from './recent-escalations';
 import { ServerMetrics } from './server-metrics';
@@ -28,7 +30,9 @@ import {
   CLASSIFIER_LOADER,
   CONVERSATION_MEMORY,
   ESCALATION_POLICIES,
+  ESCALATION_TEXTS,
   FEEDBACK_LOG,
+  FEEDBACK_VERDICTS,
   LIFECYCLE,
   LOGGER,
   METRICS,
@@ -82,6 +86,14 @@ export function createContainer(config: ServerConfig, parts: ContainerParts): De
   c.register(FEEDBACK_LOG, {
     useFactory: instanceCachingFactory((r) => parts.feedback ?? r.resolve(SHARED_FEEDBACK) ?? new JsonlFeedbackLog(serving.feedback.path)),
   });
+  c.register(FEEDBACK_VERDICTS, {
+    useFactory: instanceCachingFactory((r) => {
+      const shared = parts.feedback ? null : r.resolve(SHARED_FEEDBACK);
+      // A shared store is read back by change, so that each replica's report sees every replica's verdicts.
+      return new FeedbackVerdicts(r.resolve(FEEDBACK_LOG), shared ?? undefined);
+    }),
+  });
+  c.register(ESCALATION_TEXTS, { useFactory: instanceCachingFactory(() => new RecentEscalationTexts(serving.feedback.recentTexts)) });
   c.register(METRICS, { useFactory: instanceCachingFactory(() => new ServerMetrics()) });
   c.register(RECENT_ESCALATIONS, {
     useFactory: instanceCachingFactory((r) => {
@@ -134,6 +146,8 @@ export function createContainer(config: ServerConfig, parts: ContainerParts): De
         service: r.resolve(CLASSIFICATION_SERVICE),
         store: r.resolve(THRESHOLD_STORE),
         feedback: r.resolve(FEEDBACK_LOG),
+        verdicts: r.resolve(FEEDBACK_VERDICTS),
+        escalationTexts: r.resolve(ESCALATION_TEXTS),
         metrics: r.resolve(METRICS),
         escalations: r.resolve(RECENT_ESCALATIONS),
         docs: r.resolve(OPENAPI),

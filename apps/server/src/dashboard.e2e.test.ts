@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { ADMIN_TOKEN, startTestServer, type TestServer } from './__tests__/helpers/test-server';
+import { ADMIN_TOKEN, AS_AGENT, startTestServer, type TestServer } from './__tests__/helpers/test-server';
 
 const CHROMIUM = '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
@@ -119,7 +119,7 @@ describeIfChromium(`dashboard end to end in headless Chromium (${CHROMIUM})`, ()
     await page.click('#load-feedback');
     await page.waitForFunction(() => document.querySelector('#feedback tbody')?.textContent === 'No feedback yet.');
     const { escalationId } = (await server.inject({ method: 'POST', url: '/v1/classify', payload: { text: 'late' } })).json();
-    await server.inject({ method: 'POST', url: '/v1/feedback', payload: { escalationId, correct: false } });
+    await server.inject({ method: 'POST', url: '/v1/feedback', headers: AS_AGENT, payload: { escalationId, correct: false } });
     await page.click('#load-feedback');
     await page.waitForFunction(() => /frustration/.test(document.querySelector('#feedback tbody')?.textContent ?? ''));
     const cells = await page.locator('#feedback tbody tr').first().locator('td').allTextContents();

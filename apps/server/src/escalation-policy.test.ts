@@ -5,7 +5,7 @@ import pino from 'pino';
 import { parseConfig, serverConfigSchema } from '@mangaassist/common';
 import { KeywordClassifier } from './__tests__/helpers/keyword-classifier';
 import { MemoryThresholdStore } from './__tests__/helpers/memory-threshold-store';
-import { startTestServer, type TestServer } from './__tests__/helpers/test-server';
+import { AS_AGENT, startTestServer, type TestServer } from './__tests__/helpers/test-server';
 import { startServer } from './start-server';
 
 // The keyword classifier gives "meh" frustration 0.45: under the 0.5 threshold, but within 0.8 × 0.5 of it.
@@ -55,7 +55,7 @@ describe('escalation policies in POST /v1/classify', () => {
       expect((await classify(server, { text: MEH })).json()).toMatchObject({ escalate: false, decisionSource: 'message' });
       expect((await classify(server, { text: MEH, conversationId: 'c-2' })).json()).toMatchObject({ escalate: false });
       // The escalation is remembered for feedback like any other.
-      const feedback = await server.app.inject({ method: 'POST', url: '/v1/feedback', payload: { escalationId: third.json().escalationId, correct: true } });
+      const feedback = await server.app.inject({ method: 'POST', url: '/v1/feedback', headers: AS_AGENT, payload: { escalationId: third.json().escalationId, correct: true } });
       expect(feedback.statusCode).toBe(201);
     });
   });

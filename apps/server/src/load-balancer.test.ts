@@ -30,6 +30,7 @@ const CLIENTS = 4;
 // Far beyond the test's runtime: an override seen on another replica came through a change notice.
 const CACHE_TTL_MS = 600_000;
 const ADMIN_TOKEN = 'load-balancer-test-admin-token';
+const AGENT_TOKEN = 'load-balancer-test-agent-token';
 const LABEL = 'frustration';
 
 interface Outcome {
@@ -121,7 +122,7 @@ describeWithServices('three replicas behind HAProxy with a shared PostgreSQL sto
   const start = (k: number) =>
     startServerProcess(
       join(dir, `replica-${k}`),
-      { port: ports[k]!, workers: 1, shutdownGraceMs: GRACE_MS, shutdownTimeoutMs: 5000, adminToken: ADMIN_TOKEN },
+      { port: ports[k]!, workers: 1, shutdownGraceMs: GRACE_MS, shutdownTimeoutMs: 5000, adminToken: ADMIN_TOKEN, feedback: `{ agents: [{ name: agent-7, token: ${AGENT_TOKEN} }] }` },
       {},
       { store: `{ id: postgres, options: { url: ${JSON.stringify(PG_URL)}, schema: ${schema} } }`, cacheTtlMs: CACHE_TTL_MS },
     );
@@ -240,7 +241,7 @@ describeWithServices('three replicas behind HAProxy with a shared PostgreSQL sto
     const ids = (issued.json().results as { escalationId: string | null }[]).map((r) => r.escalationId).filter((id) => id !== null);
     expect(ids.length).toBeGreaterThan(0);
     for (const [k, replica] of replicas.slice(1).entries()) {
-      const res = await replica.client.send({ method: 'POST', url: '/v1/feedback', payload: { escalationId: ids[0], correct: k === 0, agent: 'agent-7' } });
+      const res = await replica.client.send({ method: 'POST', url: '/v1/feedback', headers: { authorization: `Bearer ${AGENT_TOKEN}` }, payload: { escalationId: ids[0], correct: k === 0, agent: 'agent-7' } });
       expect(res.statusCode).toBe(201);
     }
     // The replica that got no feedback reports the verdict (the latest of the two) all the same.

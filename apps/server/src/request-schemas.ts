@@ -132,7 +132,9 @@ export const feedbackBodySchema = z
   .object({
     escalationId: z.string().min(1).max(100).describe('the escalationId returned by /v1/classify'),
     correct: z.boolean().describe('true: escalating was right; false: a false alarm'),
-    agent: operatorText(200).optional(),
+    agent: operatorText(200)
+      .optional()
+      .describe('who judged; with serving.feedback.auth agents (the default) the signed-in name, which may be left out (another name is refused)'),
     note: z.string().refine((s) => s.length <= 2000, 'must be at most 2000 UTF-16 code units').refine(isCleanText, 'must not contain NUL or unpaired surrogates').optional(),
   })
   .strict();

@@ -129,6 +129,8 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     throw error;
   }
   logDefaultThresholds(ctx, logger);
+  // The running feedback report is rebuilt once, streamed, while the server starts serving; the report waits for it.
+  ctx.verdicts.start().catch((error: unknown) => logger.error({ err: error }, 'feedback report not rebuilt from the feedback log; retried on the next report'));
   const app = await buildApp(ctx, logger);
   const stopExpiry = startOverrideExpiry(store, classifier.modelId, config.thresholds.overrideExpiryCheckMs, logger);
   app.addHook('onClose', async () => {

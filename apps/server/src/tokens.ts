@@ -5,6 +5,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { InjectionToken } from 'tsyringe';
 import type { AppContext, Lifecycle, ServerThresholdStore } from './app-context';
 import type { loadClassifier } from './classifier-loader';
+import type { RecentEscalationTexts } from './escalation-texts';
+import type { FeedbackVerdicts } from './feedback-verdicts';
 import type { OpenApiRegistry } from './openapi';
 import type { EscalationRegistry } from './recent-escalations';
 import type { SharedFeedbackStore } from './shared-feedback/shared-feedback-store';
@@ -30,6 +32,10 @@ export const CLASSIFIER: InjectionToken<TextClassifier> = Symbol('TextClassifier
 export const THRESHOLD_STORE: InjectionToken<ServerThresholdStore> = Symbol('ThresholdStore');
 /** Where agents' feedback is appended. */
 export const FEEDBACK_LOG: InjectionToken<FeedbackLog> = Symbol('FeedbackLog');
+/** The agents' verdicts and the running feedback report over them. */
+export const FEEDBACK_VERDICTS: InjectionToken<FeedbackVerdicts> = Symbol('FeedbackVerdicts');
+/** The message text of this replica's latest escalations, for the console's verdicts panel (memory only). */
+export const ESCALATION_TEXTS: InjectionToken<RecentEscalationTexts> = Symbol('EscalationTexts');
 /** Prometheus metrics of this server. */
 export const METRICS: InjectionToken<ServerMetrics> = Symbol('ServerMetrics');
 /** Recent escalations, for feedback by id (in memory, or shared by every replica). */

@@ -14,6 +14,7 @@ export * from './onnx/onnx-text-classifier';
 export * from './onnx/onnx-worker-pool';
 export * from './onnx/export-dir';
 export * from './feedback/feedback-report';
+export * from './feedback/feedback-report-state';
 export * from './escalation-policy';
 export * from './escalation-policy-registry';
 export * from './policies/default';

@@ -1,4 +1,4 @@
-import { CHURN_PHRASE_LIMITS, normalizeChurnPhrases, proposeThresholdsFromFeedback } from '@mangaassist/serving';
+import { CHURN_PHRASE_LIMITS, normalizeChurnPhrases } from '@mangaassist/serving';
 import type { LabelThreshold } from '@mangaassist/thresholds';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -113,7 +113,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void
   ctx.docs.add({
     method: 'GET',
     path: '/admin/api/feedback.jsonl',
-    summary: 'Every feedback record as JSON Lines, the file `calibrate --from-feedback` reads (also when feedback is kept in a shared store)',
+    summary: 'The verdicts in force (one per escalation and agent) as JSON Lines, the file `calibrate --from-feedback` reads (also when feedback is kept in a shared store)',
     tag: 'admin',
     admin: true,
     responses: { 200: 'application/x-ndjson, one record per line', ...unauthorized, 503: 'store unavailable' },
@@ -243,7 +243,8 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void
     } catch {
       current = undefined; // the report falls back on the thresholds recorded with each escalation
     }
-    return proposeThresholdsFromFeedback(await ctx.feedback.readAll(), {
+    // The running report: no log is read here (a shared store is asked only for changes since the last report).
+    return ctx.verdicts.report({
       ...options,
       modelId: service.modelId,
       ...(current ? { current: { [service.modelId]: current } } : {}),

@@ -124,6 +124,16 @@ export function registerClassifyRoute(app: FastifyInstance, ctx: AppContext): vo
       const escalationId = decision.escalate ? randomUUID() : null;
       if (escalationId) {
         remembered.push(Promise.resolve(escalations.remember(snapshotOf(escalationId, at, service.modelId, decision))));
+        // The text stays in this process's memory only, for the console's verdicts panel.
+        ctx.escalationTexts.remember({
+          escalationId,
+          at,
+          text: texts[i] as string,
+          priority: decision.priority,
+          rule: decision.rule,
+          active: [...decision.active],
+          attribution: attributions[i] ? toAttribution(attributions[i]) : null,
+        });
         metrics.escalationsByPriority.inc({ priority: decision.priority });
         for (const label of ['frustration', 'churn_risk']) if (decision.active.includes(label)) metrics.escalations.inc({ label });
       }

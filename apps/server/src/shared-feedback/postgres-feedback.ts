@@ -19,9 +19,19 @@ export interface PostgresFeedbackOptions {
 }
 
 /**
- * Feedback and the escalations it refers to in PostgreSQL tables (`escalations`, `feedback`) next to the threshold
+ * A change whose insert committed after a later-numbered one would be skipped by a reader that already moved past
+ * it; each read goes back this many change numbers (reapplying a verdict changes nothing).
+ */
+const CHANGE_OVERLAP = 64;
+
+/**
+ * Feedback and the escalations it refers to in PostgreSQL tables (`escalations`, `verdicts`) next to the threshold
  * tables, so that every replica finds an escalation issued by any other and the feedback report sees all verdicts.
- * Records are stored as `jsonb` and validated when read back.
+ * `verdicts` has one row per escalation and agent (an upsert replaces an older verdict); its `changed` column,
+ * numbered from a sequence on every insert or replacement, is what replicas read to keep their reports up to date.
+ * Records are stored as `jsonb` and validated when read back. A `feedback` table of an earlier version (every
+ * verdict appended) is folded into `verdicts` once, latest per escalation and agent, and renamed
+ * `feedback_before_verdicts`.
  */
 export class PostgresFeedbackStore implements SharedFeedbackStore {
   private readonly pool: Pool;
@@ -37,7 +47,7 @@ export class PostgresFeedbackStore implements SharedFeedbackStore {
     // An idle client losing its server emits here; without a listener node would crash the process.
     this.pool.on('error', () => undefined);
     this.escalations = `"${options.schema}".escalations`;
-    this.feedback = `"${options.schema}".feedback`;
+    this.feedback = `"${options.schema}".verdicts`;
   }
 
   async remember(snapshot: EscalationSnapshot): Promise<void> {
@@ -66,15 +76,36 @@ export class PostgresFeedbackStore implements SharedFeedbackStore {
   async append(record: FeedbackRecord): Promise<void> {
     const checked = feedbackRecordSchema.parse(record);
     await this.query('append feedback', () =>
-      this.pool.query(`INSERT INTO ${this.feedback} (feedback_id, record) VALUES ($1, $2)`, [checked.feedbackId, checked]),
+      this.pool.query(
+        `INSERT INTO ${this.feedback} AS v (escalation_id, agent_key, record) VALUES ($1, $2, $3)
+         ON CONFLICT (escalation_id, agent_key) DO UPDATE SET record = EXCLUDED.record, changed = EXCLUDED.changed
+         WHERE v.record->>'at' <= EXCLUDED.record->>'at'`,
+        [checked.escalation.escalationId, agentKey(checked.agent), checked],
+      ),
     );
   }
 
   async readAll(): Promise<FeedbackRecord[]> {
     const result = await this.query('read feedback', () =>
-      this.pool.query<{ record: unknown }>(`SELECT record FROM ${this.feedback} ORDER BY seq`),
+      this.pool.query<{ record: unknown }>(`SELECT record FROM ${this.feedback} ORDER BY changed`),
     );
     return result.rows.map((row) => feedbackRecordSchema.parse(row.record));
+  }
+
+  async changesSince(cursor: string | undefined, limit: number): Promise<{ records: FeedbackRecord[]; cursor: string | undefined }> {
+    const after = cursor === undefined ? -1 : Math.max(-1, Number(cursor) - CHANGE_OVERLAP);
+    const result = await this.query('read feedback changes', () =>
+      this.pool.query<{ changed: string; record: unknown }>(
+        `SELECT changed, record FROM ${this.feedback} WHERE changed > $1 ORDER BY changed LIMIT $2`,
+        [after, limit + (cursor === undefined ? 0 : CHANGE_OVERLAP)],
+      ),
+    );
+    const fresh = result.rows.filter((row) => cursor === undefined || Number(row.changed) > Number(cursor));
+    return {
+      // The overlap is reapplied (idempotent) so that a late commit within it is not missed.
+      records: result.rows.map((row) => feedbackRecordSchema.parse(row.record)),
+      cursor: fresh.length > 0 ? (fresh[fresh.length - 1] as { changed: string }).changed : cursor,
+    };
   }
 
   async close(): Promise<void> {
@@ -116,12 +147,28 @@ export class PostgresFeedbackStore implements SharedFeedbackStore {
           escalation_id text PRIMARY KEY,
           snapshot jsonb NOT NULL
         )`);
+      const schema = `"${this.options.schema}"`;
+      await client.query(`CREATE SEQUENCE IF NOT EXISTS ${schema}.verdict_changes`);
       await client.query(`
         CREATE TABLE IF NOT EXISTS ${this.feedback} (
-          seq bigserial PRIMARY KEY,
-          feedback_id text NOT NULL UNIQUE,
-          record jsonb NOT NULL
+          escalation_id text NOT NULL,
+          agent_key text NOT NULL,
+          changed bigint NOT NULL UNIQUE DEFAULT nextval('${schema}.verdict_changes'),
+          record jsonb NOT NULL,
+          PRIMARY KEY (escalation_id, agent_key)
         )`);
+      const legacy = await client.query<{ present: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS present`, [`${schema}.feedback`]);
+      if (legacy.rows[0]?.present) {
+        // Every verdict of the earlier append-only table, latest per escalation and agent (ties: the later row).
+        await client.query(`
+          INSERT INTO ${this.feedback} (escalation_id, agent_key, record)
+          SELECT DISTINCT ON (record->'escalation'->>'escalationId', coalesce(record->>'agent', ''))
+                 record->'escalation'->>'escalationId', coalesce(record->>'agent', ''), record
+            FROM ${schema}.feedback
+           ORDER BY record->'escalation'->>'escalationId', coalesce(record->>'agent', ''), record->>'at' DESC, seq DESC
+          ON CONFLICT DO NOTHING`);
+        await client.query(`ALTER TABLE ${schema}.feedback RENAME TO feedback_before_verdicts`);
+      }
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -130,4 +177,9 @@ export class PostgresFeedbackStore implements SharedFeedbackStore {
       client.release();
     }
   }
+}
+
+/** The agent part of a verdict's key: verdicts without an agent share the empty name. */
+function agentKey(agent: string | null): string {
+  return agent ?? '';
 }

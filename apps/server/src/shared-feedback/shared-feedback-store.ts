@@ -1,11 +1,14 @@
 import type { EscalationSnapshot, FeedbackLog } from '@mangaassist/serving';
+import type { FeedbackChangeFeed } from '../feedback-verdicts';
 import type { EscalationRegistry, RecentEscalations } from '../recent-escalations';
 
 /**
  * Feedback and the escalations it refers to, kept where every replica reads them (the shared threshold store's
- * PostgreSQL or Redis), so that feedback sent to any replica finds its escalation.
+ * PostgreSQL or Redis), so that feedback sent to any replica finds its escalation. One verdict per escalation and
+ * agent: `append` replaces the earlier one unless that one is newer (`at`); every stored or replaced verdict is a
+ * change that `changesSince` hands out, so that each replica keeps its running report up to date.
  */
-export interface SharedFeedbackStore extends FeedbackLog {
+export interface SharedFeedbackStore extends FeedbackLog, FeedbackChangeFeed {
   remember(snapshot: EscalationSnapshot): Promise<void>;
   get(escalationId: string): Promise<EscalationSnapshot | undefined>;
   close(): Promise<void>;

@@ -1,5 +1,5 @@
 import { ESCALATION_LABELS } from '../escalation';
-import { latestPerEscalation } from './feedback-log';
+import { latestVerdicts } from './feedback-log';
 import type { FeedbackRecord } from './feedback-record';
 
 /** Options of {@link proposeThresholdsFromFeedback}. */
@@ -48,12 +48,13 @@ export interface LabelFeedbackProposal {
 export interface FeedbackCalibrationReport {
   readonly targetFalsePositiveRate: number;
   readonly minSamples: number;
-  /** Verdicts used (one per escalation: the latest). */
+  /** Verdicts used (one per escalation and agent: the latest). */
   readonly verdicts: number;
   readonly proposals: readonly LabelFeedbackProposal[];
 }
 
-interface Sample {
+/** One verdict as the proposal reads it: the label's score and whether escalating was right. */
+export interface Sample {
   readonly score: number;
   readonly correct: boolean;
 }
@@ -84,7 +85,7 @@ export function proposeThresholdsFromFeedback(
   if (!(target >= 0 && target < 1)) throw new RangeError(`targetFalsePositiveRate must be in [0, 1), got ${target}`);
   if (!Number.isInteger(minSamples) || minSamples < 1) throw new RangeError(`minSamples must be a positive integer, got ${minSamples}`);
   const labels = options.labels ?? [ESCALATION_LABELS.frustration, ESCALATION_LABELS.churn];
-  const verdicts = latestPerEscalation(records).filter((r) => options.modelId === undefined || r.escalation.modelId === options.modelId);
+  const verdicts = latestVerdicts(records).filter((r) => options.modelId === undefined || r.escalation.modelId === options.modelId);
   const modelIds = [...new Set(verdicts.map((r) => r.escalation.modelId))].sort();
   const proposals: LabelFeedbackProposal[] = [];
   for (const modelId of modelIds) {
@@ -103,7 +104,15 @@ export function proposeThresholdsFromFeedback(
   return { targetFalsePositiveRate: target, minSamples, verdicts: verdicts.length, proposals };
 }
 
-function proposeForLabel(
+/**
+ * The proposal for one label of one model from its samples sorted by score (those reaching `current`).
+ *
+ * @example
+ * ```ts
+ * proposeForLabel('m1', 'frustration', 0.5, [{ score: 0.6, correct: false }], 0.2, 1).status; // 'unreachable'
+ * ```
+ */
+export function proposeForLabel(
   modelId: string,
   label: string,
   current: number | null,
@@ -111,17 +120,58 @@ function proposeForLabel(
   target: number,
   minSamples: number,
 ): LabelFeedbackProposal {
-  const falsePositives = samples.filter((s) => !s.correct).length;
-  const rate = samples.length === 0 ? 0 : falsePositives / samples.length;
-  const base = { modelId, label, currentThreshold: current, samples: samples.length, falsePositives, falsePositiveRate: rate };
+  const counts: ScoreCount[] = [];
+  for (const s of samples) {
+    const last = counts[counts.length - 1];
+    const bucket = last && last.score === s.score ? last : (counts.push({ score: s.score, right: 0, wrong: 0 }), counts[counts.length - 1] as ScoreCount);
+    if (s.correct) bucket.right += 1;
+    else bucket.wrong += 1;
+  }
+  return proposeFromCounts(modelId, label, current, counts, target, minSamples);
+}
+
+/** How many verdicts on escalations with one score were right and how many wrong. */
+export interface ScoreCount {
+  readonly score: number;
+  right: number;
+  wrong: number;
+}
+
+/**
+ * {@link proposeForLabel} from counts per distinct score, sorted by score ascending (those reaching `current`): only
+ * a boundary between two scores can separate kept from excluded escalations, so the cost is the number of distinct
+ * scores, not of verdicts. Shared by {@link proposeThresholdsFromFeedback} and the running report
+ * (`FeedbackReportState`).
+ *
+ * @example
+ * ```ts
+ * proposeFromCounts('m1', 'frustration', 0.5, [{ score: 0.6, right: 0, wrong: 1 }], 0.2, 1).status; // 'unreachable'
+ * ```
+ */
+export function proposeFromCounts(
+  modelId: string,
+  label: string,
+  current: number | null,
+  counts: readonly ScoreCount[],
+  target: number,
+  minSamples: number,
+): LabelFeedbackProposal {
+  let n = 0;
+  let falsePositives = 0;
+  for (const c of counts) {
+    n += c.right + c.wrong;
+    falsePositives += c.wrong;
+  }
+  const rate = n === 0 ? 0 : falsePositives / n;
+  const base = { modelId, label, currentThreshold: current, samples: n, falsePositives, falsePositiveRate: rate };
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-  if (samples.length < minSamples) {
+  if (n < minSamples) {
     return {
       ...base,
       status: 'insufficient-data',
       proposedThreshold: null,
       projected: null,
-      reason: `${samples.length} verdicts, fewer than the ${minSamples} required`,
+      reason: `${n} verdicts, fewer than the ${minSamples} required`,
     };
   }
   if (rate <= target) {
@@ -133,19 +183,20 @@ function proposeForLabel(
       reason: `false-positive rate ${pct(rate)} is within the target ${pct(target)}`,
     };
   }
-  // Suffix counts: keeping samples[k..] (sorted by score) leaves fpFrom[k] false positives among n - k.
-  const n = samples.length;
-  const fpFrom = new Array<number>(n + 1).fill(0);
-  for (let k = n - 1; k >= 0; k--) fpFrom[k] = (fpFrom[k + 1] as number) + ((samples[k] as Sample).correct ? 0 : 1);
-  for (let k = 1; k < n; k++) {
-    const below = (samples[k - 1] as Sample).score;
-    const above = (samples[k] as Sample).score;
-    if (above === below) continue; // no threshold separates equal scores
+  // Walking up the scores: below the boundary after counts[j] are k verdicts, of which excludedFp false alarms.
+  let k = 0;
+  let excludedFp = 0;
+  for (let j = 0; j + 1 < counts.length; j++) {
+    const here = counts[j] as ScoreCount;
+    k += here.right + here.wrong;
+    excludedFp += here.wrong;
+    const below = here.score;
+    const above = (counts[j + 1] as ScoreCount).score;
     const kept = n - k;
-    const keptFp = fpFrom[k] as number;
+    const keptFp = falsePositives - excludedFp;
     if (keptFp / kept > target) continue;
     const proposed = Math.min(above, Math.ceil(((below + above) / 2) * 1000) / 1000);
-    const truePositivesLost = k - (falsePositives - keptFp);
+    const truePositivesLost = k - excludedFp;
     return {
       ...base,
       status: 'raise',

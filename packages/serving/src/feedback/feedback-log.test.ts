@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { JsonlFeedbackLog, MemoryFeedbackLog, latestPerEscalation, readFeedbackFile } from './feedback-log';
+import { JsonlFeedbackLog, MemoryFeedbackLog, latestVerdicts, readFeedbackFile } from './feedback-log';
 import type { FeedbackRecord } from './feedback-record';
 
 const record = (feedbackId: string, escalationId: string, at: string, correct = true): FeedbackRecord => ({
@@ -50,12 +50,29 @@ describe('feedback logs', () => {
     await expect(readFeedbackFile(join(dir, 'absent.jsonl'))).rejects.toMatchObject({ code: 'CONFIG_READ_FAILED' });
   });
 
-  it('keeps the latest verdict per escalation', () => {
-    const latest = latestPerEscalation([
+  it('reads back the verdicts in force, and streams every line with scan', async () => {
+    const log = new JsonlFeedbackLog(join(dir, 'scan.jsonl'));
+    const agent = (r: FeedbackRecord, name: string): FeedbackRecord => ({ ...r, agent: name });
+    await log.append(agent(record('f1', 'e1', '2025-01-01T00:00:00Z', true), 'aiko'));
+    await log.append(agent(record('f2', 'e1', '2025-01-01T00:00:00Z', true), 'jordan'));
+    await log.append(agent(record('f3', 'e1', '2025-01-02T00:00:00Z', false), 'aiko'));
+    expect((await log.readAll()).map((r) => r.feedbackId)).toEqual(['f3', 'f2']);
+    const seen: string[] = [];
+    await log.scan((r) => seen.push(r.feedbackId));
+    expect(seen).toEqual(['f1', 'f2', 'f3']);
+    await new JsonlFeedbackLog(join(dir, 'absent.jsonl')).scan(() => seen.push('never'));
+    expect(seen).toHaveLength(3);
+  });
+
+  it('keeps the latest verdict per escalation and agent', () => {
+    const latest = latestVerdicts([
       record('f1', 'e1', '2025-01-02T00:00:00Z', false),
       record('f2', 'e1', '2025-01-01T00:00:00Z', true),
       record('f3', 'e2', '2025-01-01T00:00:00Z', true),
     ]);
     expect(latest.map((r) => r.feedbackId).sort()).toEqual(['f1', 'f3']);
+    // Another agent's verdict on e1 counts on its own.
+    const two = latestVerdicts([record('f1', 'e1', '2025-01-02T00:00:00Z'), { ...record('f4', 'e1', '2025-01-01T00:00:00Z'), agent: 'aiko' }]);
+    expect(two.map((r) => r.feedbackId)).toEqual(['f1', 'f4']);
   });
 });

@@ -1,22 +1,30 @@
+import { createReadStream } from 'node:fs';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { createInterface } from 'node:readline';
 import { MangaAssistError, describeZodIssues, formatProblems } from '@mangaassist/common';
 import { feedbackRecordSchema, type FeedbackRecord } from './feedback-record';
 
 /**
- * Where agents' feedback is kept. Append-only: a second verdict on the same escalation is appended too, and
- * readers keep the latest one ({@link latestPerEscalation}).
+ * Where agents' feedback is kept. One verdict per escalation and agent: a repeat replaces the earlier one
+ * ({@link latestVerdicts}; a JSON Lines log appends it and its readers keep the latest, a database overwrites it).
  *
  * @example
  * ```ts
  * const log: FeedbackLog = new JsonlFeedbackLog('runs/feedback.jsonl');
  * await log.append(record);
- * const all = await log.readAll();
+ * const current = await log.readAll(); // one per escalation and agent
  * ```
  */
 export interface FeedbackLog {
   append(record: FeedbackRecord): Promise<void>;
+  /** The verdicts in force: one per escalation and agent, the latest. */
   readAll(): Promise<FeedbackRecord[]>;
+  /**
+   * Hands every stored record to `onRecord` in order, without holding them all at once (rebuilding the report's
+   * running counts on startup). Replaced records may come too; the receiver keeps the latest per key.
+   */
+  scan?(onRecord: (record: FeedbackRecord) => void): Promise<void>;
 }
 
 /**
@@ -47,7 +55,12 @@ export class JsonlFeedbackLog implements FeedbackLog {
 
   async readAll(): Promise<FeedbackRecord[]> {
     await this.tail;
-    return readFeedbackFile(this.path, { missingOk: true });
+    return latestVerdicts(await readFeedbackFile(this.path, { missingOk: true }));
+  }
+
+  async scan(onRecord: (record: FeedbackRecord) => void): Promise<void> {
+    await this.tail;
+    await scanFeedbackFile(this.path, onRecord, { missingOk: true });
   }
 }
 
@@ -69,7 +82,11 @@ export class MemoryFeedbackLog implements FeedbackLog {
   }
 
   async readAll(): Promise<FeedbackRecord[]> {
-    return [...this.records];
+    return latestVerdicts(this.records);
+  }
+
+  async scan(onRecord: (record: FeedbackRecord) => void): Promise<void> {
+    for (const record of this.records) onRecord(record);
   }
 }
 
@@ -91,43 +108,96 @@ export async function readFeedbackFile(path: string, options: { missingOk?: bool
     throw new MangaAssistError('CONFIG_READ_FAILED', `cannot read feedback file ${path}: ${(cause as Error).message}`, { file: path }, { cause });
   }
   const records: FeedbackRecord[] = [];
-  const lines = text.split('\n');
-  lines.forEach((line, i) => {
-    if (line.trim() === '') return;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(line);
-    } catch (cause) {
-      throw new MangaAssistError('DATA_INVALID', `${path} line ${i + 1}: not JSON (${(cause as Error).message})`, { file: path, line: i + 1 });
-    }
-    const parsed = feedbackRecordSchema.safeParse(raw);
-    if (!parsed.success) {
-      const problems = describeZodIssues(parsed.error.issues);
-      throw new MangaAssistError('DATA_INVALID', `${path} line ${i + 1}: not a feedback record:\n${formatProblems(problems)}`, {
-        file: path,
-        line: i + 1,
-        problems,
-      });
-    }
-    records.push(parsed.data);
+  text.split('\n').forEach((line, i) => {
+    const record = parseFeedbackLine(path, line, i + 1);
+    if (record) records.push(record);
   });
   return records;
 }
 
 /**
- * Keeps one verdict per escalation: the latest by `at` (file order breaks ties), so an agent can correct a
- * verdict by sending another.
+ * Reads a feedback JSON Lines file line by line (a stream: memory does not grow with the file, and the event loop
+ * is yielded between chunks), handing each record to `onRecord`. Errors as {@link readFeedbackFile}.
  *
  * @example
  * ```ts
- * latestPerEscalation(records).length <= records.length; // true
+ * let n = 0;
+ * await scanFeedbackFile('runs/feedback.jsonl', () => void n++);
  * ```
  */
-export function latestPerEscalation(records: readonly FeedbackRecord[]): FeedbackRecord[] {
+export async function scanFeedbackFile(path: string, onRecord: (record: FeedbackRecord) => void, options: { missingOk?: boolean } = {}): Promise<void> {
+  const input = createReadStream(path, { encoding: 'utf8' });
+  const opened = new Promise<void>((resolve, reject) => {
+    input.once('open', () => resolve());
+    input.once('error', reject);
+  });
+  try {
+    await opened;
+  } catch (cause) {
+    if (options.missingOk && (cause as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw new MangaAssistError('CONFIG_READ_FAILED', `cannot read feedback file ${path}: ${(cause as Error).message}`, { file: path }, { cause });
+  }
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  let n = 0;
+  try {
+    for await (const line of lines) {
+      n += 1;
+      const record = parseFeedbackLine(path, line, n);
+      if (record) onRecord(record);
+    }
+  } finally {
+    lines.close();
+    input.destroy();
+  }
+}
+
+function parseFeedbackLine(path: string, line: string, lineNo: number): FeedbackRecord | undefined {
+  if (line.trim() === '') return undefined;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(line);
+  } catch (cause) {
+    throw new MangaAssistError('DATA_INVALID', `${path} line ${lineNo}: not JSON (${(cause as Error).message})`, { file: path, line: lineNo });
+  }
+  const parsed = feedbackRecordSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = describeZodIssues(parsed.error.issues);
+    throw new MangaAssistError('DATA_INVALID', `${path} line ${lineNo}: not a feedback record:\n${formatProblems(problems)}`, {
+      file: path,
+      line: lineNo,
+      problems,
+    });
+  }
+  return parsed.data;
+}
+
+/**
+ * The key of a verdict: its escalation and its agent (verdicts without an agent share one key per escalation).
+ *
+ * @example
+ * ```ts
+ * verdictKey(record) === verdictKey({ ...record, correct: !record.correct }); // true: the second replaces the first
+ * ```
+ */
+export function verdictKey(record: FeedbackRecord): string {
+  return JSON.stringify([record.escalation.escalationId, record.agent]);
+}
+
+/**
+ * Keeps one verdict per escalation and agent: the latest by `at` (order breaks ties), so an agent corrects a
+ * verdict by sending another, and two agents' verdicts on one escalation both count.
+ *
+ * @example
+ * ```ts
+ * latestVerdicts(records).length <= records.length; // true
+ * ```
+ */
+export function latestVerdicts(records: readonly FeedbackRecord[]): FeedbackRecord[] {
   const latest = new Map<string, FeedbackRecord>();
   for (const record of records) {
-    const previous = latest.get(record.escalation.escalationId);
-    if (!previous || record.at >= previous.at) latest.set(record.escalation.escalationId, record);
+    const key = verdictKey(record);
+    const previous = latest.get(key);
+    if (!previous || record.at >= previous.at) latest.set(key, record);
   }
   return [...latest.values()];
 }

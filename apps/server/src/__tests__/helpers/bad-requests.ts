@@ -1,4 +1,5 @@
 import type { TestRequest } from './http-client';
+import { AS_AGENT } from './test-server';
 
 /** One generated bad request and the status it must get. */
 export interface BadRequestCase {
@@ -100,8 +101,8 @@ export function generateBadRequests(count: number, limits: Limits, seed = 202406
     () => ({ kind: 'unknown route', request: { method: pick(['GET', 'POST', 'DELETE']), url: pick(['/', '/v2/classify', '/v1/classify/x', '/admin', '/%2e%2e/etc/passwd', `/x${'a'.repeat(int(1, 500))}`]) }, status: 404 }),
     () => ({ kind: 'wrong method', request: { method: pick(['GET', 'PUT', 'DELETE', 'PATCH']), url: '/v1/classify' }, status: 404 }),
     () => ({ kind: 'admin without token', request: pick<TestRequest>([{ url: '/admin/api/thresholds' }, { url: '/admin/api/audit' }, { method: 'PUT', url: '/admin/api/thresholds/frustration/override', payload: { value: 0.1, reason: 'x', author: 'y' } }, { url: '/admin/api/thresholds', headers: { authorization: `Bearer ${'t'.repeat(int(0, 40))}` } }]), status: 401 }),
-    () => ({ kind: 'bad feedback', request: { method: 'POST', url: '/v1/feedback', payload: pick<unknown>([{}, { escalationId: 1, correct: true }, { escalationId: 'x', correct: 'no' }, { escalationId: '', correct: true }, { escalationId: 'x'.repeat(101), correct: true }, [], 'x']) }, status: 400 }),
-    () => ({ kind: 'unknown escalation', request: { method: 'POST', url: '/v1/feedback', payload: { escalationId: `e-${int(0, 1e9)}`, correct: rand() < 0.5 } }, status: 404 }),
+    () => ({ kind: 'bad feedback', request: { method: 'POST', url: '/v1/feedback', headers: AS_AGENT, payload: pick<unknown>([{}, { escalationId: 1, correct: true }, { escalationId: 'x', correct: 'no' }, { escalationId: '', correct: true }, { escalationId: 'x'.repeat(101), correct: true }, [], 'x']) }, status: 400 }),
+    () => ({ kind: 'unknown escalation', request: { method: 'POST', url: '/v1/feedback', headers: AS_AGENT, payload: { escalationId: `e-${int(0, 1e9)}`, correct: rand() < 0.5 } }, status: 404 }),
   ];
   const cases: BadRequestCase[] = [];
   // Oversized bodies are costly to send: keep them to about 1% of the cases.

@@ -8,6 +8,10 @@ import { KeywordClassifier } from './keyword-classifier';
 import { MemoryThresholdStore } from './memory-threshold-store';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+/** The token of agent `agent-7` (`serving.feedback.agents`), who may send verdicts. */
+export const AGENT_TOKEN = 'test-agent-7-token-0123456789';
+/** Headers of a request sent as agent `agent-7`. */
+export const AS_AGENT = { authorization: `Bearer ${AGENT_TOKEN}` } as const;
 
 /** A server built from fakes, with its log lines captured. */
 export interface TestServer extends RunningServer {
@@ -32,7 +36,19 @@ export async function startTestServer(
   const config = parseConfig(serverConfigSchema, {
     // The fuzz tests send thousands of bad tokens from this one address: the failure limit is far above that here,
     // and the tests of the limit set their own.
-    serving: { host: '127.0.0.1', port: 0, adminToken: ADMIN_TOKEN, admin: { authFailures: { maxFailures: 1_000_000 } }, ...serving },
+    // Agent agent-7 may send verdicts; like the failure limit, the verdict rate limit is far above what tests send.
+    serving: {
+      host: '127.0.0.1',
+      port: 0,
+      adminToken: ADMIN_TOKEN,
+      admin: { authFailures: { maxFailures: 1_000_000 } },
+      ...serving,
+      feedback: {
+        agents: [{ name: 'agent-7', token: AGENT_TOKEN }],
+        rateLimit: { maxVerdicts: 1_000_000 },
+        ...(serving['feedback'] as Record<string, unknown> | undefined),
+      },
+    },
     thresholds: { cacheTtlMs: 0, healthCheckIntervalMs: 0, ...options.thresholds },
   });
   const classifier = new KeywordClassifier();

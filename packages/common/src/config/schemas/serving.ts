@@ -19,7 +19,16 @@ export const DEFAULT_CHURN_PHRASES = [
 const batchingDefaults = { maxBatch: 16, maxWaitMs: 2, queueLimit: 1024 };
 const churnRuleDefaults = { enabled: true, phrases: [...DEFAULT_CHURN_PHRASES], boost: 0.35 };
 const explainDefaults = { maxWords: 32 };
-const feedbackDefaults = { path: 'runs/feedback.jsonl', recentEscalations: 10_000, shared: true };
+const feedbackDefaults = {
+  path: 'runs/feedback.jsonl',
+  recentEscalations: 10_000,
+  shared: true,
+  auth: 'agents' as const,
+  agents: [],
+  rateLimit: { maxVerdicts: 60, windowMs: 60_000 },
+  maxBodyBytes: 8192,
+  recentTexts: 200,
+};
 const conversationDefaults = { store: 'memory' as const, maxConversations: 10_000, maxTurns: 8, ttlMs: 30 * 60_000 };
 
 /**
@@ -79,25 +88,30 @@ const authFailureDefaults = { maxFailures: 10, windowMs: 60_000 };
  *   authFailures: { maxFailures: 10, windowMs: 60000 }
  * ```
  */
+/** Named people with their own tokens (operators, agents): `[{ name, token }]`, names and tokens unique. */
+function namedTokens(what: 'operator' | 'agent') {
+  return z
+    .array(
+      z
+        .object({
+          name: z
+            .string()
+            .min(1)
+            .max(100)
+            .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._@+-]*$/u, 'must start with a letter or digit and hold only letters, digits, spaces and ._@+-'),
+          token: z.string().min(16),
+        })
+        .strict(),
+    )
+    .default([])
+    .refine((ops) => new Set(ops.map((o) => o.name)).size === ops.length, `${what} names must be unique`)
+    .refine((ops) => new Set(ops.map((o) => o.token)).size === ops.length, `${what} tokens must be unique`);
+}
+
 export const adminConfigSchema = z
   .object({
     /** Named operators, each with a token of 16 characters or more; the name is the audit trail's author. */
-    operators: z
-      .array(
-        z
-          .object({
-            name: z
-              .string()
-              .min(1)
-              .max(100)
-              .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._@+-]*$/u, 'must start with a letter or digit and hold only letters, digits, spaces and ._@+-'),
-            token: z.string().min(16),
-          })
-          .strict(),
-      )
-      .default([])
-      .refine((ops) => new Set(ops.map((o) => o.name)).size === ops.length, 'operator names must be unique')
-      .refine((ops) => new Set(ops.map((o) => o.token)).size === ops.length, 'operator tokens must be unique'),
+    operators: namedTokens('operator'),
     /**
      * The operator's name in a request header set by a sign-in proxy. Honoured only on connections from
      * `trustedProxies` (exact addresses), which must remove the header from what clients send.
@@ -231,6 +245,30 @@ export const servingConfigSchema = z
          * `path` and this process's memory.
          */
         shared: z.boolean().default(feedbackDefaults.shared),
+        /**
+         * Who may send verdicts. `agents` (the default): a named person only — an agent of `agents`, a named
+         * operator (`admin.operators`) or a name in the sign-in proxy's identity header (`admin.identityHeader`) —
+         * who becomes the verdict's author; without any of them configured, feedback answers 403. `open`: anyone
+         * reaching the port, the body's `agent` taken on trust (a private network behind another gate only).
+         */
+        auth: z.enum(['agents', 'open']).default(feedbackDefaults.auth),
+        /** Named agents with their own tokens (16 characters or more): they may send verdicts, not use the admin API. */
+        agents: namedTokens('agent'),
+        /** Most verdicts per agent (per client address with `auth: open`) within `windowMs`; past it, 429 with Retry-After. */
+        rateLimit: z
+          .object({
+            maxVerdicts: z.number().int().positive().default(feedbackDefaults.rateLimit.maxVerdicts),
+            windowMs: z.number().int().positive().default(feedbackDefaults.rateLimit.windowMs),
+          })
+          .strict()
+          .default(feedbackDefaults.rateLimit),
+        /** Largest feedback request body in bytes; a larger one gets 413. */
+        maxBodyBytes: z.number().int().min(256).max(1_048_576).default(feedbackDefaults.maxBodyBytes),
+        /**
+         * How many of this replica's latest escalations keep their message text (and word attributions) in memory
+         * for the console's verdicts panel; 0 keeps none. Never written anywhere: the feedback log holds no text.
+         */
+        recentTexts: z.number().int().min(0).max(10_000).default(feedbackDefaults.recentTexts),
       })
       .strict()
       .default(feedbackDefaults),
@@ -245,6 +283,10 @@ export const servingConfigSchema = z
   .refine((s) => !s.admin?.operators.some((o) => o.token === s.adminToken), {
     path: ['admin', 'operators'],
     message: 'an operator token must differ from adminToken (the audit trail could not tell who used it)',
+  })
+  .refine((s) => !s.feedback.agents.some((a) => a.token === s.adminToken || s.admin?.operators.some((o) => o.token === a.token)), {
+    path: ['feedback', 'agents'],
+    message: 'an agent token must differ from adminToken and from every operator token (it would open the admin API)',
   });
 
 /** Parsed serving configuration. */
