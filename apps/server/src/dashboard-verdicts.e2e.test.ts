@@ -12,6 +12,7 @@ const describeIfChromium = available ? describe : describe.skip;
 if (!available) console.warn(`dashboard verdicts e2e skipped: ${CHROMIUM} is absent (Debian package "chromium", installed by .ci/run)`);
 
 const AIKO_TOKEN = 'aiko-operator-token-0123456789';
+const KEN_TOKEN = 'ken-agent-token-0123456789';
 // Customer text that would run script if it were ever parsed as markup.
 const HOSTILE_IMG = 'angry <img src=x onerror="window.__pwned=1">';
 const HOSTILE_SCRIPT = 'late again </script><script>window.__pwned=2</script>';
@@ -25,7 +26,10 @@ describeIfChromium(`console verdicts panel in headless Chromium (${CHROMIUM})`, 
   const dialogs: string[] = [];
 
   beforeAll(async () => {
-    server = await startTestServer({ admin: { operators: [{ name: 'aiko', token: AIKO_TOKEN }], authFailures: { maxFailures: 1000 } } });
+    server = await startTestServer({
+      admin: { operators: [{ name: 'aiko', token: AIKO_TOKEN }], authFailures: { maxFailures: 1000 } },
+      feedback: { agents: [{ name: 'ken', token: KEN_TOKEN }] },
+    });
     profile = mkdtempSync(join(tmpdir(), 'mangaassist-chromium-'));
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
@@ -93,5 +97,19 @@ describeIfChromium(`console verdicts panel in headless Chromium (${CHROMIUM})`, 
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(dialogs).toEqual([]);
     expect(pageErrors).toEqual([]);
+  }, 60_000);
+
+  it('signs an agent in with only an agent token: the verdicts panel, none of the operator panels', async () => {
+    await page.evaluate(() => sessionStorage.clear());
+    await page.goto(`${server.url}/dashboard`);
+    await page.fill('#token', KEN_TOKEN);
+    await page.fill('#author', 'ken');
+    await page.click('#connect');
+    await page.waitForFunction(() => document.querySelector('#verdicts-note')?.textContent === 'Signed in as ken.');
+    expect(await page.isVisible('#verdicts-section')).toBe(true);
+    for (const panel of ['#thresholds-section', '#audit-section', '#feedback-section', '#churn-phrases-section']) expect(await page.isHidden(panel)).toBe(true);
+    // The operator panels' refusals (403) are expected, not an error to show.
+    expect(await page.isHidden('#message')).toBe(true);
+    expect(await page.locator('#verdicts tbody tr').count()).toBeGreaterThan(0);
   }, 60_000);
 });

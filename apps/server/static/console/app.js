@@ -1,6 +1,7 @@
 // Operations console: signs in with the admin token, then mounts and refreshes each panel. A panel is a module in
 // panels/ exporting `sectionId`, `load()` (fetches its data), `render(data, ctx)` and optionally `mount(ctx)` (wiring
-// done once) — add one by importing it below and giving it a <section> in dashboard.html.
+// done once) — add one by importing it below and giving it a <section> in dashboard.html. A panel whose load is
+// refused with 403 (an agent's token on an operator's panel) stays hidden; a 401 or 429 refuses the whole sign-in.
 import { session } from './api.js';
 import { $, show } from './dom.js';
 import * as thresholds from './panels/thresholds.js';
@@ -15,10 +16,22 @@ const PANELS = [thresholds, audit, feedback, churnPhrases, verdicts];
 const ctx = { refresh: refreshAll };
 
 async function refreshAll() {
-  // Every panel's data first, then every render: a refused token (or any failed load) shows no panel, and the
-  // panels never show a mix of old and new data.
-  const data = await Promise.all(PANELS.map((panel) => panel.load()));
-  PANELS.forEach((panel, i) => panel.render(data[i], ctx));
+  // Every panel's data first, then every render, so the panels never show a mix of old and new data.
+  const results = await Promise.allSettled(PANELS.map((panel) => panel.load()));
+  // A refused credential (401) or a locked-out address (429) ends the sign-in: no panel is shown.
+  const refused = results.find((r) => r.status === 'rejected' && /^(401|429):/.test(r.reason.message));
+  if (refused) throw refused.reason;
+  // Signed in means some panel got its data.
+  if (!results.some((r) => r.status === 'fulfilled')) throw results[0].reason;
+  const failed = [];
+  PANELS.forEach((panel, i) => {
+    const result = results[i];
+    if (result.status === 'fulfilled') return panel.render(result.value, ctx);
+    // 403: a panel this person may not use (an agent's token on an operator's panel) stays hidden, silently.
+    $(panel.sectionId).hidden = true;
+    if (!/^403:/.test(result.reason.message)) failed.push(`${panel.sectionId.replace(/-section$/, '')}: ${result.reason.message}`);
+  });
+  return failed;
 }
 
 async function connect(event) {
@@ -26,11 +39,11 @@ async function connect(event) {
   session.token = $('token').value || session.token;
   session.author = $('author').value || session.author;
   try {
-    await refreshAll();
+    const failed = await refreshAll();
     session.remember();
-    show('', '');
+    show(failed.length ? `Some panels could not load: ${failed.join('; ')}` : '', failed.length ? 'error' : '');
   } catch (error) {
-    show(`Cannot load thresholds: ${error.message}`, 'error');
+    show(`Cannot sign in: ${error.message}`, 'error');
   }
 }
 

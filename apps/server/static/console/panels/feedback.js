@@ -1,4 +1,4 @@
-// Agents' feedback panel: threshold proposals from the false-positive rates agents reported (loaded on demand).
+// Agents' feedback panel: threshold proposals from the false-positive rates agents reported (on sign-in and on demand).
 import { api } from '../api.js';
 import { $, cell, fmt, show } from '../dom.js';
 
@@ -33,12 +33,13 @@ export function mount() {
   });
 }
 
-/** Nothing to load up front: the report loads when the operator asks for it. */
-export async function load() {
-  return null;
+/** The report (kept up to date by the server as verdicts arrive, so loading it is cheap). */
+export function load() {
+  return api('GET', '/admin/api/feedback-report');
 }
 
-/** Shows the panel. */
-export function render() {
+/** Shows the panel with the report. */
+export function render(report) {
+  renderReport(report);
   $(sectionId).hidden = false;
 }
