@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isMangaAssistError } from '@mangaassist/common';
-import { readSafetensors, readThresholdsFile } from '@mangaassist/model-format';
+import { CALIBRATION_CURVES_FILE, readOptionalCalibrationCurves, readSafetensors, readThresholdsFile, writeCalibrationCurvesFile } from '@mangaassist/model-format';
 import { onnx } from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
 import { TINY_DIMS, TINY_HEAD, TINY_LABELS, TINY_THRESHOLDS_FILE, TINY_VOCAB, writeTinyClassifierDir } from './__tests__/tiny-model-dir';
@@ -171,6 +171,19 @@ describe('exportClassifier', () => {
     expect(() => exportClassifier({ modelDir: dir, outDir: out, thresholdsFile: file })).toThrow(
       /thresholds\.json: "thresholds\.anger": unknown label; the model's labels are frustration, satisfaction/,
     );
+  });
+
+  it('carries the calibration curves with the thresholds, and removes a stale copy when the model has none', () => {
+    const dir = writeTinyClassifierDir(join(work, 'with-curves'));
+    const point = { threshold: 0.5, precision: 0.8, recall: 0.6, positiveRate: 0.25 };
+    const curves = { version: 1 as const, createdAt: '2026-12-05T00:00:00Z', split: { source: 'val.jsonl', examples: 8 }, labels: { frustration: { beta: 2, points: [point] } } };
+    writeCalibrationCurvesFile(dir, curves);
+    const out = join(work, 'curves-export');
+    expect(exportClassifier({ modelDir: dir, outDir: out }).files).toContain(CALIBRATION_CURVES_FILE);
+    expect(readOptionalCalibrationCurves(out, TINY_LABELS)).toEqual(curves);
+    const plain = writeTinyClassifierDir(join(work, 'without-curves'));
+    expect(exportClassifier({ modelDir: plain, outDir: out }).files).not.toContain(CALIBRATION_CURVES_FILE);
+    expect(existsSync(join(out, CALIBRATION_CURVES_FILE))).toBe(false);
   });
 
   it('records --model-id in the exported config.json, and refuses a blank one before writing anything', () => {

@@ -1,15 +1,18 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { WIDE_BIGRAM_HASH_FORMULA, WIDE_BIGRAM_TENSOR, WIDE_UNIGRAM_TENSOR } from '@mangaassist/common';
 import {
+  CALIBRATION_CURVES_FILE,
   CONFIG_FILE,
   headPooling,
   headWide,
   MODEL_ID_CONFIG_KEY,
   modelIdFromConfig,
+  readOptionalCalibrationCurves,
   THRESHOLDS_FILE,
   thresholdsToShip,
+  writeCalibrationCurvesFile,
   writeFileAtomically,
   type ClassifierPooling,
   type HeadTensorNames,
@@ -88,6 +91,7 @@ function writeGraph(file: string, bytes: Uint8Array): ExportedGraph {
  * outDir/config.json              DistilBertForSequenceClassification, multi_label_classification, id2label
  * outDir/tokenizer.json           + tokenizer_config.json (+ vocab.txt, special_tokens_map.json when present)
  * outDir/thresholds.json          per-label thresholds
+ * outDir/calibration-curves.json  precision, recall, predicted-positive rate per threshold (when calibrated)
  * outDir/export.json              how the graphs were built, with their sizes and SHA-256
  * outDir/onnx/model.onnx          float32 graph: input_ids, attention_mask (int64 [batch, seq]) → logits
  * outDir/onnx/model_quantized.onnx  int8 weights (with quantize: 'int8')
@@ -140,6 +144,11 @@ export function exportClassifier(options: ExportOptions): ExportResult {
   files.push(CONFIG_FILE, ...copyTokenizerFiles(model, options.outDir));
   const thresholds = thresholdsToShip(model.labels, options.thresholdsFile ?? join(options.modelDir, THRESHOLDS_FILE));
   writeFileAtomically(join(options.outDir, THRESHOLDS_FILE), json(thresholds.contents));
+  // The calibration curves travel with the thresholds they came from (the console's what-if reads them); a stale copy
+  // from an earlier export into the same folder must not describe another model.
+  const curves = readOptionalCalibrationCurves(options.thresholdsFile ? dirname(options.thresholdsFile) : options.modelDir, model.labels);
+  if (curves) writeCalibrationCurvesFile(options.outDir, curves);
+  else rmSync(join(options.outDir, CALIBRATION_CURVES_FILE), { force: true });
   const describeGraph = (g: ExportedGraph) => ({ file: relative(options.outDir, g.file), bytes: g.bytes, sha256: g.sha256 });
   writeFileAtomically(
     join(options.outDir, 'export.json'),
@@ -171,6 +180,6 @@ export function exportClassifier(options: ExportOptions): ExportResult {
         : null,
     }),
   );
-  files.push(THRESHOLDS_FILE, 'export.json');
+  files.push(THRESHOLDS_FILE, ...(curves ? [CALIBRATION_CURVES_FILE] : []), 'export.json');
   return { outDir: options.outDir, labels: model.labels, head, pooling, wide, model: fp32, quantized: int8, thresholds: thresholds.source, files };
 }

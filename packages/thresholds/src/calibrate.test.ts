@@ -67,6 +67,7 @@ describe('thresholdCurve', () => {
     const at = curve[34]!;
     expect(at.threshold).toBe(0.35);
     const reference = naiveMetrics(probabilities, targets, 0.35, 2);
-    expect(at).toEqual({ threshold: 0.35, precision: reference.precision, recall: reference.recall, fbeta: expect.closeTo(reference.fbeta, 12) });
+    const positiveRate = probabilities.filter((p) => p >= 0.35).length / probabilities.length;
+    expect(at).toEqual({ threshold: 0.35, precision: reference.precision, recall: reference.recall, fbeta: expect.closeTo(reference.fbeta, 12), positiveRate });
   });
 });

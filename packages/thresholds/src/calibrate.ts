@@ -1,4 +1,4 @@
-import { DEFAULT_THRESHOLD } from '@mangaassist/model-format';
+import { DEFAULT_THRESHOLD, type CalibrationCurvesFile } from '@mangaassist/model-format';
 import { LabelScores } from './label-scores';
 import type { ThresholdChoice, ThresholdStrategy } from './threshold-strategy';
 import type { ThresholdMap } from './threshold-store';
@@ -102,10 +102,13 @@ export interface CurvePoint {
   readonly precision: number;
   readonly recall: number;
   readonly fbeta: number;
+  /** Share of all examples predicted positive at this threshold: what the label's escalation volume follows. */
+  readonly positiveRate: number;
 }
 
 /**
- * Precision, recall and F-β of one label at thresholds 0.01 … 0.99 (by 0.01), for plots.
+ * Precision, recall, F-β and predicted-positive rate of one label at thresholds 0.01 … 0.99 (by 0.01), for plots and
+ * the calibration curves shipped with a model.
  *
  * @example
  * ```ts
@@ -118,7 +121,30 @@ export function thresholdCurve(scores: LabelScores, beta: number, step = 0.01): 
   for (let i = 1; i * step < 1 - 1e-9; i += 1) {
     const threshold = Math.round(i * step * 1e9) / 1e9;
     const at = scores.metricsAt(threshold, beta);
-    points.push({ threshold, precision: at.precision, recall: at.recall, fbeta: at.fbeta });
+    const total = at.tp + at.fp + at.fn + at.tn;
+    points.push({ threshold, precision: at.precision, recall: at.recall, fbeta: at.fbeta, positiveRate: total === 0 ? 0 : (at.tp + at.fp) / total });
   }
   return points;
+}
+
+/**
+ * The curves a model ships in `calibration-curves.json`: per label, precision, recall and predicted-positive rate at
+ * thresholds 0.01 … 0.99 on the calibration split, with the β its threshold was chosen by — so an operator can see
+ * what a threshold change will do before making it.
+ *
+ * @example
+ * ```ts
+ * const labels = calibrationCurves(rows, calibrate({ ...rows, strategy }));
+ * writeCalibrationCurvesFile(dir, { version: 1, createdAt, split: { source: 'val.jsonl', examples: rows.targets.length }, labels });
+ * ```
+ */
+export function calibrationCurves(input: Omit<CalibrationInput, 'strategy'>, results: readonly LabelCalibration[]): CalibrationCurvesFile['labels'] {
+  const scores = labelScoresOf(input);
+  return Object.fromEntries(
+    results.map((result) => {
+      const j = input.labels.indexOf(result.label);
+      const points = thresholdCurve(scores[j] as LabelScores, result.beta).map(({ fbeta: _fbeta, ...point }) => point);
+      return [result.label, { beta: result.beta, points }];
+    }),
+  );
 }

@@ -1,7 +1,7 @@
 import { isMangaAssistError } from '@mangaassist/common';
 import { createClassifier } from '@mangaassist/core-model';
 import { selectTfjsBackend } from '@mangaassist/runtime-tfjs';
-import { resolveThresholds } from '@mangaassist/model-format';
+import { readOptionalCalibrationCurves, readThresholdsFile, resolveThresholds } from '@mangaassist/model-format';
 import { calibrate, createThresholdStoreRegistry, createThresholdStrategyRegistry } from '@mangaassist/thresholds';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,6 +52,19 @@ describe('mangaassist calibrate', () => {
     expect(Object.keys(thresholds)).toEqual(labels);
     for (const label of labels) expect(existsSync(join(out, 'calibration', `${label}.svg`))).toBe(true);
     expect(readFileSync(join(out, 'calibration', 'frustration.svg'), 'utf8')).toContain('<polyline data-series="fbeta"');
+
+    // The curves shipped for the console's what-if: 0.01 … 0.99 per label; at 0.5 they agree with F1@0.5 of thresholds.json.
+    const curves = readOptionalCalibrationCurves(out, labels)!;
+    expect(curves.split).toEqual({ source: 'val-predictions.jsonl', examples: 300 });
+    const details = readThresholdsFile(out).details;
+    for (const label of labels) {
+      const points = curves.labels[label]!.points;
+      expect(points.map((p) => p.threshold)).toEqual(Array.from({ length: 99 }, (_, i) => Math.round((i + 1) * 0.01 * 1e9) / 1e9));
+      for (let i = 1; i < points.length; i += 1) expect(points[i]!.positiveRate).toBeLessThanOrEqual(points[i - 1]!.positiveRate);
+      const at05 = points[49]!;
+      const f1 = at05.precision + at05.recall === 0 ? 0 : (2 * at05.precision * at05.recall) / (at05.precision + at05.recall);
+      expect(f1).toBeCloseTo(details[label]!.f1At05 as number, 12);
+    }
 
     const store = createThresholdStoreRegistry().create('sqlite', { path: db }, {});
     try {

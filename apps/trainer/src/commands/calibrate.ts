@@ -2,10 +2,11 @@ import { MangaAssistError } from '@mangaassist/common';
 import { loadClassifier } from '@mangaassist/core-model';
 import { registerNativeCpuKernels } from '@mangaassist/cpu-kernels';
 import { readDataset, type DatasetFormat } from '@mangaassist/data';
-import { CONFIG_FILE, modelIdFromConfig, readJsonFile, writeThresholdsFile } from '@mangaassist/model-format';
+import { CONFIG_FILE, modelIdFromConfig, readJsonFile, writeCalibrationCurvesFile, writeThresholdsFile } from '@mangaassist/model-format';
 import { selectTfjsBackend, TFJS_BACKEND_REQUESTS, type TfjsBackendRequest } from '@mangaassist/runtime-tfjs';
 import {
   calibrate,
+  calibrationCurves,
   createThresholdPlugins,
   labelScoresOf,
   parseStoreSpec,
@@ -55,6 +56,8 @@ export interface CalibrateReport {
   readonly source: string;
   readonly results: readonly LabelCalibration[];
   readonly thresholdsFile: string;
+  /** `calibration-curves.json`: precision, recall and predicted-positive rate per threshold, for the console's what-if. */
+  readonly curvesFile: string;
   readonly plots: readonly string[];
   readonly store: { readonly id: string; readonly modelId: string } | null;
   /** Model labels left out because the data file does not annotate them (`--model`/`--data` only). */
@@ -135,12 +138,21 @@ export async function runCalibrate(options: CalibrateCliOptions, plugins: Thresh
   const results = calibrate({ ...rows, strategy });
 
   mkdirSync(outDir, { recursive: true });
+  const createdAt = new Date().toISOString();
   const thresholdsFile = writeThresholdsFile(outDir, {
     version: 1,
     strategy: strategy.id,
-    createdAt: new Date().toISOString(),
+    createdAt,
     thresholds: thresholdMapOf(results),
     details: Object.fromEntries(results.map(({ label, threshold: _threshold, ...rest }) => [label, { ...rest }])),
+  });
+
+  const source = basename(options.predictions ?? options.data ?? '');
+  const curvesFile = writeCalibrationCurvesFile(outDir, {
+    version: 1,
+    createdAt,
+    split: { source, examples: rows.targets.length },
+    labels: calibrationCurves(rows, results),
   });
 
   const plots = options.plots === false ? [] : writePlots(rows, results, options.plots || join(outDir, 'calibration'));
@@ -151,7 +163,7 @@ export async function runCalibrate(options: CalibrateCliOptions, plugins: Thresh
     try {
       await target.setRecommended(modelId, thresholdMapOf(results), {
         author: options.author,
-        reason: `${strategy.id} on ${basename(options.predictions ?? options.data ?? '')}`,
+        reason: `${strategy.id} on ${source}`,
       });
     } finally {
       await target.close();
@@ -164,6 +176,7 @@ export async function runCalibrate(options: CalibrateCliOptions, plugins: Thresh
     source: options.predictions ?? options.data ?? '',
     results,
     thresholdsFile,
+    curvesFile,
     plots,
     store,
     uncoveredLabels: rows.uncovered,
@@ -252,6 +265,7 @@ export function formatReport(report: CalibrateReport): string {
       ? [`not calibrated (the data does not annotate them): ${report.uncoveredLabels.join(', ')}`]
       : []),
     `thresholds: ${report.thresholdsFile}`,
+    `calibration curves: ${report.curvesFile}`,
     ...(report.store ? [`store: ${report.store.id}, model id ${report.store.modelId} (recommended layer)`] : []),
     ...(report.plots.length > 0 ? [`plots: ${report.plots.length} SVG files in ${resolve(report.plots[0]!, '..')}`] : []),
     '',
