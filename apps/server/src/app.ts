@@ -3,6 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AppContext } from './app-context';
 import { answerClientError, answerFrameworkError, HttpError, installErrorHandlers } from './http-errors';
 import { registerAdminRoutes } from './routes/admin';
+import { registerCalibrationRoutes } from './routes/calibration';
 import { registerClassifyRoute } from './routes/classify';
 import { registerDashboardRoutes } from './routes/dashboard';
 import { registerFeedbackRoute } from './routes/feedback';
@@ -95,6 +96,7 @@ export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger): Prom
   registerHealthRoutes(app, ctx);
   registerMetaRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
+  registerCalibrationRoutes(app, ctx);
   registerDashboardRoutes(app, ctx);
   await app.ready();
   return app;

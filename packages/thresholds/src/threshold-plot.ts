@@ -3,8 +3,8 @@ import type { CurvePoint } from './calibrate';
 /** What one label's plot shows. */
 export interface ThresholdPlotInput {
   readonly label: string;
-  /** Points ordered by threshold (see `thresholdCurve`). */
-  readonly curve: readonly CurvePoint[];
+  /** Points ordered by threshold (see `thresholdCurve`); the plot draws precision, recall and F-β. */
+  readonly curve: readonly Pick<CurvePoint, 'threshold' | 'precision' | 'recall' | 'fbeta'>[];
   /** β of the F-β curve (named in the legend). */
   readonly beta: number;
   /** The chosen threshold, drawn as a dashed vertical line. */

@@ -8,9 +8,10 @@ import * as thresholds from './panels/thresholds.js';
 import * as audit from './panels/audit.js';
 import * as feedback from './panels/feedback.js';
 import * as churnPhrases from './panels/churn-phrases.js';
+import * as whatIf from './panels/what-if.js';
 import * as verdicts from './panels/verdicts.js';
 
-const PANELS = [thresholds, audit, feedback, churnPhrases, verdicts];
+const PANELS = [thresholds, whatIf, audit, feedback, churnPhrases, verdicts];
 
 /** What every panel receives: a way to refresh the whole console after a change. */
 const ctx = { refresh: refreshAll };
