@@ -6,6 +6,7 @@ import { registerAdminRoutes } from './routes/admin';
 import { registerCalibrationRoutes } from './routes/calibration';
 import { registerClassifyRoute } from './routes/classify';
 import { registerDashboardRoutes } from './routes/dashboard';
+import { registerLiveRoutes } from './routes/live';
 import { registerFeedbackRoute } from './routes/feedback';
 import { registerHealthRoutes } from './routes/health';
 import { registerMetaRoutes } from './routes/metrics';
@@ -87,8 +88,7 @@ export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger): Prom
       method: request.method,
       status: String(reply.statusCode),
     };
-    ctx.metrics.requests.inc(labels);
-    ctx.metrics.requestDuration.observe(labels, reply.elapsedTime / 1000);
+    ctx.metrics.recordRequest(labels, reply.elapsedTime / 1000);
   });
 
   registerClassifyRoute(app, ctx);
@@ -98,6 +98,7 @@ export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger): Prom
   registerAdminRoutes(app, ctx);
   registerCalibrationRoutes(app, ctx);
   registerDashboardRoutes(app, ctx);
+  registerLiveRoutes(app, ctx);
   await app.ready();
   return app;
 }

@@ -134,7 +134,7 @@ export function createContainer(config: ServerConfig, parts: ContainerParts): De
             metrics.batchSize.observe(size);
             metrics.batchDuration.observe(ms / 1000);
           },
-          onQueueDepth: (depth) => metrics.queueDepth.set(depth),
+          onQueueDepth: (depth) => metrics.recordQueueDepth(depth),
         },
       });
     }),

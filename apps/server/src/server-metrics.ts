@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { LiveCounters } from './live-counters';
 
 /**
  * The service's Prometheus metrics, in a registry of its own (two servers in one process, as in tests, do not
@@ -11,6 +12,10 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
  * - `escalations_total{label}` per escalation label active in an escalation, and `escalations_by_priority_total`;
  * - `threshold_store_degraded` (1 while serving last-known-good thresholds);
  * - Node.js process metrics (`process_*`, `nodejs_*`).
+ *
+ * The record methods ({@link recordRequest}, {@link recordEscalation}, {@link recordClassified},
+ * {@link recordQueueDepth}) feed both these metrics and {@link live}, the per-minute counters the operations
+ * console's live view reads, so the page and `/metrics` count the same events.
  *
  * @example
  * ```ts
@@ -71,7 +76,38 @@ export class ServerMetrics {
     registers: [this.registry],
   });
 
-  constructor() {
+  /** Per-minute counters over the last three hours, for the console's live view. */
+  readonly live: LiveCounters;
+
+  /** @param live - the per-minute counters (tests pass one with their own clock) */
+  constructor(live: LiveCounters = new LiveCounters()) {
+    this.live = live;
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** A request answered; classify requests also give the live view its latency. */
+  recordRequest(labels: { route: string; method: string; status: string }, seconds: number): void {
+    this.requests.inc(labels);
+    this.requestDuration.observe(labels, seconds);
+    this.live.request(Number(labels.status), labels.route === '/v1/classify' ? seconds * 1000 : undefined);
+  }
+
+  /** An escalation: its priority, and each escalation label active in it. */
+  recordEscalation(escalationLabels: readonly string[], priority: string): void {
+    this.escalationsByPriority.inc({ priority });
+    for (const label of escalationLabels) this.escalations.inc({ label });
+    this.live.escalation(escalationLabels, priority);
+  }
+
+  /** Texts classified, with the labels active on each (the live view's active-label mix). */
+  recordClassified(activePerText: readonly (readonly string[])[]): void {
+    this.texts.inc(activePerText.length);
+    for (const active of activePerText) this.live.classified(active);
+  }
+
+  /** Texts waiting for inference now. */
+  recordQueueDepth(depth: number): void {
+    this.queueDepth.set(depth);
+    this.live.queueDepth(depth);
   }
 }

@@ -134,8 +134,10 @@ export function registerClassifyRoute(app: FastifyInstance, ctx: AppContext): vo
           active: [...decision.active],
           attribution: attributions[i] ? toAttribution(attributions[i]) : null,
         });
-        metrics.escalationsByPriority.inc({ priority: decision.priority });
-        for (const label of ['frustration', 'churn_risk']) if (decision.active.includes(label)) metrics.escalations.inc({ label });
+        metrics.recordEscalation(
+          ['frustration', 'churn_risk'].filter((label) => decision.active.includes(label)),
+          decision.priority,
+        );
       }
       return toResult(escalationId, decision, body.explain, attributions[i]);
     });
@@ -144,7 +146,7 @@ export function registerClassifyRoute(app: FastifyInstance, ctx: AppContext): vo
     for (const outcome of await Promise.allSettled(remembered)) {
       if (outcome.status === 'rejected') request.log.warn({ err: outcome.reason }, 'escalation not stored in the shared store');
     }
-    metrics.texts.inc(texts.length);
+    metrics.recordClassified(decisions.map((decision) => decision.active));
     request.log.info(
       {
         texts: texts.length,

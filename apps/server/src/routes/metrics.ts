@@ -14,7 +14,7 @@ export function registerMetaRoutes(app: FastifyInstance, ctx: AppContext): void 
   ctx.docs.add({ method: 'GET', path: '/openapi.json', summary: 'This OpenAPI document', tag: 'operations', responses: { 200: 'OpenAPI 3.1' } });
 
   app.get('/metrics', async (_request, reply) => {
-    ctx.metrics.queueDepth.set(ctx.service.queueDepth);
+    ctx.metrics.recordQueueDepth(ctx.service.queueDepth);
     ctx.metrics.storeDegraded.set(ctx.store.status().degraded ? 1 : 0);
     ctx.metrics.modelAvailable.set(ctx.service.modelAvailable ? 1 : 0);
     return reply.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
