@@ -20,6 +20,16 @@ function staticFiles(): Record<string, string> {
   return files;
 }
 
+/**
+ * Charting library files served from the installed npm package itself (resolved, never copied into `static/`), so an
+ * upgrade of the dependency is an upgrade of what the page loads. uPlot draws on a canvas and styles its elements
+ * through the CSSOM, so the strict CSP below (no 'unsafe-inline') holds.
+ */
+const VENDOR_FILES: Readonly<Record<string, string>> = {
+  '/dashboard/vendor/uplot/uPlot.esm.js': require.resolve('uplot/dist/uPlot.esm.js'),
+  '/dashboard/vendor/uplot/uPlot.min.css': require.resolve('uplot/dist/uPlot.min.css'),
+};
+
 const TYPES: Readonly<Record<string, string>> = {
   html: 'text/html; charset=utf-8',
   js: 'text/javascript; charset=utf-8',
@@ -49,6 +59,11 @@ export function registerDashboardRoutes(app: FastifyInstance, ctx: AppContext): 
   });
   for (const [path, file] of Object.entries(staticFiles())) {
     const content = readFileSync(join(STATIC_DIR, file), 'utf8');
+    const type = TYPES[file.split('.').pop() as string] as string;
+    app.get(path, async (_request, reply) => reply.headers(SECURITY_HEADERS).type(type).send(content));
+  }
+  for (const [path, file] of Object.entries(VENDOR_FILES)) {
+    const content = readFileSync(file, 'utf8');
     const type = TYPES[file.split('.').pop() as string] as string;
     app.get(path, async (_request, reply) => reply.headers(SECURITY_HEADERS).type(type).send(content));
   }

@@ -10,8 +10,9 @@ import * as feedback from './panels/feedback.js';
 import * as churnPhrases from './panels/churn-phrases.js';
 import * as whatIf from './panels/what-if.js';
 import * as verdicts from './panels/verdicts.js';
+import * as live from './panels/live.js';
 
-const PANELS = [thresholds, whatIf, audit, feedback, churnPhrases, verdicts];
+const PANELS = [thresholds, whatIf, audit, feedback, churnPhrases, verdicts, live];
 
 /** What every panel receives: a way to refresh the whole console after a change. */
 const ctx = { refresh: refreshAll };

@@ -1,0 +1,95 @@
+/// <reference lib="dom" />
+// DOM types for the callbacks of page.waitForFunction, which run in the browser.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { ADMIN_TOKEN, startTestServer, type TestServer } from './__tests__/helpers/test-server';
+
+const CHROMIUM = '/usr/bin/chromium';
+const available = existsSync(CHROMIUM);
+const describeIfChromium = available ? describe : describe.skip;
+if (!available) console.warn(`dashboard live e2e skipped: ${CHROMIUM} is absent (Debian package "chromium", installed by .ci/run)`);
+
+describeIfChromium(`console live view in headless Chromium (${CHROMIUM})`, () => {
+  let server: TestServer;
+  let profile: string;
+  let context: BrowserContext;
+  let page: Page;
+  const foreignRequests: string[] = [];
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    profile = mkdtempSync(join(tmpdir(), 'mangaassist-chromium-'));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1280, height: 800 },
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith(`${server.url}/`)) return route.continue();
+      foreignRequests.push(url);
+      return route.abort();
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    // A CSP refusal (an inline style or script the chart library needed) shows up as a console error.
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error') pageErrors.push(m.text());
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await context?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+    await server?.close();
+  });
+
+  it('shows the live counters and the chart from the npm package after sign-in', async () => {
+    await page.goto(`${server.url}/dashboard`);
+    await page.fill('#token', ADMIN_TOKEN);
+    await page.fill('#author', 'e2e-operator');
+    await page.click('#connect');
+    await page.locator('#live-section').waitFor();
+    await page.locator('#live-chart canvas').waitFor();
+    expect(await page.textContent('#live-escalations')).toBe('none');
+    expect(await page.textContent('#live-texts')).toBe('0');
+  }, 30_000);
+
+  it('updates the counters without a reload after classify calls', async () => {
+    const navigations: string[] = [];
+    page.on('framenavigated', (frame) => navigations.push(frame.url()));
+    await server.inject({ method: 'POST', url: '/v1/classify', payload: { texts: ['angry and leaving', 'angry', 'hello there'] } });
+    await page.waitForFunction(() => document.querySelector('#live-texts')?.textContent === '3', undefined, { timeout: 15_000 });
+    expect(await page.textContent('#live-escalations')).toBe('frustration 2, churn_risk 1');
+    expect(await page.textContent('#live-priorities')).toMatch(/high 1/);
+    expect(await page.textContent('#live-priorities')).toMatch(/normal 1/);
+    expect(await page.textContent('#live-mix')).toMatch(/frustration 66\.7 %/);
+    expect(await page.textContent('#live-latency')).toMatch(/ms \/ .* ms$/);
+    expect(navigations).toEqual([]);
+  }, 30_000);
+
+  it('changes the window from the keyboard', async () => {
+    await page.focus('#live-window');
+    await page.keyboard.press('ArrowDown'); // last hour → last 3 hours
+    await page.waitForFunction(() => (document.querySelector('#live-window') as HTMLSelectElement).value === '180');
+    await page.waitForFunction(() => /Updated/.test(document.querySelector('#live-updated')?.textContent ?? ''));
+    expect(await page.textContent('#live-texts')).toBe('3');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('live-refresh');
+  }, 30_000);
+
+  it('every live control has a label, and the page talked only to the server without errors', async () => {
+    const unlabeled = await page.evaluate(() =>
+      [...document.querySelectorAll('#live-section select, #live-section input, #live-section button')]
+        .filter((el) => !(el.closest('label') || el.textContent?.trim() || el.getAttribute('aria-label')))
+        .map((el) => el.id),
+    );
+    expect(unlabeled).toEqual([]);
+    expect(foreignRequests).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  }, 30_000);
+});
