@@ -82,6 +82,22 @@ describeIfChromium(`console live view in headless Chromium (${CHROMIUM})`, () =>
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('live-refresh');
   }, 30_000);
 
+  it('stops polling once the token is refused, so it cannot lock the address out', async () => {
+    const calls: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/admin/api/live')) calls.push(request.url());
+    });
+    // The token in memory is replaced by a wrong one, as after a rotation.
+    // (A string, so the test's module transform leaves the browser's dynamic import alone.)
+    await page.evaluate("import('/dashboard/console/api.js').then((m) => { m.session.token = 'a-rotated-token-nobody-has'; })");
+    await page.click('#live-refresh');
+    await page.waitForFunction(() => /Not updated: 401/.test(document.querySelector('#live-updated')?.textContent ?? ''));
+    const after = calls.length;
+    await page.waitForTimeout(6_000); // longer than one polling period
+    expect(calls.length).toBe(after);
+    pageErrors.splice(0, pageErrors.length, ...pageErrors.filter((e) => !/status of 401/.test(e)));
+  }, 30_000);
+
   it('every live control has a label, and the page talked only to the server without errors', async () => {
     const unlabeled = await page.evaluate(() =>
       [...document.querySelectorAll('#live-section select, #live-section input, #live-section button')]

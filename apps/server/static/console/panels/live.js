@@ -91,6 +91,12 @@ async function refresh() {
     render(await load());
   } catch (error) {
     setStat('live-updated', `Not updated: ${error.message}`);
+    // A refused credential stops the polling: retrying it every few seconds would only count failed sign-ins
+    // against this address (the admin API locks an address out after too many). Signing in again restarts it.
+    if (/^(401|403|429):/.test(error.message)) {
+      clearInterval(timer);
+      timer = null;
+    }
   }
 }
 
