@@ -54,6 +54,7 @@ describeIfChromium(`console layout at desktop and tablet widths in headless Chro
     await browser?.close();
     await server?.close();
     if (modelDir) rmSync(modelDir, { recursive: true, force: true });
+    if (!process.env.CONSOLE_SCREENSHOT_DIR) rmSync(SHOTS, { recursive: true, force: true });
   });
 
   async function signIn(page: Page): Promise<void> {
