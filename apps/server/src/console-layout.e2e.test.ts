@@ -86,13 +86,13 @@ describeIfChromium(`console layout at desktop and tablet widths in headless Chro
       expect(chart!.x + chart!.width).toBeLessThanOrEqual(width);
       // Every visible control has a name a screen reader can read, and can be reached with Tab.
       const unnamed = await page.evaluate(() =>
-        [...document.querySelectorAll('input, select, textarea, button')]
+        Array.from(document.querySelectorAll('input, select, textarea, button'))
           .filter((el) => (el as HTMLElement).offsetParent !== null)
           .filter((el) => !(el.closest('label') || el.textContent?.trim() || el.getAttribute('aria-label') || (el.id && document.querySelector(`label[for="${el.id}"]`))))
           .map((el) => el.id || el.outerHTML.slice(0, 60)),
       );
       expect(unnamed).toEqual([]);
-      expect(await page.evaluate(() => [...document.querySelectorAll('input, select, button')].filter((el) => (el as HTMLElement).tabIndex < 0).length)).toBe(0);
+      expect(await page.evaluate(() => Array.from(document.querySelectorAll('input, select, button')).filter((el) => (el as HTMLElement).tabIndex < 0).length)).toBe(0);
       await page.screenshot({ path: join(SHOTS, `console-${name}.png`), fullPage: true });
       expect(errors).toEqual([]);
     } finally {

@@ -100,7 +100,7 @@ describeIfChromium(`console live view in headless Chromium (${CHROMIUM})`, () =>
 
   it('every live control has a label, and the page talked only to the server without errors', async () => {
     const unlabeled = await page.evaluate(() =>
-      [...document.querySelectorAll('#live-section select, #live-section input, #live-section button')]
+      Array.from(document.querySelectorAll('#live-section select, #live-section input, #live-section button'))
         .filter((el) => !(el.closest('label') || el.textContent?.trim() || el.getAttribute('aria-label')))
         .map((el) => el.id),
     );
