@@ -1,16 +1,12 @@
 /// <reference lib="dom" />
 // DOM types for the callbacks of page.evaluate, which run in the browser.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { writeCalibrationCurvesFile, type CalibrationCurvesFile } from '@mangaassist/model-format';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM, describeWithChromium } from './__tests__/helpers/console-browser';
 import { ADMIN_TOKEN, AS_AGENT, startTestServer, type TestServer } from './__tests__/helpers/test-server';
-
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-const describeIfChromium = available ? describe : describe.skip;
-if (!available) console.warn(`console layout e2e skipped: ${CHROMIUM} is absent (Debian package "chromium", installed by .ci/run)`);
 
 /**
  * Where the full-page screenshots go: `CONSOLE_SCREENSHOT_DIR` (the README's pictures are made with
@@ -32,7 +28,7 @@ const VIEWPORTS = [
   { name: 'tablet', width: 820, height: 1180 },
 ] as const;
 
-describeIfChromium(`console layout at desktop and tablet widths in headless Chromium (${CHROMIUM})`, () => {
+describeWithChromium('console layout at desktop and tablet widths', () => {
   let server: TestServer;
   let modelDir: string;
   let browser: Browser;

@@ -1,42 +1,24 @@
 /// <reference lib="dom" />
 // The console's operations controls in headless Chromium: a temporary override that reverts by itself, the churn
 // phrase list edited on the page and used by classification at once, and hostile text in every field they add.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { EXPIRY_AUTHOR } from '@mangaassist/thresholds';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { describeWithChromium, openConsoleBrowser, type ConsoleBrowser } from './__tests__/helpers/console-browser';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from './__tests__/helpers/test-server';
-
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-const describeIfChromium = available ? describe : describe.skip;
-if (!available) console.warn(`dashboard control e2e skipped: ${CHROMIUM} is absent (Debian package "chromium", installed by .ci/run)`);
 
 // Would run if any of it were ever parsed as markup or script.
 const HOSTILE = '<img src=x onerror="window.__pwned=1"></script><script>window.__pwned=2</script>';
 
-describeIfChromium(`console operations controls in headless Chromium (${CHROMIUM})`, () => {
+describeWithChromium('console operations controls', () => {
   let server: TestServer;
-  let profile: string;
-  let context: BrowserContext;
+  let browser: ConsoleBrowser;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   beforeAll(async () => {
     server = await startTestServer({}, { thresholds: { overrideExpiryCheckMs: 50 } });
-    profile = mkdtempSync(join(tmpdir(), 'mangaassist-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
-    });
-    await context.route('**/*', (route) => (route.request().url().startsWith(`${server.url}/`) ? route.continue() : route.abort()));
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/status of 400/.test(m.text())) pageErrors.push(m.text());
-    });
+    browser = await openConsoleBrowser(server.url, { ignoreConsole: /status of 400/ });
+    ({ page, pageErrors } = browser);
     await page.goto(`${server.url}/dashboard`);
     await page.fill('#token', ADMIN_TOKEN);
     // The name typed in is an audit author: hostile markup must come back as text.
@@ -47,8 +29,7 @@ describeIfChromium(`console operations controls in headless Chromium (${CHROMIUM
   }, 60_000);
 
   afterAll(async () => {
-    await context?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await browser?.close();
     await server?.close();
   });
 

@@ -1,50 +1,24 @@
 /// <reference lib="dom" />
 // DOM types for the callbacks of page.waitForFunction, which run in the browser.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { describeWithChromium, openConsoleBrowser, type ConsoleBrowser } from './__tests__/helpers/console-browser';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from './__tests__/helpers/test-server';
 
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-const describeIfChromium = available ? describe : describe.skip;
-if (!available) console.warn(`dashboard live e2e skipped: ${CHROMIUM} is absent (Debian package "chromium", installed by .ci/run)`);
-
-describeIfChromium(`console live view in headless Chromium (${CHROMIUM})`, () => {
+describeWithChromium('console live view', () => {
   let server: TestServer;
-  let profile: string;
-  let context: BrowserContext;
+  let browser: ConsoleBrowser;
   let page: Page;
-  const foreignRequests: string[] = [];
-  const pageErrors: string[] = [];
+  let foreignRequests: string[] = [];
+  let pageErrors: string[] = [];
 
   beforeAll(async () => {
     server = await startTestServer();
-    profile = mkdtempSync(join(tmpdir(), 'mangaassist-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1280, height: 800 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    await context.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url.startsWith(`${server.url}/`)) return route.continue();
-      foreignRequests.push(url);
-      return route.abort();
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    // A CSP refusal (an inline style or script the chart library needed) shows up as a console error.
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') pageErrors.push(m.text());
-    });
+    browser = await openConsoleBrowser(server.url, { viewport: { width: 1280, height: 800 } });
+    ({ page, pageErrors, foreignRequests } = browser);
   }, 60_000);
 
   afterAll(async () => {
-    await context?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await browser?.close();
     await server?.close();
   });
 

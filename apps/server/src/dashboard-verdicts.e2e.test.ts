@@ -1,15 +1,8 @@
 /// <reference lib="dom" />
 // DOM types for the callbacks of page.waitForFunction, which run in the browser.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { describeWithChromium, openConsoleBrowser, type ConsoleBrowser } from './__tests__/helpers/console-browser';
 import { startTestServer, type TestServer } from './__tests__/helpers/test-server';
-
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-const describeIfChromium = available ? describe : describe.skip;
-if (!available) console.warn(`dashboard verdicts e2e skipped: ${CHROMIUM} is absent (Debian package "chromium", installed by .ci/run)`);
 
 const AIKO_TOKEN = 'aiko-operator-token-0123456789';
 const KEN_TOKEN = 'ken-agent-token-0123456789';
@@ -17,40 +10,24 @@ const KEN_TOKEN = 'ken-agent-token-0123456789';
 const HOSTILE_IMG = 'angry <img src=x onerror="window.__pwned=1">';
 const HOSTILE_SCRIPT = 'late again </script><script>window.__pwned=2</script>';
 
-describeIfChromium(`console verdicts panel in headless Chromium (${CHROMIUM})`, () => {
+describeWithChromium('console verdicts panel', () => {
   let server: TestServer;
-  let profile: string;
-  let context: BrowserContext;
+  let browser: ConsoleBrowser;
   let page: Page;
-  const pageErrors: string[] = [];
-  const dialogs: string[] = [];
+  let pageErrors: string[] = [];
+  let dialogs: string[] = [];
 
   beforeAll(async () => {
     server = await startTestServer({
       admin: { operators: [{ name: 'aiko', token: AIKO_TOKEN }], authFailures: { maxFailures: 1000 } },
       feedback: { agents: [{ name: 'ken', token: KEN_TOKEN }] },
     });
-    profile = mkdtempSync(join(tmpdir(), 'mangaassist-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    await context.route('**/*', (route) => (route.request().url().startsWith(`${server.url}/`) ? route.continue() : route.abort()));
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') pageErrors.push(m.text());
-    });
-    page.on('dialog', (d) => {
-      dialogs.push(d.message());
-      void d.dismiss();
-    });
+    browser = await openConsoleBrowser(server.url);
+    ({ page, pageErrors, dialogs } = browser);
   }, 60_000);
 
   afterAll(async () => {
-    await context?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await browser?.close();
     await server?.close();
   });
 

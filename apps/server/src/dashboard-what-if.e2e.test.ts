@@ -1,16 +1,12 @@
 /// <reference lib="dom" />
 // DOM types for the callbacks of page.waitForFunction, which run in the browser.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeCalibrationCurvesFile, type CalibrationCurvesFile } from '@mangaassist/model-format';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { describeWithChromium, openConsoleBrowser, type ConsoleBrowser } from './__tests__/helpers/console-browser';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from './__tests__/helpers/test-server';
-
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-const describeIfChromium = available ? describe : describe.skip;
-if (!available) console.warn(`what-if e2e skipped: ${CHROMIUM} is absent (Debian package "chromium", installed by .ci/run)`);
 
 // A calibration split whose source name would run script if it were parsed as markup.
 const HOSTILE_SOURCE = 'val <img src=x onerror="window.__pwned=1">.jsonl';
@@ -24,33 +20,24 @@ function curves(): CalibrationCurvesFile {
   return { version: 1, createdAt: '2026-12-05T00:00:00Z', split: { source: HOSTILE_SOURCE, examples: 200 }, labels: { frustration: { beta: 2, points }, churn_risk: { beta: 2, points } } };
 }
 
-describeIfChromium(`console what-if panel in headless Chromium (${CHROMIUM})`, () => {
+describeWithChromium('console what-if panel', () => {
   let server: TestServer;
   let modelDir: string;
-  let profile: string;
-  let context: BrowserContext;
+  let browser: ConsoleBrowser;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
   const file = curves();
 
   beforeAll(async () => {
     modelDir = mkdtempSync(join(tmpdir(), 'what-if-model-'));
     writeCalibrationCurvesFile(modelDir, file);
     server = await startTestServer({ modelDir });
-    profile = mkdtempSync(join(tmpdir(), 'mangaassist-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    await context.route('**/*', (route) => (route.request().url().startsWith(`${server.url}/`) ? route.continue() : route.abort()));
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    browser = await openConsoleBrowser(server.url);
+    ({ page, pageErrors } = browser);
   }, 60_000);
 
   afterAll(async () => {
-    await context?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await browser?.close();
     await server?.close();
     rmSync(modelDir, { recursive: true, force: true });
   });
