@@ -1,7 +1,8 @@
-// Operations console: signs in with the admin token, then mounts and refreshes each panel. A panel is a module in
-// panels/ exporting `sectionId`, `load()` (fetches its data), `render(data, ctx)` and optionally `mount(ctx)` (wiring
-// done once) — add one by importing it below and giving it a <section> in dashboard.html. A panel whose load is
-// refused with 403 (an agent's token on an operator's panel) stays hidden; a 401 or 429 refuses the whole sign-in.
+// Operations console: signs in with a token (shared admin, named operator or agent), then loads and renders each
+// panel. A panel is a module in panels/ exporting `sectionId`, `load()` (fetches its data), `render(data, ctx)` and
+// optionally `mount(ctx)` (wiring done once) — add one by importing it below and giving it a <section> in
+// dashboard.html. A panel whose load is refused with 403 (an agent's token on an operator's panel) stays hidden; a
+// 401 or 429 refuses the whole sign-in.
 import { session } from './api.js';
 import { $, show } from './dom.js';
 import * as thresholds from './panels/thresholds.js';
