@@ -45,11 +45,17 @@ describeWithChromium('console what-if panel', () => {
   const cells = (row: string) => page.locator(`#what-if-table tr.${row} td`).allTextContents();
 
   it('shows, for a typed threshold, the precision, recall, flagged share and volume change of the calibration data', async () => {
+    const thresholdReads: string[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/admin/api/thresholds') thresholdReads.push(request.url());
+    });
     await page.goto(`${server.url}/dashboard`);
     await page.fill('#token', ADMIN_TOKEN);
     await page.fill('#author', 'e2e-operator');
     await page.click('#connect');
     await page.locator('#what-if-table tr.effective').waitFor();
+    // One sign-in reads the thresholds once, though three panels (thresholds, what-if, churn phrases) show them.
+    expect(thresholdReads).toHaveLength(1);
     expect(await page.locator('#what-if-label option').allTextContents()).toEqual(['frustration', 'churn_risk']);
     // The test server recommends 0.5 for frustration: effective = recommended = 0.5.
     const at = (t: number) => file.labels.frustration!.points.find((p) => Math.abs(p.threshold - t) < 1e-9)!;

@@ -11,6 +11,21 @@ export const session = {
 };
 
 /**
+ * A GET for one refresh of the console: each path is asked once however many panels load it (the thresholds feed
+ * the thresholds, what-if and churn-phrase panels alike).
+ */
+export function sharedGet() {
+  const pending = new Map();
+  return (path) => {
+    if (!pending.has(path)) pending.set(path, api('GET', path));
+    return pending.get(path);
+  };
+}
+
+/** A plain GET, for a panel that loads on its own (polling, a changed option). */
+export const get = (path) => api('GET', path);
+
+/**
  * Calls the admin API with the session's token; resolves to the parsed JSON body, rejects with an Error whose
  * message starts with the HTTP status and carries the server's error message.
  */

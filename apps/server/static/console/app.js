@@ -1,9 +1,9 @@
 // Operations console: signs in with a token (shared admin, named operator or agent), then loads and renders each
-// panel. A panel is a module in panels/ exporting `sectionId`, `load()` (fetches its data), `render(data, ctx)` and
+// panel. A panel is a module in panels/ exporting `sectionId`, `load(get)` (fetches its data with the refresh's shared `get`), `render(data, ctx)` and
 // optionally `mount(ctx)` (wiring done once) — add one by importing it below and giving it a <section> in
 // dashboard.html. A panel whose load is refused with 403 (an agent's token on an operator's panel) stays hidden; a
 // 401 or 429 refuses the whole sign-in.
-import { session } from './api.js';
+import { session, sharedGet } from './api.js';
 import { $, show } from './dom.js';
 import * as thresholds from './panels/thresholds.js';
 import * as audit from './panels/audit.js';
@@ -20,7 +20,8 @@ const ctx = { refresh: refreshAll };
 
 async function refreshAll() {
   // Every panel's data first, then every render, so the panels never show a mix of old and new data.
-  const results = await Promise.allSettled(PANELS.map((panel) => panel.load()));
+  const get = sharedGet();
+  const results = await Promise.allSettled(PANELS.map((panel) => panel.load(get)));
   // A refused credential (401) or a locked-out address (429) ends the sign-in: no panel is shown.
   const refused = results.find((r) => r.status === 'rejected' && /^(401|429):/.test(r.reason.message));
   if (refused) throw refused.reason;

@@ -1,13 +1,13 @@
 // Churn phrases panel: the list the churn phrase rule uses, edited with a reason, and its change history.
-import { api, session } from '../api.js';
+import { api, get as plainGet, session } from '../api.js';
 import { $, cell, show } from '../dom.js';
 
 /** The section this panel renders into. */
 export const sectionId = 'churn-phrases-section';
 
 /** Loads the list in force, its source and history; rejects when the admin API refuses. */
-export function load() {
-  return Promise.all([api('GET', '/admin/api/churn-phrases'), api('GET', '/admin/api/thresholds')]).then(([phrases, thresholds]) => ({
+export function load(get = plainGet) {
+  return Promise.all([get('/admin/api/churn-phrases'), get('/admin/api/thresholds')]).then(([phrases, thresholds]) => ({
     ...phrases,
     operator: thresholds.operator && thresholds.operator.name,
   }));

@@ -1,5 +1,5 @@
 // Thresholds panel: the effective threshold of every label with its layer, and override changes with a reason.
-import { api, session } from '../api.js';
+import { api, get as plainGet, session } from '../api.js';
 import { $, cell, fmt, show } from '../dom.js';
 
 /** The section this panel renders into. */
@@ -112,6 +112,6 @@ async function change(label, value, reason, ctx, hours) {
 }
 
 /** Loads the thresholds; rejects when the admin API refuses (wrong token, disabled API). */
-export function load() {
-  return api('GET', '/admin/api/thresholds');
+export function load(get = plainGet) {
+  return get('/admin/api/thresholds');
 }

@@ -1,7 +1,7 @@
 // What-if panel: the calibration curves shipped with the model (precision, recall and the share of messages flagged
 // at each threshold, on the calibration split) with the recommended, effective and proposed thresholds marked, so an
 // operator sees what a change will do before making it. Nothing is applied here: the thresholds panel does that.
-import { api } from '../api.js';
+import { get as plainGet } from '../api.js';
 import { $, cell, fmt } from '../dom.js';
 
 /** The section this panel renders into. */
@@ -116,8 +116,8 @@ export function mount() {
 }
 
 /** The curves and the thresholds in force (both refused to non-operators, which hides the panel). */
-export async function load() {
-  const [curves, thresholds] = await Promise.all([api('GET', '/admin/api/calibration-curves'), api('GET', '/admin/api/thresholds')]);
+export async function load(get = plainGet) {
+  const [curves, thresholds] = await Promise.all([get('/admin/api/calibration-curves'), get('/admin/api/thresholds')]);
   return { curves, thresholds };
 }
 
