@@ -40,7 +40,7 @@ describeWithChromium('console verdicts panel', () => {
   it('lists escalations with hostile text inert, and a verdict given on the page changes the feedback report', async () => {
     const classified = await server.inject({ method: 'POST', url: '/v1/classify', payload: { texts: [HOSTILE_IMG, HOSTILE_SCRIPT], explain: true } });
     const [imgId, scriptId] = classified.json().results.map((r: { escalationId: string }) => r.escalationId);
-    expect(imgId && scriptId).toBeTruthy();
+    expect([imgId, scriptId]).toEqual([expect.any(String), expect.any(String)]);
 
     await page.goto(`${server.url}/dashboard`);
     await page.fill('#token', AIKO_TOKEN);
