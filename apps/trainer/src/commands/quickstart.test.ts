@@ -1,11 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { sharedAsset, trainingSources } from '@mangaassist/common';
 import { HANDWRITTEN_TRAINING_SLICES, handwrittenSlicePath } from '@mangaassist/data';
 import { runQuickstart } from './quickstart';
 import { formatHandwrittenScores, type HandwrittenScore } from './quickstart/quickstart-handwritten';
-import { QUICKSTART_MESSAGES } from './quickstart/quickstart-server';
+import { QUICKSTART_MESSAGES, SERVER_COMMAND } from './quickstart/quickstart-server';
 import { QUICKSTART_MODEL_ID, QUICKSTART_SIZES, quickstartPaths, quickstartTrainConfig, sameTrainingData } from './quickstart/quickstart-plan';
 
 it('prints what the slice is to the model, then the figures the design document sets targets for, model and baseline', () => {
@@ -40,10 +40,14 @@ describe('the quickstart training job', () => {
 });
 
 const standIn = sharedAsset('models/mini-distilbert-mlm/config.json');
-const serverEntry = join(__dirname, '..', '..', '..', 'server', 'dist', 'main.js');
-const ready = standIn && existsSync(serverEntry);
+// The quickstart starts the server's launcher from PATH (npm and npx put the workspace's executables there); the
+// launcher runs the server's build beside it.
+const launcher = (process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, SERVER_COMMAND)).find((file) => existsSync(file));
+const serverBuild = launcher ? join(dirname(realpathSync(launcher)), '..', 'dist', 'main.js') : undefined;
+const ready = standIn && serverBuild && existsSync(serverBuild);
 if (!ready) {
-  console.warn(`quickstart end-to-end test skipped: needs ${standIn ? serverEntry + ' (npm run build)' : '../shared/models/mini-distilbert-mlm'}`);
+  const missing = !standIn ? '../shared/models/mini-distilbert-mlm' : !serverBuild ? `${SERVER_COMMAND} on PATH (run through npm or npx)` : `${serverBuild} (npm run build)`;
+  console.warn(`quickstart end-to-end test skipped: needs ${missing}`);
 }
 
 (ready ? describe : describe.skip)('quickstart, end to end on a small corpus', () => {

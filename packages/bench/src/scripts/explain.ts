@@ -9,8 +9,9 @@
 // npx tsc -b packages/bench && node packages/bench/dist/scripts/explain.js --model runs/quickstart/model [--iterations 200] [--json]
 
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { createRng } from '@mangaassist/common';
+import { handwrittenSlicePath } from '@mangaassist/data';
 import { resolveThresholds } from '@mangaassist/model-format';
 import { ClassificationService, OnnxWorkerPool, type EscalationDecision, type WordAttribution } from '@mangaassist/serving';
 
@@ -31,8 +32,8 @@ function parseArgs(argv: string[]): Args {
     warmup: 20,
     maxWords: 32,
     seed: 7,
-    // The data package's fixtures beside this package: the same number of folders up from src/scripts/ and dist/scripts/.
-    fixtures: join(__dirname, '..', '..', '..', 'data', 'fixtures'),
+    // The data package's own fixtures folder, wherever it is installed.
+    fixtures: dirname(handwrittenSlicePath('dev')),
     json: false,
   };
   for (let i = 0; i < argv.length; i++) {

@@ -1,10 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { MangaAssistError } from '@mangaassist/common';
-import { withHugePages } from '@mangaassist/runtime-onnx';
 import { QUICKSTART_MODEL_ID, type QuickstartPaths } from './quickstart-plan';
 
 /** Messages a manga store's support inbox might receive, classified at the end of the quickstart. */
@@ -35,23 +33,29 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Path of the built server entry point (built together with the CLI). */
-const SERVER_ENTRY = join(__dirname, '..', '..', '..', '..', 'server', 'dist', 'main.js');
+/**
+ * The server's launcher, the executable `@mangaassist/server-app` installs (`bin` in its package.json). npm scripts
+ * and `npx` put it on PATH; the quickstart runs it as any user would instead of reaching into the server's build.
+ */
+export const SERVER_COMMAND = 'mangaassist-server';
 
 /**
  * Writes the server configuration (the exported model, the SQLite threshold store the calibration filled, a random
- * admin token, an ephemeral port) and starts `apps/server` as a child process; resolves once it logs its URL.
+ * admin token, an ephemeral port) and starts the server's launcher (`command`, default {@link SERVER_COMMAND}) as a
+ * child process; resolves once it logs its URL.
+ *
+ * @throws MangaAssistError `NOT_FOUND` when `command` is not on PATH, or the server exits before listening
  */
-export async function startQuickstartServer(paths: QuickstartPaths, entry = SERVER_ENTRY): Promise<RunningServer & { adminToken: string }> {
+export async function startQuickstartServer(paths: QuickstartPaths, command = SERVER_COMMAND): Promise<RunningServer & { adminToken: string }> {
   const adminToken = randomBytes(24).toString('hex');
   const config = {
     serving: { modelDir: paths.model, modelId: QUICKSTART_MODEL_ID, port: 0, adminToken, feedback: { path: paths.feedback } },
     thresholds: { store: { id: 'sqlite', options: { path: paths.thresholdsDb } } },
   };
   writeFileSync(paths.serverConfig, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
-  // The environment the server's launcher (apps/server/bin/mangaassist-server) gives it: weights on huge pages.
-  const child = spawn(process.execPath, [entry, '--config', paths.serverConfig], { stdio: ['ignore', 'pipe', 'pipe'], env: withHugePages(process.env) });
-  const url = await waitForUrl(child);
+  // The launcher sets the process environment the server wants (weights on huge pages) before it starts node.
+  const child = spawn(command, ['--config', paths.serverConfig], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const url = await waitForUrl(child, command);
   return {
     url,
     adminToken,
@@ -64,7 +68,7 @@ export async function startQuickstartServer(paths: QuickstartPaths, entry = SERV
   };
 }
 
-function waitForUrl(child: ChildProcess): Promise<string> {
+function waitForUrl(child: ChildProcess, command: string): Promise<string> {
   return new Promise((resolvePromise, reject) => {
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -83,6 +87,14 @@ function waitForUrl(child: ChildProcess): Promise<string> {
       } catch {
         // not a log record
       }
+    });
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(
+        error.code === 'ENOENT'
+          ? new MangaAssistError('NOT_FOUND', `${command} is not on PATH: install @mangaassist/server-app, or run the quickstart through npm (npm run quickstart), which puts the workspace's executables on PATH`)
+          : error,
+      );
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
