@@ -1,3 +1,5 @@
 // Public API of @mangaassist/pipelines.
 export * from './predict-split';
+export * from './calibrate-model';
+export * from './evaluate-model';
 export * from './ablation';

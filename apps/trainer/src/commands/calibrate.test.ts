@@ -6,7 +6,8 @@ import { calibrate, createThresholdStoreRegistry, createThresholdStrategyRegistr
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { calibrateCommand, type CalibrateReport } from './calibrate';
+import type { CalibrateReport } from '@mangaassist/pipelines';
+import { calibrateCommand } from './calibrate';
 import { writeTinyEncoder } from './__tests__/tiny-encoder';
 import { runCommand } from '../__tests__/run-command';
 

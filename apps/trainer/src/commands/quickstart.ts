@@ -9,8 +9,8 @@ import { exportClassifier } from '@mangaassist/export';
 import { selectTfjsBackend, TFJS_BACKEND_REQUESTS, type TfjsBackendRequest } from '@mangaassist/runtime-tfjs';
 import { createThresholdPlugins } from '@mangaassist/thresholds';
 import { createConsoleReporter, createTrainPlugins, RUN_FILES, runTrainJob } from '@mangaassist/trainer';
+import { calibrateModel, formatCalibrateReport } from '@mangaassist/pipelines';
 import { PLUGINS, type CliPlugins } from '../tokens';
-import { formatReport, runCalibrate } from './calibrate';
 import type { CommandModule } from './command-module';
 import { megabytes } from './megabytes';
 import {
@@ -115,17 +115,15 @@ export async function runQuickstart(
   await train(paths, sizes, encoder.pretrained, plugins);
 
   stage(3, 'calibration: per-label F-beta thresholds into the SQLite store');
-  const calibration = await runCalibrate({
+  const calibration = await calibrateModel({
     model: paths.model,
     data: paths.validation,
     strategy: 'fbeta-sweep',
-    store: `sqlite:${paths.thresholdsDb}`,
-    modelId: QUICKSTART_MODEL_ID,
-    author: 'quickstart',
-    batchSize: '32',
+    store: { id: 'sqlite', options: { path: paths.thresholdsDb }, modelId: QUICKSTART_MODEL_ID, author: 'quickstart' },
+    batchSize: 32,
     backend: selection.name,
   }, plugins);
-  process.stderr.write(formatReport(calibration));
+  process.stderr.write(formatCalibrateReport(calibration));
 
   stage(4, `messages written by people: the model and the TF-IDF baseline (trained on the same files) on the hand-written ${HANDWRITTEN_EVALUATION_SLICE} slice`);
   // The baseline reads every training file once, unweighted: the same messages the model learnt from.

@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { evaluateCommand, type EvaluateReport } from './evaluate';
+import type { EvaluateReport } from '@mangaassist/pipelines';
+import { evaluateCommand } from './evaluate';
 import { trainCommand } from './train';
 import { writeTinyEncoder } from './__tests__/tiny-encoder';
 import { runCommand } from '../__tests__/run-command';

@@ -10,7 +10,8 @@ import {
   type HandwrittenRole,
   type HandwrittenSliceId,
 } from '@mangaassist/data';
-import { runEvaluate } from '../evaluate';
+import { evaluateModel } from '@mangaassist/pipelines';
+import type { TfjsBackendRequest } from '@mangaassist/runtime-tfjs';
 
 /** Precision and recall of frustration, the label that escalates. */
 export interface FrustrationScore {
@@ -68,7 +69,7 @@ export async function scoreHandwrittenSlices(
   for (const slice of slices) {
     const file = handwrittenSlicePath(slice);
     const { dataset } = readDataset(file);
-    const { report } = await runEvaluate({ model: modelDir, data: file, batchSize: '64', backend });
+    const { report } = await evaluateModel({ model: modelDir, data: file, batchSize: 64, backend: backend as TfjsBackendRequest });
     const base = evaluateBaseline(baseline, dataset);
     const baseLabel = (label: string) => base.perLabel.find((m) => m.label === label);
     // The baseline's report has no exact match; its predictions under its own rule give it.
