@@ -17,17 +17,23 @@ const normalise = (text: string) => text.toLowerCase().replace(/\s+/g, ' ').trim
 
 describe('the bundled hand-written slices', () => {
   it('are split into the training slices and one evaluation slice', () => {
-    expect(HANDWRITTEN_TRAINING_SLICES).toEqual(['dev', 'final', 'holdout']);
+    expect(HANDWRITTEN_TRAINING_SLICES).toEqual(['dev', 'final', 'holdout', 'test', 'extra']);
     expect(HANDWRITTEN_SLICE_ROLES[HANDWRITTEN_EVALUATION_SLICE]).toBe('evaluation');
     expect(HANDWRITTEN_TRAINING_SLICES).not.toContain(HANDWRITTEN_EVALUATION_SLICE);
     expect(Object.keys(HANDWRITTEN_SLICE_ROLES).sort()).toEqual(Object.keys(HANDWRITTEN_SLICE_FILES).sort());
   });
 
-  it('resolves the training files inside the package, in slice order, 548 messages in all', () => {
+  it('resolves the training files inside the package, in slice order, 1,124 messages in all', () => {
     const paths = handwrittenTrainingPaths();
-    expect(paths.map((p) => basename(p))).toEqual(['handwritten-eval.jsonl', 'handwritten-final.jsonl', 'handwritten-holdout.jsonl']);
+    expect(paths.map((p) => basename(p))).toEqual([
+      'handwritten-eval.jsonl',
+      'handwritten-final.jsonl',
+      'handwritten-holdout.jsonl',
+      'handwritten-test.jsonl',
+      'handwritten-extra.jsonl',
+    ]);
     for (const path of paths) expect(path.startsWith(join(__dirname, '..', 'fixtures'))).toBe(true);
-    expect(paths.reduce((n, path) => n + readDataset(path).dataset.examples.length, 0)).toBe(548);
+    expect(paths.reduce((n, path) => n + readDataset(path).dataset.examples.length, 0)).toBe(1124);
   });
 
   it('ships the fixtures with the package, so an installed package can train and evaluate on them', () => {
@@ -42,7 +48,7 @@ describe('the bundled hand-written slices', () => {
   });
 
   it('rejects an unknown slice name, listing the allowed ones', () => {
-    expect(() => handwrittenSlicePath('train' as HandwrittenSliceId)).toThrow(/unknown hand-written slice "train" \(allowed: dev, final, holdout, test\)/);
+    expect(() => handwrittenSlicePath('train' as HandwrittenSliceId)).toThrow(/unknown hand-written slice "train" \(allowed: dev, final, holdout, test, extra, test2\)/);
   });
 
   it('marks the dev slice, and only it, as tuned on', () => {

@@ -3,3 +3,4 @@ export * from './predict-split';
 export * from './calibrate-model';
 export * from './evaluate-model';
 export * from './ablation';
+export * from './handwritten-scores';

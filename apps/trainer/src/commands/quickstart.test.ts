@@ -2,9 +2,9 @@ import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileS
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { sharedAsset, trainingSources } from '@mangaassist/common';
-import { HANDWRITTEN_TRAINING_SLICES, handwrittenSlicePath } from '@mangaassist/data';
+import { HANDWRITTEN_EVALUATION_SLICE, HANDWRITTEN_SLICE_FILES, HANDWRITTEN_TRAINING_SLICES, handwrittenSlicePath } from '@mangaassist/data';
 import { runQuickstart } from './quickstart';
-import { formatHandwrittenScores, type HandwrittenScore } from './quickstart/quickstart-handwritten';
+import { formatHandwrittenScores, type HandwrittenScore } from '@mangaassist/pipelines';
 import { QUICKSTART_MESSAGES, SERVER_COMMAND } from './quickstart/quickstart-server';
 import { QUICKSTART_MODEL_ID, QUICKSTART_SIZES, quickstartPaths, quickstartTrainConfig, sameTrainingData } from './quickstart/quickstart-plan';
 
@@ -27,7 +27,9 @@ describe('the quickstart training job', () => {
 
   it('trains on the generated split and every hand-written training slice, read from the installed data package', () => {
     expect(trainingSources(config.data).map((s) => s.path)).toEqual([paths.train, ...HANDWRITTEN_TRAINING_SLICES.map(handwrittenSlicePath)]);
-    expect(JSON.stringify(config.data)).not.toContain('handwritten-test.jsonl');
+    // Never the evaluation slice: its figure is the honest one.
+    expect(JSON.stringify(config.data)).not.toContain(HANDWRITTEN_SLICE_FILES[HANDWRITTEN_EVALUATION_SLICE]);
+    expect(HANDWRITTEN_SLICE_FILES[HANDWRITTEN_EVALUATION_SLICE]).toBe('handwritten-test2.jsonl');
   });
 
   it('tells a model trained on other files from one trained on these', () => {

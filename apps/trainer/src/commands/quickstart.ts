@@ -9,7 +9,7 @@ import { exportClassifier } from '@mangaassist/export';
 import { selectTfjsBackend, TFJS_BACKEND_REQUESTS, type TfjsBackendRequest } from '@mangaassist/runtime-tfjs';
 import { createThresholdPlugins } from '@mangaassist/thresholds';
 import { createConsoleReporter, createTrainPlugins, RUN_FILES, runTrainJob } from '@mangaassist/trainer';
-import { calibrateModel, formatCalibrateReport } from '@mangaassist/pipelines';
+import { calibrateModel, formatCalibrateReport, formatHandwrittenScores, scoreHandwrittenSlices } from '@mangaassist/pipelines';
 import { PLUGINS, type CliPlugins } from '../tokens';
 import type { CommandModule } from './command-module';
 import { megabytes } from './megabytes';
@@ -23,7 +23,6 @@ import {
   sameTrainingData,
   type QuickstartPaths,
 } from './quickstart/quickstart-plan';
-import { formatHandwrittenScores, scoreHandwrittenSlices } from './quickstart/quickstart-handwritten';
 import {
   classifyThroughServer,
   formatClassifications,

@@ -10,7 +10,7 @@ import {
   type HandwrittenRole,
   type HandwrittenSliceId,
 } from '@mangaassist/data';
-import { evaluateModel } from '@mangaassist/pipelines';
+import { evaluateModel } from './evaluate-model';
 import type { TfjsBackendRequest } from '@mangaassist/runtime-tfjs';
 
 /** Precision and recall of frustration, the label that escalates. */
