@@ -38,9 +38,9 @@ describe('plugin registries', () => {
   });
 
   it.each([
-    ['custom', { epochs: [['head', 'layer_9']] }, /unfreezing schedule\[custom\]\.options\.epochs\.0\.1/],
+    ['custom', { epochs: [[-1, 'layer_9']] }, /unfreezing schedule\[custom\]\.options\.epochs\.0\.1/],
     ['custom', { epochs: [] }, /epochs/],
-    ['custom', { epochs: [['head', 'head']] }, /listed twice/],
+    ['custom', { epochs: [[-1, -1]] }, /listed twice/],
     ['ulmfit', { epochsPerStage: 0 }, /epochsPerStage/],
     ['full', { extra: 1 }, /unknown key/],
   ])('validate %s options %j', (id, options, message) => {
@@ -73,9 +73,12 @@ describe('unfreezing schedules', () => {
     ['head-only', {}, 1, ['head']],
     ['head-only', {}, 6, ['head']],
     ['full', {}, 1, all],
-    ['custom', { epochs: [['head'], ['head', 'embeddings']] }, 1, ['head']],
-    ['custom', { epochs: [['head'], ['head', 'embeddings']] }, 2, ['head', 'embeddings']],
-    ['custom', { epochs: [['head'], ['head', 'embeddings']] }, 5, ['head', 'embeddings']],
+    ['custom', { epochs: [[-1], [-1, 0]] }, 1, ['head']],
+    ['custom', { epochs: [[-1], [-1, 0]] }, 2, ['head', 'embeddings']],
+    ['custom', { epochs: [[-1], [-1, 0]] }, 5, ['head', 'embeddings']],
+    ['custom', { epochs: [1, 2, 'all'] }, 2, ['head', 'layer_4_5']],
+    ['custom', { epochs: [1, 2, 'all'] }, 3, all],
+    ['custom', { epochs: [9] }, 1, all],
   ])('%s %j trains at epoch %i: %j', (id, options, epoch, groups) => {
     expect(trainedAt(id, options, epoch).sort()).toEqual([...groups].sort());
   });
@@ -101,11 +104,37 @@ describe('unfreezing schedules', () => {
     expect([1, 2, 3, 4].map((epoch) => s.groupsAt(epoch, 8))).toEqual([[7], [6, 7], [5, 6, 7], [0, 1, 2, 3, 4, 5, 6, 7]]);
   });
 
-  it("custom group names mean positions from the top; a name below a shallow model's lowest block selects nothing", () => {
-    const plan = { epochs: [['head', 'layer_4_5'], ['layer_2_3'], ['layer_0_1', 'embeddings']] };
+  it('custom group indices count from the top when negative and from the embeddings otherwise, at any depth', () => {
+    const plan = { epochs: [[-1, -2], [-3], [-4, 0]] };
     expect([1, 2, 3].map((epoch) => trainedAt('custom', plan, epoch, 4))).toEqual([['layer_3', 'head'], ['layer_1_2'], ['embeddings', 'layer_0']]);
     expect([1, 2, 3].map((epoch) => trainedAt('custom', plan, epoch, 2))).toEqual([['layer_1', 'head'], ['layer_0'], ['embeddings']]);
     expect([1, 2, 3].map((epoch) => trainedAt('custom', plan, epoch, 12))).toEqual([['layer_8_11', 'head'], ['layer_4_7'], ['embeddings', 'layer_0_3']]);
+  });
+
+  // A plan by position, in all three forms, means the same at every depth: the group under the head, then the
+  // embeddings and the head, then the top three groups, then every group.
+  it.each([
+    [2, [['layer_1'], ['embeddings', 'head'], ['layer_0', 'layer_1', 'head'], ['embeddings', 'layer_0', 'layer_1', 'head']]],
+    [4, [['layer_3'], ['embeddings', 'head'], ['layer_1_2', 'layer_3', 'head'], ['embeddings', 'layer_0', 'layer_1_2', 'layer_3', 'head']]],
+    [6, [['layer_4_5'], ['embeddings', 'head'], ['layer_2_3', 'layer_4_5', 'head'], ['embeddings', 'layer_0_1', 'layer_2_3', 'layer_4_5', 'head']]],
+    [12, [['layer_8_11'], ['embeddings', 'head'], ['layer_4_7', 'layer_8_11', 'head'], ['embeddings', 'layer_0_3', 'layer_4_7', 'layer_8_11', 'head']]],
+  ])('custom [[-2], [0, -1], 3, "all"] on %i layers trains, epoch by epoch, %j', (layers, stages) => {
+    const plan = { epochs: [[-2], [0, -1], 3, 'all'] };
+    expect([1, 2, 3, 4, 5].map((epoch) => trainedAt('custom', plan, epoch, layers))).toEqual([...stages, stages.at(-1)]);
+  });
+
+  it('custom rejects, at the first epoch, an index the model does not have, naming the field and the allowed indices', () => {
+    const s = unfreezing.create('custom', { epochs: [1, [-1, -5]] }, undefined);
+    expect(s.groupsAt(1, 5)).toEqual([4]);
+    // Two layers make four groups: -5 is past the embeddings, and the plan fails before its second epoch comes.
+    expect(() => s.groupsAt(1, layerGroupNames(2).length)).toThrow(
+      'unfreezing schedule[custom].options.epochs.1.1 is group -5, but the model has 4 layer groups: allowed indices are -1 to -4 (from the head down) and 0 to 3 (from the embeddings up)',
+    );
+    expect(() => unfreezing.create('custom', { epochs: [[4]] }, undefined).groupsAt(1, 4)).toThrow(/epochs\.0\.0 is group 4, .* 0 to 3/);
+  });
+
+  it('custom says that a plan names groups by position when given a group name', () => {
+    expect(() => unfreezing.create('custom', { epochs: [['head']] }, undefined)).toThrow(/epochs\.0\.0: .*by position, not by name/);
   });
 });
 

@@ -35,7 +35,7 @@ const changedGroups = (before: Record<string, Float32Array[]>, after: Record<str
   Object.keys(before).filter((g) => before[g]!.some((values, i) => values.some((x, j) => x !== after[g]![i]![j])));
 
 /** Trains `epochs` epochs under the schedule; returns the groups whose variables moved in each epoch and the epoch records. */
-async function train(model: MultiLabelClassifier, optimizer: OptimizerSettings, { schedule = 'ulmfit', epochs = 4 } = {}) {
+async function train(model: MultiLabelClassifier, optimizer: OptimizerSettings, { schedule = 'ulmfit', scheduleOptions = {} as unknown, epochs = 4 } = {}) {
   const moved: string[][] = [];
   let before = snapshot(model);
   const loss = bceLoss();
@@ -44,7 +44,7 @@ async function train(model: MultiLabelClassifier, optimizer: OptimizerSettings, 
     loss,
     train: toyExamples(16, 1),
     validation: toyExamples(8, 2),
-    unfreezing: createUnfreezingRegistry().create(schedule, {}, undefined),
+    unfreezing: createUnfreezingRegistry().create(schedule, scheduleOptions, undefined),
     lrSchedule: createLrScheduleRegistry().create('constant', {}, undefined),
     optimizer,
     epochs,
@@ -94,6 +94,32 @@ describe('ULMFiT and discriminative rates at any depth (random DistilBERT classi
     // Spread geometrically: the same factor between neighbours whatever the number of groups.
     const factor = (1e-3 / 1e-5) ** (1 / (layerGroups.length - 1));
     for (let i = 1; i < rates.length; i++) expect(Math.abs(rates[i]! / rates[i - 1]! - factor) / factor).toBeLessThan(1e-9);
+    model.dispose();
+  }, 60_000);
+});
+
+describe('a custom unfreezing plan at any depth (random DistilBERT classifiers)', () => {
+  // A custom plan by position, in its three forms: the group under the head, the embeddings and the head, the top
+  // three groups, every group — the same plan at every depth, no group named.
+  it.each([
+    [2, [['layer_1'], ['embeddings', 'head'], ['layer_0', 'layer_1', 'head'], ['embeddings', 'layer_0', 'layer_1', 'head']]],
+    [4, [['layer_3'], ['embeddings', 'head'], ['layer_1_2', 'layer_3', 'head'], ['embeddings', 'layer_0', 'layer_1_2', 'layer_3', 'head']]],
+    [6, [['layer_4_5'], ['embeddings', 'head'], ['layer_2_3', 'layer_4_5', 'head'], ['embeddings', 'layer_0_1', 'layer_2_3', 'layer_4_5', 'head']]],
+  ])('%i layers: custom [[-2], [0, -1], 3, "all"] trains the variables of exactly the expected groups in epochs 1-4', async (layers, expected) => {
+    const model = await classifier(layers);
+    const { moved, history } = await train(model, OPTIMIZER, { schedule: 'custom', scheduleOptions: { epochs: [[-2], [0, -1], 3, 'all'] } });
+    expect(moved).toEqual(expected);
+    expect(history.map((e) => e.groups)).toEqual(expected.map((groups) => [...groups].reverse()));
+    model.dispose();
+  }, 60_000);
+
+  it('a custom plan listing a group index the model lacks fails before training, naming the field', async () => {
+    const model = await classifier(2);
+    const before = snapshot(model);
+    await expect(train(model, OPTIMIZER, { schedule: 'custom', scheduleOptions: { epochs: [1, [-5]] } })).rejects.toThrow(
+      /options\.epochs\.1\.0 is group -5, but the model has 4 layer groups/,
+    );
+    expect(changedGroups(before, snapshot(model))).toEqual([]);
     model.dispose();
   }, 60_000);
 });

@@ -12,7 +12,7 @@ describe('mangaassist schedules', () => {
     }
     expect(text).toMatch(/^learning-rate schedules \(schedule\.lr: \{ id, options \}\)/m);
     expect(text).toMatch(/^ {4}epochsPerStage: integer > 0, default 1 — epochs at each stage before the next group is unfrozen$/m);
-    expect(text).toMatch(/^ {4}epochs: \[\[.*\], …\], required — /m);
+    expect(text).toMatch(/^ {4}epochs: \[integer > 0 \| "all" \| \[integer, …\], …\], required — /m);
     expect(text).toMatch(/^ {4}cutFraction: number > 0, < 1, default 0\.1 — /m);
     expect(text).toMatch(/^ {4}warmupSteps: integer ≥ 0, optional — /m);
   });

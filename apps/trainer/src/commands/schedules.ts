@@ -41,6 +41,8 @@ export const schedulesCommand: CommandModule = {
 interface OptionSchema {
   readonly type?: string;
   readonly enum?: readonly unknown[];
+  readonly const?: unknown;
+  readonly anyOf?: readonly OptionSchema[];
   readonly items?: OptionSchema;
   readonly default?: unknown;
   readonly description?: string;
@@ -76,13 +78,17 @@ export function formatScheduleListing(listing: ScheduleListing): string {
 }
 
 function describe(option: OptionSchema): string {
+  // A union (e.g. the custom plan's epoch: a count, "all" or a list of indices) reads as its alternatives.
+  if (option.anyOf) return option.anyOf.map(describe).join(' | ');
+  if (option.const !== undefined) return JSON.stringify(option.const);
   const type = option.enum
     ? option.enum.map((v) => JSON.stringify(v)).join(' | ')
     : option.type === 'array'
       ? `[${option.items ? describe(option.items) : 'unknown'}, …]`
       : (option.type ?? 'unknown');
-  const lower = option.exclusiveMinimum !== undefined ? `> ${option.exclusiveMinimum}` : option.minimum !== undefined ? `≥ ${option.minimum}` : '';
-  // zod writes integers' implicit upper bound (2^53 - 1); it says nothing to a reader.
+  // zod writes integers' implicit bounds (±(2^53 - 1)); they say nothing to a reader.
+  const minimum = option.minimum !== undefined && option.minimum > -Number.MAX_SAFE_INTEGER ? option.minimum : undefined;
+  const lower = option.exclusiveMinimum !== undefined ? `> ${option.exclusiveMinimum}` : minimum !== undefined ? `≥ ${minimum}` : '';
   const maximum = option.maximum !== undefined && option.maximum < Number.MAX_SAFE_INTEGER ? option.maximum : undefined;
   const upper = option.exclusiveMaximum !== undefined ? `< ${option.exclusiveMaximum}` : maximum !== undefined ? `≤ ${maximum}` : '';
   const range = [lower, upper].filter(Boolean).join(', ');

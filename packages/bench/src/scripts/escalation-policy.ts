@@ -5,8 +5,7 @@
 //   node packages/bench/dist/scripts/escalation-policy.js --model runs/quickstart/model              # the exported ONNX model
 //   node packages/bench/dist/scripts/escalation-policy.js --record runs/conv-probs.json             # keep the recording
 //   node packages/bench/dist/scripts/escalation-policy.js --probabilities runs/conv-probs.json      # replay only (milliseconds)
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_CHURN_PHRASES, DEFAULT_LABELS } from '@mangaassist/common';
 import {
@@ -18,6 +17,7 @@ import {
   trainTfidfBaseline,
   type LabelledConversation,
 } from '@mangaassist/data';
+import { DEFAULT_THRESHOLD, readShippedThresholds } from '@mangaassist/model-format';
 import {
   createEscalationPolicy,
   createEscalationPolicyRegistry,
@@ -70,12 +70,12 @@ function baselineScorer(trainN: number, seed: number): Scorer {
 
 async function onnxScorer(dir: string): Promise<Scorer> {
   const classifier = await OnnxTextClassifier.load(dir);
-  const file = join(dir, 'thresholds.json');
-  const stored = existsSync(file) ? ((JSON.parse(readFileSync(file, 'utf8')) as { thresholds?: Record<string, number> }).thresholds ?? {}) : {};
+  // The format's reader: a malformed file or one naming a label the model lacks fails here, not as a silent 0.5.
+  const shipped = readShippedThresholds(dir, classifier.labels);
   return {
-    source: `onnx ${dir}${existsSync(file) ? ' (thresholds.json)' : ' (no thresholds.json: 0.5)'}`,
+    source: `onnx ${dir}${shipped ? ' (thresholds.json)' : ` (no thresholds.json: ${DEFAULT_THRESHOLD})`}`,
     labels: classifier.labels,
-    thresholds: Object.fromEntries(classifier.labels.map((label) => [label, stored[label] ?? 0.5])),
+    thresholds: Object.fromEntries(classifier.labels.map((label) => [label, shipped?.thresholds[label] ?? DEFAULT_THRESHOLD])),
     predict: (texts) => classifier.predict(texts),
     dispose: () => classifier.dispose(),
   };
@@ -86,6 +86,7 @@ async function record(scorer: Scorer, sets: Record<string, LabelledConversation[
   for (const [name, conversations] of Object.entries(sets)) {
     const texts = conversations.flatMap((c) => c.turns);
     const probabilities: Float32Array[] = [];
+    // The batching of pipelines' onnxSplitModel, repeated: bench sits below the pipeline layer and may not import it.
     for (let i = 0; i < texts.length; i += 64) probabilities.push(...(await scorer.predict(texts.slice(i, i + 64))));
     let next = 0;
     recorded[name] = conversations.map((c) => ({
@@ -145,7 +146,7 @@ async function main(): Promise<void> {
   const scoredMs = performance.now() - started;
 
   const registry = createEscalationPolicyRegistry();
-  const settings = { thresholds: recording.thresholds, defaultThreshold: 0.5, churnBoost: Number(values['churn-boost']) };
+  const settings = { thresholds: recording.thresholds, defaultThreshold: DEFAULT_THRESHOLD, churnBoost: Number(values['churn-boost']) };
   const replayStart = performance.now();
   const results: { set: string; variant: string; evaluation: ConversationEvaluation }[] = [];
   for (const [set, conversations] of Object.entries(recording.sets)) {
