@@ -4,3 +4,4 @@ export * from './calibrate-model';
 export * from './evaluate-model';
 export * from './ablation';
 export * from './handwritten-scores';
+export * from './quickstart';

@@ -43,7 +43,14 @@ export const QUICKSTART_HANDWRITTEN_WEIGHT = 1;
 /** The model id under which thresholds are stored and served. */
 export const QUICKSTART_MODEL_ID = 'quickstart';
 
-/** Paths of a quickstart run rooted at `root`. */
+/**
+ * Paths of a quickstart run rooted at `root` (resolved against the working directory).
+ *
+ * @example
+ * ```ts
+ * quickstartPaths('runs/quickstart').model; // '/abs/runs/quickstart/model'
+ * ```
+ */
 export function quickstartPaths(root: string): QuickstartPaths {
   const dir = resolve(root);
   return {
@@ -62,6 +69,11 @@ export function quickstartPaths(root: string): QuickstartPaths {
 /**
  * The encoder to fine-tune: the shared MLM-pretrained stand-in when it is present (no hub here), otherwise the hub
  * id `distilbert-base-uncased`, downloaded once into the cache.
+ *
+ * @example
+ * ```ts
+ * const { pretrained, note } = quickstartEncoder(); // note says which encoder, for the run's first lines
+ * ```
  */
 export function quickstartEncoder(): { readonly pretrained: string; readonly note: string } {
   const standIn = sharedAsset('models/mini-distilbert-mlm/config.json');
@@ -114,6 +126,12 @@ export function sameTrainingData(a: Pick<TrainJobConfig, 'data'>, b: Pick<TrainJ
  * lifts macro-F1 from 0.681 to 0.802 with calibrated thresholds (×30: 0.719, ×100: 0.764); the design's focal loss +
  * ULMFiT gradual unfreezing + discriminative rates leave the lower layers almost untrained in so few epochs. It
  * trains on the generated split and the hand-written training slices ({@link quickstartTrainingSources}).
+ *
+ * @example
+ * ```ts
+ * const config = quickstartTrainConfig(quickstartPaths('runs/quickstart'), QUICKSTART_SIZES, quickstartEncoder().pretrained);
+ * await runTrainJob(config, { plugins: createTrainPlugins() });
+ * ```
  */
 export function quickstartTrainConfig(paths: QuickstartPaths, sizes: QuickstartSizes, pretrained: string, backend?: string): TrainJobConfig {
   return trainJobConfigSchema.parse({

@@ -45,6 +45,16 @@ export const SERVER_COMMAND = 'mangaassist-server';
  * child process; resolves once it logs its URL.
  *
  * @throws MangaAssistError `NOT_FOUND` when `command` is not on PATH, or the server exits before listening
+ *
+ * @example
+ * ```ts
+ * const server = await startQuickstartServer(quickstartPaths('runs/quickstart'));
+ * try {
+ *   console.log(formatClassifications(await classifyThroughServer(server.url, QUICKSTART_MESSAGES)));
+ * } finally {
+ *   await server.stop();
+ * }
+ * ```
  */
 export async function startQuickstartServer(paths: QuickstartPaths, command = SERVER_COMMAND): Promise<RunningServer & { adminToken: string }> {
   const adminToken = randomBytes(24).toString('hex');
@@ -103,7 +113,17 @@ function waitForUrl(child: ChildProcess, command: string): Promise<string> {
   });
 }
 
-/** Classifies `texts` through `POST /v1/classify` of a running server. */
+/**
+ * Classifies `texts` through `POST /v1/classify` of a running server.
+ *
+ * @throws MangaAssistError `INVALID_ARGUMENT` when the server answers with an error or without results
+ *
+ * @example
+ * ```ts
+ * const [result] = await classifyThroughServer('http://127.0.0.1:8080', ['where is my order??']);
+ * result.escalate; // true when a rule fired
+ * ```
+ */
 export async function classifyThroughServer(url: string, texts: readonly string[]): Promise<QuickstartClassification[]> {
   const response = await fetch(`${url}/v1/classify`, {
     method: 'POST',
@@ -117,7 +137,14 @@ export async function classifyThroughServer(url: string, texts: readonly string[
   return body.results.map((result, i) => ({ ...result, text: texts[i]! }));
 }
 
-/** A table of the classifications: escalation decision, priority, rule and active labels per message. */
+/**
+ * A table of the classifications: escalation decision, priority, rule and active labels per message.
+ *
+ * @example
+ * ```ts
+ * process.stdout.write(`${formatClassifications(result.classifications)}\n`);
+ * ```
+ */
 export function formatClassifications(results: readonly QuickstartClassification[]): string {
   return results
     .map((r) => {

@@ -1,0 +1,25 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { trainingSources } from '@mangaassist/common';
+import { HANDWRITTEN_EVALUATION_SLICE, HANDWRITTEN_SLICE_FILES, HANDWRITTEN_TRAINING_SLICES, handwrittenSlicePath } from '@mangaassist/data';
+import { QUICKSTART_SIZES, quickstartPaths, quickstartTrainConfig, sameTrainingData } from './quickstart-plan';
+
+describe('the quickstart training job', () => {
+  const paths = quickstartPaths(join(tmpdir(), 'quickstart-plan'));
+  const config = quickstartTrainConfig(paths, QUICKSTART_SIZES, 'distilbert-base-uncased');
+
+  it('trains on the generated split and every hand-written training slice, read from the installed data package', () => {
+    expect(trainingSources(config.data).map((s) => s.path)).toEqual([paths.train, ...HANDWRITTEN_TRAINING_SLICES.map(handwrittenSlicePath)]);
+    // Never the evaluation slice: its figure is the honest one.
+    expect(JSON.stringify(config.data)).not.toContain(HANDWRITTEN_SLICE_FILES[HANDWRITTEN_EVALUATION_SLICE]);
+    expect(HANDWRITTEN_SLICE_FILES[HANDWRITTEN_EVALUATION_SLICE]).toBe('handwritten-test2.jsonl');
+  });
+
+  it('tells a model trained on other files from one trained on these', () => {
+    expect(sameTrainingData(config, JSON.parse(JSON.stringify(config)))).toBe(true);
+    const generatedOnly = { data: { ...config.data, train: { ...trainingSources(config.data)[0]! } } };
+    expect(sameTrainingData(config, generatedOnly)).toBe(false);
+    const reweighted = { data: { ...config.data, train: trainingSources(config.data).map((s, i) => (i === 1 ? { ...s, weight: 3 } : s)) } };
+    expect(sameTrainingData(config, reweighted)).toBe(false);
+  });
+});
