@@ -5,3 +5,5 @@ export * from './evaluate-model';
 export * from './ablation';
 export * from './handwritten-scores';
 export * from './quickstart';
+export * from './tfidf-baseline';
+export * from './training-job';

@@ -1,18 +1,6 @@
 import { DATA_FORMATS, DEFAULT_LABELS, MangaAssistError } from '@mangaassist/common';
-import {
-  datasetStats,
-  evaluateBaseline,
-  generateCorpus,
-  readDataset,
-  stratifiedSplit,
-  trainTfidfBaseline,
-  writeJsonl,
-  type Dataset,
-  type DatasetFormat,
-  type DatasetStats,
-  type Distribution,
-  type MultiLabelReport,
-} from '@mangaassist/data';
+import { datasetStats, generateCorpus, readDataset, writeJsonl, type Dataset, type DatasetFormat, type DatasetStats, type Distribution } from '@mangaassist/data';
+import { formatTfidfBaseline, runTfidfBaseline, type TfidfBaselineOptions } from '@mangaassist/pipelines';
 import type { Command } from 'commander';
 import type { CommandModule } from './command-module';
 
@@ -27,7 +15,7 @@ interface ReadCliOptions {
 /**
  * `mangaassist data generate | stats | baseline`: writes the seeded MangaAssist corpus, describes a dataset file
  * (label frequencies, multi-label share, lengths, duplicate rates, vocabulary), and scores the TF-IDF + logistic
- * regression baseline trained on one file against others.
+ * regression baseline trained on one file against others (`runTfidfBaseline` of `@mangaassist/pipelines`).
  *
  * @example
  * ```bash
@@ -74,57 +62,11 @@ export const dataCommand: CommandModule = {
         .option('--seed <seed>', 'seed of the hold-out split', '1')
         .option('--json', 'print the reports as JSON'),
     ).action((options: ReadCliOptions & { train: string; eval: string[]; holdout?: string; seed: string; json?: boolean }) => {
-      const result = runBaseline(options);
-      process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : formatBaseline(result));
+      const result = runTfidfBaseline(baselineOptions(options));
+      process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : formatTfidfBaseline(result));
     });
   },
 };
-
-/**
- * What `data baseline --json` prints: the training file's size and features, then one report per evaluated set.
- *
- * @example
- * ```ts
- * const result: BaselineResult = runBaseline(options);
- * result.evaluations.map((e) => `${e.name}: ${e.report.macroF1.toFixed(3)}`);
- * ```
- */
-export interface BaselineResult {
-  readonly train: { readonly file: string; readonly messages: number; readonly features: number };
-  readonly evaluations: ReadonlyArray<{ readonly name: string; readonly messages: number; readonly report: MultiLabelReport }>;
-}
-
-/**
- * The `data baseline` work without printing: trains on `--train` (minus the hold-out, if any) and scores on the
- * hold-out and every `--eval` file, each over the labels that file covers.
- *
- * @example
- * ```ts
- * const result = runBaseline({ train: 'gen.jsonl', eval: ['hand.jsonl'], holdout: '0.2', seed: '1', textColumn: 'text', labelsColumn: 'labels' });
- * ```
- */
-export function runBaseline(options: ReadCliOptions & { train: string; eval: readonly string[]; holdout?: string; seed: string }): BaselineResult {
-  const train = read(options.train, options).dataset;
-  let examples = train.examples;
-  const evaluations: Array<{ name: string; messages: number; report: MultiLabelReport }> = [];
-  let heldOut: Dataset['examples'] = [];
-  if (options.holdout !== undefined) {
-    const fraction = Number(options.holdout);
-    if (!(fraction > 0 && fraction < 1)) throw new MangaAssistError('INVALID_ARGUMENT', `--holdout must be a fraction in (0, 1), got ${options.holdout}`, { field: 'holdout' });
-    const split = stratifiedSplit(train.examples, { valFraction: fraction, seed: integer(options.seed, '--seed') });
-    examples = split.train;
-    heldOut = split.val;
-  }
-  const baseline = trainTfidfBaseline(examples, train.labelSchema);
-  if (heldOut.length > 0) {
-    evaluations.push({ name: `${options.train} (held-out ${options.holdout})`, messages: heldOut.length, report: evaluateBaseline(baseline, { examples: heldOut, coveredLabels: train.coveredLabels }) });
-  }
-  for (const file of options.eval) {
-    const dataset = read(file, { ...options, labels: train.labelSchema }).dataset;
-    evaluations.push({ name: file, messages: dataset.examples.length, report: evaluateBaseline(baseline, dataset) });
-  }
-  return { train: { file: options.train, messages: examples.length, features: baseline.featureCount }, evaluations };
-}
 
 /**
  * The text form of `data stats`.
@@ -156,26 +98,6 @@ export function formatStats(file: string, dataset: Dataset, stats: DatasetStats,
   ].join('\n');
 }
 
-/**
- * The text form of `data baseline`: per-label precision, recall, F1 and support, then macro- and micro-F1.
- *
- * @example
- * ```ts
- * process.stdout.write(formatBaseline(runBaseline(options)));
- * ```
- */
-export function formatBaseline(result: BaselineResult): string {
-  const lines = [`TF-IDF (word 1-2-grams, char 3-5-grams) + one-vs-rest logistic regression, trained on ${result.train.file} (${result.train.messages} messages, ${result.train.features} features)`];
-  for (const { name, messages, report } of result.evaluations) {
-    lines.push('', `${name}: ${messages} messages`, `  ${'label'.padEnd(13)} ${'P'.padStart(6)} ${'R'.padStart(6)} ${'F1'.padStart(6)} ${'support'.padStart(8)}`);
-    for (const m of report.perLabel) {
-      lines.push(`  ${m.label.padEnd(13)} ${m.precision.toFixed(3).padStart(6)} ${m.recall.toFixed(3).padStart(6)} ${m.f1.toFixed(3).padStart(6)} ${String(m.support).padStart(8)}`);
-    }
-    lines.push(`  macro-F1 ${report.macroF1.toFixed(3)} over ${report.macroLabels.length} labels, micro-F1 ${report.microF1.toFixed(3)}`);
-  }
-  return `${lines.join('\n')}\n`;
-}
-
 function withReadOptions(command: Command): Command {
   return command
     .option('--format <format>', `file format: ${DATA_FORMATS.join(', ')} (default: from the extension)`)
@@ -184,15 +106,40 @@ function withReadOptions(command: Command): Command {
     .option('--lenient', 'skip and count bad rows instead of failing');
 }
 
-function read(file: string, options: ReadCliOptions & { labels?: readonly string[] }) {
-  if (options.format !== undefined && !(DATA_FORMATS as readonly string[]).includes(options.format)) {
-    throw new MangaAssistError('INVALID_ARGUMENT', `--format must be one of ${DATA_FORMATS.join(', ')}, got ${options.format}`, { field: 'format' });
+/** Checks `data baseline`'s flags and converts them to the pipeline's typed options. */
+function baselineOptions(options: ReadCliOptions & { train: string; eval: readonly string[]; holdout?: string; seed: string }): TfidfBaselineOptions {
+  const format = checkFormat(options.format);
+  let holdout: { holdout: number; holdoutText: string; seed: number } | undefined;
+  if (options.holdout !== undefined) {
+    const fraction = Number(options.holdout);
+    if (!(fraction > 0 && fraction < 1)) throw new MangaAssistError('INVALID_ARGUMENT', `--holdout must be a fraction in (0, 1), got ${options.holdout}`, { field: 'holdout' });
+    holdout = { holdout: fraction, holdoutText: options.holdout, seed: integer(options.seed, '--seed') };
   }
-  return readDataset(file, {
-    ...(options.format ? { format: options.format as DatasetFormat } : {}),
+  return {
+    train: options.train,
+    eval: options.eval,
+    ...holdout,
+    ...(format ? { format } : {}),
     textColumn: options.textColumn,
     labelsColumn: options.labelsColumn,
-    labels: options.labels ?? DEFAULT_LABELS,
+    lenient: options.lenient ?? false,
+  };
+}
+
+function checkFormat(format: string | undefined): DatasetFormat | undefined {
+  if (format !== undefined && !(DATA_FORMATS as readonly string[]).includes(format)) {
+    throw new MangaAssistError('INVALID_ARGUMENT', `--format must be one of ${DATA_FORMATS.join(', ')}, got ${format}`, { field: 'format' });
+  }
+  return format as DatasetFormat | undefined;
+}
+
+function read(file: string, options: ReadCliOptions) {
+  const format = checkFormat(options.format);
+  return readDataset(file, {
+    ...(format ? { format } : {}),
+    textColumn: options.textColumn,
+    labelsColumn: options.labelsColumn,
+    labels: DEFAULT_LABELS,
     lenient: options.lenient ?? false,
   });
 }

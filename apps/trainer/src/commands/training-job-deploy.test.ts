@@ -7,11 +7,10 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseConfig, readConfigFile, trainJobConfigSchema } from '@mangaassist/common';
+import { mapHyperparameters, resolveJobLayout, setConfigField } from '@mangaassist/pipelines';
 import { createContainer } from '../container';
 import { buildProgram } from '../program';
 import { PLUGINS } from '../tokens';
-import { mapHyperparameters, setConfigField } from './training-job/hyperparameters';
-import { resolveJobLayout } from './training-job/job-layout';
 
 const repo = join(__dirname, '..', '..', '..', '..');
 const k8s = join(repo, 'deploy', 'k8s');

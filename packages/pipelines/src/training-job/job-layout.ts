@@ -2,10 +2,24 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { MangaAssistError } from '@mangaassist/common';
 
-/** Where the managed training-job container contract puts everything, unless `MANGAASSIST_ML_ROOT` moves it. */
+/**
+ * Where the managed training-job container contract puts everything, unless `MANGAASSIST_ML_ROOT` moves it.
+ *
+ * @example
+ * ```ts
+ * const root = process.env[ML_ROOT_ENV] || DEFAULT_ML_ROOT;
+ * ```
+ */
 export const DEFAULT_ML_ROOT = '/opt/ml';
 
-/** Environment variable that moves the contract's root (`/opt/ml`), for tests and local runs. */
+/**
+ * Environment variable that moves the contract's root (`/opt/ml`), for tests and local runs.
+ *
+ * @example
+ * ```ts
+ * const layout = resolveJobLayout({ ...process.env, [ML_ROOT_ENV]: '/tmp/job' });
+ * ```
+ */
 export const ML_ROOT_ENV = 'MANGAASSIST_ML_ROOT';
 
 /**
@@ -13,19 +27,46 @@ export const ML_ROOT_ENV = 'MANGAASSIST_ML_ROOT';
  * file; without it a stratified share of the training data is held out), `pretrained` (optional: a Hugging Face
  * encoder directory, for jobs that cannot reach the hub) and `config` (optional: one YAML/JSON training job file that
  * hyperparameters override).
+ *
+ * @example
+ * ```ts
+ * process.stderr.write(`channels: ${CHANNELS.join(', ')}\n`);
+ * ```
  */
 export const CHANNELS = ['train', 'validation', 'pretrained', 'config'] as const;
 
-/** One of {@link CHANNELS}. */
+/**
+ * One of {@link CHANNELS}.
+ *
+ * @example
+ * ```ts
+ * const files = channelDataFiles('train' satisfies Channel, '/opt/ml/input/data/train');
+ * ```
+ */
 export type Channel = (typeof CHANNELS)[number];
 
-/** Extensions of the data files a `train` or `validation` channel may hold; other files are left alone. */
+/**
+ * Extensions of the data files a `train` or `validation` channel may hold; other files are left alone.
+ *
+ * @example
+ * ```ts
+ * const isData = (DATA_FILE_EXTENSIONS as readonly string[]).includes(extname(file));
+ * ```
+ */
 export const DATA_FILE_EXTENSIONS = ['.jsonl', '.ndjson', '.csv', '.tsv'] as const;
 
 /** Extensions of a `config` channel's job file. */
 const CONFIG_FILE_EXTENSIONS = ['.yaml', '.yml', '.json'];
 
-/** The contract's paths for one job, resolved from the environment. */
+/**
+ * The contract's paths for one job, resolved from the environment.
+ *
+ * @example
+ * ```ts
+ * const layout: JobLayout = resolveJobLayout(process.env);
+ * console.log(layout.channels.train, layout.modelDir, layout.outputDataDir);
+ * ```
+ */
 export interface JobLayout {
   readonly root: string;
   /** Present channels: their directories. */

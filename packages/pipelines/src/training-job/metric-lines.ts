@@ -1,12 +1,25 @@
 import type { EpochRecord, StepRecord, TrainReporter, TrainSummary } from '@mangaassist/trainer';
 
-/** Every metric line starts with this, so a log search finds them all. */
+/**
+ * Every metric line starts with this, so a log search finds them all.
+ *
+ * @example
+ * ```ts
+ * const metricLines = log.split('\n').filter((line) => line.startsWith(METRIC_LINE_PREFIX));
+ * ```
+ */
 export const METRIC_LINE_PREFIX = 'metrics:';
 
 /**
  * Metric definitions for the platform's log scraper (the estimator's `metric_definitions`): each regex's one group
  * captures the value from the lines {@link createMetricLineReporter} prints. Names follow the platform's
  * `channel:metric` convention.
+ *
+ * @example
+ * ```ts
+ * // The estimator's metric_definitions, as JSON.
+ * process.stdout.write(JSON.stringify(METRIC_DEFINITIONS));
+ * ```
  */
 export const METRIC_DEFINITIONS: readonly { readonly Name: string; readonly Regex: string }[] = [
   { Name: 'train:loss', Regex: 'train_loss=([0-9.]+)' },

@@ -1,15 +1,39 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { isMangaAssistError, MangaAssistError, readConfigFile, type TrainJobConfig } from '@mangaassist/common';
-import { loadTrainJobConfig } from '@mangaassist/trainer';
-import type { CliPlugins } from '../../tokens';
+import { isMangaAssistError, MangaAssistError, readConfigFile, type PluginRegistries, type TrainJobConfig } from '@mangaassist/common';
+import { loadTrainJobConfig, type TrainPlugins } from '@mangaassist/trainer';
 import { mapHyperparameters, setConfigField } from './hyperparameters';
 import { channelConfigFile, channelDataFiles, type JobLayout } from './job-layout';
 
-/** Name of the resolved job configuration written to the output data folder before it is validated. */
+/**
+ * Name of the resolved job configuration written to the output data folder before it is validated.
+ *
+ * @example
+ * ```ts
+ * const resolved = join(layout.outputDataDir, JOB_CONFIG_FILE);
+ * ```
+ */
 export const JOB_CONFIG_FILE = 'job-config.json';
 
-/** A training job configuration built from the container contract. */
+/**
+ * The plugin registries a training job's configuration is checked against (losses, schedules) and that its plugin
+ * packages register into.
+ *
+ * @example
+ * ```ts
+ * const plugins: TrainingJobPlugins = { ...createTrainPlugins(), ...createThresholdPlugins() };
+ * ```
+ */
+export type TrainingJobPlugins = TrainPlugins & PluginRegistries;
+
+/**
+ * A training job configuration built from the container contract.
+ *
+ * @example
+ * ```ts
+ * const { config, origin, file }: ContractJobConfig = buildContractJobConfig(layout, plugins, process.env);
+ * ```
+ */
 export interface ContractJobConfig {
   readonly config: TrainJobConfig;
   /** Job-config field → the hyperparameter that set it. */
@@ -35,7 +59,7 @@ export interface ContractJobConfig {
  * const { config } = buildContractJobConfig(resolveJobLayout(process.env), plugins, process.env);
  * ```
  */
-export function buildContractJobConfig(layout: JobLayout, plugins: CliPlugins, env: NodeJS.ProcessEnv): ContractJobConfig {
+export function buildContractJobConfig(layout: JobLayout, plugins: TrainingJobPlugins, env: NodeJS.ProcessEnv): ContractJobConfig {
   const { channels } = layout;
   if (!channels.train) {
     throw new MangaAssistError(

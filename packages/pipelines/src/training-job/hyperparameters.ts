@@ -3,7 +3,14 @@ import { MangaAssistError, type ValidationProblem } from '@mangaassist/common';
 /** How a hyperparameter's text is read. */
 type HyperparameterKind = 'string' | 'int' | 'number' | 'bool' | 'strings' | 'numbers';
 
-/** One hyperparameter a training job accepts: its type and where it lands in the job configuration. */
+/**
+ * One hyperparameter a training job accepts: its type and where it lands in the job configuration.
+ *
+ * @example
+ * ```ts
+ * const epochs: HyperparameterSpec = { name: 'num_epochs', kind: 'int', fields: ['schedule.epochs'], description: 'training epochs' };
+ * ```
+ */
 export interface HyperparameterSpec {
   readonly name: string;
   readonly kind: HyperparameterKind;
@@ -19,6 +26,11 @@ export interface HyperparameterSpec {
  * passes (`model_name`, `num_epochs`, `batch_size`, `base_lr`, `decay_factor`, `gamma`, `label_weights`,
  * `gradual_unfreezing`) and a few more that the job configuration offers. Each maps onto one field of the training
  * job configuration (`trainJobConfigSchema`), which still checks ranges and plugin ids.
+ *
+ * @example
+ * ```ts
+ * HYPERPARAMETERS.find((spec) => spec.name === 'num_epochs')?.fields; // ['schedule.epochs']
+ * ```
  */
 export const HYPERPARAMETERS: readonly HyperparameterSpec[] = [
   { name: 'model_name', kind: 'string', fields: ['model.pretrained'], description: 'encoder to fine-tune: a hub id (needs network) or a directory' },
@@ -56,10 +68,23 @@ export const HYPERPARAMETERS: readonly HyperparameterSpec[] = [
 /**
  * Hyperparameters the platform adds for its own use (`sagemaker_program`, `sagemaker_region`, …): skipped, so that
  * a job launched by a framework estimator is not refused for them.
+ *
+ * @example
+ * ```ts
+ * const ownedByPlatform = name.startsWith(PLATFORM_HYPERPARAMETER_PREFIX);
+ * ```
  */
 export const PLATFORM_HYPERPARAMETER_PREFIX = 'sagemaker_';
 
-/** Hyperparameters mapped onto the job configuration. */
+/**
+ * Hyperparameters mapped onto the job configuration.
+ *
+ * @example
+ * ```ts
+ * const { fields, origin }: MappedHyperparameters = mapHyperparameters({ num_epochs: '3' }, 'hyperparameters.json');
+ * for (const [field, value] of fields) setConfigField(raw, field, value); // schedule.epochs = 3
+ * ```
+ */
 export interface MappedHyperparameters {
   /** Partial job configuration: set these onto the base configuration (see {@link setConfigField}). */
   readonly fields: ReadonlyMap<string, unknown>;
