@@ -69,8 +69,10 @@ describe('sqlite threshold store', () => {
     }
     const waited = performance.now() - started;
     expect(waited).toBeGreaterThan(350);
-    // SQLite's own busy wait would hold the thread for the whole 400 ms: the timer could not fire at all.
-    expect(ticks).toBeGreaterThan(waited / 5 / 4);
+    // SQLite's own busy wait would hold the thread for the whole 400 ms: the timer could not fire at all. On a loaded
+    // machine a 5 ms interval fires late (a fifth of its ideal count was seen with a training run on both cores), so
+    // the bar is a tenth: far above the zero or one tick of a blocked thread.
+    expect(ticks).toBeGreaterThan(waited / 5 / 10);
     expect(await store.getEffective('m')).toEqual({ urgency: 0.6 });
     await store.close();
   });
