@@ -7,3 +7,5 @@ export * from './handwritten-scores';
 export * from './quickstart';
 export * from './tfidf-baseline';
 export * from './training-job';
+export * from './megabytes';
+export * from './tfjs-backend';

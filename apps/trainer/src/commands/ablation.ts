@@ -2,20 +2,20 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { MangaAssistError, sharedAsset } from '@mangaassist/common';
-import { registerNativeCpuKernels } from '@mangaassist/cpu-kernels';
 import {
   ablationIndexedJob,
   collectAblation,
   loadAblationConfig,
   runAblation,
   runAblationRow,
+  selectBackendWithNativeKernels,
   writeAblationReport,
   writeAblationRowFile,
   type AblationConfig,
   type AblationIndexedJob,
   type AblationOutcome,
 } from '@mangaassist/pipelines';
-import { selectTfjsBackend, TFJS_BACKEND_REQUESTS, type TfjsBackendRequest } from '@mangaassist/runtime-tfjs';
+import { TFJS_BACKEND_REQUESTS, type TfjsBackendRequest } from '@mangaassist/runtime-tfjs';
 import YAML from 'yaml';
 import type { CommandModule } from './command-module';
 
@@ -197,7 +197,7 @@ function checkBackend(backend: string): void {
 }
 
 async function selectBackend(backend: string, log: (line: string) => void) {
-  const selection = await selectTfjsBackend({ backend: backend as TfjsBackendRequest, accelerateCpu: () => void registerNativeCpuKernels() });
+  const selection = await selectBackendWithNativeKernels(backend as TfjsBackendRequest);
   log(selection.message);
   return selection;
 }

@@ -2,7 +2,7 @@ import { exportClassifier, QUANTIZE_MODES, type ExportResult } from '@mangaassis
 import { OnnxTextClassifier } from '@mangaassist/serving';
 import { Option, type Command } from 'commander';
 import type { CommandModule } from './command-module';
-import { megabytes } from './megabytes';
+import { megabytes } from '@mangaassist/pipelines';
 
 /** Options of `mangaassist export`, as commander parses them. */
 export interface ExportCliOptions {

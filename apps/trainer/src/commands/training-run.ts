@@ -1,6 +1,6 @@
 import { MangaAssistError } from '@mangaassist/common';
-import { registerNativeCpuKernels } from '@mangaassist/cpu-kernels';
-import { selectTfjsBackend, TFJS_BACKEND_REQUESTS, type TfjsBackendRequest, type TfjsBackendSelection } from '@mangaassist/runtime-tfjs';
+import { TFJS_BACKEND_REQUESTS, type TfjsBackendRequest, type TfjsBackendSelection } from '@mangaassist/runtime-tfjs';
+import { selectBackendWithNativeKernels } from '@mangaassist/pipelines';
 import { runUntilStopSignal, signalExitCode } from '@mangaassist/trainer';
 
 /**
@@ -29,12 +29,7 @@ export async function selectTrainingBackend(
       allowed: TFJS_BACKEND_REQUESTS,
     });
   }
-  const selection = await selectTfjsBackend({
-    backend: requested as TfjsBackendRequest,
-    accelerateCpu: () => {
-      registerNativeCpuKernels();
-    },
-  });
+  const selection = await selectBackendWithNativeKernels(requested as TfjsBackendRequest);
   process.stderr.write(`${selection.message}\n`);
   for (const note of selection.notes) process.stderr.write(`  ${note}\n`);
   return selection;

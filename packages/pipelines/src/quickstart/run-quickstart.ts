@@ -8,6 +8,7 @@ import { createThresholdPlugins, type ThresholdPlugins } from '@mangaassist/thre
 import { createConsoleReporter, createTrainPlugins, RUN_FILES, runTrainJob, type ReporterStream, type TrainPlugins } from '@mangaassist/trainer';
 import { calibrateModel, formatCalibrateReport } from '../calibrate-model';
 import { formatHandwrittenScores, scoreHandwrittenSlices, type HandwrittenScore } from '../handwritten-scores';
+import { megabytes } from '../megabytes';
 import { selectBackendWithNativeKernels } from '../tfjs-backend';
 import {
   QUICKSTART_MODEL_ID,
@@ -161,11 +162,6 @@ export async function runQuickstart(
   }
   endStage();
   return { paths, classifications, handwritten, stages, seconds: (performance.now() - started) / 1000 };
-}
-
-/** A byte count in decimal megabytes with one decimal, as the command line prints file sizes. */
-function megabytes(bytes: number): string {
-  return `${(bytes / 1e6).toFixed(1)} MB`;
 }
 
 function generateData(paths: QuickstartPaths, examples: number, progress: QuickstartProgress): void {

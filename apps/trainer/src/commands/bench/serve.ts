@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { benchServe, SERVE_GOALS, type BenchServeReport, type LatencyStats, type PrecisionReport, type ServeBenchOptions } from '@mangaassist/bench';
 import { MangaAssistError } from '@mangaassist/common';
 import type { Command } from 'commander';
-import { megabytes } from '../megabytes';
+import { megabytes } from '@mangaassist/pipelines';
 import type { BenchSubcommand } from './bench-subcommand';
 
 export type { BenchServeReport, ConcurrentSetup, PrecisionReport } from '@mangaassist/bench';
