@@ -17,9 +17,32 @@ export const BEST_MODEL_DIR = 'best-model';
  * ```
  */
 export async function saveBestModel(classifier: TrainableClassifier, runDir: string): Promise<string> {
-  const target = join(runDir, BEST_MODEL_DIR);
-  const temporary = join(runDir, `.${BEST_MODEL_DIR}.tmp`);
-  const previous = join(runDir, `.${BEST_MODEL_DIR}.old`);
+  return saveModelFolder(classifier, runDir, BEST_MODEL_DIR);
+}
+
+/** Folder of the model as it stood at the end of epoch `epoch` (kept when `keepEpochModels` is on). */
+export function epochModelDir(epoch: number): string {
+  return `epoch-${epoch}`;
+}
+
+/**
+ * Saves the classifier as it stands at the end of an epoch into `<runDir>/epoch-<n>/`, with the same
+ * write-then-rename steps as {@link saveBestModel}: the models of every epoch let a later step choose the epoch on
+ * other data than the validation split, or average their weights.
+ *
+ * @example
+ * ```ts
+ * await saveEpochModel(classifier, 'runs/train', 3); // runs/train/epoch-3/
+ * ```
+ */
+export async function saveEpochModel(classifier: TrainableClassifier, runDir: string, epoch: number): Promise<string> {
+  return saveModelFolder(classifier, runDir, epochModelDir(epoch));
+}
+
+async function saveModelFolder(classifier: TrainableClassifier, runDir: string, folder: string): Promise<string> {
+  const target = join(runDir, folder);
+  const temporary = join(runDir, `.${folder}.tmp`);
+  const previous = join(runDir, `.${folder}.old`);
   rmSync(temporary, { recursive: true, force: true });
   await classifier.save(temporary);
   fsyncTree(temporary);

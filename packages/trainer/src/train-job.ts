@@ -140,6 +140,7 @@ export async function runTrainJob(config: TrainJobConfig, options: TrainJobOptio
         earlyStoppingPatience: config.training.earlyStoppingPatience,
         checkpointEverySteps: config.training.checkpointEverySteps,
         logEverySteps: config.training.logEverySteps,
+        keepEpochModels: config.training.keepEpochModels,
         padId: model.padId,
         runDir,
         resume: options.resume ?? false,

@@ -261,6 +261,22 @@ describe('trainClassifier', () => {
     loss.dispose();
   });
 
+  it('keeps the model of every epoch when asked, each equal to that epoch\'s validation figures', async () => {
+    const model = tiny();
+    const loss = bceLoss();
+    const dir = runDir();
+    const summary = await trainClassifier(options({ classifier: model, loss, runDir: dir, epochs: 3, keepEpochModels: true }));
+    expect(readdirSync(dir).filter((name) => name.startsWith('epoch-')).sort()).toEqual(['epoch-1', 'epoch-2', 'epoch-3']);
+    for (const record of summary.history) {
+      const kept = loadTinyClassifier(join(dir, `epoch-${record.epoch}`));
+      const evaluation = await evaluateClassifier(kept, validation, { labels: summary.evalLabels });
+      expect(evaluation.metrics.macroF1).toBe(record.validation.macroF1);
+      kept.dispose();
+    }
+    model.dispose();
+    loss.dispose();
+  });
+
   it('is deterministic: the same seed gives the same metrics and weights, another seed does not', async () => {
     const run = async (seed: number) => {
       const model = tiny();

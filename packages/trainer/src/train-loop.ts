@@ -9,7 +9,7 @@ import { checkDataUnchanged, DataChangedRestart, type DataFileDigests } from './
 import { AdamW } from './adamw';
 import { atomicWriteFile } from './atomic-file';
 import { chunk, disposeBatch, makeBatch, type EncodedExample } from './batching';
-import { BEST_MODEL_DIR, recoverBestModel, saveBestModel } from './best-model';
+import { BEST_MODEL_DIR, recoverBestModel, saveBestModel, saveEpochModel } from './best-model';
 import type { TrainableClassifier, TrainingLoss } from './classifier';
 import { evaluateClassifier } from './evaluate';
 import { discriminativeRates, orderedGroups, spreadRates, type LayerGroup } from './layer-groups';
@@ -68,6 +68,8 @@ export interface TrainOptions {
   readonly checkpointEverySteps?: number;
   /** Log a step record every this many steps (default 10; the last step of an epoch is always logged). */
   readonly logEverySteps?: number;
+  /** Also save the model at the end of every epoch as `epoch-<n>/` beside `best-model/` (default false). */
+  readonly keepEpochModels?: boolean;
   /** Padding token id (default 0). */
   readonly padId?: number;
   /** The run directory: metrics log, checkpoint, best model, summary and report. */
@@ -314,6 +316,7 @@ async function trainLocked(options: TrainOptions): Promise<TrainSummary> {
       } else {
         state.epochsWithoutImprovement++;
       }
+      if (options.keepEpochModels) await saveEpochModel(classifier, runDir, epoch);
       const record: EpochRecord = {
         type: 'epoch',
         epoch,

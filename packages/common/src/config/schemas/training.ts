@@ -23,6 +23,11 @@ export const trainingConfigSchema = z
     checkpointEverySteps: z.number().int().min(0).default(100),
     /** Write a step line to metrics.jsonl every this many steps. */
     logEverySteps: z.number().int().positive().default(10),
+    /**
+     * Also keep the model of every epoch (`epoch-<n>/` in the run directory, one encoder's size each), so that the
+     * epoch can be chosen on other data than the validation split. Off by default.
+     */
+    keepEpochModels: z.boolean().default(false),
   })
   .strict();
 
