@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import {
   HANDWRITTEN_EVALUATION_SLICE,
+  HANDWRITTEN_EVALUATION_SLICES,
   HANDWRITTEN_SLICE_FILES,
   HANDWRITTEN_SLICE_ROLES,
   HANDWRITTEN_TRAINING_SLICES,
@@ -17,13 +18,18 @@ const normalise = (text: string) => text.toLowerCase().replace(/\s+/g, ' ').trim
 
 describe('the bundled hand-written slices', () => {
   it('are split into the training slices and one evaluation slice', () => {
-    expect(HANDWRITTEN_TRAINING_SLICES).toEqual(['dev', 'final', 'holdout', 'test', 'extra']);
-    expect(HANDWRITTEN_SLICE_ROLES[HANDWRITTEN_EVALUATION_SLICE]).toBe('evaluation');
-    expect(HANDWRITTEN_TRAINING_SLICES).not.toContain(HANDWRITTEN_EVALUATION_SLICE);
+    expect(HANDWRITTEN_TRAINING_SLICES).toEqual(['dev', 'final', 'holdout', 'test', 'extra', 'extra2']);
+    expect(HANDWRITTEN_EVALUATION_SLICES).toEqual(['test2', 'test3']);
+    expect(HANDWRITTEN_EVALUATION_SLICES.at(-1)).toBe(HANDWRITTEN_EVALUATION_SLICE);
+    for (const slice of HANDWRITTEN_EVALUATION_SLICES) {
+      expect(HANDWRITTEN_SLICE_ROLES[slice]).toBe('evaluation');
+      expect(HANDWRITTEN_TRAINING_SLICES).not.toContain(slice);
+    }
+    expect([...HANDWRITTEN_TRAINING_SLICES, ...HANDWRITTEN_EVALUATION_SLICES].sort()).toEqual(Object.keys(HANDWRITTEN_SLICE_FILES).sort());
     expect(Object.keys(HANDWRITTEN_SLICE_ROLES).sort()).toEqual(Object.keys(HANDWRITTEN_SLICE_FILES).sort());
   });
 
-  it('resolves the training files inside the package, in slice order, 1,124 messages in all', () => {
+  it('resolves the training files inside the package, in slice order, 1,573 messages in all', () => {
     const paths = handwrittenTrainingPaths();
     expect(paths.map((p) => basename(p))).toEqual([
       'handwritten-eval.jsonl',
@@ -31,9 +37,10 @@ describe('the bundled hand-written slices', () => {
       'handwritten-holdout.jsonl',
       'handwritten-test.jsonl',
       'handwritten-extra.jsonl',
+      'handwritten-extra2.jsonl',
     ]);
     for (const path of paths) expect(path.startsWith(join(__dirname, '..', 'fixtures'))).toBe(true);
-    expect(paths.reduce((n, path) => n + readDataset(path).dataset.examples.length, 0)).toBe(1124);
+    expect(paths.reduce((n, path) => n + readDataset(path).dataset.examples.length, 0)).toBe(1573);
   });
 
   it('ships the fixtures with the package, so an installed package can train and evaluate on them', () => {
@@ -41,14 +48,23 @@ describe('the bundled hand-written slices', () => {
     expect(manifest.files).toContain('fixtures');
   });
 
-  it('keeps the evaluation slice free of the training slices’ messages (one-word replies such as "ok" aside)', () => {
+  it('keeps the evaluation slices free of the training slices’ messages (one-word replies such as "ok" aside)', () => {
     const training = new Set(HANDWRITTEN_TRAINING_SLICES.flatMap(texts).map(normalise));
-    const shared = texts(HANDWRITTEN_EVALUATION_SLICE).filter((t) => t.split(/\s+/).length >= 3 && training.has(normalise(t)));
-    expect(shared).toEqual([]);
+    for (const slice of HANDWRITTEN_EVALUATION_SLICES) {
+      const shared = texts(slice).filter((t) => t.split(/\s+/).length >= 3 && training.has(normalise(t)));
+      expect(shared).toEqual([]);
+    }
+  });
+
+  it('keeps the headline evaluation slice free of every other slice’s messages, short replies included', () => {
+    const others = new Set(
+      (Object.keys(HANDWRITTEN_SLICE_FILES) as HandwrittenSliceId[]).filter((s) => s !== HANDWRITTEN_EVALUATION_SLICE).flatMap(texts).map(normalise),
+    );
+    expect(texts(HANDWRITTEN_EVALUATION_SLICE).filter((t) => others.has(normalise(t)))).toEqual([]);
   });
 
   it('rejects an unknown slice name, listing the allowed ones', () => {
-    expect(() => handwrittenSlicePath('train' as HandwrittenSliceId)).toThrow(/unknown hand-written slice "train" \(allowed: dev, final, holdout, test, extra, test2\)/);
+    expect(() => handwrittenSlicePath('train' as HandwrittenSliceId)).toThrow(/unknown hand-written slice "train" \(allowed: dev, final, holdout, test, extra, test2, extra2, test3\)/);
   });
 
   it('marks the dev slice, and only it, as tuned on', () => {

@@ -5,6 +5,7 @@ export { readDataset, type ReadDatasetOptions, type ReadDatasetResult } from './
 export { writeJsonl } from './write-dataset';
 export {
   HANDWRITTEN_EVALUATION_SLICE,
+  HANDWRITTEN_EVALUATION_SLICES,
   HANDWRITTEN_SLICE_FILES,
   HANDWRITTEN_SLICE_ROLES,
   HANDWRITTEN_TRAINING_SLICES,

@@ -105,7 +105,7 @@ export async function scoreHandwrittenSlices(
  * @example
  * ```ts
  * formatHandwrittenScores(scores);
- * // '  test2 (218 messages, never trained or tuned on)\n    model            macro-F1 0.878  exact match 0.74 …'
+ * // '  test3 (255 messages, never trained or tuned on)\n    model            macro-F1 0.878  exact match 0.74 …'
  * ```
  */
 export function formatHandwrittenScores(scores: readonly HandwrittenScore[]): string {

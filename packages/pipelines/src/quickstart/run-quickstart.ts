@@ -1,7 +1,7 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MangaAssistError, type TrainJobConfig } from '@mangaassist/common';
-import { HANDWRITTEN_EVALUATION_SLICE, HANDWRITTEN_TRAINING_SLICES, generateCorpus, readDataset, stratifiedSplit, writeJsonl } from '@mangaassist/data';
+import { HANDWRITTEN_EVALUATION_SLICES, HANDWRITTEN_TRAINING_SLICES, generateCorpus, readDataset, stratifiedSplit, writeJsonl } from '@mangaassist/data';
 import { exportClassifier } from '@mangaassist/export';
 import type { TfjsBackendRequest } from '@mangaassist/runtime-tfjs';
 import { createThresholdPlugins, type ThresholdPlugins } from '@mangaassist/thresholds';
@@ -136,10 +136,10 @@ export async function runQuickstart(
   }, plugins);
   progress.write(formatCalibrateReport(calibration));
 
-  stage(4, `messages written by people: the model and the TF-IDF baseline (trained on the same files) on the hand-written ${HANDWRITTEN_EVALUATION_SLICE} slice`);
+  stage(4, `messages written by people: the model and the TF-IDF baseline (trained on the same files) on the hand-written ${HANDWRITTEN_EVALUATION_SLICES.join(' and ')} slices`);
   // The baseline reads every training file once, unweighted: the same messages the model learnt from.
   const trainExamples = quickstartTrainingSources(paths).flatMap((source) => readDataset(source.path, { format: 'jsonl' }).dataset.examples);
-  const handwritten = await scoreHandwrittenSlices(paths.model, trainExamples, selection.name);
+  const handwritten = await scoreHandwrittenSlices(paths.model, trainExamples, selection.name, HANDWRITTEN_EVALUATION_SLICES);
   progress.write(formatHandwrittenScores(handwritten));
   writeFileSync(paths.handwrittenScores, `${JSON.stringify(handwritten, null, 2)}\n`);
 
