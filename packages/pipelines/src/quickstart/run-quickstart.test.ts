@@ -60,7 +60,7 @@ if (!ready) {
         expect(s.messages).toBeGreaterThan(50);
       }
       const printed = write.mock.calls.map(([chunk]) => String(chunk)).join('');
-      expect(printed).toMatch(/test3 \(255 messages, never trained or tuned on\)\n\s+model\s+macro-F1 \d\.\d{3}  exact match \d\.\d{2}.*\n\s+TF-IDF baseline\s+macro-F1 \d\.\d{3}/);
+      expect(printed).toMatch(/test3 \(255 messages, never trained or tuned on\)\n\s+model\s+macro-F1 \d\.\d{3}  exact match \d\.\d{2}.*\n\s+TF-IDF baseline\s+macro-F1 \d\.\d{3}.*\n\s+TF-IDF, model's rule\s+macro-F1 \d\.\d{3}/);
       expect(printed).not.toContain('untouched');
 
       // A second run reuses the corpus and the model instead of training again.

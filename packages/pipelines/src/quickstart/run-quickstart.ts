@@ -139,7 +139,13 @@ export async function runQuickstart(
   stage(4, `messages written by people: the model and the TF-IDF baseline (trained on the same files) on the hand-written ${HANDWRITTEN_EVALUATION_SLICES.join(' and ')} slices`);
   // The baseline reads every training file once, unweighted: the same messages the model learnt from.
   const trainExamples = quickstartTrainingSources(paths).flatMap((source) => readDataset(source.path, { format: 'jsonl' }).dataset.examples);
-  const handwritten = await scoreHandwrittenSlices(paths.model, trainExamples, selection.name, HANDWRITTEN_EVALUATION_SLICES);
+  // The baseline is also decided like the model (thresholds by the same strategy on the same validation split), so the
+  // comparison shows what the model adds apart from what the F-beta rule costs both.
+  const validationExamples = readDataset(paths.validation, { format: 'jsonl' }).dataset.examples;
+  const handwritten = await scoreHandwrittenSlices(paths.model, trainExamples, selection.name, HANDWRITTEN_EVALUATION_SLICES, {
+    validation: validationExamples,
+    plugins,
+  });
   progress.write(formatHandwrittenScores(handwritten));
   writeFileSync(paths.handwrittenScores, `${JSON.stringify(handwritten, null, 2)}\n`);
 
