@@ -1,8 +1,8 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LABELS, useCpuBackend, VOCAB } from './__tests__/fixtures';
-import { BEST_MODEL_DIR, saveBestModel } from './best-model';
+import { BEST_MODEL_DIR, LAST_MODEL_DIR, recoverLastModel, saveBestModel, saveLastModel } from './best-model';
 import { createTinyClassifier } from './testing/tiny-classifier';
 
 // The module object every file's `import … from 'node:fs'` reads at call time, so spies on it see their calls.
@@ -49,5 +49,27 @@ describe('saveBestModel', () => {
     for (const file of files) expect(beforeMoveIn).toContain(`fsync ${join(temporary, file)}`);
     expect(beforeMoveIn).toContain(`fsync ${temporary}`);
     expect(events.slice(moveIn + 1)).toContain(`fsync ${runDir}`);
+  }, 30_000);
+});
+
+describe('recoverLastModel', () => {
+  it('puts back the previous last model when a swap stopped between its renames, and drops the half-written one', async () => {
+    const runDir = mkdtempSync(join(tmpdir(), 'trainer-last-'));
+    const classifier = createTinyClassifier({ labels: LABELS, vocabSize: VOCAB, dim: 8, seed: 3 });
+    try {
+      await saveLastModel(classifier, runDir);
+    } finally {
+      classifier.dispose();
+    }
+    const target = join(runDir, LAST_MODEL_DIR);
+    const saved = readFileSync(join(target, 'model.safetensors'));
+    // The state a process killed after moving the old model aside leaves: no last-model/, the old one beside it.
+    renameSync(target, join(runDir, `.${LAST_MODEL_DIR}.old`));
+    mkdirSync(join(runDir, `.${LAST_MODEL_DIR}.tmp`));
+    writeFileSync(join(runDir, `.${LAST_MODEL_DIR}.tmp`, 'model.safetensors'), 'torn');
+    recoverLastModel(runDir);
+    expect(readFileSync(join(target, 'model.safetensors')).equals(saved)).toBe(true);
+    expect(existsSync(join(runDir, `.${LAST_MODEL_DIR}.tmp`))).toBe(false);
+    expect(readdirSync(runDir)).toEqual([LAST_MODEL_DIR]);
   }, 30_000);
 });

@@ -1,10 +1,27 @@
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ModelSelection } from '@mangaassist/common';
 import type { TrainableClassifier } from './classifier';
 import { fsyncPath, fsyncTree } from './atomic-file';
 
 /** Folder of the best model inside a run directory. */
 export const BEST_MODEL_DIR = 'best-model';
+
+/** Folder of the model after the run's latest epoch inside a run directory (written with `modelSelection: 'last-epoch'`). */
+export const LAST_MODEL_DIR = 'last-model';
+
+/**
+ * The folder a run directory keeps its model in under `modelSelection`: `best-model/` for `best-validation`,
+ * `last-model/` for `last-epoch`.
+ *
+ * @example
+ * ```ts
+ * keptModelFolder('last-epoch'); // 'last-model'
+ * ```
+ */
+export function keptModelFolder(selection: ModelSelection): typeof BEST_MODEL_DIR | typeof LAST_MODEL_DIR {
+  return selection === 'last-epoch' ? LAST_MODEL_DIR : BEST_MODEL_DIR;
+}
 
 /**
  * Saves the classifier as the run's best model, replacing the previous one by renames so that a killed process
@@ -18,6 +35,20 @@ export const BEST_MODEL_DIR = 'best-model';
  */
 export async function saveBestModel(classifier: TrainableClassifier, runDir: string): Promise<string> {
   return saveModelFolder(classifier, runDir, BEST_MODEL_DIR);
+}
+
+/**
+ * Saves the classifier as it stands at the end of the latest epoch into `<runDir>/last-model/`, replacing the previous
+ * epoch's with the same write-then-rename steps as {@link saveBestModel}; {@link recoverLastModel} undoes an
+ * interrupted swap.
+ *
+ * @example
+ * ```ts
+ * await saveLastModel(classifier, 'runs/train'); // runs/train/last-model/
+ * ```
+ */
+export async function saveLastModel(classifier: TrainableClassifier, runDir: string): Promise<string> {
+  return saveModelFolder(classifier, runDir, LAST_MODEL_DIR);
 }
 
 /** Folder of the model as it stood at the end of epoch `epoch` (kept when `keepEpochModels` is on). */
@@ -63,8 +94,25 @@ async function saveModelFolder(classifier: TrainableClassifier, runDir: string, 
  * ```
  */
 export function recoverBestModel(runDir: string): void {
-  const target = join(runDir, BEST_MODEL_DIR);
-  const previous = join(runDir, `.${BEST_MODEL_DIR}.old`);
+  recoverModelFolder(runDir, BEST_MODEL_DIR);
+}
+
+/**
+ * Restores the previous epoch's last model when a process died between moving it aside and moving the new one in.
+ *
+ * @example
+ * ```ts
+ * recoverLastModel('runs/train');
+ * ```
+ */
+export function recoverLastModel(runDir: string): void {
+  recoverModelFolder(runDir, LAST_MODEL_DIR);
+}
+
+/** Undoes a {@link saveModelFolder} swap interrupted between its two renames, and drops a half-written temporary folder. */
+function recoverModelFolder(runDir: string, folder: string): void {
+  const target = join(runDir, folder);
+  const previous = join(runDir, `.${folder}.old`);
   if (!existsSync(target) && existsSync(previous)) renameSync(previous, target);
-  rmSync(join(runDir, `.${BEST_MODEL_DIR}.tmp`), { recursive: true, force: true });
+  rmSync(join(runDir, `.${folder}.tmp`), { recursive: true, force: true });
 }

@@ -1,3 +1,4 @@
+import { describeKeptModel } from './kept-model';
 import type { EpochRecord, StepRecord, TrainReporter, TrainStart, TrainSummary } from './train-records';
 
 /** The part of a stream the reporter writes to (`process.stderr` by default). */
@@ -9,8 +10,8 @@ export interface ReporterStream {
 
 /**
  * Reports a run on a terminal: on a TTY a one-line progress bar (epoch, step, loss, examples/s, ETA) redrawn at most
- * ten times a second; on any stream one line per epoch with its validation metrics, and a final line; `label` tags
- * every line (`[label] epoch 1: …`).
+ * ten times a second; on any stream one line per epoch with its validation metrics, and final lines (how the run
+ * ended, which model was kept and why); `label` tags every line (`[label] epoch 1: …`).
  *
  * @example
  * ```ts
@@ -49,6 +50,7 @@ export function createConsoleReporter(stream: ReporterStream = process.stderr, o
       display.clear();
       const best = summary.best ? `best macro-F1 ${summary.best.macroF1.toFixed(4)} at epoch ${summary.best.epoch}` : 'no validation';
       stream.write(`${tag}done (${summary.stopReason}): ${best}; ${summary.trainSeconds.toFixed(1)} s; run directory ${summary.runDir}\n`);
+      stream.write(`${tag}${describeKeptModel(summary)}\n`);
     },
   };
 }

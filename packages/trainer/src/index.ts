@@ -10,6 +10,7 @@ export * from './data-files';
 export * from './console-reporter';
 export * from './evaluate';
 export * from './job-data';
+export * from './kept-model';
 export * from './layer-groups';
 export * from './lr-schedule';
 export * from './metrics-log';

@@ -20,8 +20,8 @@ function runToEnd(runDir: string, ...flags: string[]): { stopReason: string; glo
   return JSON.parse(result.stdout.trim().split('\n').pop()!);
 }
 
-async function killMidEpoch(runDir: string, hangAt: number): Promise<StepRecord> {
-  const proc = spawn(process.execPath, args(runDir, '--hang-at', String(hangAt)), { stdio: ['ignore', 'ignore', 'pipe'] });
+async function killMidEpoch(runDir: string, hangAt: number, ...flags: string[]): Promise<StepRecord> {
+  const proc = spawn(process.execPath, args(runDir, '--hang-at', String(hangAt), ...flags), { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   proc.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const marker = join(runDir, 'hung.json');
@@ -84,10 +84,11 @@ const weights = (runDir: string) => {
 };
 
 const summaryOf = (dir: string) => {
-  const { trainSeconds: _t, runDir: _r, bestModelDir: _b, history: _h, best, ...rest } = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+  const { trainSeconds: _t, runDir: _r, bestModelDir: _b, modelDir: _m, history: _h, best, ...rest } = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
   return { ...rest, best: { epoch: best.epoch, macroF1: best.macroF1 } };
 };
 const bestModelOf = (dir: string) => readFileSync(join(dir, 'best-model', 'model.safetensors'));
+const lastModelOf = (dir: string) => readFileSync(join(dir, 'last-model', 'model.safetensors'));
 
 describe('a training process killed mid-epoch', () => {
   it('resumes to exactly the metrics, log and weights of an uninterrupted run', async () => {
@@ -109,6 +110,21 @@ describe('a training process killed mid-epoch', () => {
     expect(weights(killed)).toEqual(weights(straight));
     expect(summaryOf(killed)).toEqual(summaryOf(straight));
     expect(bestModelOf(killed).equals(bestModelOf(straight))).toBe(true);
+  }, 120_000);
+
+  it("resumes a modelSelection last-epoch run to the same last-model/ as an uninterrupted one", async () => {
+    const straight = mkdtempSync(join(tmpdir(), 'trainer-last-straight-'));
+    expect(runToEnd(straight, '--last-epoch')).toEqual({ stopReason: 'completed', globalStep: 24 });
+    const killed = mkdtempSync(join(tmpdir(), 'trainer-last-killed-'));
+    // Step 14 is in epoch 3: last-model/ then holds epoch 2's model, which the resumed run must replace.
+    expect(await killMidEpoch(killed, 14, '--last-epoch')).toMatchObject({ epoch: 3, globalStep: 14 });
+    expect(existsSync(join(killed, 'last-model'))).toBe(true);
+    expect(runToEnd(killed, '--resume', '--last-epoch')).toEqual({ stopReason: 'completed', globalStep: 24 });
+    expect(epochs(killed)).toEqual(epochs(straight));
+    expect(summaryOf(killed)).toEqual(summaryOf(straight));
+    expect(summaryOf(killed)).toMatchObject({ modelSelection: 'last-epoch' });
+    expect(existsSync(join(killed, 'best-model'))).toBe(false);
+    expect(lastModelOf(killed).equals(lastModelOf(straight))).toBe(true);
   }, 120_000);
 });
 

@@ -41,6 +41,8 @@ const summary: TrainSummary = {
   trainSeconds: 3,
   history: [epoch(1, 0.4), epoch(2, 0.61)],
   bestModelDir: '/tmp/x/best-model',
+  modelSelection: 'best-validation',
+  modelDir: '/tmp/x/best-model',
 };
 
 describe('report', () => {
@@ -55,6 +57,26 @@ describe('report', () => {
     const svg = readFileSync(join(dir, 'curves.svg'), 'utf8');
     expect(svg.match(/<polyline/g)).toHaveLength(3);
     expect(svg).toContain('Validation macro-F1');
+  });
+
+  it('says which model was kept and why, with the kept epoch\'s per-label figures when it is not the best one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trainer-report-'));
+    writeReport(dir, summary, summary.history);
+    expect(readFileSync(join(dir, 'report.md'), 'utf8')).toContain(
+      '- model kept: best validation epoch (2) in best-model/, modelSelection best-validation; best validation macro-F1 0.6100 at epoch 2',
+    );
+    const lastEpoch: TrainSummary = {
+      ...summary,
+      best: { epoch: 1, macroF1: 0.4, record: epoch(1, 0.4) },
+      bestModelDir: null,
+      modelSelection: 'last-epoch',
+      modelDir: '/tmp/x/last-model',
+    };
+    writeReport(dir, lastEpoch, lastEpoch.history);
+    const md = readFileSync(join(dir, 'report.md'), 'utf8');
+    expect(md).toContain('- model kept: last epoch (2) in last-model/, modelSelection last-epoch; best validation macro-F1 0.4000 at epoch 1');
+    expect(md).toContain('best validation macro-F1: **0.4000** at epoch 1\n'); // no best-model/ was written
+    expect(md).toContain('## Kept epoch (2, validation) per label');
   });
 
   it('renders an SVG with one polyline per series, skipping non-finite points and escaping text', () => {
@@ -90,5 +112,12 @@ describe('console reporter', () => {
     expect(write(false)).not.toContain('ETA');
     expect(write(false)).toContain('epoch 1: groups [head], train loss 0.5000, val loss 0.6000, macro-F1 0.4000');
     expect(write(false)).toContain('done (completed): best macro-F1 0.6100 at epoch 2');
+  });
+
+  it('ends with a line saying which model was kept and why', () => {
+    let out = '';
+    const reporter = createConsoleReporter({ write: (t: string) => (out += t) }, { label: 'row' });
+    void reporter.onEnd!({ ...summary, best: { epoch: 1, macroF1: 0.8404, record: epoch(1, 0.8404) }, bestModelDir: null, modelSelection: 'last-epoch', modelDir: '/tmp/x/last-model' });
+    expect(out).toContain('[row] model kept: last epoch (2) in last-model/, modelSelection last-epoch; best validation macro-F1 0.8404 at epoch 1\n');
   });
 });

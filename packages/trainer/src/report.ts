@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { atomicWriteFile } from './atomic-file';
+import { describeKeptModel, keptEpoch } from './kept-model';
 import { renderCurvesSvg } from './svg-curves';
 import type { EpochRecord, MetricsRecord, StepRecord, TrainSummary } from './train-records';
 
@@ -54,8 +55,10 @@ function renderMarkdown(summary: TrainSummary): string {
     `- layer groups (first to last): ${summary.layerGroups.join(', ')}`,
     `- training time: ${summary.trainSeconds.toFixed(1)} s`,
     summary.best
-      ? `- best validation macro-F1: **${f(summary.best.macroF1)}** at epoch ${summary.best.epoch} (model in \`best-model/\`)`
+      ? `- best validation macro-F1: **${f(summary.best.macroF1)}** at epoch ${summary.best.epoch}` +
+        (summary.bestModelDir === null ? '' : ' (model in `best-model/`)')
       : '- no validation yet',
+    `- ${describeKeptModel(summary)}`,
     '',
     '![training curves](curves.svg)',
     '',
@@ -72,17 +75,19 @@ function renderMarkdown(summary: TrainSummary): string {
     '',
     '`*` new best macro-F1.',
   ];
-  if (summary.best) {
+  const perLabel = (title: string, record: EpochRecord) =>
     lines.push(
       '',
-      `## Best epoch (${summary.best.epoch}) per label`,
+      `## ${title} per label`,
       '',
       '| label | precision | recall | F1 | support |',
       '|---|---:|---:|---:|---:|',
-      ...Object.entries(summary.best.record.validation.perLabel).map(
-        ([label, m]) => `| ${label} | ${f(m.precision)} | ${f(m.recall)} | ${f(m.f1)} | ${m.support} |`,
-      ),
+      ...Object.entries(record.validation.perLabel).map(([label, m]) => `| ${label} | ${f(m.precision)} | ${f(m.recall)} | ${f(m.f1)} | ${m.support} |`),
     );
-  }
+  if (summary.best) perLabel(`Best epoch (${summary.best.epoch})`, summary.best.record);
+  // Under last-epoch the kept model is another epoch's: its validation figures are the ones that describe it.
+  const kept = keptEpoch(summary);
+  const keptRecord = summary.history.find((e) => e.epoch === kept);
+  if (keptRecord && kept !== summary.best?.epoch) perLabel(`Kept epoch (${kept}, validation)`, keptRecord);
   return `${lines.join('\n')}\n`;
 }

@@ -141,6 +141,7 @@ export async function runTrainJob(config: TrainJobConfig, options: TrainJobOptio
         checkpointEverySteps: config.training.checkpointEverySteps,
         logEverySteps: config.training.logEverySteps,
         keepEpochModels: config.training.keepEpochModels,
+        modelSelection: config.training.modelSelection,
         padId: model.padId,
         runDir,
         resume: options.resume ?? false,

@@ -257,6 +257,39 @@ describe('trainClassifier', () => {
     expect(JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')).best.epoch).toBe(summary.best!.epoch);
     expect(readFileSync(join(dir, 'report.md'), 'utf8')).toContain(`best validation macro-F1: **${summary.best!.macroF1.toFixed(4)}**`);
     expect(readFileSync(join(dir, 'curves.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<polyline[\s\S]*<\/svg>\n$/);
+    // By default the kept model is the best validation epoch's.
+    expect(summary.modelSelection).toBe('best-validation');
+    expect(summary.modelDir).toBe(join(dir, 'best-model'));
+    expect(summary.modelDir).toBe(summary.bestModelDir);
+    model.dispose();
+    loss.dispose();
+  });
+
+  it("keeps the last epoch's model in last-model/ (and no best-model/) with modelSelection last-epoch", async () => {
+    const model = tiny();
+    const loss = bceLoss();
+    const dir = runDir();
+    const lines: string[] = [];
+    const summary = await trainClassifier(options({ classifier: model, loss, runDir: dir, modelSelection: 'last-epoch', reporter: { onEpoch: (r) => void lines.push(`epoch ${r.epoch}`) } }));
+    expect(readdirSync(dir).sort()).toEqual(['checkpoint.safetensors', 'curves.svg', 'last-model', 'metrics.jsonl', 'report.md', 'summary.json'].sort());
+    expect(lines).toEqual(['epoch 1', 'epoch 2', 'epoch 3', 'epoch 4']);
+    expect(summary.modelSelection).toBe('last-epoch');
+    expect(summary.modelDir).toBe(join(dir, 'last-model'));
+    expect(summary.bestModelDir).toBeNull();
+    // Validation is still tracked: the best epoch is reported though its model is not kept.
+    expect(summary.best!.macroF1).toBe(Math.max(...summary.history.map((e) => e.validation.macroF1)));
+    const last = summary.history.at(-1)!;
+    expect(last.epoch).toBe(4);
+    const kept = loadTinyClassifier(summary.modelDir!);
+    const keptEval = await evaluateClassifier(kept, validation, { labels: summary.evalLabels });
+    kept.dispose();
+    expect(keptEval.metrics.macroF1).toBe(last.validation.macroF1);
+    expect(keptEval.metrics.exactMatch).toBe(last.validation.exactMatch);
+    expect(keptEval.metrics.hammingLoss).toBe(last.validation.hammingLoss);
+    expect(JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'))).toMatchObject({ modelSelection: 'last-epoch', modelDir: join(dir, 'last-model'), bestModelDir: null });
+    expect(readFileSync(join(dir, 'report.md'), 'utf8')).toContain(
+      `model kept: last epoch (4) in last-model/, modelSelection last-epoch; best validation macro-F1 ${summary.best!.macroF1.toFixed(4)} at epoch ${summary.best!.epoch}`,
+    );
     model.dispose();
     loss.dispose();
   });
@@ -346,6 +379,22 @@ describe('trainClassifier', () => {
     expect(capped.stopReason).toBe('max-steps');
     expect(capped.globalStep).toBe(11);
     expect(capped.history.map((e) => e.steps)).toEqual([8, 3]);
+    model.dispose();
+    loss.dispose();
+  });
+
+  it('still stops early on validation macro-F1 with modelSelection last-epoch, keeping the last epoch run', async () => {
+    const model = tiny();
+    const loss = bceLoss();
+    const dir = runDir();
+    const stalled = await trainClassifier(
+      options({ classifier: model, loss, runDir: dir, lrSchedule: { factor: () => 0 }, earlyStoppingPatience: 2, epochs: 6, modelSelection: 'last-epoch' }),
+    );
+    expect(stalled.stopReason).toBe('early-stopping');
+    expect(stalled.epochs).toBe(3);
+    expect(stalled.best!.epoch).toBe(1);
+    expect(stalled.modelDir).toBe(join(dir, 'last-model'));
+    expect(readFileSync(join(dir, 'report.md'), 'utf8')).toContain('model kept: last epoch (3) in last-model/');
     model.dispose();
     loss.dispose();
   });

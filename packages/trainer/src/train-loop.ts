@@ -2,14 +2,22 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
-import { MangaAssistError } from '@mangaassist/common';
+import { MangaAssistError, type ModelSelection } from '@mangaassist/common';
 import { registerTfjsGradients } from '@mangaassist/runtime-tfjs';
 import { checkInteger } from './check-integer';
 import { checkDataUnchanged, DataChangedRestart, type DataFileDigests } from './data-files';
 import { AdamW } from './adamw';
 import { atomicWriteFile } from './atomic-file';
 import { chunk, disposeBatch, makeBatch, type EncodedExample } from './batching';
-import { BEST_MODEL_DIR, recoverBestModel, saveBestModel, saveEpochModel } from './best-model';
+import {
+  BEST_MODEL_DIR,
+  LAST_MODEL_DIR,
+  recoverBestModel,
+  recoverLastModel,
+  saveBestModel,
+  saveEpochModel,
+  saveLastModel,
+} from './best-model';
 import type { TrainableClassifier, TrainingLoss } from './classifier';
 import { evaluateClassifier } from './evaluate';
 import { discriminativeRates, orderedGroups, spreadRates, type LayerGroup } from './layer-groups';
@@ -70,6 +78,12 @@ export interface TrainOptions {
   readonly logEverySteps?: number;
   /** Also save the model at the end of every epoch as `epoch-<n>/` beside `best-model/` (default false). */
   readonly keepEpochModels?: boolean;
+  /**
+   * Which model the run keeps (default `best-validation`): the best validation epoch's in `best-model/`, or with
+   * `last-epoch` the model after each epoch in `last-model/` (and no `best-model/`); validation still picks
+   * `summary.best` and drives early stopping either way.
+   */
+  readonly modelSelection?: ModelSelection;
   /** Padding token id (default 0). */
   readonly padId?: number;
   /** The run directory: metrics log, checkpoint, best model, summary and report. */
@@ -100,6 +114,7 @@ export const RUN_FILES = {
   report: 'report.md',
   curves: 'curves.svg',
   bestModel: BEST_MODEL_DIR,
+  lastModel: LAST_MODEL_DIR,
 } as const;
 
 /** The training state stored in a checkpoint beside the tensors. */
@@ -164,10 +179,10 @@ interface KeyedVariable {
 
 /**
  * Fine-tunes a classifier: gradual unfreezing, discriminative learning rates, AdamW with gradient clipping,
- * validation every epoch with the best model kept by macro-F1, optional early stopping, atomic checkpoints with
- * optimizer state, and exact resumption (data order and dropout depend only on (seed, epoch, step)). Variables the
- * classifier lists in `learningRateMultipliers()` train at their group's rate times their multiplier (the logged
- * rates are the groups').
+ * validation every epoch with the model kept by validation macro-F1 or the last epoch's (`modelSelection`), optional
+ * early stopping, atomic checkpoints with optimizer state, and exact resumption (data order and dropout depend only
+ * on (seed, epoch, step)). Variables the classifier lists in `learningRateMultipliers()` train at their group's rate
+ * times their multiplier (the logged rates are the groups').
  *
  * @example
  * ```ts
@@ -201,6 +216,7 @@ async function trainLocked(options: TrainOptions): Promise<TrainSummary> {
   const logEvery = options.logEverySteps ?? 10;
   const checkpointEvery = options.checkpointEverySteps ?? 0;
   const patience = options.earlyStoppingPatience ?? 0;
+  const modelSelection = options.modelSelection ?? 'best-validation';
   const evalLabels = options.evalLabels ?? defaultEvalLabels(classifier, validation);
   const groups = orderedGroups(classifier.variablesByGroup());
   const groupNames = groups.map((g) => g.name);
@@ -216,9 +232,10 @@ async function trainLocked(options: TrainOptions): Promise<TrainSummary> {
   if (resumed) {
     log.truncate(state.metricsLogBytes);
     recoverBestModel(runDir);
+    recoverLastModel(runDir);
     log.append({ type: 'resume', epoch: state.epoch, step: state.step, globalStep: state.globalStep });
   } else {
-    for (const name of [RUN_FILES.checkpoint, RUN_FILES.metrics, RUN_FILES.summary, RUN_FILES.report, RUN_FILES.curves, BEST_MODEL_DIR]) {
+    for (const name of [RUN_FILES.checkpoint, RUN_FILES.metrics, RUN_FILES.summary, RUN_FILES.report, RUN_FILES.curves, BEST_MODEL_DIR, LAST_MODEL_DIR]) {
       rmSync(join(runDir, name), { recursive: true, force: true });
     }
   }
@@ -310,12 +327,13 @@ async function trainLocked(options: TrainOptions): Promise<TrainSummary> {
       });
       const improved = isBetterEpoch(evaluation.metrics.macroF1, evaluation.loss, state.best);
       if (improved) {
-        await saveBestModel(classifier, runDir);
+        if (modelSelection === 'best-validation') await saveBestModel(classifier, runDir);
         state.best = { epoch, macroF1: evaluation.metrics.macroF1, ...(evaluation.loss === undefined ? {} : { loss: evaluation.loss }) };
         state.epochsWithoutImprovement = 0;
       } else {
         state.epochsWithoutImprovement++;
       }
+      if (modelSelection === 'last-epoch') await saveLastModel(classifier, runDir);
       if (options.keepEpochModels) await saveEpochModel(classifier, runDir, epoch);
       const record: EpochRecord = {
         type: 'epoch',
@@ -391,6 +409,8 @@ async function trainLocked(options: TrainOptions): Promise<TrainSummary> {
 
   async function finish(stopReason: StopReason): Promise<TrainSummary> {
     const bestRecord = state.best ? state.history.find((r) => r.epoch === state.best!.epoch) : undefined;
+    const bestModelDir = state.best && existsSync(join(runDir, BEST_MODEL_DIR)) ? join(runDir, BEST_MODEL_DIR) : null;
+    const lastModelDir = state.history.length > 0 && existsSync(join(runDir, LAST_MODEL_DIR)) ? join(runDir, LAST_MODEL_DIR) : null;
     const summary: TrainSummary = {
       runDir,
       stopReason,
@@ -403,7 +423,9 @@ async function trainLocked(options: TrainOptions): Promise<TrainSummary> {
       best: state.best && bestRecord ? { epoch: state.best.epoch, macroF1: state.best.macroF1, record: bestRecord } : null,
       trainSeconds: elapsed(),
       history: state.history,
-      bestModelDir: state.best && existsSync(join(runDir, BEST_MODEL_DIR)) ? join(runDir, BEST_MODEL_DIR) : null,
+      bestModelDir,
+      modelSelection,
+      modelDir: modelSelection === 'last-epoch' ? lastModelDir : bestModelDir,
     };
     atomicWriteFile(join(runDir, RUN_FILES.summary), `${JSON.stringify(summary, null, 2)}\n`);
     writeReport(runDir, summary, MetricsLog.read(log.path));

@@ -1,3 +1,4 @@
+import type { ModelSelection } from '@mangaassist/common';
 import type { LabelMetrics } from '@mangaassist/data';
 
 /** One line of `metrics.jsonl` for a logged optimizer step. */
@@ -41,7 +42,7 @@ export interface EpochRecord {
   /** Mean training loss over the epoch's examples. */
   readonly trainLoss: number;
   readonly validation: ValidationRecord;
-  /** True when this epoch set a new best validation macro-F1, or tied it at a lower validation loss (its weights are in `best-model/`). */
+  /** True when this epoch set a new best validation macro-F1, or tied it at a lower validation loss (its weights are in `best-model/` under `modelSelection: best-validation`). */
   readonly improved: boolean;
   /** Wall time of the epoch, in this process (a resumed epoch counts only its resumed part). */
   readonly seconds: number;
@@ -78,8 +79,12 @@ export interface TrainSummary {
   /** Training wall time summed over every process that worked on the run. */
   readonly trainSeconds: number;
   readonly history: readonly EpochRecord[];
-  /** Folder of the best model (Hugging Face style), or `null` when none was saved. */
+  /** Folder of the best model (Hugging Face style), or `null` when none was saved (also under `modelSelection: 'last-epoch'`, which does not write it). */
   readonly bestModelDir: string | null;
+  /** How the kept model was chosen: the best validation epoch's, or the last epoch's. */
+  readonly modelSelection: ModelSelection;
+  /** Folder of the kept model (`best-model/` or `last-model/`, as `modelSelection` says), or `null` when none was saved: what to evaluate, export or publish. */
+  readonly modelDir: string | null;
 }
 
 /** Where a run stands, given to {@link TrainReporter.onStart}. */

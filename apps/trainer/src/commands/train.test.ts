@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EvaluateReport } from '@mangaassist/pipelines';
@@ -57,6 +57,16 @@ describe('mangaassist train and evaluate', () => {
     expect(summary.bestModelDir).toBe(join(runDir, 'best-model'));
     expect(summary.wallSeconds).toBeGreaterThan(0);
   });
+
+  it('says which model it kept: with modelSelection last-epoch, last-model/ and why', async () => {
+    const lastRunDir = join(root, 'last-epoch-run');
+    const lastConfig = join(root, 'last-epoch.yaml');
+    writeFileSync(lastConfig, readFileSync(configPath, 'utf8').replace(`outDir: ${runDir},`, `outDir: ${lastRunDir}, modelSelection: last-epoch,`));
+    const text = await cli(trainCommand, ['--config', lastConfig]);
+    expect(text).toMatch(/^model kept: last epoch \(2\) in last-model\/, modelSelection last-epoch; best validation macro-F1 \d\.\d{4} at epoch [12]$/m);
+    expect(text).toContain(`run directory: ${lastRunDir} (kept model: ${join(lastRunDir, 'last-model')})`);
+    expect(existsSync(join(lastRunDir, 'best-model'))).toBe(false);
+  }, 60_000);
 
   it('takes --backend over training.backend, and names the flag when its value is unknown', async () => {
     await expect(cli(trainCommand, ['--config', configPath, '--overwrite', '--backend', 'metal'])).rejects.toThrow(

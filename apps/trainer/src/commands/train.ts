@@ -1,5 +1,5 @@
 import { TFJS_BACKEND_REQUESTS } from '@mangaassist/runtime-tfjs';
-import { createConsoleReporter, loadTrainJobConfig, runTrainJob, type TrainJobResult } from '@mangaassist/trainer';
+import { createConsoleReporter, describeKeptModel, loadTrainJobConfig, runTrainJob, type TrainJobResult } from '@mangaassist/trainer';
 import type { Command } from 'commander';
 import type { DependencyContainer } from 'tsyringe';
 import { PLUGINS, TRAINING_BACKEND, type CliPlugins } from '../tokens';
@@ -102,7 +102,8 @@ export function formatTrainResult({ summary, wallSeconds }: TrainJobResult): str
       `(validation ${summary.validationExamples})`,
     best,
     `time: ${wallSeconds.toFixed(1)} s in this process, ${summary.trainSeconds.toFixed(1)} s of training over the run`,
-    `run directory: ${summary.runDir} (best model: ${summary.bestModelDir ?? 'none'})`,
+    describeKeptModel(summary),
+    `run directory: ${summary.runDir} (kept model: ${summary.modelDir ?? 'none'})`,
     '',
   ].join('\n');
 }

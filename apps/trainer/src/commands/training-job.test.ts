@@ -153,3 +153,23 @@ describe('training-job container contract, in a real process', () => {
     }
   }, 60_000);
 });
+
+describe('training-job with training.modelSelection last-epoch', () => {
+  const root = mkdtempSync(join(tmpdir(), 'training-job-last-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it("publishes the last epoch's model (last-model/) to the model directory", async () => {
+    writeData(join(root, 'input', 'data', 'train', 'part-0.jsonl'), 32);
+    writeData(join(root, 'input', 'data', 'validation', 'dev.jsonl'), 8);
+    writeTinyEncoder(join(root, 'input', 'data', 'pretrained'), { words: WORDS, maxPositions: 16 });
+    writeHyperparameters(root, TINY_HYPERPARAMETERS);
+    const job = await runJob(jobEnv({ MANGAASSIST_ML_ROOT: root, MANGAASSIST_CFG__TRAINING__MODEL_SELECTION: 'last-epoch' }));
+    expect({ code: job.code, stderr: job.code === 0 ? '' : job.stderr }).toEqual({ code: 0, stderr: '' });
+    const run = join(root, 'checkpoints', 'run');
+    expect(existsSync(join(run, 'best-model'))).toBe(false);
+    expect(readFileSync(join(root, 'model', 'model.safetensors')).equals(readFileSync(join(run, 'last-model', 'model.safetensors')))).toBe(true);
+    const summary = JSON.parse(readFileSync(join(root, 'output', 'data', 'summary.json'), 'utf8'));
+    expect(summary).toMatchObject({ modelSelection: 'last-epoch', modelDir: join(run, 'last-model'), bestModelDir: null });
+    expect(job.stderr).toContain('model kept: last epoch (2) in last-model/, modelSelection last-epoch');
+  }, 120_000);
+});

@@ -52,6 +52,15 @@ describe('loadConfigFile', () => {
     expect(error.message).toContain('(root): unknown key(s) "extra"');
   });
 
+  it('defaults training.modelSelection to best-validation and rejects an unknown value naming the allowed ones', () => {
+    const data = { train: { path: 'train.jsonl' } };
+    expect(parseConfig(trainJobConfigSchema, { data }, 'job.yaml').training.modelSelection).toBe('best-validation');
+    expect(parseConfig(trainJobConfigSchema, { data, training: { modelSelection: 'last-epoch' } }, 'job.yaml').training.modelSelection).toBe('last-epoch');
+    const error = failure(() => parseConfig(trainJobConfigSchema, { data, training: { modelSelection: 'best-test' } }, 'job.yaml'));
+    expect(error.code).toBe('CONFIG_INVALID');
+    expect(error.message).toMatch(/training\.modelSelection: .*\(allowed: "best-validation", "last-epoch"\)/);
+  });
+
   it('reports a missing required section', () => {
     const error = failure(() => parseConfig(trainJobConfigSchema, {}, 'job.yaml'));
     expect(error.message).toContain('data:');

@@ -11,6 +11,7 @@ import {
   atomicReplace,
   atomicWriteFile,
   createConsoleReporter,
+  keptModelFolder,
   readJobData,
   RUN_FILES,
   runTrainJob,
@@ -346,7 +347,8 @@ async function trainRun(
 ): Promise<AblationRun> {
   const dir = job.training.outDir;
   const summaryFile = join(dir, RUN_FILES.summary);
-  const modelDir = join(dir, RUN_FILES.bestModel);
+  // The kept model's folder (best-model/ or last-model/): a reused run is found by it before any summary is read.
+  const modelDir = join(dir, keptModelFolder(job.training.modelSelection));
   const latencyFile = join(dir, 'latency.json');
   let summary: TrainSummary;
   const reused = existsSync(summaryFile) && existsSync(join(modelDir, 'onnx', 'model.onnx'));
@@ -356,9 +358,9 @@ async function trainRun(
   } else {
     log(`[${id}] training: ${job.schedule.unfreezing.id} unfreezing, lrDecay ${job.optimizer.lrDecay}, loss ${job.loss.id} ${JSON.stringify(job.loss.options)}`);
     summary = (await runTrainJob(job, { overwrite: true, log: (line) => log(`[${id}] ${line}`), reporter: createConsoleReporter(process.stderr, { label: id }) })).summary;
-    if (!summary.bestModelDir) throw new MangaAssistError('NOT_FOUND', `run ${id} finished without a best model in ${dir}`);
-    exportClassifier({ modelDir: summary.bestModelDir, outDir: summary.bestModelDir });
-    atomicWriteFile(latencyFile, `${JSON.stringify({ p50Ms: await measureLatencyMs(summary.bestModelDir, config.latency), ...config.latency })}\n`);
+    if (!summary.modelDir) throw new MangaAssistError('NOT_FOUND', `run ${id} finished without a kept model (no ${modelDir})`);
+    exportClassifier({ modelDir: summary.modelDir, outDir: summary.modelDir });
+    atomicWriteFile(latencyFile, `${JSON.stringify({ p50Ms: await measureLatencyMs(summary.modelDir, config.latency), ...config.latency })}\n`);
     log(`[${id}] ${summary.trainSeconds.toFixed(1)} s; best validation macro-F1 ${summary.best?.macroF1.toFixed(3)} at 0.5`);
   }
   if (!existsSync(latencyFile)) {

@@ -5,7 +5,7 @@ import { HANDWRITTEN_EVALUATION_SLICES, HANDWRITTEN_TRAINING_SLICES, generateCor
 import { exportClassifier } from '@mangaassist/export';
 import type { TfjsBackendRequest } from '@mangaassist/runtime-tfjs';
 import { createThresholdPlugins, type ThresholdPlugins } from '@mangaassist/thresholds';
-import { createConsoleReporter, createTrainPlugins, RUN_FILES, runTrainJob, type ReporterStream, type TrainPlugins } from '@mangaassist/trainer';
+import { createConsoleReporter, createTrainPlugins, describeKeptModel, keptModelFolder, RUN_FILES, runTrainJob, type ReporterStream, type TrainPlugins } from '@mangaassist/trainer';
 import { calibrateModel, formatCalibrateReport } from '../calibrate-model';
 import { formatHandwrittenScores, scoreHandwrittenSlices, type HandwrittenScore } from '../handwritten-scores';
 import { megabytes } from '../megabytes';
@@ -210,9 +210,13 @@ async function train(
     reporter: createConsoleReporter(progress),
     log: (line) => progress.write(`  ${line}\n`),
   });
-  if (!summary.bestModelDir) throw new MangaAssistError('NOT_FOUND', `training finished without a best model in ${paths.trainRun}`);
+  if (!summary.modelDir) {
+    const folder = join(paths.trainRun, keptModelFolder(summary.modelSelection));
+    throw new MangaAssistError('NOT_FOUND', `training finished without a kept model (no ${folder}; modelSelection ${summary.modelSelection})`);
+  }
   progress.write(`  best validation macro-F1 ${summary.best?.macroF1.toFixed(3)} (epoch ${summary.best?.epoch}) at threshold 0.5\n`);
-  cpSync(summary.bestModelDir, paths.model, { recursive: true });
+  progress.write(`  ${describeKeptModel(summary)}\n`);
+  cpSync(summary.modelDir, paths.model, { recursive: true });
 }
 
 /**

@@ -1,7 +1,7 @@
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMangaAssistError, MangaAssistError } from '@mangaassist/common';
-import { createConsoleReporter, RUN_FILES, runTrainJob, type TrainJobResult, type TrainReporter } from '@mangaassist/trainer';
+import { createConsoleReporter, keptModelFolder, RUN_FILES, runTrainJob, type TrainJobResult, type TrainReporter } from '@mangaassist/trainer';
 import { buildContractJobConfig, nameHyperparameters, type TrainingJobPlugins } from './job-config';
 import { CHANNELS, DEFAULT_ML_ROOT, ML_ROOT_ENV, resolveJobLayout, type JobLayout } from './job-layout';
 import { createMetricLineReporter } from './metric-lines';
@@ -129,17 +129,20 @@ async function trainUnderContract(layout: JobLayout, options: TrainingJobOptions
     throw nameHyperparameters(error, origin);
   }
   if (result.summary.stopReason === 'interrupted') return { result, layout, published: false };
-  if (!result.summary.bestModelDir) {
-    throw new MangaAssistError('NOT_FOUND', `the run in ${runDir} saved no model (no validation finished); nothing to put in ${layout.modelDir}`, { runDir });
+  if (!result.summary.modelDir) {
+    const folder = join(runDir, keptModelFolder(result.summary.modelSelection));
+    throw new MangaAssistError('NOT_FOUND', `the run in ${runDir} kept no model (no ${folder}: no validation finished); nothing to put in ${layout.modelDir}`, {
+      runDir,
+    });
   }
-  publish(layout, runDir, result.summary.bestModelDir);
+  publish(layout, runDir, result.summary.modelDir);
   return { result, layout, published: true };
 }
 
-/** Copies the best model into the model directory and the run's record into the output data folder. */
-function publish(layout: JobLayout, runDir: string, bestModelDir: string): void {
+/** Copies the kept model (best-model/ or last-model/, as `training.modelSelection` says) into the model directory and the run's record into the output data folder. */
+function publish(layout: JobLayout, runDir: string, keptModelDir: string): void {
   mkdirSync(layout.modelDir, { recursive: true });
-  cpSync(bestModelDir, layout.modelDir, { recursive: true });
+  cpSync(keptModelDir, layout.modelDir, { recursive: true });
   mkdirSync(layout.outputDataDir, { recursive: true });
   for (const name of PUBLISHED_RUN_FILES) {
     const from = join(runDir, name);

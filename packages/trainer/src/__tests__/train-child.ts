@@ -4,6 +4,7 @@
 //   --hang-at <globalStep>   write `hung.json` after that step and wait forever (the test SIGKILLs it there)
 //   --wait-at <globalStep>   write `hung.json` after that step and wait until a stop signal arrives, then go on (the
 //                            loop checkpoints at that step boundary); with --hang-at's marker, so the test knows when
+//   --last-epoch             keep the last epoch's model (modelSelection 'last-epoch') instead of the best one
 //   --distilbert <dir>       train core-model's DistilBERT classifier on the tiny random encoder in <dir> instead of
 //                            the toy classifier
 // SIGINT and SIGTERM are handled as the CLI handles them (`runUntilStopSignal`): checkpoint, then exit 0.
@@ -23,7 +24,7 @@ function flag(flags: readonly string[], name: string): string | undefined {
 
 async function main(): Promise<void> {
   const [runDir, ...flags] = process.argv.slice(2);
-  if (!runDir) throw new Error('usage: train-child <runDir> [--resume] [--hang-at <globalStep>] [--wait-at <globalStep>] [--distilbert <dir>]');
+  if (!runDir) throw new Error('usage: train-child <runDir> [--resume] [--hang-at <globalStep>] [--wait-at <globalStep>] [--last-epoch] [--distilbert <dir>]');
   const hangAt = flag(flags, '--hang-at') === undefined ? undefined : Number(flag(flags, '--hang-at'));
   const waitAt = flag(flags, '--wait-at') === undefined ? undefined : Number(flag(flags, '--wait-at'));
   const distilbert = flag(flags, '--distilbert');
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
       batchSize: 8,
       seed: 42,
       checkpointEverySteps: 4,
+      modelSelection: flags.includes('--last-epoch') ? 'last-epoch' : 'best-validation',
       logEverySteps: 1,
       runDir,
       resume: flags.includes('--resume'),

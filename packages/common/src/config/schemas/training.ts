@@ -1,5 +1,21 @@
 import { z } from 'zod';
 
+/**
+ * How a run chooses the model it keeps: `best-validation` keeps the epoch with the best validation macro-F1
+ * (`best-model/`); `last-epoch` keeps the model as it stands after the last epoch (`last-model/`), for when the
+ * validation split is unlike the messages the model will be judged on (generated validation text picks an early epoch
+ * that is worse on messages people wrote than the last one).
+ *
+ * @example
+ * ```ts
+ * modelSelectionSchema.parse('last-epoch'); // 'last-epoch'
+ * ```
+ */
+export const modelSelectionSchema = z.enum(['best-validation', 'last-epoch']);
+
+/** Which model a run keeps (see {@link modelSelectionSchema}). */
+export type ModelSelection = z.infer<typeof modelSelectionSchema>;
+
 /** Run-level settings of a training job. */
 export const trainingConfigSchema = z
   .object({
@@ -28,6 +44,12 @@ export const trainingConfigSchema = z
      * epoch can be chosen on other data than the validation split. Off by default.
      */
     keepEpochModels: z.boolean().default(false),
+    /**
+     * Which model the run keeps: `best-validation` (default) the epoch with the best validation macro-F1 in
+     * `best-model/`, `last-epoch` the model after the last epoch in `last-model/` (validation is still tracked,
+     * reported and drives early stopping).
+     */
+    modelSelection: modelSelectionSchema.default('best-validation'),
   })
   .strict();
 
