@@ -15,6 +15,10 @@ describe('the quickstart training job', () => {
     expect(HANDWRITTEN_SLICE_FILES[HANDWRITTEN_EVALUATION_SLICE]).toBe('handwritten-test3.jsonl');
   });
 
+  it('keeps the last epoch, whatever the generated validation split prefers', () => {
+    expect(config.training.modelSelection).toBe('last-epoch');
+  });
+
   it('tells a model trained on other files from one trained on these', () => {
     expect(sameTrainingData(config, JSON.parse(JSON.stringify(config)))).toBe(true);
     const generatedOnly = { data: { ...config.data, train: { ...trainingSources(config.data)[0]! } } };

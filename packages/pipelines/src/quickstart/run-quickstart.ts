@@ -190,10 +190,10 @@ async function train(
   progress: QuickstartProgress,
 ): Promise<void> {
   const config = quickstartTrainConfig(paths, sizes, pretrained);
-  if (trainedOnOtherData(paths, config)) {
-    // An earlier quickstart trained on other files (before the hand-written slices became training data, say):
-    // neither its model nor its checkpoint may stand for this one.
-    progress.write(`  the model in ${paths.root} was trained on other data; training again\n`);
+  if (trainedDifferently(paths, config)) {
+    // An earlier quickstart trained on other files (before the hand-written slices became training data, say) or
+    // kept another epoch: neither its model nor its checkpoint may stand for this one.
+    progress.write(`  the model in ${paths.root} was trained on other data or kept another epoch; training again\n`);
     rmSync(paths.model, { recursive: true, force: true });
     rmSync(paths.trainRun, { recursive: true, force: true });
   }
@@ -220,11 +220,13 @@ async function train(
 }
 
 /**
- * Whether an earlier run left a model or a checkpoint trained on other files than `config` reads: the training job
- * recorded in the run directory says which; a model with no record of its data counts as other data.
+ * Whether an earlier run left a model or a checkpoint trained on other files than `config` reads, or kept the model
+ * of another epoch (an earlier quickstart kept the best one by validation): the training job recorded in the run
+ * directory says which; a model with no record counts as trained differently.
  */
-function trainedOnOtherData(paths: QuickstartPaths, config: TrainJobConfig): boolean {
-  const recorded = join(paths.trainRun, 'config.json');
-  if (existsSync(recorded)) return !sameTrainingData(JSON.parse(readFileSync(recorded, 'utf8')) as Pick<TrainJobConfig, 'data'>, config);
-  return existsSync(join(paths.model, 'model.safetensors'));
+function trainedDifferently(paths: QuickstartPaths, config: TrainJobConfig): boolean {
+  const recordedFile = join(paths.trainRun, 'config.json');
+  if (!existsSync(recordedFile)) return existsSync(join(paths.model, 'model.safetensors'));
+  const recorded = JSON.parse(readFileSync(recordedFile, 'utf8')) as Pick<TrainJobConfig, 'data'> & { training?: { modelSelection?: string } };
+  return !sameTrainingData(recorded, config) || (recorded.training?.modelSelection ?? 'best-validation') !== config.training.modelSelection;
 }
