@@ -5,7 +5,7 @@ import { HANDWRITTEN_EVALUATION_SLICES, HANDWRITTEN_TRAINING_SLICES, generateCor
 import { exportClassifier } from '@mangaassist/export';
 import type { TfjsBackendRequest } from '@mangaassist/runtime-tfjs';
 import { createThresholdPlugins, type ThresholdPlugins } from '@mangaassist/thresholds';
-import { createConsoleReporter, createTrainPlugins, describeKeptModel, keptModelFolder, RUN_FILES, runTrainJob, type ReporterStream, type TrainPlugins } from '@mangaassist/trainer';
+import { createConsoleReporter, createTrainPlugins, keptModelFolder, RUN_FILES, runTrainJob, type ReporterStream, type TrainPlugins } from '@mangaassist/trainer';
 import { calibrateModel, formatCalibrateReport } from '../calibrate-model';
 import { formatHandwrittenScores, scoreHandwrittenSlices, type HandwrittenScore } from '../handwritten-scores';
 import { megabytes } from '../megabytes';
@@ -214,8 +214,6 @@ async function train(
     const folder = join(paths.trainRun, keptModelFolder(summary.modelSelection));
     throw new MangaAssistError('NOT_FOUND', `training finished without a kept model (no ${folder}; modelSelection ${summary.modelSelection})`);
   }
-  progress.write(`  best validation macro-F1 ${summary.best?.macroF1.toFixed(3)} (epoch ${summary.best?.epoch}) at threshold 0.5\n`);
-  progress.write(`  ${describeKeptModel(summary)}\n`);
   cpSync(summary.modelDir, paths.model, { recursive: true });
 }
 
