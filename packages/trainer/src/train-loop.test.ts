@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -298,8 +298,11 @@ describe('trainClassifier', () => {
     const model = tiny();
     const loss = bceLoss();
     const dir = runDir();
+    // A longer earlier run's folders must not pass for this run's.
+    mkdirSync(join(dir, 'epoch-7'));
+    mkdirSync(join(dir, '.epoch-8.tmp'));
     const summary = await trainClassifier(options({ classifier: model, loss, runDir: dir, epochs: 3, keepEpochModels: true }));
-    expect(readdirSync(dir).filter((name) => name.startsWith('epoch-')).sort()).toEqual(['epoch-1', 'epoch-2', 'epoch-3']);
+    expect(readdirSync(dir).filter((name) => name.includes('epoch-')).sort()).toEqual(['epoch-1', 'epoch-2', 'epoch-3']);
     for (const record of summary.history) {
       const kept = loadTinyClassifier(join(dir, `epoch-${record.epoch}`));
       const evaluation = await evaluateClassifier(kept, validation, { labels: summary.evalLabels });

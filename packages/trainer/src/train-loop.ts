@@ -11,13 +11,14 @@ import { atomicWriteFile } from './atomic-file';
 import { chunk, disposeBatch, makeBatch, type EncodedExample } from './batching';
 import {
   BEST_MODEL_DIR,
+  epochModelFolders,
   LAST_MODEL_DIR,
   recoverBestModel,
   recoverLastModel,
   saveBestModel,
   saveEpochModel,
   saveLastModel,
-} from './best-model';
+} from './model-folders';
 import type { TrainableClassifier, TrainingLoss } from './classifier';
 import { evaluateClassifier } from './evaluate';
 import { discriminativeRates, orderedGroups, spreadRates, type LayerGroup } from './layer-groups';
@@ -235,7 +236,8 @@ async function trainLocked(options: TrainOptions): Promise<TrainSummary> {
     recoverLastModel(runDir);
     log.append({ type: 'resume', epoch: state.epoch, step: state.step, globalStep: state.globalStep });
   } else {
-    for (const name of [RUN_FILES.checkpoint, RUN_FILES.metrics, RUN_FILES.summary, RUN_FILES.report, RUN_FILES.curves, BEST_MODEL_DIR, LAST_MODEL_DIR]) {
+    const earlier = [RUN_FILES.checkpoint, RUN_FILES.metrics, RUN_FILES.summary, RUN_FILES.report, RUN_FILES.curves, BEST_MODEL_DIR, LAST_MODEL_DIR];
+    for (const name of [...earlier, ...epochModelFolders(runDir)]) {
       rmSync(join(runDir, name), { recursive: true, force: true });
     }
   }

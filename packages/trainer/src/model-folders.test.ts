@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LABELS, useCpuBackend, VOCAB } from './__tests__/fixtures';
-import { BEST_MODEL_DIR, LAST_MODEL_DIR, recoverLastModel, saveBestModel, saveLastModel } from './best-model';
+import { BEST_MODEL_DIR, LAST_MODEL_DIR, recoverLastModel, saveBestModel, saveLastModel } from './model-folders';
 import { createTinyClassifier } from './testing/tiny-classifier';
 
 // The module object every file's `import … from 'node:fs'` reads at call time, so spies on it see their calls.

@@ -1,4 +1,4 @@
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelSelection } from '@mangaassist/common';
 import type { TrainableClassifier } from './classifier';
@@ -54,6 +54,20 @@ export async function saveLastModel(classifier: TrainableClassifier, runDir: str
 /** Folder of the model as it stood at the end of epoch `epoch` (kept when `keepEpochModels` is on). */
 export function epochModelDir(epoch: number): string {
   return `epoch-${epoch}`;
+}
+
+/**
+ * The per-epoch model folders in a run directory (`epoch-<n>/`, with any temporary or set-aside copy of one), so a
+ * new run can clear an earlier run's: a stale `epoch-6/` beside a 4-epoch run's folders would pass for this run's.
+ *
+ * @example
+ * ```ts
+ * epochModelFolders('runs/train'); // ['epoch-1', 'epoch-2', '.epoch-3.tmp']
+ * ```
+ */
+export function epochModelFolders(runDir: string): string[] {
+  if (!existsSync(runDir)) return [];
+  return readdirSync(runDir).filter((name) => /^(epoch-\d+|\.epoch-\d+\.(tmp|old))$/.test(name));
 }
 
 /**
