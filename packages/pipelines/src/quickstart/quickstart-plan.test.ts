@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { trainingSources } from '@mangaassist/common';
 import { HANDWRITTEN_EVALUATION_SLICE, HANDWRITTEN_EVALUATION_SLICES, HANDWRITTEN_SLICE_FILES, HANDWRITTEN_TRAINING_SLICES, handwrittenSlicePath } from '@mangaassist/data';
-import { QUICKSTART_SIZES, quickstartPaths, quickstartTrainConfig, sameTrainingData } from './quickstart-plan';
+import { QUICKSTART_SIZES, quickstartPaths, quickstartTrainConfig, sameModelSelection, sameTrainingData } from './quickstart-plan';
 
 describe('the quickstart training job', () => {
   const paths = quickstartPaths(join(tmpdir(), 'quickstart-plan'));
@@ -17,6 +17,13 @@ describe('the quickstart training job', () => {
 
   it('keeps the last epoch, whatever the generated validation split prefers', () => {
     expect(config.training.modelSelection).toBe('last-epoch');
+  });
+
+  it('tells a model kept another way (or recorded before the choice existed) from one kept as this job keeps it', () => {
+    expect(sameModelSelection(JSON.parse(JSON.stringify(config)), config)).toBe(true);
+    expect(sameModelSelection({ training: { modelSelection: 'best-validation' } }, config)).toBe(false);
+    expect(sameModelSelection({ training: {} }, config)).toBe(false);
+    expect(sameModelSelection({}, { training: { ...config.training, modelSelection: 'best-validation' } })).toBe(true);
   });
 
   it('tells a model trained on other files from one trained on these', () => {

@@ -127,6 +127,19 @@ export function sameTrainingData(a: Pick<TrainJobConfig, 'data'>, b: Pick<TrainJ
 }
 
 /**
+ * Whether a recorded training job keeps the same epoch's model as `config` (`training.modelSelection`; a job recorded
+ * before the option existed kept the best one by validation): a model kept another way must not be reused.
+ *
+ * @example
+ * ```ts
+ * sameModelSelection({ training: {} }, quickstartTrainConfig(paths, sizes, pretrained)); // false: it keeps the last epoch
+ * ```
+ */
+export function sameModelSelection(recorded: { training?: { modelSelection?: string } }, config: Pick<TrainJobConfig, 'training'>): boolean {
+  return (recorded.training?.modelSelection ?? 'best-validation') === config.training.modelSelection;
+}
+
+/**
  * The training job of the quickstart: a full fine-tune from the first step with one learning rate for every layer,
  * BCE, a slanted-triangular schedule (10% warm-up, then linear decay) at 3e-4, and the wide-and-deep head (hashed
  * WordPiece uni/bigrams beside the encoder) whose tables learn at 300× the head's rate. Chosen on the hand-written

@@ -79,19 +79,10 @@ if (!ready) {
       expect(retrained).toContain('trained on other data or kept another epoch; training again');
       expect(retrained).not.toContain('reusing the fine-tuned model');
       expect(trainingSources(JSON.parse(readFileSync(config, 'utf8')).data)).toHaveLength(1 + HANDWRITTEN_TRAINING_SLICES.length);
-
-      // So is one an earlier quickstart kept by validation macro-F1 (its recorded job has no modelSelection).
-      const { modelSelection: _kept, ...olderTraining } = JSON.parse(readFileSync(config, 'utf8')).training;
-      writeFileSync(config, JSON.stringify({ ...trained, training: olderTraining }));
-      write.mockClear();
-      await runQuickstart({ out, examples: 120, epochs: 1, backend: 'cpu' }, process.stderr);
-      const reselected = write.mock.calls.map(([chunk]) => String(chunk)).join('');
-      expect(reselected).toContain('kept another epoch; training again');
-      expect(JSON.parse(readFileSync(config, 'utf8')).training.modelSelection).toBe('last-epoch');
       expect(existsSync(join(out, 'train', 'last-model', 'model.safetensors'))).toBe(true);
     } finally {
       write.mockRestore();
       stdout.mockRestore();
     }
-  }, 480_000);
+  }, 900_000);
 });

@@ -17,6 +17,7 @@ import {
   quickstartPaths,
   quickstartTrainConfig,
   quickstartTrainingSources,
+  sameModelSelection,
   sameTrainingData,
   type QuickstartPaths,
   type QuickstartSizes,
@@ -226,5 +227,5 @@ function trainedDifferently(paths: QuickstartPaths, config: TrainJobConfig): boo
   const recordedFile = join(paths.trainRun, 'config.json');
   if (!existsSync(recordedFile)) return existsSync(join(paths.model, 'model.safetensors'));
   const recorded = JSON.parse(readFileSync(recordedFile, 'utf8')) as Pick<TrainJobConfig, 'data'> & { training?: { modelSelection?: string } };
-  return !sameTrainingData(recorded, config) || (recorded.training?.modelSelection ?? 'best-validation') !== config.training.modelSelection;
+  return !sameTrainingData(recorded, config) || !sameModelSelection(recorded, config);
 }
