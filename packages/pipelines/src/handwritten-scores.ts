@@ -2,7 +2,6 @@ import { DEFAULT_LABELS } from '@mangaassist/common';
 import {
   HANDWRITTEN_EVALUATION_SLICE,
   HANDWRITTEN_SLICE_ROLES,
-  evaluateBaseline,
   handwrittenSlicePath,
   labelSetMetrics,
   readDataset,
@@ -94,12 +93,10 @@ export async function scoreHandwrittenSlices(
     const file = handwrittenSlicePath(slice);
     const { dataset } = readDataset(file);
     const { report } = await evaluateModel({ model: modelDir, data: file, batchSize: 64, backend: backend as TfjsBackendRequest });
-    const base = evaluateBaseline(baseline, dataset);
-    const baseLabel = (label: string) => base.perLabel.find((m) => m.label === label);
-    // The baseline's report has no exact match; its predictions under its own rule give it.
-    const predicted = baseline.predict(dataset.examples.map((e) => e.text), 0.5);
-    const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((label) => b.includes(label));
-    const baseExact = dataset.examples.filter((e, i) => sameSet(e.labels, predicted[i] ?? [])).length / dataset.examples.length;
+    // The baseline's own rule (`predict`: 0.5, neutral dropped, the most likely label when none), over the labels
+    // the slice covers, as `evaluateBaseline` scores it.
+    const covered = baseline.labels.filter((label) => dataset.coveredLabels.includes(label));
+    const baseOwnRule = labelSetFigures(dataset.examples, baseline.predict(dataset.examples.map((e) => e.text), 0.5), covered);
     scores.push({
       slice,
       file,
@@ -111,12 +108,7 @@ export async function scoreHandwrittenSlices(
         frustration: { precision: report.per_label.frustration?.precision ?? 0, recall: report.per_label.frustration?.recall ?? 0 },
         satisfactionPrecision: report.per_label.satisfaction?.precision ?? 0,
       },
-      baseline: {
-        macroF1: base.macroF1,
-        exactMatch: baseExact,
-        frustration: { precision: baseLabel('frustration')?.precision ?? 0, recall: baseLabel('frustration')?.recall ?? 0 },
-        satisfactionPrecision: baseLabel('satisfaction')?.precision ?? 0,
-      },
+      baseline: baseOwnRule,
       ...(baselineThresholds ? { baselineCalibrated: baselineAtThresholds(baseline, baselineThresholds, dataset.examples) } : {}),
     });
   }
@@ -153,12 +145,17 @@ export function baselineAtThresholds(
 ): SliceFigures {
   const labels = baseline.labels;
   const predicted = baseline.predictProba(examples.map((e) => e.text)).map((p) => labels.filter((_, j) => (p[j] as number) >= (thresholds[j] as number)));
+  return labelSetFigures(examples, predicted, labels);
+}
+
+/** The figures of predicted label sets against the examples' labels, macro-F1 over `labels` with positives. */
+function labelSetFigures(examples: readonly Example[], predicted: readonly (readonly string[])[], labels: readonly string[]): SliceFigures {
   const report = labelSetMetrics(examples.map((e) => e.labels), predicted, labels);
   const of = (label: string) => report.perLabel.find((m) => m.label === label);
-  const exact = examples.filter((e, i) => e.labels.length === predicted[i]!.length && e.labels.every((label) => predicted[i]!.includes(label))).length;
+  const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((label) => b.includes(label));
   return {
     macroF1: report.macroF1,
-    exactMatch: exact / examples.length,
+    exactMatch: examples.filter((e, i) => sameSet(e.labels, predicted[i] ?? [])).length / examples.length,
     frustration: { precision: of('frustration')?.precision ?? 0, recall: of('frustration')?.recall ?? 0 },
     satisfactionPrecision: of('satisfaction')?.precision ?? 0,
   };
