@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { isMangaAssistError, modelConfigSchema, parseConfig } from '@mangaassist/common';
+import { isMangaAssistError, modelConfigSchema, parseConfig, RECOMMENDED_WIDE_HEAD } from '@mangaassist/common';
 import { useCpuBackend } from './__tests__/tf-setup';
 import { writeTinyModel } from './__tests__/tiny-model';
 import { poolHiddenStates } from './classifier-head';
@@ -255,7 +255,7 @@ describe("MultiLabelClassifier with head.pooling 'mean'", () => {
     expect(parseConfig(modelConfigSchema, { head: { hiddenDim: 16 } }).head.pooling).toBe('cls');
     const { head } = parseConfig(modelConfigSchema, { head: { hiddenDim: 16, pooling: 'mean' } });
     const model = await createClassifier(encoderDir, { labels: LABELS, head });
-    expect(model.head).toEqual({ hiddenDim: 16, dropout: 0.2, innerDropout: 0.1, pooling: 'mean' });
+    expect(model.head).toEqual({ hiddenDim: 16, dropout: 0.2, innerDropout: 0.1, pooling: 'mean', wide: RECOMMENDED_WIDE_HEAD });
     model.dispose();
     expect(() => parseConfig(modelConfigSchema, { head: { pooling: 'max' } }, 'train.yaml')).toThrow(
       /train\.yaml is invalid \(1 problem\):\n {2}- head\.pooling: .*\(allowed: "cls", "mean"\)/,

@@ -72,11 +72,11 @@ function referenceWideLogits(rows: number[][], masks: number[][], unigram: numbe
 }
 
 describe('wide head options', () => {
-  it('resolves defaults, is off unless enabled, and names each wrong field', () => {
+  it('resolves defaults, is off when absent or disabled, and names each wrong field', () => {
     expect(resolveWideHead(undefined)).toBeUndefined();
-    expect(resolveWideHead({})).toBeUndefined();
     expect(resolveWideHead({ enabled: false, buckets: 8 })).toBeUndefined();
-    expect(resolveWideHead({ enabled: true })).toEqual({ enabled: true, buckets: 262144, bigrams: true, lrMultiplier: 1 });
+    expect(resolveWideHead({})).toEqual({ enabled: true, buckets: 262144, bigrams: true, lrMultiplier: 300 });
+    expect(resolveWideHead({ enabled: true })).toEqual({ enabled: true, buckets: 262144, bigrams: true, lrMultiplier: 300 });
     expect(resolveWideHead({ enabled: true, buckets: 1000, bigrams: false, lrMultiplier: 50 })).toEqual({
       enabled: true,
       buckets: 1000,
@@ -91,15 +91,12 @@ describe('wide head options', () => {
     expect(() => resolveWideHead({ enabled: true, bucket: 8 })).toThrow('head.wide is invalid: head.wide: unknown key(s) "bucket"');
   });
 
-  it('model.head.wide of a configuration: absent by default (fingerprints unchanged), defaults filled when given, strict', () => {
-    expect(parseConfig(modelConfigSchema, {}).head).toEqual({ hiddenDim: 256, dropout: 0.2, innerDropout: 0.1, pooling: 'cls' });
-    expect(parseConfig(modelConfigSchema, { head: { hiddenDim: 16 } }).head.wide).toBeUndefined();
-    expect(parseConfig(modelConfigSchema, { head: { wide: { enabled: true } } }).head.wide).toEqual({
-      enabled: true,
-      buckets: 262144,
-      bigrams: true,
-      lrMultiplier: 1,
-    });
+  it('model.head.wide of a configuration: on by default, defaults filled when given, off only when disabled, strict', () => {
+    const recommended = { enabled: true, buckets: 262144, bigrams: true, lrMultiplier: 300 };
+    expect(parseConfig(modelConfigSchema, {}).head).toEqual({ hiddenDim: 256, dropout: 0.2, innerDropout: 0.1, pooling: 'cls', wide: recommended });
+    expect(parseConfig(modelConfigSchema, { head: { hiddenDim: 16 } }).head.wide).toEqual(recommended);
+    expect(parseConfig(modelConfigSchema, { head: { wide: { buckets: 1024 } } }).head.wide).toEqual({ ...recommended, buckets: 1024 });
+    expect(resolveWideHead(parseConfig(modelConfigSchema, { head: { wide: { enabled: false } } }).head.wide)).toBeUndefined();
     expect(() => parseConfig(modelConfigSchema, { head: { wide: { enabled: true, buckets: -1, size: 3 } } }, 'train.yaml')).toThrow(
       /train\.yaml is invalid \(2 problems\):\n {2}- head\.wide\.buckets: .*\n {2}- head\.wide: unknown key\(s\) "size"/,
     );
@@ -214,7 +211,7 @@ describe('MultiLabelClassifier with head.wide', () => {
   it('starts from zero tables, so a new wide head gives exactly the logits of the same head without it', async () => {
     const deep = await createClassifier(encoderDir, { labels: LABELS, seed: 2, head: { hiddenDim: 16 } });
     const wide = await createClassifier(encoderDir, { labels: LABELS, seed: 2, head: { hiddenDim: 16, wide: WIDE } });
-    expect(wide.head.wide).toEqual({ enabled: true, buckets: 97, bigrams: true, lrMultiplier: 1 });
+    expect(wide.head.wide).toEqual({ enabled: true, buckets: 97, bigrams: true, lrMultiplier: 300 });
     expect(wide.headVariables.get('wide.unigram.weight')!.shape).toEqual([TINY_VOCAB.length, 3]);
     expect(wide.headVariables.get('wide.bigram.weight')!.shape).toEqual([97, 3]);
     expect(wide.headVariables.get('wide.bigram.weight')!.dataSync().every((x) => x === 0)).toBe(true);

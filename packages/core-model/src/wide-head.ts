@@ -23,15 +23,16 @@ export interface WideTables {
 }
 
 /**
- * Validates `head.wide` options and fills the defaults (`buckets` 2¹⁸, `bigrams` true, `lrMultiplier` 1). Returns
- * `undefined` when the wide part is off (absent, or `enabled: false`), so a head without it is exactly today's.
+ * Validates `head.wide` options and fills the defaults (`enabled` true, `buckets` 2¹⁸, `bigrams` true, `lrMultiplier`
+ * 300). Returns `undefined` when the wide part is off (absent, or `enabled: false`), so a head without it is exactly
+ * the deep one.
  *
  * @throws RangeError naming each wrong field (`head.wide.buckets: …`), unknown keys included
  *
  * @example
  * ```ts
- * resolveWideHead({ enabled: true, buckets: 1024 }); // { enabled: true, buckets: 1024, bigrams: true, lrMultiplier: 1 }
- * resolveWideHead({ buckets: 1024 }); // undefined: enabled defaults to false
+ * resolveWideHead({ buckets: 1024 }); // { enabled: true, buckets: 1024, bigrams: true, lrMultiplier: 300 }
+ * resolveWideHead(undefined); // undefined: no wide part
  * ```
  */
 export function resolveWideHead(options: unknown): WideHeadConfig | undefined {

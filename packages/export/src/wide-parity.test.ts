@@ -125,7 +125,7 @@ describe('wide head: TensorFlow.js vs exported ONNX on a tiny random classifier,
     expect(JSON.parse(readFileSync(join(work, 'onnx', 'config.json'), 'utf8')).mangaassist_head.wide).toEqual({
       buckets: BUCKETS,
       bigrams: true,
-      lr_multiplier: 1,
+      lr_multiplier: 300,
     });
     expect(JSON.parse(readFileSync(join(work, 'onnx', 'export.json'), 'utf8')).wide).toEqual({
       buckets: BUCKETS,

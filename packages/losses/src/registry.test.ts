@@ -51,13 +51,13 @@ describe('loss registry', () => {
 
   it('creates the loss a configuration selects (one line swaps it)', () => {
     const registry = createLossRegistry();
-    for (const raw of [{}, { id: 'bce' }, { id: 'asymmetric', options: { gammaNeg: 2 } }]) {
+    for (const raw of [{}, { id: 'focal' }, { id: 'asymmetric', options: { gammaNeg: 2 } }]) {
       const selection = lossConfigSchema.parse(raw);
       const loss = registry.create(selection.id, selection.options, { labels });
       expect(loss.id).toBe(selection.id);
       loss.dispose();
     }
-    expect(lossConfigSchema.parse({}).id).toBe('focal');
+    expect(lossConfigSchema.parse({}).id).toBe('bce');
   });
 
   it('accepts third-party losses on a fresh registry, without touching other registries', () => {

@@ -63,7 +63,7 @@ export interface EvaluateResult {
  *
  * @example
  * ```ts
- * const { report } = await evaluateModel({ model: 'runs/train/best-model', data: 'val.jsonl', batchSize: 64, backend: 'cpu' });
+ * const { report } = await evaluateModel({ model: 'runs/train/last-model', data: 'val.jsonl', batchSize: 64, backend: 'cpu' });
  * console.log(report.macro_f1);
  * ```
  */

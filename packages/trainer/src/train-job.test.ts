@@ -43,6 +43,7 @@ function tinyModel(calls: { count: number } = { count: 0 }) {
       classifier: createTinyClassifier({ labels: cfg.model.labels, vocabSize: WORDS.length + 3, dim: 8, seed: cfg.training.seed }),
       encode: (text) => [1, ...text.split(' ').map((w) => 3 + WORDS.indexOf(w)), 2],
       padId: 0,
+      hiddenSize: 8,
     };
   };
 }
@@ -168,9 +169,10 @@ describe('runTrainJob', () => {
     const encoderDir = join(root, 'encoder');
     writeTinyDistilBert(encoderDir, { words: WORDS, layers: 2 });
     const cfg = config(root, {
-      model: { pretrained: encoderDir, maxLength: 12, head: { hiddenDim: 8, dropout: 0.1, innerDropout: 0.1 } },
+      model: { pretrained: encoderDir, maxLength: 12, head: { hiddenDim: 8, dropout: 0.1, innerDropout: 0.1, wide: { enabled: false } } },
       schedule: { epochs: 2, unfreezing: { id: 'ulmfit' }, lr: { id: 'warmup-linear-per-epoch' } },
       optimizer: { baseLr: 1e-3 },
+      training: { outDir: join(root, 'run'), batchSize: 8, logEverySteps: 1, modelSelection: 'best-validation' },
     });
     const { summary } = await runTrainJob(cfg);
     expect(summary.epochs).toBe(2);
@@ -180,6 +182,35 @@ describe('runTrainJob', () => {
     expect(existsSync(join(summary.bestModelDir!, 'model.safetensors'))).toBe(true);
     const loaded = await loadClassifier(summary.bestModelDir!);
     expect(loaded.labels).toEqual(cfg.model.labels);
+    expect(loaded.head.wide).toBeUndefined();
     loaded.dispose();
-  });
+  }, 60_000);
+
+  it('with only data given, trains the default recipe: wide-and-deep head, BCE, the rate for the encoder, the last epoch kept', async () => {
+    const root = dir();
+    const encoderDir = join(root, 'encoder');
+    writeTinyDistilBert(encoderDir, { words: WORDS, layers: 2 });
+    // Everything but the data, the encoder, the run directory and sizes that keep the test quick is left to the defaults
+    // (64 bigram buckets instead of 2^18: the test runs on the JavaScript kernels).
+    const cfg = parseConfig(trainJobConfigSchema, {
+      data: { train: { path: jsonl(join(root, 'train.jsonl'), 40) }, valFraction: 0.25 },
+      model: { pretrained: encoderDir, maxLength: 12, head: { hiddenDim: 8, wide: { buckets: 64 } } },
+      schedule: { epochs: 2 },
+      training: { outDir: join(root, 'run'), batchSize: 8 },
+    });
+    const lines: string[] = [];
+    const { summary } = await runTrainJob(cfg, { log: (line) => lines.push(line) });
+    // The tiny encoder is narrower than DistilBERT-base, so the job trains at the stand-in's measured 3e-4, every group alike.
+    expect(lines).toContain('optimizer.baseLr not set: 0.0003 for an encoder of hidden size 8');
+    const recorded = JSON.parse(readFileSync(join(root, 'run', 'config.json'), 'utf8')) as TrainJobConfig;
+    expect(recorded.optimizer.baseLr).toBe(3e-4);
+    expect(recorded.loss.id).toBe('bce');
+    expect(summary.history[0]!.groups).toEqual(['head', 'layer_1', 'layer_0', 'embeddings']); // every group from the first epoch
+    expect(summary.modelSelection).toBe('last-epoch');
+    expect(summary.modelDir).toBe(join(root, 'run', 'last-model'));
+    expect(summary.bestModelDir).toBeNull();
+    const loaded = await loadClassifier(summary.modelDir!);
+    expect(loaded.head.wide).toEqual({ enabled: true, buckets: 64, bigrams: true, lrMultiplier: 300 });
+    loaded.dispose();
+  }, 60_000);
 });

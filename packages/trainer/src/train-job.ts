@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { MangaAssistError, trainingSources, type TrainJobConfig } from '@mangaassist/common';
+import { MangaAssistError, recommendedBaseLr, trainingSources, type TrainJobConfig } from '@mangaassist/common';
 import { createClassifier } from '@mangaassist/core-model';
 import { toMultiHot } from '@mangaassist/data';
 import { atomicWriteFile } from './atomic-file';
@@ -20,6 +20,8 @@ export interface JobModel {
   /** Token ids of one text, `[CLS] … [SEP]`, truncated to the configured `model.maxLength`. */
   encode(text: string): ArrayLike<number>;
   readonly padId: number;
+  /** Width of the encoder's hidden states: picks the learning rate when the configuration sets none. */
+  readonly hiddenSize: number;
 }
 
 /** Options of {@link runTrainJob}. */
@@ -100,6 +102,7 @@ export async function runTrainJob(config: TrainJobConfig, options: TrainJobOptio
     }
   }
   const model = await (options.createModel ?? createDistilBertJobModel)(config);
+  const job = withBaseLr(config, model.hiddenSize, log);
   const loss = losses.create(config.loss.id, config.loss.options, { labels: config.model.labels });
   try {
     const tokenizeStart = performance.now();
@@ -122,7 +125,7 @@ export async function runTrainJob(config: TrainJobConfig, options: TrainJobOptio
     // it again (nested) for callers that use it directly.
     const release = lockRunDir(runDir, { log });
     try {
-      if (!options.resume) atomicWriteFile(join(runDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+      if (!options.resume) atomicWriteFile(join(runDir, 'config.json'), `${JSON.stringify(job, null, 2)}\n`);
       const summary = await trainClassifier({
         classifier: model.classifier,
         loss,
@@ -131,7 +134,7 @@ export async function runTrainJob(config: TrainJobConfig, options: TrainJobOptio
         evalLabels: data.evalLabels,
         unfreezing,
         lrSchedule,
-        optimizer: config.optimizer,
+        optimizer: job.optimizer,
         epochs: config.schedule.epochs,
         batchSize: config.training.batchSize,
         evalBatchSize: config.training.evalBatchSize,
@@ -145,7 +148,7 @@ export async function runTrainJob(config: TrainJobConfig, options: TrainJobOptio
         padId: model.padId,
         runDir,
         resume: options.resume ?? false,
-        fingerprint: configFingerprint(config),
+        fingerprint: configFingerprint(job),
         dataFiles,
         restartOnDataChange: options.restartOnDataChange ?? false,
         log,
@@ -160,6 +163,23 @@ export async function runTrainJob(config: TrainJobConfig, options: TrainJobOptio
     model.classifier.dispose();
     loss.dispose();
   }
+}
+
+/**
+ * The job with `optimizer.baseLr` filled in: the configured rate, or {@link recommendedBaseLr} of the encoder's
+ * hidden size (said through `log`). The filled-in job is what `config.json` records and the checkpoint fingerprints,
+ * so a resumed run trains at the same rate.
+ *
+ * @example
+ * ```ts
+ * withBaseLr(config, 256, console.log).optimizer.baseLr; // 3e-4 when the configuration sets no rate
+ * ```
+ */
+export function withBaseLr(config: TrainJobConfig, hiddenSize: number, log: (line: string) => void): TrainJobConfig & { optimizer: { baseLr: number } } {
+  if (config.optimizer.baseLr !== undefined) return { ...config, optimizer: { ...config.optimizer, baseLr: config.optimizer.baseLr } };
+  const baseLr = recommendedBaseLr(hiddenSize);
+  log(`optimizer.baseLr not set: ${baseLr} for an encoder of hidden size ${hiddenSize}`);
+  return { ...config, optimizer: { ...config.optimizer, baseLr } };
 }
 
 /**
@@ -194,6 +214,7 @@ export async function createDistilBertJobModel(config: TrainJobConfig): Promise<
     classifier: trainable,
     encode: (text) => classifier.tokenizer.encode(text, { maxLength }).ids,
     padId: classifier.tokenizer.padId,
+    hiddenSize: classifier.encoder.config.dim,
   };
 }
 

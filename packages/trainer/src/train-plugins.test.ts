@@ -45,6 +45,7 @@ function tinyModel(): (cfg: { model: { labels: readonly string[] } }) => Promise
     classifier: createTinyClassifier({ labels: cfg.model.labels, vocabSize: WORDS.length + 3, dim: 8, seed: 1 }),
     encode: (text) => [1, ...text.split(' ').map((w) => 3 + WORDS.indexOf(w)), 2],
     padId: 0,
+    hiddenSize: 8,
   });
 }
 

@@ -26,7 +26,7 @@ export interface EvaluateCliOptions {
  *
  * @example
  * ```bash
- * npm run cli -- evaluate --model runs/train/best-model --data ../shared/data/goemotions/dev.tsv --format goemotions --json
+ * npm run cli -- evaluate --model runs/train/last-model --data ../shared/data/goemotions/dev.tsv --format goemotions --json
  * ```
  */
 export const evaluateCommand: CommandModule = {
@@ -58,7 +58,7 @@ export const evaluateCommand: CommandModule = {
  *
  * @example
  * ```ts
- * const { report } = await evaluateModel(evaluateModelOptions({ model: 'runs/train/best-model', data: 'val.jsonl', batchSize: '64', backend: 'cpu' }));
+ * const { report } = await evaluateModel(evaluateModelOptions({ model: 'runs/train/last-model', data: 'val.jsonl', batchSize: '64', backend: 'cpu' }));
  * ```
  */
 export function evaluateModelOptions(options: EvaluateCliOptions): EvaluateModelOptions {

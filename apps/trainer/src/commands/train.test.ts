@@ -27,7 +27,7 @@ describe('mangaassist train and evaluate', () => {
   const configPath = join(root, 'job.yaml');
   const runDir = join(root, 'run');
   const dataPath = join(root, 'data.jsonl');
-  let summary: { stopReason: string; best: { macroF1: number; epoch: number }; bestModelDir: string; evalLabels: string[]; wallSeconds: number };
+  let summary: { stopReason: string; best: { macroF1: number; epoch: number }; modelDir: string; bestModelDir: string | null; evalLabels: string[]; wallSeconds: number };
 
   beforeAll(async () => {
     writeTinyEncoder(join(root, 'encoder'), { words: WORDS, maxPositions: 16 });
@@ -54,18 +54,20 @@ describe('mangaassist train and evaluate', () => {
   it('trains from a YAML file and prints the summary with the time it took', () => {
     expect(summary.stopReason).toBe('completed');
     expect(summary.evalLabels).toEqual(['frustration', 'satisfaction', 'confusion', 'neutral']);
-    expect(summary.bestModelDir).toBe(join(runDir, 'best-model'));
+    // The default keeps the last epoch's model.
+    expect(summary.modelDir).toBe(join(runDir, 'last-model'));
+    expect(summary.bestModelDir).toBeNull();
     expect(summary.wallSeconds).toBeGreaterThan(0);
   });
 
-  it('says which model it kept: with modelSelection last-epoch, last-model/ and why', async () => {
-    const lastRunDir = join(root, 'last-epoch-run');
-    const lastConfig = join(root, 'last-epoch.yaml');
-    writeFileSync(lastConfig, readFileSync(configPath, 'utf8').replace(`outDir: ${runDir},`, `outDir: ${lastRunDir}, modelSelection: last-epoch,`));
-    const text = await cli(trainCommand, ['--config', lastConfig]);
-    expect(text).toMatch(/^model kept: last epoch \(2\) in last-model\/, modelSelection last-epoch; best validation macro-F1 \d\.\d{4} at epoch [12]$/m);
-    expect(text).toContain(`run directory: ${lastRunDir} (kept model: ${join(lastRunDir, 'last-model')})`);
-    expect(existsSync(join(lastRunDir, 'best-model'))).toBe(false);
+  it('says which model it kept: with modelSelection best-validation, best-model/ and why', async () => {
+    const bestRunDir = join(root, 'best-validation-run');
+    const bestConfig = join(root, 'best-validation.yaml');
+    writeFileSync(bestConfig, readFileSync(configPath, 'utf8').replace(`outDir: ${runDir},`, `outDir: ${bestRunDir}, modelSelection: best-validation,`));
+    const text = await cli(trainCommand, ['--config', bestConfig]);
+    expect(text).toMatch(/^model kept: best validation epoch \([12]\) in best-model\/, modelSelection best-validation; best validation macro-F1 \d\.\d{4} at epoch [12]$/m);
+    expect(text).toContain(`run directory: ${bestRunDir} (kept model: ${join(bestRunDir, 'best-model')})`);
+    expect(existsSync(join(bestRunDir, 'last-model'))).toBe(false);
   }, 60_000);
 
   it('takes --backend over training.backend, and names the flag when its value is unknown', async () => {
@@ -109,7 +111,7 @@ describe('mangaassist train and evaluate', () => {
   }, 60_000);
 
   it('evaluates the best model as JSON over the labels the data marks, at 0.5 by default', async () => {
-    const report = JSON.parse(await cli(evaluateCommand, ['--model', summary.bestModelDir, '--data', dataPath, '--json', '--backend', 'cpu'])) as EvaluateReport;
+    const report = JSON.parse(await cli(evaluateCommand, ['--model', summary.modelDir, '--data', dataPath, '--json', '--backend', 'cpu'])) as EvaluateReport;
     expect(Object.keys(report)).toEqual(['n', 'labels', 'thresholds', 'per_label', 'macro_f1', 'exact_match', 'hamming_loss']);
     expect(report.n).toBe(32);
     expect(report.labels).toEqual(['frustration', 'satisfaction', 'confusion', 'neutral']);
@@ -120,15 +122,15 @@ describe('mangaassist train and evaluate', () => {
   });
 
   it('takes thresholds from the model directory, a file or --threshold', async () => {
-    const args = ['--model', summary.bestModelDir, '--data', dataPath, '--json', '--backend', 'cpu'];
+    const args = ['--model', summary.modelDir, '--data', dataPath, '--json', '--backend', 'cpu'];
     writeFileSync(
-      join(summary.bestModelDir, 'thresholds.json'),
+      join(summary.modelDir, 'thresholds.json'),
       JSON.stringify({ version: 1, strategy: 'fbeta-sweep', createdAt: '2026-01-01T00:00:00Z', thresholds: { frustration: 0.3, urgency: 0.9 }, details: {} }),
     );
     const fromDir = JSON.parse(await cli(evaluateCommand, args)) as EvaluateReport;
     expect(fromDir.thresholds).toEqual({ frustration: 0.3, satisfaction: 0.5, confusion: 0.5, neutral: 0.5 });
     const text = await cli(evaluateCommand, args.filter((a) => a !== '--json'));
-    expect(text).toContain(`thresholds: ${join(summary.bestModelDir, 'thresholds.json')}`);
+    expect(text).toContain(`thresholds: ${join(summary.modelDir, 'thresholds.json')}`);
     const file = join(root, 'plain-thresholds.json');
     writeFileSync(file, JSON.stringify({ neutral: 0.7 }));
     expect((JSON.parse(await cli(evaluateCommand, [...args, '--thresholds', file])) as EvaluateReport).thresholds.neutral).toBe(0.7);
@@ -140,7 +142,7 @@ describe('mangaassist train and evaluate', () => {
   });
 
   it('prints a readable table without --json', async () => {
-    const text = await cli(evaluateCommand, ['--model', summary.bestModelDir, '--data', dataPath, '--backend', 'cpu', '--threshold', '0.5']);
+    const text = await cli(evaluateCommand, ['--model', summary.modelDir, '--data', dataPath, '--backend', 'cpu', '--threshold', '0.5']);
     expect(text).toMatch(/^32 examples; thresholds: --threshold 0\.5\nlabel\s+threshold\s+precision\s+recall\s+F1\s+support\n/);
     expect(text).toMatch(/^frustration\s+0\.500\s+\d\.\d{4}\s+\d\.\d{4}\s+\d\.\d{4}\s+8$/m);
     expect(text).toMatch(/^macro-F1 \d\.\d{4} {2}exact match \d\.\d{4} {2}Hamming loss \d\.\d{4}$/m);

@@ -95,7 +95,8 @@ describe('training-job container contract, in a real process', () => {
   it('trains, exits 0, and leaves the model in the model directory and the record in output/data', () => {
     expect({ code: first.code, stderr: first.code === 0 ? '' : first.stderr }).toEqual({ code: 0, stderr: '' });
     expect(existsSync(join(root, 'output', 'failure'))).toBe(false);
-    expect(readdirSync(join(root, 'model')).sort()).toEqual(readdirSync(join(root, 'checkpoints', 'run', 'best-model')).sort());
+    // The default keeps the last epoch's model (training.modelSelection last-epoch).
+    expect(readdirSync(join(root, 'model')).sort()).toEqual(readdirSync(join(root, 'checkpoints', 'run', 'last-model')).sort());
     for (const file of ['config.json', 'model.safetensors']) expect(existsSync(join(root, 'model', file))).toBe(true);
     const summary = JSON.parse(readFileSync(join(root, 'output', 'data', 'summary.json'), 'utf8'));
     expect(summary).toMatchObject({ stopReason: 'completed', epochs: 2, trainExamples: 32, validationExamples: 8 });
@@ -154,22 +155,22 @@ describe('training-job container contract, in a real process', () => {
   }, 60_000);
 });
 
-describe('training-job with training.modelSelection last-epoch', () => {
-  const root = mkdtempSync(join(tmpdir(), 'training-job-last-'));
+describe('training-job with training.modelSelection best-validation', () => {
+  const root = mkdtempSync(join(tmpdir(), 'training-job-best-'));
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  it("publishes the last epoch's model (last-model/) to the model directory", async () => {
+  it("publishes the best validation epoch's model (best-model/) to the model directory", async () => {
     writeData(join(root, 'input', 'data', 'train', 'part-0.jsonl'), 32);
     writeData(join(root, 'input', 'data', 'validation', 'dev.jsonl'), 8);
     writeTinyEncoder(join(root, 'input', 'data', 'pretrained'), { words: WORDS, maxPositions: 16 });
     writeHyperparameters(root, TINY_HYPERPARAMETERS);
-    const job = await runJob(jobEnv({ MANGAASSIST_ML_ROOT: root, MANGAASSIST_CFG__TRAINING__MODEL_SELECTION: 'last-epoch' }));
+    const job = await runJob(jobEnv({ MANGAASSIST_ML_ROOT: root, MANGAASSIST_CFG__TRAINING__MODEL_SELECTION: 'best-validation' }));
     expect({ code: job.code, stderr: job.code === 0 ? '' : job.stderr }).toEqual({ code: 0, stderr: '' });
     const run = join(root, 'checkpoints', 'run');
-    expect(existsSync(join(run, 'best-model'))).toBe(false);
-    expect(readFileSync(join(root, 'model', 'model.safetensors')).equals(readFileSync(join(run, 'last-model', 'model.safetensors')))).toBe(true);
+    expect(existsSync(join(run, 'last-model'))).toBe(false);
+    expect(readFileSync(join(root, 'model', 'model.safetensors')).equals(readFileSync(join(run, 'best-model', 'model.safetensors')))).toBe(true);
     const summary = JSON.parse(readFileSync(join(root, 'output', 'data', 'summary.json'), 'utf8'));
-    expect(summary).toMatchObject({ modelSelection: 'last-epoch', modelDir: join(run, 'last-model'), bestModelDir: null });
-    expect(job.stderr).toContain('model kept: last epoch (2) in last-model/, modelSelection last-epoch');
+    expect(summary).toMatchObject({ modelSelection: 'best-validation', modelDir: join(run, 'best-model') });
+    expect(job.stderr).toMatch(/model kept: best validation epoch \([12]\) in best-model\/, modelSelection best-validation/);
   }, 120_000);
 });

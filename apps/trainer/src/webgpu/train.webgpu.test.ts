@@ -39,15 +39,16 @@ function jobConfig(root: string, dataPath: string, outDir: string): string {
     'model:',
     `  pretrained: ${join(root, 'encoder')}`,
     '  maxLength: 12',
-    '  head: { hiddenDim: 8, dropout: 0.1, innerDropout: 0.1 }',
+    // The deep head alone and the design's discriminative rates (the tolerance below is sized on them), best epoch kept.
+    '  head: { hiddenDim: 8, dropout: 0.1, innerDropout: 0.1, wide: { enabled: false } }',
     'data:',
     `  train: { path: ${dataPath} }`,
     '  valFraction: 0.2',
     'loss: { id: focal }',
     // Every layer trains, so the step runs the whole encoder's backward pass and every variable's update.
     'schedule: { epochs: 1, unfreezing: { id: full }, lr: { id: constant } }',
-    `optimizer: { baseLr: ${LR} }`,
-    `training: { outDir: ${outDir}, batchSize: 32, seed: 3 }`,
+    `optimizer: { baseLr: ${LR}, lrDecay: 2.6 }`,
+    `training: { outDir: ${outDir}, batchSize: 32, seed: 3, modelSelection: best-validation }`,
   ].join('\n');
 }
 

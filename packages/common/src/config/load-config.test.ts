@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { isMangaAssistError, type MangaAssistError } from '../errors';
 import { applyEnvOverrides } from './env-overrides';
 import { loadConfigFile, parseConfig } from './load-config';
-import { serverConfigSchema, trainingSources, trainJobConfigSchema } from './schemas';
+import { DEFAULT_EPOCHS, recommendedBaseLr, serverConfigSchema, trainingSources, trainJobConfigSchema } from './schemas';
 
 const dir = mkdtempSync(join(tmpdir(), 'mangaassist-config-'));
 function file(name: string, text: string): string {
@@ -23,13 +23,22 @@ function failure(fn: () => unknown): MangaAssistError {
 }
 
 describe('loadConfigFile', () => {
-  it('loads YAML with every concern defaulted', () => {
+  it('loads YAML with every concern defaulted to the recipe that won on hand-written messages', () => {
     const cfg = loadConfigFile(trainJobConfigSchema, file('ok.yaml', 'data:\n  train: { path: train.jsonl }\n'), {});
     expect(trainingSources(cfg.data)[0]!.path).toBe('train.jsonl');
-    expect(cfg.optimizer).toMatchObject({ baseLr: 3e-5, lrDecay: 2.6, weightDecay: 0.01, gradClipNorm: 1 });
-    expect(cfg.schedule.unfreezing.id).toBe('ulmfit');
-    expect(cfg.loss.id).toBe('focal');
+    expect(cfg.optimizer).toMatchObject({ lrDecay: 1, weightDecay: 0.01, gradClipNorm: 1 });
+    // No rate yet: the job picks it from the encoder's width when the encoder loads (recommendedBaseLr).
+    expect(cfg.optimizer.baseLr).toBeUndefined();
+    expect(cfg.schedule).toEqual({ epochs: DEFAULT_EPOCHS, unfreezing: { id: 'full', options: {} }, lr: { id: 'stlr', options: { ratio: 1000 } } });
+    expect(cfg.loss).toEqual({ id: 'bce', options: {} });
+    expect(cfg.model.head.wide).toEqual({ enabled: true, buckets: 262144, bigrams: true, lrMultiplier: 300 });
+    expect(cfg.training.modelSelection).toBe('last-epoch');
     expect(cfg.model.labels).toEqual(['frustration', 'satisfaction', 'urgency', 'confusion', 'churn_risk', 'neutral']);
+  });
+
+  it('recommends 3e-4 for encoders narrower than DistilBERT-base and the design\'s 3e-5 from its width up', () => {
+    expect([128, 256, 767].map(recommendedBaseLr)).toEqual([3e-4, 3e-4, 3e-4]);
+    expect([768, 1024].map(recommendedBaseLr)).toEqual([3e-5, 3e-5]);
   });
 
   it('loads JSON', () => {
@@ -52,10 +61,10 @@ describe('loadConfigFile', () => {
     expect(error.message).toContain('(root): unknown key(s) "extra"');
   });
 
-  it('defaults training.modelSelection to best-validation and rejects an unknown value naming the allowed ones', () => {
+  it('defaults training.modelSelection to last-epoch and rejects an unknown value naming the allowed ones', () => {
     const data = { train: { path: 'train.jsonl' } };
-    expect(parseConfig(trainJobConfigSchema, { data }, 'job.yaml').training.modelSelection).toBe('best-validation');
-    expect(parseConfig(trainJobConfigSchema, { data, training: { modelSelection: 'last-epoch' } }, 'job.yaml').training.modelSelection).toBe('last-epoch');
+    expect(parseConfig(trainJobConfigSchema, { data }, 'job.yaml').training.modelSelection).toBe('last-epoch');
+    expect(parseConfig(trainJobConfigSchema, { data, training: { modelSelection: 'best-validation' } }, 'job.yaml').training.modelSelection).toBe('best-validation');
     const error = failure(() => parseConfig(trainJobConfigSchema, { data, training: { modelSelection: 'best-test' } }, 'job.yaml'));
     expect(error.code).toBe('CONFIG_INVALID');
     expect(error.message).toMatch(/training\.modelSelection: .*\(allowed: "best-validation", "last-epoch"\)/);

@@ -3,7 +3,10 @@ import { loadConfigFile, parseConfig, trainJobConfigSchema, type TrainJobConfig 
 import { HANDWRITTEN_SLICE_FILES, type HandwrittenSliceId } from '@mangaassist/data';
 import { z } from 'zod';
 
-/** The rows of the ablation table, in the order the design document builds them up: each adds one technique to the row above. */
+/**
+ * The rows of the ablation table, in the order the design document builds them up: each adds one technique to the row
+ * above. The last, `default-recipe`, is what a training job gets when its file sets nothing but the data.
+ */
 export const ABLATION_ROW_IDS = [
   'head-only',
   'full-uniform',
@@ -12,6 +15,7 @@ export const ABLATION_ROW_IDS = [
   'focal-loss',
   'threshold-optimisation',
   'churn-boost',
+  'default-recipe',
 ] as const;
 
 /** One row id of the ablation table. */
@@ -41,7 +45,7 @@ export const HANDWRITTEN_SLICE_IDS = Object.keys(HANDWRITTEN_SLICE_FILES) as [Ha
  *   optimizer: { baseLr: 5.0e-4 }
  * epochs: 4
  * limitExamples: 2000
- * rows: [head-only, full-uniform, discriminative-lr, gradual-unfreezing, focal-loss, threshold-optimisation, churn-boost]
+ * rows: [head-only, full-uniform, discriminative-lr, gradual-unfreezing, focal-loss, threshold-optimisation, churn-boost, default-recipe]
  * lossRows: [bce, focal-g2, focal-g2-alpha, focal-g3, focal-g5, asymmetric, uncertainty-weighted]
  * overrides: { head-only: { optimizer: { baseLr: 1.0e-3 } } }
  * handwritten: { slices: [dev] }
@@ -151,6 +155,18 @@ export function loadAblationConfig(file: string, env: NodeJS.ProcessEnv = proces
 }
 
 /**
+ * What every ablation run shares unless its file says otherwise: the design's pipeline, which the rows build up one
+ * technique at a time, rather than the training job's defaults (the recipe that won on hand-written messages). The
+ * deep head alone, a warm-up then linear decay within each epoch, and the epoch with the best validation macro-F1
+ * kept, as the design's table was made.
+ */
+const DESIGN_PIPELINE: JobLayer = {
+  model: { head: { wide: { enabled: false } } },
+  schedule: { lr: { id: 'warmup-linear-per-epoch', options: {} } },
+  training: { modelSelection: 'best-validation' },
+};
+
+/**
  * The base training job of the ablation with `data` and `outDir` filled in, validated by the training job schema.
  *
  * @example
@@ -160,9 +176,10 @@ export function loadAblationConfig(file: string, env: NodeJS.ProcessEnv = proces
  */
 export function baseJob(config: AblationConfig, data: unknown, outDir: string, layers: readonly JobLayer[] = []): TrainJobConfig {
   const merged: Record<string, unknown> = {};
-  // Later layers win section by section: base, then the row's own settings, then the file's override for the row.
+  // Later layers win section by section: the design's pipeline, the file's base, then the row's own settings, then the
+  // file's override for the row.
   for (const section of ['model', 'data', 'loss', 'schedule', 'optimizer', 'thresholds', 'training']) {
-    const parts = [config.base, ...layers].map((layer) => (layer as Record<string, Record<string, unknown> | undefined>)[section] ?? {});
+    const parts = [DESIGN_PIPELINE, config.base, ...layers].map((layer) => (layer as Record<string, Record<string, unknown> | undefined>)[section] ?? {});
     const value = Object.assign({}, ...parts) as Record<string, unknown>;
     if (Object.keys(value).length > 0) merged[section] = value;
   }

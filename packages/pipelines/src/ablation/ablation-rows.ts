@@ -1,3 +1,4 @@
+import { trainJobConfigSchema } from '@mangaassist/common';
 import type { AblationRowId, JobLayer, LossRowId } from './ablation-config';
 
 /** How a row turns probabilities into decisions, on top of a trained model. */
@@ -21,6 +22,22 @@ const FULL = { id: 'full', options: {} };
 
 function trained(id: string, title: string, job: JobLayer, focalAlpha = false): AblationRow {
   return { id, title, run: id, job, focalAlpha, decision: 'threshold-0.5' };
+}
+
+/**
+ * The recipe a training job gets from the schema's defaults, as a layer over the ablation's base: its head (wide part
+ * included), loss, schedules, uniform rates and kept epoch. `baseLr` is cleared so that the job picks the rate for its
+ * encoder (`recommendedBaseLr`) as `train` would, whatever rate the file's base gives the design's rows.
+ */
+function defaultRecipe(): JobLayer {
+  const defaults = trainJobConfigSchema.parse({ data: { train: { path: 'train.jsonl' } } });
+  return {
+    model: { head: defaults.model.head },
+    loss: defaults.loss,
+    schedule: { unfreezing: defaults.schedule.unfreezing, lr: defaults.schedule.lr },
+    optimizer: { lrDecay: defaults.optimizer.lrDecay, baseLr: undefined },
+    training: { modelSelection: defaults.training.modelSelection },
+  };
 }
 
 /**
@@ -49,6 +66,11 @@ export function ablationRow(id: AblationRowId, lrDecay: number): AblationRow {
       return { ...trained(id, '+ threshold optimisation (per-label F-β sweep)', focal, true), run: 'focal-loss', decision: 'calibrated' };
     case 'churn-boost':
       return { ...trained(id, '+ churn phrase rule boost', focal, true), run: 'focal-loss', decision: 'calibrated+churn-boost' };
+    case 'default-recipe':
+      return {
+        ...trained(id, "train's defaults: full fine-tune, uniform LR, BCE, slanted-triangular rate, wide & deep head, last epoch, F-β thresholds", defaultRecipe()),
+        decision: 'calibrated',
+      };
   }
 }
 

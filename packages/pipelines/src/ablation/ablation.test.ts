@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_LABELS } from '@mangaassist/common';
+import { DEFAULT_LABELS, trainJobConfigSchema } from '@mangaassist/common';
 import { multiLabelMetrics, type Example } from '@mangaassist/data';
 import { thresholdMapOf } from '@mangaassist/thresholds';
 import { splitScores } from '../predict-split';
-import { loadAblationConfig } from './ablation-config';
+import { baseJob, loadAblationConfig } from './ablation-config';
 import { applyDecision, calibrateScores, decisionRule, rowMetrics, type ValidationScores } from './ablation-evaluate';
 import { ablationRow } from './ablation-rows';
 import { scoreRows } from './ablation-runner';
@@ -48,12 +48,45 @@ describe('ablation config', () => {
   it('takes its name from the file and fills the defaults', () => {
     const config = loadAblationConfig(write('my-ablation.yaml', 'corpus: { examples: 100 }\n'), {});
     expect(config.name).toBe('my-ablation');
-    expect(config.rows).toHaveLength(7);
+    expect(config.rows).toHaveLength(8);
     expect(config.lossRows).toHaveLength(7);
     expect(config.latency).toEqual({ runs: 50, tokens: 24 });
     expect(config.handwritten).toEqual({ slices: ['dev'] });
     expect(loadAblationConfig(write('no-hw.yaml', 'corpus: { examples: 100 }\nhandwritten: { slices: [] }\n'), {}).handwritten.slices).toEqual([]);
     expect(loadAblationConfig(write('hw.yaml', 'corpus: { examples: 100 }\nhandwritten: { slices: [final, holdout] }\n'), {}).handwritten.slices).toEqual(['final', 'holdout']);
+  });
+
+  it("trains the design's pipeline, not the job defaults: deep head alone, per-epoch warm-up, the best epoch kept, unless the file says otherwise", () => {
+    const config = loadAblationConfig(write('design.yaml', 'corpus: { examples: 100 }\n'), {});
+    const row = ablationRow('focal-loss', 2.6);
+    const job = baseJob(config, { train: { path: 'train.jsonl' } }, join(dir, 'rows', row.run), [row.job]);
+    expect(job.model.head.wide.enabled).toBe(false);
+    expect(job.schedule.lr.id).toBe('warmup-linear-per-epoch');
+    expect(job.schedule.unfreezing.id).toBe('ulmfit');
+    expect(job.loss.id).toBe('focal');
+    expect(job.optimizer.lrDecay).toBe(2.6);
+    expect(job.training.modelSelection).toBe('best-validation');
+    const own = loadAblationConfig(write('own.yaml', 'corpus: { examples: 100 }\nbase: { schedule: { lr: { id: stlr } }, training: { modelSelection: last-epoch } }\n'), {});
+    const ownJob = baseJob(own, { train: { path: 'train.jsonl' } }, join(dir, 'rows', row.run), [row.job]);
+    expect(ownJob.schedule.lr.id).toBe('stlr');
+    expect(ownJob.training.modelSelection).toBe('last-epoch');
+  });
+
+  it("adds a last row that trains what train's defaults give, over a base that sets the design's rate", () => {
+    const config = loadAblationConfig(write('recipe.yaml', 'corpus: { examples: 100 }\nbase: { optimizer: { baseLr: 5.0e-4 } }\n'), {});
+    const row = ablationRow('default-recipe', 2.6);
+    expect(config.rows.at(-1)).toBe('default-recipe');
+    expect(row.decision).toBe('calibrated');
+    const job = baseJob(config, { train: { path: 'train.jsonl' } }, join(dir, 'rows', row.run), [row.job]);
+    const defaults = trainJobConfigSchema.parse({ data: { train: { path: 'train.jsonl' } } });
+    expect(job.model.head).toEqual(defaults.model.head);
+    expect(job.model.head.wide.enabled).toBe(true);
+    expect(job.loss).toEqual(defaults.loss);
+    expect({ unfreezing: job.schedule.unfreezing, lr: job.schedule.lr }).toEqual({ unfreezing: defaults.schedule.unfreezing, lr: defaults.schedule.lr });
+    expect(job.optimizer.lrDecay).toBe(1);
+    // Left to the job, which picks the rate for the encoder as train does.
+    expect(job.optimizer.baseLr).toBeUndefined();
+    expect(job.training.modelSelection).toBe('last-epoch');
   });
 });
 

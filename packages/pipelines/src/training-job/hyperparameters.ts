@@ -53,8 +53,13 @@ export const HYPERPARAMETERS: readonly HyperparameterSpec[] = [
   { name: 'decay_factor', kind: 'number', fields: ['optimizer.lrDecay'], description: 'discriminative rate divisor per layer group (≥ 1)' },
   { name: 'weight_decay', kind: 'number', fields: ['optimizer.weightDecay'], description: 'AdamW weight decay' },
   { name: 'loss', kind: 'string', fields: ['loss.id'], description: 'loss id (`mangaassist losses`)' },
-  { name: 'gamma', kind: 'number', fields: ['loss.options.gamma'], description: 'focal loss focusing parameter γ' },
-  { name: 'label_weights', kind: 'numbers', fields: ['loss.options.alpha'], description: 'comma-separated focal α per label, in label order' },
+  { name: 'gamma', kind: 'number', fields: ['loss.options.gamma'], description: 'focal loss focusing parameter γ (selects the focal loss unless `loss` is given)' },
+  {
+    name: 'label_weights',
+    kind: 'numbers',
+    fields: ['loss.options.alpha'],
+    description: 'comma-separated focal α per label, in label order (selects the focal loss unless `loss` is given)',
+  },
   { name: 'batch_size', kind: 'int', fields: ['training.batchSize'], description: 'examples per optimizer step' },
   { name: 'eval_batch_size', kind: 'int', fields: ['training.evalBatchSize'], description: 'examples per validation forward pass' },
   { name: 'seed', kind: 'int', fields: ['training.seed', 'data.seed'], description: 'seed of initialisation, shuffling and the validation split' },
@@ -149,6 +154,13 @@ export function mapHyperparameters(raw: unknown, source: string): MappedHyperpar
       fields.set(field, spec.toConfig ? spec.toConfig(typed.value as never) : typed.value);
       origin.set(field, name);
     }
+  }
+  // `gamma` and `label_weights` are focal loss's parameters (the design's estimator passes them without naming the
+  // loss): they select it, since the job's default loss is BCE.
+  const focalBy = origin.get('loss.options.gamma') ?? origin.get('loss.options.alpha');
+  if (focalBy !== undefined && !fields.has('loss.id')) {
+    fields.set('loss.id', 'focal');
+    origin.set('loss.id', focalBy);
   }
   if (problems.length > 0) {
     throw new MangaAssistError(

@@ -50,7 +50,13 @@ describe('hyperparameters.json mapping', () => {
       'loss.options.gamma': 2,
       'loss.options.alpha': [0.4, 1, 1.2, 1.5, 2.57, 6],
       'schedule.unfreezing.id': 'ulmfit',
+      // γ and α are the focal loss's: they select it, as the design's estimator means (the job's default loss is BCE).
+      'loss.id': 'focal',
     });
+    expect(mapped.origin.get('loss.id')).toBe('gamma');
+    expect(mapHyperparameters({ label_weights: '1,2' }, 'h').fields.get('loss.id')).toBe('focal');
+    expect(mapHyperparameters({ loss: 'asymmetric', gamma: '2' }, 'h').fields.get('loss.id')).toBe('asymmetric');
+    expect(mapHyperparameters({ num_epochs: '3' }, 'h').fields.has('loss.id')).toBe(false);
     expect(mapped.origin.get('schedule.epochs')).toBe('num_epochs');
     expect(mapped.ignored).toEqual(['sagemaker_region']);
     expect(mapHyperparameters({ gradual_unfreezing: false, labels: '["frustration", "neutral"]', seed: 7 }, 'h').fields).toEqual(

@@ -35,7 +35,7 @@ export const trainJobConfigSchema = z
     plugins: pluginPackagesSchema,
     model: modelConfigSchema.default(modelConfigSchema.parse({})),
     data: dataConfigSchema,
-    loss: lossConfigSchema.default({ id: 'focal', options: {} }),
+    loss: lossConfigSchema.default({ id: 'bce', options: {} }),
     schedule: scheduleConfigSchema.default(scheduleConfigSchema.parse({})),
     optimizer: optimizerConfigSchema.default(optimizerConfigSchema.parse({})),
     thresholds: thresholdsConfigSchema.default(thresholdsConfigSchema.parse({})),
