@@ -62,7 +62,7 @@ export function writeAblationReport(outcome: AblationOutcome, context: ReportCon
     `- wall time: ${context.wallSeconds.toFixed(0)} s for this command; ${runsLine(outcome, context.trainedBy ?? 'it')}`,
     ...missingNotes(outcome),
     '- metrics on the validation set; macro-F1 and exact match over the labels the validation data annotates; "n/a": the data has no such label',
-    '- the threshold-optimisation and churn-boost rows choose thresholds on the same validation set they are scored on, so they are optimistic',
+    '- the threshold-optimisation, churn-boost and default-recipe rows choose thresholds on the same validation set they are scored on, so their validation figures are optimistic',
     ...handwrittenNotes(outcome.slices, [...outcome.runs.values()][0]?.scores.labels ?? [], slicesLabels(outcome)),
     ...baselineNotes(outcome.baseline, outcome.slices),
   ];
