@@ -176,9 +176,8 @@ export async function runTrainJob(config: TrainJobConfig, options: TrainJobOptio
  * ```
  */
 export function withBaseLr(config: TrainJobConfig, hiddenSize: number, log: (line: string) => void): TrainJobConfig & { optimizer: { baseLr: number } } {
-  if (config.optimizer.baseLr !== undefined) return { ...config, optimizer: { ...config.optimizer, baseLr: config.optimizer.baseLr } };
-  const baseLr = recommendedBaseLr(hiddenSize);
-  log(`optimizer.baseLr not set: ${baseLr} for an encoder of hidden size ${hiddenSize}`);
+  const baseLr = config.optimizer.baseLr ?? recommendedBaseLr(hiddenSize);
+  if (config.optimizer.baseLr === undefined) log(`optimizer.baseLr not set: ${baseLr} for an encoder of hidden size ${hiddenSize}`);
   return { ...config, optimizer: { ...config.optimizer, baseLr } };
 }
 

@@ -1,12 +1,13 @@
 import { z } from 'zod';
-import { WIDE_DEFAULT_BUCKETS, wideHeadSchema, type WideHeadSettings } from '../../wide-head';
+import { wideHeadSchema, type WideHeadSettings } from '../../wide-head';
 import { DEFAULT_LABELS, labelListSchema } from './labels';
 
 /**
- * The wide part a training job's head has when `model.head.wide` is not set: on, 2¹⁸ bigram buckets, tables learning
- * at 300× the head's rate (the best of ×30, ×100, ×300 and ×1000 on the hand-written dev slice at a head rate of 3e-4).
+ * The wide part a training job's head has when `model.head.wide` is not set: {@link wideHeadSchema}'s defaults (on,
+ * 2¹⁸ bigram buckets, tables learning at 300× the head's rate, the best of ×30, ×100, ×300 and ×1000 on the
+ * hand-written dev slice at a head rate of 3e-4).
  */
-export const RECOMMENDED_WIDE_HEAD: WideHeadSettings = { enabled: true, buckets: WIDE_DEFAULT_BUCKETS, bigrams: true, lrMultiplier: 300 };
+export const RECOMMENDED_WIDE_HEAD: WideHeadSettings = wideHeadSchema.parse({});
 
 /**
  * Which encoder to fine-tune and the classifier built on it.
