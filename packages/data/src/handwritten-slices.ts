@@ -15,6 +15,8 @@ export const HANDWRITTEN_SLICE_FILES = Object.freeze({
   test2: 'handwritten-test2.jsonl',
   extra2: 'handwritten-extra2.jsonl',
   test3: 'handwritten-test3.jsonl',
+  extra3: 'handwritten-extra3.jsonl',
+  test4: 'handwritten-test4.jsonl',
 });
 
 /** The name of a bundled hand-written slice. */
@@ -37,9 +39,11 @@ export const HANDWRITTEN_SLICE_ROLES: Readonly<Record<HandwrittenSliceId, Handwr
   test2: 'evaluation',
   extra2: 'training',
   test3: 'evaluation',
+  extra3: 'training',
+  test4: 'evaluation',
 });
 
-/** The slices a model is trained on, in file order (1,573 messages in all). */
+/** The slices a model is trained on, in file order (1,980 messages in all). */
 export const HANDWRITTEN_TRAINING_SLICES: readonly HandwrittenSliceId[] = Object.freeze(
   (Object.keys(HANDWRITTEN_SLICE_ROLES) as HandwrittenSliceId[]).filter((slice) => HANDWRITTEN_SLICE_ROLES[slice] === 'training'),
 );
@@ -48,13 +52,14 @@ export const HANDWRITTEN_TRAINING_SLICES: readonly HandwrittenSliceId[] = Object
  * The slice the headline figures are reported on: written last, from the labelling guidelines alone (its writer read
  * no other slice and not the generator), and committed before any model was scored on it.
  */
-export const HANDWRITTEN_EVALUATION_SLICE: HandwrittenSliceId = 'test3';
+export const HANDWRITTEN_EVALUATION_SLICE: HandwrittenSliceId = 'test4';
 
 /**
- * Every slice never trained or tuned on, in the order reports list them: `test2` (the evaluation slice before
- * `test3`, scored by one earlier run) first, the headline slice {@link HANDWRITTEN_EVALUATION_SLICE} last.
+ * Every slice never trained or tuned on, in the order reports list them: the earlier evaluation slices (`test2`, then
+ * `test3`, each the headline slice until the next was written) first, the headline slice
+ * {@link HANDWRITTEN_EVALUATION_SLICE} last.
  */
-export const HANDWRITTEN_EVALUATION_SLICES: readonly HandwrittenSliceId[] = Object.freeze(['test2', HANDWRITTEN_EVALUATION_SLICE]);
+export const HANDWRITTEN_EVALUATION_SLICES: readonly HandwrittenSliceId[] = Object.freeze(['test2', 'test3', HANDWRITTEN_EVALUATION_SLICE]);
 
 /**
  * The slice used while the generator and the training recipe were tuned: its figures flatter a model trained on the

@@ -137,7 +137,7 @@ export async function runQuickstart(
   }, plugins);
   progress.write(formatCalibrateReport(calibration));
 
-  stage(4, `messages written by people: the model and the TF-IDF baseline (trained on the same files) on the hand-written ${HANDWRITTEN_EVALUATION_SLICES.join(' and ')} slices`);
+  stage(4, `messages written by people: the model and the TF-IDF baseline (trained on the same files) on the hand-written ${new Intl.ListFormat('en').format(HANDWRITTEN_EVALUATION_SLICES)} slices`);
   // The baseline reads every training file once, unweighted: the same messages the model learnt from.
   const trainExamples = quickstartTrainingSources(paths).flatMap((source) => readDataset(source.path, { format: 'jsonl' }).dataset.examples);
   // The baseline is also decided like the model (thresholds by the same strategy on the same validation split), so the
