@@ -46,10 +46,18 @@ export function readHandwrittenSlices(slices: readonly HandwrittenSliceId[]): Ha
  *
  * @example
  * ```ts
- * handwrittenNotes(slices, ['frustration', 'neutral'], sixLabels);
+ * handwrittenNotes(slices, ['frustration', 'neutral'], sixLabels, 'the threshold-optimisation and churn-boost rows');
  * ```
+ *
+ * @param calibratedRows the rows that calibrate their thresholds on validation, as the report names them ("the … rows"),
+ *   or `null` when every row decides at 0.5
  */
-export function handwrittenNotes(slices: readonly HandwrittenSliceData[], validationLabels: readonly string[], labels: readonly string[]): string[] {
+export function handwrittenNotes(
+  slices: readonly HandwrittenSliceData[],
+  validationLabels: readonly string[],
+  labels: readonly string[],
+  calibratedRows: string | null,
+): string[] {
   if (slices.length === 0) return [];
   const described = slices.map(
     (s) =>
@@ -60,9 +68,9 @@ export function handwrittenNotes(slices: readonly HandwrittenSliceData[], valida
   return [
     `- hand-written columns ("hw <slice>"): the same models scored on messages written by people — ${described.join('; ')}; ` +
       `macro-F1 over ${labels.join(', ')}, and frustration recall and precision`,
-    '- on the hand-written slices each row decides as it does on validation: at 0.5, or for the threshold-optimisation, ' +
-      'churn-boost and default-recipe rows with the thresholds calibrated on the validation split (never chosen on the slice), ' +
-      'plus the churn phrase rule where the row has it',
+    '- on the hand-written slices each row decides as it does on validation: at 0.5' +
+      (calibratedRows ? `, or for ${calibratedRows} with the thresholds calibrated on the validation split (never chosen on the slice)` : '') +
+      ', plus the churn phrase rule where the row has it',
     ...(unlearned.length > 0
       ? [
           `- the validation data does not annotate ${unlearned.join(' or ')}: no row calibrates a threshold for them (0.5), and where the ` +
