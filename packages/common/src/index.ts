@@ -6,4 +6,5 @@ export * from './plugin-registry';
 export * from './prng';
 export * from './shared-assets';
 export * from './wide-head';
+export * from './ngram-ensemble';
 export * from './zod-issues';

@@ -1,9 +1,10 @@
 import { MangaAssistError } from '@mangaassist/common';
-import { checkMultiLabel, CONFIG_FILE, labelsFromConfig, parseSavedHead, readSafetensors, WordPieceTokenizer } from '@mangaassist/model-format';
+import { checkMultiLabel, CONFIG_FILE, HEAD_CONFIG_KEY, labelsFromConfig, parseSavedHead, readSafetensors, WordPieceTokenizer } from '@mangaassist/model-format';
 import { join } from 'node:path';
 import { checkPooling, DEFAULT_HEAD, headWeightSpecs, type ClassifierHeadConfig } from './classifier-head';
 import type { EncoderOptions } from './distilbert-encoder';
 import { MultiLabelClassifier } from './multi-label-classifier';
+import { ngramEnsembleTensorSpecs, type NgramEnsembleWeights } from './ngram-ensemble';
 import { assertTfjsBackend, checkVocabulary, fromPretrained, readModelConfig, weightsFile, type FromPretrainedOptions } from './pretrained';
 import { SeededRandom } from './prng';
 import { resolveWideHead, wideWeightSpecs, type WideHeadOptions } from './wide-head';
@@ -139,6 +140,22 @@ export async function loadClassifier(dir: string, options: EncoderOptions = {}):
     }
     headWeights.set(s.name, tensor.data);
   }
+  const savedEnsemble = savedHead.ngram_ensemble;
+  let ngramEnsemble: NgramEnsembleWeights | undefined;
+  if (savedEnsemble) {
+    const arrays = ngramEnsembleTensorSpecs(config.vocab_size, labels.length, savedEnsemble.buckets).map((s) => {
+      const tensor = tensors.get(s.name);
+      if (!tensor || !(tensor.data instanceof Float32Array) || tensor.shape.join() !== s.shape.join()) {
+        const found = tensor ? `${tensor.dtype} [${tensor.shape.join(', ')}]` : 'missing';
+        throw invalid(file, `tensor "${s.name}" of the n-gram ensemble (${HEAD_CONFIG_KEY}.ngram_ensemble) is ${found}; it must be float [${s.shape.join(', ')}]`, {
+          tensor: s.name,
+        });
+      }
+      headWeights.set(s.name, tensor.data);
+      return tensor.data;
+    });
+    ngramEnsemble = { ...savedEnsemble, unigram: arrays[0]!, bigram: arrays[1]!, bias: arrays[2]! };
+  }
   const tokenizer = WordPieceTokenizer.fromDirectory(dir);
   checkVocabulary(tokenizer, config, dir);
   const encoder = family.createEncoder(config, weights, options);
@@ -151,6 +168,7 @@ export async function loadClassifier(dir: string, options: EncoderOptions = {}):
       headWeights,
       maxLength: savedHead.max_length,
       seed: (options.seed ?? 0) + 1,
+      ...(ngramEnsemble ? { ngramEnsemble } : {}),
       report: { ...report, ignored: report.ignored.filter((name) => !headWeights.has(name)) },
     });
   } catch (error) {

@@ -1,3 +1,4 @@
+import type * as tf from '@tensorflow/tfjs-core';
 import { classifierConfig, type SavedHead } from '@mangaassist/model-format';
 import { writeModelFiles } from './model-files';
 import type { MultiLabelClassifier } from './multi-label-classifier';
@@ -19,6 +20,7 @@ export function savedHeadOf(model: MultiLabelClassifier): SavedHead {
     pooling: model.head.pooling,
     // Only when on: a head without the wide part saves exactly what it saved before the option existed.
     ...(wide ? { wide: { buckets: wide.buckets, bigrams: wide.bigrams, lr_multiplier: wide.lrMultiplier } } : {}),
+    ...(model.ngramEnsemble ? { ngram_ensemble: model.ngramEnsemble } : {}),
   };
 }
 
@@ -32,6 +34,7 @@ export function savedHeadOf(model: MultiLabelClassifier): SavedHead {
  */
 export async function saveClassifier(model: MultiLabelClassifier, dir: string): Promise<void> {
   const encoderConfig = { ...model.encoder.config, seq_classif_dropout: model.head.dropout };
-  await writeModelFiles(dir, model.namedVariables(), classifierConfig(encoderConfig, { labels: model.labels, head: savedHeadOf(model) }));
+  const tensors = new Map<string, tf.Tensor>([...model.namedVariables(), ...model.ngramEnsembleTensorsByName()]);
+  await writeModelFiles(dir, tensors, classifierConfig(encoderConfig, { labels: model.labels, head: savedHeadOf(model) }));
   model.tokenizer.save(dir);
 }

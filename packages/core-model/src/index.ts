@@ -57,6 +57,13 @@ export {
   type WideHeadOptions,
   type WideTables,
 } from './wide-head';
+export {
+  mixNgramEnsemble,
+  ngramEnsembleTensors,
+  ngramEnsembleTensorSpecs,
+  type NgramEnsembleTensors,
+  type NgramEnsembleWeights,
+} from './ngram-ensemble';
 export { DistilBertMaskedLm, type DistilBertMaskedLmParts, type MaskedLmInputs, type MaskedLmReport } from './masked-lm';
 export { initMaskedLmHeadWeights, MaskedLmHead, maskedLmCrossEntropy, maskedLmHeadSpecs, TIED_PROJECTOR_WEIGHT } from './masked-lm-head';
 export { loadMaskedLm, type LoadMaskedLmOptions } from './masked-lm-load';

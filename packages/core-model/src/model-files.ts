@@ -13,7 +13,7 @@ import { writeModelDir, type SafetensorsInput } from '@mangaassist/model-format'
  */
 export async function writeModelFiles(
   dir: string,
-  variables: ReadonlyMap<string, tf.Variable>,
+  variables: ReadonlyMap<string, tf.Tensor>,
   config: Readonly<Record<string, unknown>>,
 ): Promise<void> {
   const tensors = new Map<string, SafetensorsInput>();

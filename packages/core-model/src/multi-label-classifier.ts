@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { saveClassifier } from './classifier-save';
 import { DISTILBERT_PREFIX, type WordPieceTokenizer } from '@mangaassist/model-format';
 import type { CheckpointReport } from './distilbert-checkpoint';
-import { WIDE_BIGRAM_TENSOR, WIDE_UNIGRAM_TENSOR } from '@mangaassist/common';
+import { NGRAM_ENSEMBLE_BIAS_TENSOR, NGRAM_ENSEMBLE_BIGRAM_TENSOR, NGRAM_ENSEMBLE_UNIGRAM_TENSOR, WIDE_BIGRAM_TENSOR, WIDE_UNIGRAM_TENSOR } from '@mangaassist/common';
 import type { ApplyOptions, DistilBertEncoder } from './distilbert-encoder';
 import { checkPooling, headWeightSpecs, poolHiddenStates, type ClassifierHeadConfig } from './classifier-head';
 import { linear } from './layers';
@@ -10,6 +10,8 @@ import { EMBEDDINGS_GROUP, HEAD_GROUP, layerGroupName, transformerLayerBlocks } 
 import { SeededRandom } from './prng';
 import { makeVariable, newVariableScope } from './variable-scope';
 import { checkWideVocabulary, resolveWideHead, wideLogits, wideWeightSpecs } from './wide-head';
+import { mixNgramEnsemble, ngramEnsembleTensors, type NgramEnsembleTensors, type NgramEnsembleWeights } from './ngram-ensemble';
+import type { SavedNgramEnsemble } from '@mangaassist/common';
 
 /** Options of {@link MultiLabelClassifier.predictProbabilities}. */
 export interface PredictOptions {
@@ -37,6 +39,8 @@ export interface MultiLabelClassifierParts {
   readonly seed?: number;
   /** What loading the checkpoint found (tensors loaded and ignored). */
   readonly report?: CheckpointReport;
+  /** The n-gram model fitted beside the network, when the directory has one (see `setNgramEnsemble`). */
+  readonly ngramEnsemble?: NgramEnsembleWeights;
 }
 
 /**
@@ -69,6 +73,7 @@ export class MultiLabelClassifier {
    */
   readonly headVariables: ReadonlyMap<string, tf.Variable>;
   private readonly rng: SeededRandom;
+  private ngram: NgramEnsembleTensors | undefined;
   private disposed = false;
 
   constructor(parts: MultiLabelClassifierParts) {
@@ -101,13 +106,52 @@ export class MultiLabelClassifier {
       variables.set(s.name, makeVariable(data, s.shape, true, `${scope}/${s.name}`));
     }
     this.headVariables = variables;
+    if (parts.ngramEnsemble) this.setNgramEnsemble(parts.ngramEnsemble);
+  }
+
+  /** The n-gram ensemble's share and buckets, or `undefined` when the model has none. */
+  get ngramEnsemble(): SavedNgramEnsemble | undefined {
+    return this.ngram ? { weight: this.ngram.weight, buckets: this.ngram.buckets } : undefined;
+  }
+
+  /**
+   * Sets (or, with `undefined`, removes) the n-gram model fitted beside the network. From then on, evaluation-mode
+   * logits (`apply` without `training`, `predictProbabilities`) are the mixed ones of `mixNgramEnsemble`; training
+   * passes stay the network's own, so the ensemble never enters a loss. Its tensors are constants, not variables.
+   *
+   * @throws RangeError when a table does not match the vocabulary or the labels
+   */
+  setNgramEnsemble(weights: NgramEnsembleWeights | undefined): void {
+    const next = weights ? ngramEnsembleTensors(weights, this.encoder.config.vocab_size, this.labels.length) : undefined;
+    this.disposeNgramEnsemble();
+    this.ngram = next;
+  }
+
+  /** The n-gram ensemble's tensors by their `model.safetensors` name (empty without one), for saving. */
+  ngramEnsembleTensorsByName(): Map<string, tf.Tensor> {
+    const ngram = this.ngram;
+    if (!ngram) return new Map();
+    return new Map<string, tf.Tensor>([
+      [NGRAM_ENSEMBLE_UNIGRAM_TENSOR, ngram.unigram],
+      [NGRAM_ENSEMBLE_BIGRAM_TENSOR, ngram.bigram],
+      [NGRAM_ENSEMBLE_BIAS_TENSOR, ngram.bias],
+    ]);
+  }
+
+  private disposeNgramEnsemble(): void {
+    if (!this.ngram) return;
+    this.ngram.unigram.dispose();
+    this.ngram.bigram.dispose();
+    this.ngram.bias.dispose();
+    this.ngram = undefined;
   }
 
   /**
    * Logits `[batch, labels]`. Differentiable with respect to every variable (usable in `tf.variableGrads` and
    * `optimizer.minimize`), through either pooling; dropout only when `training` is true. With `mean` pooling the
    * attention mask also decides which positions are averaged, so padding never changes a text's logits. With
-   * `head.wide` the wide logits (no dropout) are added; they too ignore padding.
+   * `head.wide` the wide logits (no dropout) are added; they too ignore padding. With an n-gram ensemble and
+   * `training` false, the result is the mixed logits (`mixNgramEnsemble`).
    */
   apply(inputIds: tf.Tensor2D, attentionMask: tf.Tensor2D, options: ApplyOptions = {}): tf.Tensor2D {
     if (this.disposed) throw new Error('MultiLabelClassifier.apply: the classifier has been disposed');
@@ -125,9 +169,9 @@ export class MultiLabelClassifier {
       x = this.dropout(x, this.head.innerDropout, training, rng);
       const logits = linear(x, matrix('classifier.weight'), vector('classifier.bias'));
       const wide = this.head.wide;
-      if (!wide) return logits;
-      const tables = { unigram: matrix(WIDE_UNIGRAM_TENSOR), ...(wide.bigrams ? { bigram: matrix(WIDE_BIGRAM_TENSOR) } : {}) };
-      return tf.add(logits, wideLogits(inputIds, attentionMask, tables, wide));
+      const tables = wide ? { unigram: matrix(WIDE_UNIGRAM_TENSOR), ...(wide.bigrams ? { bigram: matrix(WIDE_BIGRAM_TENSOR) } : {}) } : undefined;
+      const network: tf.Tensor2D = wide && tables ? tf.add(logits, wideLogits(inputIds, attentionMask, tables, wide)) : logits;
+      return !training && this.ngram ? mixNgramEnsemble(network, inputIds, attentionMask, this.ngram) : network;
     });
   }
 
@@ -230,5 +274,6 @@ export class MultiLabelClassifier {
     this.disposed = true;
     this.encoder.dispose();
     for (const v of this.headVariables.values()) v.dispose();
+    this.disposeNgramEnsemble();
   }
 }

@@ -1,4 +1,4 @@
-import { describeZodIssues, MangaAssistError, savedWideHeadSchema, type SavedWideHead } from '@mangaassist/common';
+import { describeZodIssues, MangaAssistError, savedNgramEnsembleSchema, savedWideHeadSchema, type SavedNgramEnsemble, type SavedWideHead } from '@mangaassist/common';
 import { z } from 'zod';
 
 /** `problem_type` of a saved classifier, as Hugging Face names multi-label classification. */
@@ -77,7 +77,8 @@ export function encoderConfigWithoutHead(config: Readonly<Record<string, unknown
 /**
  * The head block (`config.json` → `mangaassist_head`) as `core-model` saves it. `pooling` defaults to `cls`
  * because directories saved before pooling was a choice have no field and pooled [CLS]; `wide` is absent for a
- * head without the wide part (and for every directory saved before it existed).
+ * head without the wide part (and for every directory saved before it existed); `ngram_ensemble` likewise for a model
+ * without the n-gram model fitted beside the network.
  */
 export const savedHeadSchema = z
   .object({
@@ -86,6 +87,7 @@ export const savedHeadSchema = z
     max_length: z.number().int().min(2),
     pooling: z.enum(CLASSIFIER_POOLINGS).default('cls'),
     wide: savedWideHeadSchema.optional(),
+    ngram_ensemble: savedNgramEnsembleSchema.optional(),
   })
   .strict();
 
@@ -241,6 +243,28 @@ export function headWide(config: Readonly<Record<string, unknown>>, file: string
   const parsed = savedWideHeadSchema.safeParse(value);
   if (parsed.success) return parsed.data;
   throw wideError(file, parsed.error.issues, `${HEAD_CONFIG_KEY}.wide`);
+}
+
+/**
+ * The n-gram ensemble's entry (`mangaassist_head.ngram_ensemble`), for readers that need only that (the ONNX export);
+ * `undefined` when the model has none.
+ *
+ * @throws MangaAssistError `CHECKPOINT_INVALID` naming `file` and the field when the entry is malformed
+ *
+ * @example
+ * ```ts
+ * headNgramEnsemble(config, 'runs/m/config.json'); // { weight: 0.5, buckets: 262144 }
+ * ```
+ */
+export function headNgramEnsemble(config: Readonly<Record<string, unknown>>, file: string): SavedNgramEnsemble | undefined {
+  const value = headField(config, 'ngram_ensemble');
+  if (value === undefined) return undefined;
+  const parsed = savedNgramEnsembleSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const [problem] = describeZodIssues(parsed.error.issues, `${HEAD_CONFIG_KEY}.ngram_ensemble`);
+  throw invalid(file, `"${HEAD_CONFIG_KEY}.ngram_ensemble" must be {weight, buckets}: ${problem?.path}: ${problem?.message}`, {
+    field: problem?.path ?? `${HEAD_CONFIG_KEY}.ngram_ensemble`,
+  });
 }
 
 /**

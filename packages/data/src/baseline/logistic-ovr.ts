@@ -32,6 +32,10 @@ export interface LogisticOptions {
  */
 export interface LogisticOvrModel {
   readonly labelCount: number;
+  /** The weights, `[featureCount, labelCount]` row-major (feature f, label l at `f · labelCount + l`). */
+  readonly weights: Float64Array;
+  /** The bias of each label. */
+  readonly bias: Float64Array;
   /** Per row, the probability of each label. */
   predictProba(rows: readonly SparseRow[]): Float32Array[];
 }
@@ -116,6 +120,8 @@ export function trainLogisticOvr(
 
   return {
     labelCount: labels,
+    weights,
+    bias,
     predictProba(input) {
       return input.map((row) => {
         const out = new Float32Array(labels);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ngramEnsembleSchema, type NgramEnsembleSettings } from '../../ngram-ensemble';
 import { wideHeadSchema, type WideHeadSettings } from '../../wide-head';
 import { DEFAULT_LABELS, labelListSchema } from './labels';
 
@@ -8,6 +9,9 @@ import { DEFAULT_LABELS, labelListSchema } from './labels';
  * hand-written dev slice at a head rate of 3e-4).
  */
 export const RECOMMENDED_WIDE_HEAD: WideHeadSettings = wideHeadSchema.parse({});
+
+/** The n-gram ensemble a training job fits when `model.head.ngramEnsemble` is not set: {@link ngramEnsembleSchema}'s defaults (off). */
+export const DEFAULT_NGRAM_ENSEMBLE: NgramEnsembleSettings = ngramEnsembleSchema.parse({});
 
 /**
  * Which encoder to fine-tune and the classifier built on it.
@@ -47,9 +51,16 @@ export const modelConfigSchema = z
          * `enabled: false` gives the deep head alone.
          */
         wide: wideHeadSchema.default(RECOMMENDED_WIDE_HEAD),
+        /**
+         * The n-gram ensemble: once training is over, a logistic regression over the same unigrams and hashed
+         * bigrams as the wide part is fitted apart on the training messages, and the served probability is
+         * `(1 − weight)·p_network + weight·p_ngram` (in the ONNX graph too). A model fitted apart errs differently
+         * from the network, which is what the average needs (docs/results/handwritten-quality.md).
+         */
+        ngramEnsemble: ngramEnsembleSchema.default(DEFAULT_NGRAM_ENSEMBLE),
       })
       .strict()
-      .default({ hiddenDim: 256, dropout: 0.2, innerDropout: 0.1, pooling: 'cls', wide: RECOMMENDED_WIDE_HEAD }),
+      .default({ hiddenDim: 256, dropout: 0.2, innerDropout: 0.1, pooling: 'cls', wide: RECOMMENDED_WIDE_HEAD, ngramEnsemble: DEFAULT_NGRAM_ENSEMBLE }),
   })
   .strict();
 
