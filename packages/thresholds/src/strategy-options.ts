@@ -15,8 +15,26 @@ export function checkPerLabelKeys(
   perLabel: Readonly<Record<string, unknown>>,
   labels: readonly string[] | undefined,
 ): void {
+  checkLabelList(strategyId, field, Object.keys(perLabel), labels);
+}
+
+/**
+ * Rejects a list option naming labels that the model does not have (a typo in `labels: ['frustraton']` would otherwise
+ * leave `frustration` out of the list without a word). Same message as {@link checkPerLabelKeys}.
+ *
+ * @example
+ * ```ts
+ * checkLabelList('fbeta-sweep', 'labels', ['frustration'], ['frustration', 'neutral']);
+ * ```
+ */
+export function checkLabelList(
+  strategyId: string,
+  field: string,
+  names: readonly string[],
+  labels: readonly string[] | undefined,
+): void {
   if (!labels) return;
-  const unknown = Object.keys(perLabel).filter((key) => !labels.includes(key));
+  const unknown = names.filter((name) => !labels.includes(name));
   if (unknown.length > 0) {
     throw new MangaAssistError(
       'PLUGIN_OPTIONS_INVALID',

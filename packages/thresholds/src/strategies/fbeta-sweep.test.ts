@@ -72,6 +72,78 @@ describe('fbeta-sweep', () => {
     expect(sweep().choose('urgency', LabelScores.fromColumn([0.1, 0.7], [0, 0])).note).toMatch(/no positive example/);
   });
 
+  describe('labels', () => {
+    const modelLabels = ['frustration', 'churn_risk', 'urgency', 'neutral'];
+
+    it('sweeps the listed labels exactly as without the option', () => {
+      const only = sweep({ labels: ['frustration'] }, modelLabels).choose('frustration', scores);
+      expect(only).toEqual(sweep().choose('frustration', scores));
+      expect(only.note).toBeUndefined();
+    });
+
+    it('fixes every other label at 0.5 even where the sweep would choose otherwise, with F-beta measured there', () => {
+      const swept = sweep().choose('urgency', scores);
+      expect(swept.threshold).not.toBe(0.5);
+      const fixed = sweep({ labels: ['frustration'] }, modelLabels).choose('urgency', scores);
+      const reference = naiveMetrics(probabilities, targets, 0.5, 2);
+      expect(fixed).toMatchObject({ threshold: 0.5, metric: 'F2', beta: 2, support: swept.support });
+      expect(fixed.score).toBeCloseTo(reference.fbeta, 12);
+      expect(fixed.precision).toBeCloseTo(reference.precision, 12);
+      expect(fixed.recall).toBeCloseTo(reference.recall, 12);
+      expect(fixed.note).toBe("fixed at 0.5: not in fbeta-sweep's labels");
+    });
+
+    it('fixes the other labels at otherThreshold, with their own beta', () => {
+      const fixed = sweep({ labels: ['frustration'], otherThreshold: 0.7 }).choose('satisfaction', scores);
+      expect(fixed).toMatchObject({ threshold: 0.7, metric: 'F0.5', beta: 0.5, note: "fixed at 0.7: not in fbeta-sweep's labels" });
+      expect(fixed.score).toBeCloseTo(naiveMetrics(probabilities, targets, 0.7, 0.5).fbeta, 12);
+    });
+
+    it('notes a fixed label without positive examples', () => {
+      const fixed = sweep({ labels: ['frustration'] }).choose('urgency', LabelScores.fromColumn([0.1, 0.7], [0, 0]));
+      expect(fixed).toMatchObject({ threshold: 0.5, score: 0, support: 0 });
+      expect(fixed.note).toBe("fixed at 0.5: not in fbeta-sweep's labels; no positive example in the data");
+    });
+
+    it('ignores otherThreshold when every label is swept', () => {
+      expect(sweep({ otherThreshold: 0.7 }).choose('urgency', scores)).toEqual(sweep().choose('urgency', scores));
+    });
+
+    it('refuses a label the model does not have, naming the strategy, the option and the model labels', () => {
+      let error: unknown;
+      try {
+        sweep({ labels: ['frustration', 'frustraton'] }, modelLabels);
+      } catch (e) {
+        error = e;
+      }
+      expect(isMangaAssistError(error, 'PLUGIN_OPTIONS_INVALID')).toBe(true);
+      expect((error as Error).message).toBe(
+        'threshold strategy "fbeta-sweep": options.labels names unknown label(s) "frustraton"; ' +
+          'labels: frustration, churn_risk, urgency, neutral',
+      );
+    });
+
+    it.each([
+      [{ labels: [] }, /options\.labels: labels must name at least one label \(leave it out to sweep every label\)/],
+      [{ labels: ['frustration', 'urgency', 'frustration'] }, /options\.labels: labels names "frustration" more than once/],
+      [{ labels: [''] }, /options\.labels\.0:/],
+      [{ labels: 'frustration' }, /options\.labels:/],
+      [{ labels: ['frustration'], otherThreshold: 0 }, /options\.otherThreshold:/],
+      [{ labels: ['frustration'], otherThreshold: 1 }, /options\.otherThreshold:/],
+      [{ labels: ['frustration'], otherThreshold: 1.5 }, /options\.otherThreshold:/],
+    ])('refuses %j', (options, message) => {
+      let error: unknown;
+      try {
+        sweep(options, modelLabels);
+      } catch (e) {
+        error = e;
+      }
+      expect(isMangaAssistError(error, 'PLUGIN_OPTIONS_INVALID')).toBe(true);
+      expect((error as Error).message).toContain('"fbeta-sweep"');
+      expect((error as Error).message).toMatch(message);
+    });
+  });
+
   it('rejects invalid options naming the field', () => {
     expect(() => sweep({ from: 0.8, to: 0.2 })).toThrow(/from must be smaller than to/);
     expect(() => sweep({ refineStep: 0.1 })).toThrow(/refineStep must not exceed step/);

@@ -1,7 +1,7 @@
 import type { PluginDescriptor } from '@mangaassist/common';
 import { z } from 'zod';
 import type { LabelScores } from '../label-scores';
-import { checkPerLabelKeys, roundThreshold, thresholdGrid } from '../strategy-options';
+import { checkLabelList, checkPerLabelKeys, roundThreshold, thresholdGrid } from '../strategy-options';
 import type { ThresholdChoice, ThresholdStrategy, ThresholdStrategyDeps } from '../threshold-strategy';
 
 /**
@@ -30,6 +30,27 @@ const optionsSchema = z
     betas: z.record(z.string(), z.number().positive()).default({}),
     /** β of labels with no entry in `betas` nor in the defaults. */
     defaultBeta: z.number().positive().default(1),
+    /**
+     * The labels whose threshold is swept; every other label is fixed at `otherThreshold`. Absent: every label is
+     * swept. Thresholds swept on generated validation text can transfer poorly to messages people write, so a config
+     * may sweep only the labels whose recall an escalation rule needs (`['frustration']`) and leave the rest at the
+     * untuned default.
+     */
+    labels: z
+      .array(z.string().min(1))
+      .min(1, 'labels must name at least one label (leave it out to sweep every label)')
+      .superRefine((labels, ctx) => {
+        const repeated = [...new Set(labels.filter((label, i) => labels.indexOf(label) !== i))];
+        if (repeated.length > 0) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `labels names ${repeated.map((l) => `"${l}"`).join(', ')} more than once`,
+          });
+        }
+      })
+      .optional(),
+    /** Threshold of the labels not in `labels` (unused when `labels` is absent). */
+    otherThreshold: z.number().gt(0).lt(1).default(0.5),
   })
   .strict()
   .refine((o) => o.from < o.to, { message: 'from must be smaller than to', path: ['from'] })
@@ -43,23 +64,37 @@ export type FbetaSweepOptions = z.infer<typeof optionsSchema>;
  * grid (by 0.005) around the coarse best. Ties go to the higher threshold for precision-focused labels (β ≤ 1:
  * fewer alerts for the same score) and to the lower one for recall-focused labels (β > 1: fewer misses).
  *
+ * With `labels`, only those labels are swept and every other one keeps `otherThreshold` (0.5 unless given), reported
+ * with its F-β there and a note. Thresholds swept on generated validation text can transfer poorly to messages people
+ * write; sweeping only the labels whose recall an escalation rule needs, e.g. `labels: ['frustration']`, and leaving
+ * the rest at 0.5 lets a config make that trade.
+ *
  * @example
  * ```ts
  * const strategy = registry.create('fbeta-sweep', { betas: { frustration: 3 } }, { labels });
  * strategy.choose('frustration', scores); // { threshold: 0.3, metric: 'F3', score: 0.81, … }
+ *
+ * const frustrationOnly = registry.create('fbeta-sweep', { labels: ['frustration'] }, { labels });
+ * frustrationOnly.choose('urgency', scores); // { threshold: 0.5, metric: 'F2', note: 'fixed at 0.5: not in …' }
  * ```
  */
 export const fbetaSweepStrategy: PluginDescriptor<FbetaSweepOptions, ThresholdStrategyDeps, ThresholdStrategy> = {
   id: 'fbeta-sweep',
   description:
-    'Per label, the threshold maximising F-beta (beta per label) over 0.1..0.9 by 0.05, refined by 0.005 around the best.',
+    'Per label, the threshold maximising F-beta (beta per label) over 0.1..0.9 by 0.05, refined by 0.005 around the best; ' +
+    'with `labels`, only those labels are swept and the others keep `otherThreshold` (0.5).',
   optionsSchema,
   create(options, deps) {
     checkPerLabelKeys('fbeta-sweep', 'betas', options.betas, deps.labels);
+    if (options.labels) checkLabelList('fbeta-sweep', 'labels', options.labels, deps.labels);
+    const swept = options.labels ? new Set(options.labels) : undefined;
     const betaOf = (label: string) => options.betas[label] ?? DEFAULT_LABEL_BETAS[label] ?? options.defaultBeta;
     return {
       id: 'fbeta-sweep',
-      choose: (label, scores) => sweep(scores, betaOf(label), options),
+      choose: (label, scores) =>
+        !swept || swept.has(label)
+          ? sweep(scores, betaOf(label), options)
+          : fixedAt(scores, betaOf(label), options.otherThreshold),
     };
   },
 };
@@ -73,16 +108,29 @@ function sweep(scores: LabelScores, beta: number, options: FbetaSweepOptions): T
     // The fine grid contains the coarse best, so refinement never lowers the score.
     best = bestOf(scores, [...thresholdGrid(lo, hi, options.refineStep), best.threshold], beta, preferHigher);
   }
-  const at = scores.metricsAt(best.threshold, beta);
+  const note = scores.support === 0 ? 'no positive example in the data: every threshold scores 0' : undefined;
+  return choiceAt(scores, best.threshold, beta, note);
+}
+
+function fixedAt(scores: LabelScores, beta: number, threshold: number): ThresholdChoice {
+  const notes = [
+    `fixed at ${threshold}: not in fbeta-sweep's labels`,
+    ...(scores.support === 0 ? ['no positive example in the data'] : []),
+  ];
+  return choiceAt(scores, threshold, beta, notes.join('; '));
+}
+
+function choiceAt(scores: LabelScores, threshold: number, beta: number, note: string | undefined): ThresholdChoice {
+  const at = scores.metricsAt(threshold, beta);
   return {
-    threshold: best.threshold,
+    threshold,
     score: at.fbeta,
     metric: `F${formatBeta(beta)}`,
     precision: at.precision,
     recall: at.recall,
     beta,
     support: scores.support,
-    ...(scores.support === 0 ? { note: 'no positive example in the data: every threshold scores 0' } : {}),
+    ...(note ? { note } : {}),
   };
 }
 
