@@ -64,6 +64,8 @@ export interface BaselineCalibration {
   readonly plugins: Pick<ThresholdPlugins, 'thresholdStrategies'>;
   /** Strategy id (default `fbeta-sweep`, as `calibrate` uses). */
   readonly strategy?: string;
+  /** The strategy's options, as the model's calibration used them (default `{}`). */
+  readonly strategyOptions?: unknown;
 }
 
 /**
@@ -118,7 +120,7 @@ export async function scoreHandwrittenSlices(
 /** The baseline's per-label thresholds, chosen by the calibration's strategy on its validation examples. */
 function calibrateBaseline(baseline: Pick<TfidfBaseline, 'labels' | 'predictProba'>, calibration: BaselineCalibration): number[] {
   const labels = baseline.labels;
-  const strategy = calibration.plugins.thresholdStrategies.create(calibration.strategy ?? 'fbeta-sweep', {}, { labels });
+  const strategy = calibration.plugins.thresholdStrategies.create(calibration.strategy ?? 'fbeta-sweep', calibration.strategyOptions ?? {}, { labels });
   const results = calibrate({
     labels,
     probabilities: baseline.predictProba(calibration.validation.map((e) => e.text)),

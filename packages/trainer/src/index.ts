@@ -21,6 +21,7 @@ export * from './mlm-job';
 export * from './mlm-loop';
 export * from './mlm-records';
 export * from './mlm-trainable';
+export * from './ngram-ensemble-fit';
 export * from './optimizer-step';
 export * from './registries';
 export * from './report';

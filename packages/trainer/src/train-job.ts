@@ -10,6 +10,7 @@ import { hashDataFiles } from './data-files';
 import type { TrainableClassifier } from './classifier';
 import { readJobData, type JobExample } from './job-data';
 import { lockRunDir } from './run-lock';
+import { fitNgramEnsemble, type NgramEnsembleFit } from './ngram-ensemble-fit';
 import { RUN_FILES, trainClassifier } from './train-loop';
 import { createTrainPlugins, type TrainPlugins } from './train-plugins';
 import type { TrainReporter, TrainSummary } from './train-records';
@@ -57,6 +58,8 @@ export interface TrainJobResult {
   readonly wallSeconds: number;
   /** Rows of the training file(s) that lenient reading skipped. */
   readonly skippedRows: number;
+  /** The n-gram ensemble fitted into the kept model (`model.head.ngramEnsemble.enabled`), when there is one. */
+  readonly ngramEnsemble?: NgramEnsembleFit;
 }
 
 /**
@@ -155,7 +158,18 @@ export async function runTrainJob(config: TrainJobConfig, options: TrainJobOptio
         reporter: options.reporter,
         signal: options.signal,
       });
-      return { summary, wallSeconds: (performance.now() - started) / 1000, skippedRows: data.skippedRows };
+      const ensemble = config.model.head.ngramEnsemble;
+      let ngramEnsemble: NgramEnsembleFit | undefined;
+      if (ensemble.enabled && summary.modelDir) {
+        // Only sources that annotate every label: an unannotated label would be learnt as absent.
+        const complete = data.train.filter(({ mask }) => !mask || mask.every((m) => m > 0)).map(({ example }) => example);
+        ngramEnsemble = fitNgramEnsemble(summary.modelDir, complete, ensemble);
+        log(
+          `n-gram ensemble: fitted on ${ngramEnsemble.examples} training messages (${ngramEnsemble.features} features) in ` +
+            `${ngramEnsemble.seconds.toFixed(1)} s, weight ${ensemble.weight}, into ${summary.modelDir}`,
+        );
+      }
+      return { summary, wallSeconds: (performance.now() - started) / 1000, skippedRows: data.skippedRows, ...(ngramEnsemble ? { ngramEnsemble } : {}) };
     } finally {
       release();
     }
@@ -206,7 +220,9 @@ export function jobDataFiles(config: TrainJobConfig): string[] {
  */
 export async function createDistilBertJobModel(config: TrainJobConfig): Promise<JobModel> {
   const { pretrained, labels, head, maxLength, cacheDir } = config.model;
-  const classifier = await createClassifier(pretrained, { labels, head, maxLength, seed: config.training.seed, ...(cacheDir ? { cacheDir } : {}) });
+  // The n-gram ensemble is fitted after training (runTrainJob), not built with the network.
+  const { ngramEnsemble: _fittedAfterTraining, ...networkHead } = head;
+  const classifier = await createClassifier(pretrained, { labels, head: networkHead, maxLength, seed: config.training.seed, ...(cacheDir ? { cacheDir } : {}) });
   // Assigning to the trainer's interface is the compile-time proof that the real classifier satisfies it.
   const trainable: TrainableClassifier = classifier;
   return {

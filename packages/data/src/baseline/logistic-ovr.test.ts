@@ -24,6 +24,20 @@ describe('trainLogisticOvr', () => {
     expect(neither![1]).toBeLessThan(0.5);
   });
 
+  it('exposes the weights ([feature, label] row-major) and biases its probabilities come from', () => {
+    const rows = [row([[0, 1]]), row([[1, 1], [2, 0.5]]), row([[2, 1]]), row([[0, 0.5], [1, 0.5]])];
+    const targets = [Float32Array.of(1, 0), Float32Array.of(0, 1), Float32Array.of(0, 0), Float32Array.of(1, 1)];
+    const model = trainLogisticOvr(rows, targets, 3, { epochs: 5 });
+    expect(model.weights).toHaveLength(3 * 2);
+    expect(model.bias).toHaveLength(2);
+    const probe = row([[0, 0.3], [2, 0.7]]);
+    const [predicted] = model.predictProba([probe]);
+    for (let l = 0; l < 2; l++) {
+      const z = model.bias[l]! + model.weights[0 * 2 + l]! * 0.3 + model.weights[2 * 2 + l]! * 0.7;
+      expect(predicted![l]).toBeCloseTo(1 / (1 + Math.exp(-z)), 6);
+    }
+  });
+
   it('shrinks weights harder with a larger L2 penalty (the scaled update applies the decay)', () => {
     const rows = [row([[0, 1]]), row([[1, 1]])];
     const targets = [Float32Array.of(1), Float32Array.of(0)];

@@ -2,7 +2,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { trainingSources } from '@mangaassist/common';
 import { HANDWRITTEN_EVALUATION_SLICE, HANDWRITTEN_EVALUATION_SLICES, HANDWRITTEN_SLICE_FILES, HANDWRITTEN_TRAINING_SLICES, handwrittenSlicePath } from '@mangaassist/data';
-import { QUICKSTART_SIZES, quickstartPaths, quickstartTrainConfig, sameModelSelection, sameTrainingData } from './quickstart-plan';
+import { createThresholdStrategyRegistry } from '@mangaassist/thresholds';
+import { QUICKSTART_SIZES, QUICKSTART_THRESHOLDS, quickstartPaths, quickstartTrainConfig, sameModelSelection, sameNgramEnsemble, sameTrainingData } from './quickstart-plan';
 
 describe('the quickstart training job', () => {
   const paths = quickstartPaths(join(tmpdir(), 'quickstart-plan'));
@@ -24,6 +25,21 @@ describe('the quickstart training job', () => {
     expect(sameModelSelection({ training: { modelSelection: 'best-validation' } }, config)).toBe(false);
     expect(sameModelSelection({ training: {} }, config)).toBe(false);
     expect(sameModelSelection({}, { training: { ...config.training, modelSelection: 'best-validation' } })).toBe(true);
+  });
+
+  it('fits the n-gram ensemble, and tells a model fitted without it (or with another) from one fitted as this job fits it', () => {
+    expect(config.model.head.ngramEnsemble).toEqual({ enabled: true, weight: 0.5, buckets: 2 ** 18, epochs: 30, l2: 1e-5 });
+    expect(sameNgramEnsemble(JSON.parse(JSON.stringify(config)), config)).toBe(true);
+    // A job recorded before the option existed fitted none.
+    expect(sameNgramEnsemble({ model: { head: {} } }, config)).toBe(false);
+    expect(sameNgramEnsemble({}, config)).toBe(false);
+    expect(sameNgramEnsemble({ model: { head: { ngramEnsemble: { enabled: true, weight: 0.3 } } } }, config)).toBe(false);
+  });
+
+  it('chooses thresholds with options fbeta-sweep accepts for its labels: frustration swept, the others held at 0.5', () => {
+    const strategy = createThresholdStrategyRegistry().create(QUICKSTART_THRESHOLDS.strategy, QUICKSTART_THRESHOLDS.options, { labels: config.model.labels });
+    expect(strategy.id).toBe('fbeta-sweep');
+    expect(QUICKSTART_THRESHOLDS.options).toEqual({ labels: ['frustration'], otherThreshold: 0.5 });
   });
 
   it('tells a model trained on other files from one trained on these', () => {

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { DEFAULT_LABELS, sharedAsset, trainJobConfigSchema, trainingSources, type TrainJobConfig, type TrainingSource } from '@mangaassist/common';
+import { DEFAULT_LABELS, ngramEnsembleSchema, sharedAsset, trainJobConfigSchema, trainingSources, type TrainJobConfig, type TrainingSource } from '@mangaassist/common';
 import { handwrittenTrainingPaths } from '@mangaassist/data';
 
 /** Where each stage of the quickstart writes, under one run directory (default `runs/quickstart`). */
@@ -47,6 +47,19 @@ export const QUICKSTART_HANDWRITTEN_WEIGHT = 1;
  * 0.790 and 0.768, the last epoch 0.825 and 0.805.
  */
 export const QUICKSTART_MODEL_SELECTION = 'last-epoch' as const;
+
+/**
+ * How the quickstart chooses its thresholds: `fbeta-sweep` on the generated validation split for frustration alone
+ * (β = 2: the escalation rule needs its recall), every other label at 0.5. Thresholds swept on generated text fit the
+ * generator's phrasing: over six models (two seeds of three recipes) on the hand-written holdout and test slices,
+ * sweeping every label scored 0.817 / 0.843 macro-F1 where this rule scored 0.829 / 0.833 for the network alone and
+ * 0.844 / 0.851 with the n-gram ensemble, whose gain the full sweep cancels (0.808 / 0.842;
+ * docs/results/handwritten-quality.md).
+ */
+export const QUICKSTART_THRESHOLDS = {
+  strategy: 'fbeta-sweep',
+  options: { labels: ['frustration'], otherThreshold: 0.5 },
+} as const;
 
 /** The model id under which thresholds are stored and served. */
 export const QUICKSTART_MODEL_ID = 'quickstart';
@@ -135,8 +148,29 @@ export function sameTrainingData(a: Pick<TrainJobConfig, 'data'>, b: Pick<TrainJ
  * sameModelSelection({ training: {} }, quickstartTrainConfig(paths, sizes, pretrained)); // false: it keeps the last epoch
  * ```
  */
-export function sameModelSelection(recorded: { training?: { modelSelection?: string } }, config: Pick<TrainJobConfig, 'training'>): boolean {
+export function sameModelSelection(recorded: RecordedModelChoices, config: Pick<TrainJobConfig, 'training'>): boolean {
   return (recorded.training?.modelSelection ?? 'best-validation') === config.training.modelSelection;
+}
+
+/** The parts of a recorded training job (`config.json` of its run directory) that decide whether its model can be reused. */
+export interface RecordedModelChoices {
+  readonly training?: { readonly modelSelection?: string };
+  readonly model?: { readonly head?: { readonly ngramEnsemble?: Readonly<Record<string, unknown>> } };
+}
+
+/**
+ * Whether a recorded training job fitted the same n-gram ensemble as `config` (`model.head.ngramEnsemble`; a job
+ * recorded before the option existed fitted none): a model without it, or with another, must not be reused.
+ *
+ * @example
+ * ```ts
+ * sameNgramEnsemble({ model: { head: {} } }, quickstartTrainConfig(paths, sizes, pretrained)); // false: the quickstart fits one
+ * ```
+ */
+export function sameNgramEnsemble(recorded: RecordedModelChoices, config: Pick<TrainJobConfig, 'model'>): boolean {
+  const settings = ngramEnsembleSchema.parse(recorded.model?.head?.ngramEnsemble ?? {});
+  const wanted = config.model.head.ngramEnsemble;
+  return (Object.keys(wanted) as (keyof typeof wanted)[]).every((key) => settings[key] === wanted[key]);
 }
 
 /**
@@ -161,7 +195,7 @@ export function quickstartTrainConfig(paths: QuickstartPaths, sizes: QuickstartS
       pretrained,
       labels: [...DEFAULT_LABELS],
       maxLength: sizes.maxLength,
-      head: { wide: { enabled: true, lrMultiplier: QUICKSTART_WIDE_LR_MULTIPLIER } },
+      head: { wide: { enabled: true, lrMultiplier: QUICKSTART_WIDE_LR_MULTIPLIER }, ngramEnsemble: { enabled: true } },
     },
     data: { train: quickstartTrainingSources(paths), validation: { path: paths.validation, format: 'jsonl' } },
     loss: { id: 'bce', options: {} },

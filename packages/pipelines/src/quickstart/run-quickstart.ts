@@ -11,13 +11,16 @@ import { formatHandwrittenScores, scoreHandwrittenSlices, type HandwrittenScore 
 import { megabytes } from '../megabytes';
 import { selectBackendWithNativeKernels } from '../tfjs-backend';
 import {
+  type RecordedModelChoices,
   QUICKSTART_MODEL_ID,
   QUICKSTART_SIZES,
+  QUICKSTART_THRESHOLDS,
   quickstartEncoder,
   quickstartPaths,
   quickstartTrainConfig,
   quickstartTrainingSources,
   sameModelSelection,
+  sameNgramEnsemble,
   sameTrainingData,
   type QuickstartPaths,
   type QuickstartSizes,
@@ -121,16 +124,17 @@ export async function runQuickstart(
   generateData(paths, sizes.examples, progress);
 
   stage(2, `fine-tuning on the generated split and the hand-written ${HANDWRITTEN_TRAINING_SLICES.join(', ')} slices: ` +
-    `full fine-tune with the wide-and-deep head, BCE, slanted-triangular LR over ${sizes.epochs} epochs`);
+    `full fine-tune with the wide-and-deep head, BCE, slanted-triangular LR over ${sizes.epochs} epochs, then the n-gram ensemble`);
   const selection = await selectBackendWithNativeKernels(options.backend);
   progress.write(`${selection.message}\n`);
   await train(paths, sizes, encoder.pretrained, plugins, progress);
 
-  stage(3, 'calibration: per-label F-beta thresholds into the SQLite store');
+  stage(3, `calibration: the ${QUICKSTART_THRESHOLDS.options.labels.join(', ')} threshold by F-beta, the others at ${QUICKSTART_THRESHOLDS.options.otherThreshold}, into the SQLite store`);
   const calibration = await calibrateModel({
     model: paths.model,
     data: paths.validation,
-    strategy: 'fbeta-sweep',
+    strategy: QUICKSTART_THRESHOLDS.strategy,
+    strategyOptions: QUICKSTART_THRESHOLDS.options,
     store: { id: 'sqlite', options: { path: paths.thresholdsDb }, modelId: QUICKSTART_MODEL_ID, author: 'quickstart' },
     batchSize: 32,
     backend: selection.name,
@@ -145,6 +149,8 @@ export async function runQuickstart(
   const validationExamples = readDataset(paths.validation, { format: 'jsonl' }).dataset.examples;
   const handwritten = await scoreHandwrittenSlices(paths.model, trainExamples, selection.name, HANDWRITTEN_EVALUATION_SLICES, {
     validation: validationExamples,
+    strategy: QUICKSTART_THRESHOLDS.strategy,
+    strategyOptions: QUICKSTART_THRESHOLDS.options,
     plugins,
   });
   progress.write(formatHandwrittenScores(handwritten));
@@ -219,13 +225,13 @@ async function train(
 }
 
 /**
- * Whether an earlier run left a model or a checkpoint trained on other files than `config` reads, or kept the model
- * of another epoch (an earlier quickstart kept the best one by validation): the training job recorded in the run
- * directory says which; a model with no record counts as trained differently.
+ * Whether an earlier run left a model or a checkpoint trained on other files than `config` reads, kept the model of
+ * another epoch (an earlier quickstart kept the best one by validation) or fitted no n-gram ensemble (or another one):
+ * the training job recorded in the run directory says which; a model with no record counts as trained differently.
  */
 function trainedDifferently(paths: QuickstartPaths, config: TrainJobConfig): boolean {
   const recordedFile = join(paths.trainRun, 'config.json');
   if (!existsSync(recordedFile)) return existsSync(join(paths.model, 'model.safetensors'));
-  const recorded = JSON.parse(readFileSync(recordedFile, 'utf8')) as Pick<TrainJobConfig, 'data'> & { training?: { modelSelection?: string } };
-  return !sameTrainingData(recorded, config) || !sameModelSelection(recorded, config);
+  const recorded = JSON.parse(readFileSync(recordedFile, 'utf8')) as Pick<TrainJobConfig, 'data'> & RecordedModelChoices;
+  return !sameTrainingData(recorded, config) || !sameModelSelection(recorded, config) || !sameNgramEnsemble(recorded, config);
 }

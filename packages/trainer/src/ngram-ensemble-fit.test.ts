@@ -1,0 +1,153 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  ngramEnsembleLogit,
+  ngramEnsembleSchema,
+  ngramFeatureRow,
+  NGRAM_ENSEMBLE_BIAS_TENSOR,
+  NGRAM_ENSEMBLE_BIGRAM_TENSOR,
+  NGRAM_ENSEMBLE_UNIGRAM_TENSOR,
+  parseConfig,
+  trainJobConfigSchema,
+} from '@mangaassist/common';
+import { createClassifier, loadClassifier } from '@mangaassist/core-model';
+import { toMultiHot, trainLogisticOvr } from '@mangaassist/data';
+import { readSafetensors, WordPieceTokenizer } from '@mangaassist/model-format';
+import * as tf from '@tensorflow/tfjs-core';
+import { useCpuBackend, writeTinyDistilBert } from './__tests__/fixtures';
+import { fitNgramEnsemble } from './ngram-ensemble-fit';
+import { runTrainJob } from './train-job';
+
+beforeAll(useCpuBackend);
+
+const WORDS = ['late', 'again', 'love', 'this', 'where', 'is', 'my', 'order', 'confused', 'how', 'ok', 'fine'];
+const LABELS = ['frustration', 'satisfaction', 'confusion', 'neutral'];
+const EXAMPLES = Array.from({ length: 40 }, (_, i) => {
+  const kind = i % 4;
+  const text = [['late again', 'where is my order'], ['love this', 'fine ok'], ['how is this', 'confused'], ['ok', 'fine']][kind]![i % 2]!;
+  return { text, labels: [LABELS[kind]!] };
+});
+const SETTINGS = ngramEnsembleSchema.parse({ enabled: true, weight: 0.4, buckets: 97, epochs: 20 });
+
+/** A saved tiny classifier (random 2-layer DistilBERT over {@link WORDS}) without an ensemble. */
+async function savedClassifier(): Promise<string> {
+  const root = mkdtempSync(join(tmpdir(), 'ngram-fit-'));
+  writeTinyDistilBert(join(root, 'encoder'), { words: WORDS, layers: 2 });
+  const model = await createClassifier(join(root, 'encoder'), { labels: LABELS, head: { hiddenDim: 8 }, maxLength: 6, seed: 3 });
+  await model.save(join(root, 'model'));
+  model.dispose();
+  return join(root, 'model');
+}
+
+describe('fitNgramEnsemble', () => {
+  it("writes the regression's weights as the ensemble's tables, which loading mixes into the network's probabilities", async () => {
+    const dir = await savedClassifier();
+    const texts = ['late again', 'fine ok', 'how is this late again ok fine', 'where is my order'];
+    const before = await loadClassifier(dir);
+    const network = await before.predictProbabilities(texts);
+    before.dispose();
+
+    const fit = fitNgramEnsemble(dir, EXAMPLES, SETTINGS);
+    const vocabSize = WORDS.length + 5; // [PAD] [UNK] [CLS] [SEP] [MASK] and the words
+    expect(fit).toMatchObject({ examples: 40, features: vocabSize + 97 });
+    const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { mangaassist_head: Record<string, unknown> };
+    expect(config.mangaassist_head).toMatchObject({ max_length: 6, ngram_ensemble: { weight: 0.4, buckets: 97 } });
+    const { tensors } = readSafetensors(join(dir, 'model.safetensors'));
+    expect(tensors.get(NGRAM_ENSEMBLE_UNIGRAM_TENSOR)!.shape).toEqual([vocabSize, 4]);
+    expect(tensors.get(NGRAM_ENSEMBLE_BIGRAM_TENSOR)!.shape).toEqual([97, 4]);
+    expect(tensors.get(NGRAM_ENSEMBLE_BIAS_TENSOR)!.shape).toEqual([4]);
+
+    // The same regression, fitted here on the same rows (the model's 6-token limit), is the ensemble's n-gram model.
+    const tokenizer = WordPieceTokenizer.fromDirectory(dir);
+    const rows = (list: readonly string[]) =>
+      list.map((text) => {
+        const ids = tokenizer.encode(text, { maxLength: 6 }).ids;
+        return ngramFeatureRow(ids, ids.map(() => 1), vocabSize, 97);
+      });
+    const regression = trainLogisticOvr(rows(EXAMPLES.map((e) => e.text)), toMultiHot(EXAMPLES, LABELS), vocabSize + 97, { epochs: 20, l2: SETTINGS.l2 });
+    const ngram = regression.predictProba(rows(texts));
+    // It learnt the training messages: "late again" is frustration, "fine ok" satisfaction.
+    expect(ngram[0]![0]).toBeGreaterThan(0.8);
+    expect(ngram[1]![1]).toBeGreaterThan(0.8);
+
+    const loaded = await loadClassifier(dir);
+    expect(loaded.ngramEnsemble).toEqual({ weight: 0.4, buckets: 97 });
+    const mixed = await loaded.predictProbabilities(texts);
+    loaded.dispose();
+    const logit = (p: number) => Math.log(p) - Math.log(1 - p);
+    texts.forEach((_, i) =>
+      LABELS.forEach((_, l) => {
+        const expected = 1 / (1 + Math.exp(-ngramEnsembleLogit(logit(network[i]![l]!), logit(ngram[i]![l]!), 0.4)));
+        expect(mixed[i]![l]).toBeCloseTo(expected, 5);
+      }),
+    );
+  }, 60_000);
+
+  it('replaces an earlier fit and keeps every other tensor', async () => {
+    const dir = await savedClassifier();
+    const original = readSafetensors(join(dir, 'model.safetensors')).tensors;
+    fitNgramEnsemble(dir, EXAMPLES, SETTINGS);
+    fitNgramEnsemble(dir, EXAMPLES.slice(0, 20), { ...SETTINGS, weight: 0.7, buckets: 31 });
+    const { tensors } = readSafetensors(join(dir, 'model.safetensors'));
+    expect(tensors.size).toBe(original.size + 3);
+    for (const [name, tensor] of original) expect(Array.from(tensors.get(name)!.data as Float32Array)).toEqual(Array.from(tensor.data as Float32Array));
+    expect(tensors.get(NGRAM_ENSEMBLE_BIGRAM_TENSOR)!.shape).toEqual([31, 4]);
+    const loaded = await loadClassifier(dir);
+    expect(loaded.ngramEnsemble).toEqual({ weight: 0.7, buckets: 31 });
+    loaded.dispose();
+  }, 60_000);
+
+  it('refuses an empty training set, naming the directory', async () => {
+    const dir = await savedClassifier();
+    expect(() => fitNgramEnsemble(dir, [], SETTINGS)).toThrow(`no training message to fit the n-gram ensemble of ${dir} on`);
+  }, 60_000);
+});
+
+describe('runTrainJob with model.head.ngramEnsemble', () => {
+  it('fits the ensemble into the kept model on the sources that annotate every label, and says so', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'ngram-job-'));
+    writeTinyDistilBert(join(root, 'encoder'), { words: WORDS, layers: 2 });
+    const write = (name: string, rows: readonly { text: string; labels: string[] }[]) => {
+      const path = join(root, name);
+      writeFileSync(path, `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
+      return path;
+    };
+    const cfg = parseConfig(trainJobConfigSchema, {
+      model: {
+        pretrained: join(root, 'encoder'),
+        labels: LABELS,
+        maxLength: 8,
+        head: { hiddenDim: 8, wide: { enabled: false }, ngramEnsemble: { enabled: true, buckets: 53, epochs: 5 } },
+      },
+      data: {
+        train: [
+          { path: write('train.jsonl', EXAMPLES) },
+          // A second source annotating satisfaction alone: its 12 messages stay out of the ensemble's fit.
+          { path: write('partial.jsonl', EXAMPLES.slice(0, 12)), labels: ['satisfaction'] },
+        ],
+        validation: { path: write('validation.jsonl', EXAMPLES.slice(0, 8)) },
+      },
+      loss: { id: 'bce' },
+      schedule: { epochs: 1, unfreezing: { id: 'full' }, lr: { id: 'constant' } },
+      optimizer: { baseLr: 1e-3 },
+      training: { outDir: join(root, 'run'), batchSize: 8 },
+    });
+    const lines: string[] = [];
+    const { summary, ngramEnsemble } = await runTrainJob(cfg, { log: (line) => lines.push(line) });
+    expect(ngramEnsemble).toMatchObject({ examples: 40, features: WORDS.length + 5 + 53 });
+    expect(lines.some((line) => line.startsWith(`n-gram ensemble: fitted on 40 training messages (${WORDS.length + 5 + 53} features)`))).toBe(true);
+    const loaded = await loadClassifier(summary.modelDir!);
+    expect(loaded.ngramEnsemble).toEqual({ weight: 0.5, buckets: 53 });
+    // Evaluation passes mix; training passes (same dropout seed) are the network's alone: the ensemble never enters a loss.
+    const ids = tf.tensor2d([[2, 5, 6, 3]], undefined, 'int32');
+    const mask = tf.onesLike(ids) as tf.Tensor2D;
+    const pass = async (training: boolean) => (await loaded.apply(ids, mask, { training, seed: 1 }).array()) as number[][];
+    const [mixed, trainingWith] = [await pass(false), await pass(true)];
+    loaded.setNgramEnsemble(undefined);
+    expect(loaded.ngramEnsemble).toBeUndefined();
+    expect(await pass(true)).toEqual(trainingWith);
+    expect(await pass(false)).not.toEqual(mixed);
+    loaded.dispose();
+  }, 60_000);
+});

@@ -1,0 +1,73 @@
+import { join } from 'node:path';
+import { ngramFeatureRow, NGRAM_ENSEMBLE_BIAS_TENSOR, NGRAM_ENSEMBLE_BIGRAM_TENSOR, NGRAM_ENSEMBLE_UNIGRAM_TENSOR, type NgramEnsembleSettings } from '@mangaassist/common';
+import { toMultiHot, trainLogisticOvr, type Example } from '@mangaassist/data';
+import {
+  HEAD_CONFIG_KEY,
+  headMaxLength,
+  readClassifierConfig,
+  readSafetensors,
+  WEIGHTS_FILE,
+  WordPieceTokenizer,
+  writeModelDir,
+  type SafetensorsInput,
+} from '@mangaassist/model-format';
+
+/** What {@link fitNgramEnsemble} fitted and wrote. */
+export interface NgramEnsembleFit {
+  /** Training messages the logistic regression saw. */
+  readonly examples: number;
+  /** Features of its tables: vocabulary plus bigram buckets. */
+  readonly features: number;
+  /** Seconds the fit and the write took. */
+  readonly seconds: number;
+}
+
+/**
+ * Fits the n-gram ensemble of a saved classifier and writes it into the same directory: one L2-regularised logistic
+ * regression per label (`trainLogisticOvr` of `@mangaassist/data`, balanced class weights, as the TF-IDF baseline)
+ * over the unigrams and hashed bigrams of the word pieces the model reads (`ngramFeatureRow`: the wide part's
+ * features, truncated at the model's own token limit), then `model.safetensors` gains its three tables and
+ * `config.json` its `mangaassist_head.ngram_ensemble` entry (a fit already there is replaced). Loading the directory
+ * (`loadClassifier`) or exporting it then gives the mixed probabilities.
+ *
+ * Pass only messages whose labels are complete: an example of a source that does not annotate a label would teach
+ * the regression that the label is absent.
+ *
+ * @throws RangeError when `examples` is empty
+ *
+ * @example
+ * ```ts
+ * const fit = fitNgramEnsemble('runs/train/last-model', trainExamples, { enabled: true, weight: 0.5, buckets: 2 ** 18, epochs: 30, l2: 1e-5 });
+ * ```
+ */
+export function fitNgramEnsemble(modelDir: string, examples: readonly Example[], settings: NgramEnsembleSettings): NgramEnsembleFit {
+  const started = performance.now();
+  if (examples.length === 0) throw new RangeError(`fitNgramEnsemble: no training message to fit the n-gram ensemble of ${modelDir} on`);
+  const { raw, config, labels } = readClassifierConfig(modelDir);
+  const tokenizer = WordPieceTokenizer.fromDirectory(modelDir);
+  const maxLength = headMaxLength(raw, config.max_position_embeddings) ?? config.max_position_embeddings;
+  const vocabSize = config.vocab_size;
+  const features = vocabSize + settings.buckets;
+  const rows = examples.map((example) => {
+    const ids = tokenizer.encode(example.text, { maxLength }).ids;
+    return ngramFeatureRow(ids, new Array<number>(ids.length).fill(1), vocabSize, settings.buckets);
+  });
+  const model = trainLogisticOvr(rows, toMultiHot(examples, labels), features, { epochs: settings.epochs, l2: settings.l2 });
+  const split = vocabSize * labels.length;
+  const weightsFile = join(modelDir, WEIGHTS_FILE);
+  const tensors = new Map<string, SafetensorsInput>();
+  for (const [name, tensor] of readSafetensors(weightsFile).tensors) {
+    const { data } = tensor;
+    // A classifier directory holds float32 tensors (F16/BF16 read as float32); anything else was not written here.
+    if (!(data instanceof Float32Array || data instanceof Int32Array || data instanceof BigInt64Array)) {
+      throw new RangeError(`${weightsFile}: tensor "${name}" is ${tensor.dtype}; fitNgramEnsemble rewrites classifier directories of float32 tensors only`);
+    }
+    tensors.set(name, { shape: tensor.shape, data });
+  }
+  tensors.set(NGRAM_ENSEMBLE_UNIGRAM_TENSOR, { shape: [vocabSize, labels.length], data: Float32Array.from(model.weights.subarray(0, split)) });
+  tensors.set(NGRAM_ENSEMBLE_BIGRAM_TENSOR, { shape: [settings.buckets, labels.length], data: Float32Array.from(model.weights.subarray(split)) });
+  tensors.set(NGRAM_ENSEMBLE_BIAS_TENSOR, { shape: [labels.length], data: Float32Array.from(model.bias) });
+  const head = { ...(raw[HEAD_CONFIG_KEY] as Record<string, unknown> | undefined), ngram_ensemble: { weight: settings.weight, buckets: settings.buckets } };
+  writeModelDir(modelDir, tensors, { ...raw, [HEAD_CONFIG_KEY]: head });
+  return { examples: examples.length, features, seconds: (performance.now() - started) / 1000 };
+}
