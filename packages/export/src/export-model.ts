@@ -1,10 +1,19 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { WIDE_BIGRAM_HASH_FORMULA, WIDE_BIGRAM_TENSOR, WIDE_UNIGRAM_TENSOR } from '@mangaassist/common';
+import {
+  NGRAM_ENSEMBLE_BIAS_TENSOR,
+  NGRAM_ENSEMBLE_BIGRAM_TENSOR,
+  NGRAM_ENSEMBLE_PROBABILITY_EPSILON,
+  NGRAM_ENSEMBLE_UNIGRAM_TENSOR,
+  WIDE_BIGRAM_HASH_FORMULA,
+  WIDE_BIGRAM_TENSOR,
+  WIDE_UNIGRAM_TENSOR,
+} from '@mangaassist/common';
 import {
   CALIBRATION_CURVES_FILE,
   CONFIG_FILE,
+  headNgramEnsemble,
   headPooling,
   headWide,
   MODEL_ID_CONFIG_KEY,
@@ -22,6 +31,7 @@ import { resolveClassifierHead } from './classifier-head';
 import { copyTokenizerFiles, exportConfig } from './export-files';
 import { buildClassifierModel, EXPORT_OPSET } from './graph/build-model';
 import type { FusionMode } from './graph/matmul';
+import type { NgramEnsembleGraphOptions } from './graph/ngram-ensemble';
 import type { WideGraphOptions } from './graph/wide';
 import { readClassifierModelDir } from './model-dir';
 import { encodeModel } from './onnx-graph-builder';
@@ -70,6 +80,8 @@ export interface ExportResult {
   readonly pooling: ClassifierPooling;
   /** The head's wide part (`mangaassist_head.wide`), when it has one. */
   readonly wide: WideGraphOptions | undefined;
+  /** The n-gram ensemble mixed into `logits` (`mangaassist_head.ngram_ensemble`), when the model has one. */
+  readonly ngramEnsemble: NgramEnsembleGraphOptions | undefined;
   readonly model: ExportedGraph;
   readonly quantized: ExportedGraph | undefined;
   readonly thresholds: ThresholdsSource;
@@ -99,8 +111,9 @@ function writeGraph(file: string, bytes: Uint8Array): ExportedGraph {
  *
  * Pure Node: the graph is built from the safetensors weights without TensorFlow.js. Both graphs pool as the model
  * was trained (`config.json` → `mangaassist_head.pooling`: [CLS], or the mean over `attention_mask`) and add the
- * wide n-gram logits when the head has them (`mangaassist_head.wide`; tables float32 in the int8 graph too);
- * `export.json` records both.
+ * wide n-gram logits when the head has them (`mangaassist_head.wide`; tables float32 in the int8 graph too), and
+ * mix in the n-gram ensemble when the model has one (`mangaassist_head.ngram_ensemble`; likewise float32), so that
+ * `logits` are what `MultiLabelClassifier.apply` serves; `export.json` records all three.
  *
  * @example
  * ```ts
@@ -122,9 +135,10 @@ export function exportClassifier(options: ExportOptions): ExportResult {
   const pooling = headPooling(model.config, configFile);
   const savedWide = headWide(model.config, configFile);
   const wide: WideGraphOptions | undefined = savedWide ? { buckets: savedWide.buckets, bigrams: savedWide.bigrams } : undefined;
+  const ngramEnsemble: NgramEnsembleGraphOptions | undefined = headNgramEnsemble(model.config, configFile);
   mkdirSync(join(options.outDir, 'onnx'), { recursive: true });
 
-  const graphOptions = { fusion, reduceRange: options.reduceRange ?? false, pooling, ...(wide ? { wide } : {}) };
+  const graphOptions = { fusion, reduceRange: options.reduceRange ?? false, pooling, ...(wide ? { wide } : {}), ...(ngramEnsemble ? { ngramEnsemble } : {}) };
   const fp32 = writeGraph(
     join(options.outDir, 'onnx', 'model.onnx'),
     encodeModel(buildClassifierModel(model.weights, model.dims, head, { ...graphOptions, precision: 'fp32' })),
@@ -168,6 +182,18 @@ export function exportClassifier(options: ExportOptions): ExportResult {
             precision: 'float32',
           }
         : null,
+      ngramEnsemble: ngramEnsemble
+        ? {
+            weight: ngramEnsemble.weight,
+            buckets: ngramEnsemble.buckets,
+            tensors: [NGRAM_ENSEMBLE_UNIGRAM_TENSOR, NGRAM_ENSEMBLE_BIGRAM_TENSOR, NGRAM_ENSEMBLE_BIAS_TENSOR],
+            bigramHash: WIDE_BIGRAM_HASH_FORMULA,
+            scale: '1 / sqrt(number of positions with attention_mask 1)',
+            mixing: 'logit(clip((1 - weight) * sigmoid(deep + wide logits) + weight * sigmoid(n-gram sum + bias), epsilon, 1 - epsilon))',
+            epsilon: NGRAM_ENSEMBLE_PROBABILITY_EPSILON,
+            precision: 'float32',
+          }
+        : null,
       labels: model.labels,
       thresholds: thresholds.source,
       graphs: [describeGraph(fp32), ...(int8 ? [describeGraph(int8)] : [])],
@@ -181,5 +207,5 @@ export function exportClassifier(options: ExportOptions): ExportResult {
     }),
   );
   files.push(THRESHOLDS_FILE, ...(curves ? [CALIBRATION_CURVES_FILE] : []), 'export.json');
-  return { outDir: options.outDir, labels: model.labels, head, pooling, wide, model: fp32, quantized: int8, thresholds: thresholds.source, files };
+  return { outDir: options.outDir, labels: model.labels, head, pooling, wide, ngramEnsemble, model: fp32, quantized: int8, thresholds: thresholds.source, files };
 }

@@ -13,7 +13,8 @@ export {
   type GraphOptions,
 } from './graph/build-model';
 export type { FusionMode, WeightPrecision } from './graph/matmul';
-export { wideBigramBucketsGraph, wideLogitsGraph, type WideGraphOptions } from './graph/wide';
+export { NGRAM_ENSEMBLE_TABLE_NAMES, ngramEnsembleGraph, type NgramEnsembleGraphOptions } from './graph/ngram-ensemble';
+export { WIDE_TABLE_NAMES, wideBigramBucketsGraph, wideLogitsGraph, type NgramTableNames, type WideGraphOptions } from './graph/wide';
 export * from './model-dir';
 export * from './onnx-graph-builder';
 export * from './quantize-weights';

@@ -1,6 +1,7 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { NGRAM_ENSEMBLE_BIAS_TENSOR, NGRAM_ENSEMBLE_BIGRAM_TENSOR, NGRAM_ENSEMBLE_UNIGRAM_TENSOR } from '@mangaassist/common';
 import { writeRandomClassifierDir } from '@mangaassist/model-format';
 import { createContainer } from '../container';
 import { buildProgram } from '../program';
@@ -61,5 +62,29 @@ describe('mangaassist export', () => {
     } finally {
       errors.mockRestore();
     }
+  });
+
+  it('lists the n-gram ensemble in the summary when the model has one, and its graphs still load and classify', async () => {
+    const buckets = 31;
+    const constant = (length: number, value: number) => new Float32Array(length).fill(value);
+    const ensembleDir = writeRandomClassifierDir(join(work, 'ensemble-model'), {
+      config: { dim: 16, n_layers: 1, n_heads: 2, hidden_dim: 32, vocab_size: 100, max_position_embeddings: 32, activation: 'gelu' },
+      labels: LABELS,
+      headHidden: 8,
+      std: 0.2,
+      extra: {
+        [NGRAM_ENSEMBLE_UNIGRAM_TENSOR]: { shape: [100, LABELS.length], data: constant(100 * LABELS.length, 0.1) },
+        [NGRAM_ENSEMBLE_BIGRAM_TENSOR]: { shape: [buckets, LABELS.length], data: constant(buckets * LABELS.length, -0.1) },
+        [NGRAM_ENSEMBLE_BIAS_TENSOR]: { shape: [LABELS.length], data: constant(LABELS.length, 0) },
+      },
+    });
+    const configFile = join(ensembleDir, 'config.json');
+    const config = JSON.parse(readFileSync(configFile, 'utf8'));
+    writeFileSync(configFile, JSON.stringify({ ...config, mangaassist_head: { ngram_ensemble: { weight: 0.3, buckets } } }));
+    const text = await cli(['export', '--model', ensembleDir, '--out', join(work, 'onnx-ensemble'), '--quantize', 'int8']);
+    expect(text).toContain(`  n-gram ensemble: weight 0.3 of the probability, ${buckets} bigram buckets (mixed into logits)`);
+    expect(text).toMatch(/int8 +frustration 0\.\d{3}/);
+    // A model without one prints no such line.
+    expect(await cli(['export', '--model', modelDir, '--out', join(work, 'onnx-plain')])).not.toContain('n-gram ensemble');
   });
 });

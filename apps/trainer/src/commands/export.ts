@@ -44,6 +44,18 @@ async function checkExport(result: ExportResult): Promise<ExportCheck> {
   return { text: CHECK_TEXT, probabilities, int8MaxAbsDiff };
 }
 
+/**
+ * The head's parts as the summary lists them: the deep Linear pair, the wide n-grams added to its logits, and the
+ * n-gram ensemble whose probability is averaged with theirs; a part the model lacks is not mentioned.
+ */
+function describeHead(result: ExportResult): string[] {
+  const wide = result.wide ? ` + wide n-grams (unigrams${result.wide.bigrams ? `, ${result.wide.buckets} bigram buckets` : ''})` : '';
+  const lines = [`  head: ${result.head.hidden} → ReLU → ${result.head.output}${wide}`];
+  const ensemble = result.ngramEnsemble;
+  if (ensemble) lines.push(`  n-gram ensemble: weight ${ensemble.weight} of the probability, ${ensemble.buckets} bigram buckets (mixed into logits)`);
+  return lines;
+}
+
 function formatReport(result: ExportResult, check: ExportCheck | undefined): string {
   const lines = [
     `exported ${result.labels.length} labels (${result.labels.join(', ')}) to ${result.outDir}`,
@@ -53,7 +65,7 @@ function formatReport(result: ExportResult, check: ExportCheck | undefined): str
     lines.push(`  onnx/model_quantized.onnx  ${megabytes(result.quantized.bytes)}  sha256 ${result.quantized.sha256.slice(0, 16)}…`);
   }
   lines.push(
-    `  head: ${result.head.hidden} → ReLU → ${result.head.output}`,
+    ...describeHead(result),
     `  thresholds: ${result.thresholds.kind === 'file' ? result.thresholds.file : `${result.thresholds.value} for every label (no thresholds.json; run calibrate)`}`,
   );
   if (check) {

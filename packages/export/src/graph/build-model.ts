@@ -8,6 +8,7 @@ import { buildContribEncoder } from './contrib-encoder';
 import type { EncoderBuilder } from './encoder-types';
 import { matmul, type FusionMode, type WeightPrecision } from './matmul';
 import { buildStandardEncoder } from './standard-encoder';
+import { ngramEnsembleGraph, type NgramEnsembleGraphOptions } from './ngram-ensemble';
 import { wideLogitsGraph, type WideGraphOptions } from './wide';
 
 /** The opset of the default domain the exported graphs declare. */
@@ -27,7 +28,7 @@ export interface GraphOptions {
   readonly reduceRange?: boolean;
 }
 
-/** Options of {@link buildClassifierModel}: the graph choices plus the head's pooling and wide part. */
+/** Options of {@link buildClassifierModel}: the graph choices plus the head's pooling, wide part and n-gram ensemble. */
 export interface ClassifierGraphOptions extends GraphOptions {
   /** Default `cls`, which keeps the graph byte-identical to exports made before pooling was a choice. */
   readonly pooling?: ClassifierPooling;
@@ -36,6 +37,12 @@ export interface ClassifierGraphOptions extends GraphOptions {
    * the precision. Absent (the default): no wide part, and the graph is byte-identical to exports made before it.
    */
   readonly wide?: WideGraphOptions;
+  /**
+   * The n-gram ensemble (`mangaassist_head.ngram_ensemble`; see `ngramEnsembleGraph`): `logits` become the mixed
+   * logits of the network (deep head plus wide part) and the n-gram model, computed in float32 whatever the
+   * precision. Absent (the default): the graph is byte-identical to exports made before the ensemble existed.
+   */
+  readonly ngramEnsemble?: NgramEnsembleGraphOptions;
 }
 
 
@@ -92,8 +99,8 @@ export function meanPool(g: OnnxGraphBuilder, hidden: string, attentionMask: str
 /**
  * The multi-label classifier: encoder, pooling (`options.pooling`: [CLS] by default, or the mean of the real tokens,
  * see {@link meanPool}), Linear → ReLU → Linear (dropout is the identity at inference), plus the wide logits when
- * `options.wide` is given (`wideLogitsGraph`) → `logits` (float32 `[batch, labels]`; apply a sigmoid for
- * probabilities). With [CLS] pooling the last layer runs its output projection and feed-forward block on the [CLS]
+ * `options.wide` is given (`wideLogitsGraph`), mixed with the n-gram ensemble when `options.ngramEnsemble` is given
+ * (`ngramEnsembleGraph`) → `logits` (float32 `[batch, labels]`; apply a sigmoid for probabilities). With [CLS] pooling the last layer runs its output projection and feed-forward block on the [CLS]
  * row only; mean pooling needs every row. Head weights are read as stored by torch (`[out, in]`) under `head.hidden` /
  * `head.output`.
  *
@@ -132,9 +139,12 @@ export function buildClassifierModel(
     'head.output',
     headStyle,
   );
-  const logits = options.wide
+  const networkLogits = options.wide
     ? g.op('Add', [deepLogits, wideLogitsGraph(g, weights, inputIds, attentionMask, dims.vocabSize, numLabels, options.wide)])
     : deepLogits;
+  const logits = options.ngramEnsemble
+    ? ngramEnsembleGraph(g, weights, networkLogits, inputIds, attentionMask, dims.vocabSize, numLabels, options.ngramEnsemble)
+    : networkLogits;
   g.output(logits, 'logits', 'float32', ['batch_size', numLabels]);
   return finish(g, fusion, 'distilbert_multilabel_classifier', { fusion, precision: style.precision });
 }
