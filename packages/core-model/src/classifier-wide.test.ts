@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { registerNativeCpuKernels, unregisterNativeCpuKernels } from '@mangaassist/cpu-kernels';
-import { isMangaAssistError, modelConfigSchema, parseConfig, WIDE_BIGRAM_MULTIPLIER, WIDE_MAX_VOCAB, wideBigramHash } from '@mangaassist/common';
+import { DEFAULT_NGRAM_ENSEMBLE, isMangaAssistError, modelConfigSchema, parseConfig, WIDE_BIGRAM_MULTIPLIER, WIDE_MAX_VOCAB, wideBigramHash } from '@mangaassist/common';
 import { readSafetensors, writeSafetensors } from '@mangaassist/model-format';
 import { useCpuBackend } from './__tests__/tf-setup';
 import { TINY_VOCAB, writeTinyModel } from './__tests__/tiny-model';
@@ -93,7 +93,7 @@ describe('wide head options', () => {
 
   it('model.head.wide of a configuration: on by default, defaults filled when given, off only when disabled, strict', () => {
     const recommended = { enabled: true, buckets: 262144, bigrams: true, lrMultiplier: 300 };
-    expect(parseConfig(modelConfigSchema, {}).head).toEqual({ hiddenDim: 256, dropout: 0.2, innerDropout: 0.1, pooling: 'cls', wide: recommended });
+    expect(parseConfig(modelConfigSchema, {}).head).toEqual({ hiddenDim: 256, dropout: 0.2, innerDropout: 0.1, pooling: 'cls', wide: recommended, ngramEnsemble: DEFAULT_NGRAM_ENSEMBLE });
     expect(parseConfig(modelConfigSchema, { head: { hiddenDim: 16 } }).head.wide).toEqual(recommended);
     expect(parseConfig(modelConfigSchema, { head: { wide: { buckets: 1024 } } }).head.wide).toEqual({ ...recommended, buckets: 1024 });
     expect(resolveWideHead(parseConfig(modelConfigSchema, { head: { wide: { enabled: false } } }).head.wide)).toBeUndefined();

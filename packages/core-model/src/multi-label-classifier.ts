@@ -79,8 +79,10 @@ export class MultiLabelClassifier {
   constructor(parts: MultiLabelClassifierParts) {
     if (parts.labels.length === 0) throw new RangeError('labels must name at least one label');
     checkPooling(parts.head.pooling);
-    // Off (absent or enabled: false) leaves no `wide` key, so the head is exactly the deep one.
-    const { wide: wideOptions, ...deep } = parts.head;
+    // Off (absent or enabled: false) leaves no `wide` key, so the head is exactly the deep one. Only the head's own
+    // fields are kept: a training configuration's head also has `ngramEnsemble`, which is fitted after training.
+    const { wide: wideOptions, hiddenDim, dropout, innerDropout, pooling } = parts.head;
+    const deep = { hiddenDim, dropout, innerDropout, pooling };
     const wide = resolveWideHead(wideOptions);
     checkWideVocabulary(parts.encoder.config.vocab_size, wide);
     this.encoder = parts.encoder;
