@@ -1,4 +1,6 @@
 import { MangaAssistError } from '@mangaassist/common';
+import type { LabelScores } from './label-scores';
+import type { ThresholdChoice } from './threshold-strategy';
 
 /**
  * Rejects per-label option keys that are not labels of the model (a typo such as `frustraton` would otherwise be
@@ -54,4 +56,31 @@ export function roundThreshold(value: number): number {
 export function thresholdGrid(from: number, to: number, step: number): number[] {
   const count = Math.floor((to - from) / step + 1e-9);
   return Array.from({ length: count + 1 }, (_, i) => roundThreshold(from + i * step));
+}
+
+/**
+ * A label's choice at `threshold`, reported as F-β there (`metric` `F2`, `F0.5` …) with its precision, recall and
+ * support, and `note` when given: what the `fixed` strategy and `fbeta-sweep` (swept or held) return.
+ *
+ * @example
+ * ```ts
+ * fbetaChoiceAt(scores, 0.5, 1, undefined); // { threshold: 0.5, score: 0.8, metric: 'F1', … }
+ * ```
+ */
+export function fbetaChoiceAt(scores: LabelScores, threshold: number, beta: number, note: string | undefined): ThresholdChoice {
+  const at = scores.metricsAt(threshold, beta);
+  return {
+    threshold,
+    score: at.fbeta,
+    metric: `F${formatBeta(beta)}`,
+    precision: at.precision,
+    recall: at.recall,
+    beta,
+    support: scores.support,
+    ...(note ? { note } : {}),
+  };
+}
+
+function formatBeta(beta: number): string {
+  return Number.isInteger(beta) ? String(beta) : String(Number(beta.toFixed(3)));
 }

@@ -1,7 +1,7 @@
 import type { PluginDescriptor } from '@mangaassist/common';
 import { z } from 'zod';
 import type { LabelScores } from '../label-scores';
-import { checkLabelList, checkPerLabelKeys, roundThreshold, thresholdGrid } from '../strategy-options';
+import { checkLabelList, checkPerLabelKeys, fbetaChoiceAt, roundThreshold, thresholdGrid } from '../strategy-options';
 import type { ThresholdChoice, ThresholdStrategy, ThresholdStrategyDeps } from '../threshold-strategy';
 
 /**
@@ -109,7 +109,7 @@ function sweep(scores: LabelScores, beta: number, options: FbetaSweepOptions): T
     best = bestOf(scores, [...thresholdGrid(lo, hi, options.refineStep), best.threshold], beta, preferHigher);
   }
   const note = scores.support === 0 ? 'no positive example in the data: every threshold scores 0' : undefined;
-  return choiceAt(scores, best.threshold, beta, note);
+  return fbetaChoiceAt(scores, best.threshold, beta, note);
 }
 
 function fixedAt(scores: LabelScores, beta: number, threshold: number): ThresholdChoice {
@@ -117,21 +117,7 @@ function fixedAt(scores: LabelScores, beta: number, threshold: number): Threshol
     `fixed at ${threshold}: not in fbeta-sweep's labels`,
     ...(scores.support === 0 ? ['no positive example in the data'] : []),
   ];
-  return choiceAt(scores, threshold, beta, notes.join('; '));
-}
-
-function choiceAt(scores: LabelScores, threshold: number, beta: number, note: string | undefined): ThresholdChoice {
-  const at = scores.metricsAt(threshold, beta);
-  return {
-    threshold,
-    score: at.fbeta,
-    metric: `F${formatBeta(beta)}`,
-    precision: at.precision,
-    recall: at.recall,
-    beta,
-    support: scores.support,
-    ...(note ? { note } : {}),
-  };
+  return fbetaChoiceAt(scores, threshold, beta, notes.join('; '));
 }
 
 // Scores within this distance are ties: they differ only by floating-point noise of the same counts.
@@ -146,8 +132,4 @@ function bestOf(scores: LabelScores, grid: readonly number[], beta: number, pref
     if (better || (tie && preferHigher)) best = { threshold, score };
   }
   return best;
-}
-
-function formatBeta(beta: number): string {
-  return Number.isInteger(beta) ? String(beta) : String(Number(beta.toFixed(3)));
 }

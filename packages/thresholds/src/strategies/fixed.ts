@@ -1,6 +1,6 @@
 import type { PluginDescriptor } from '@mangaassist/common';
 import { z } from 'zod';
-import { checkPerLabelKeys } from '../strategy-options';
+import { checkPerLabelKeys, fbetaChoiceAt } from '../strategy-options';
 import type { ThresholdStrategy, ThresholdStrategyDeps } from '../threshold-strategy';
 
 const probability = z.number().gt(0).lt(1);
@@ -34,20 +34,8 @@ export const fixedStrategy: PluginDescriptor<FixedStrategyOptions, ThresholdStra
     checkPerLabelKeys('fixed', 'perLabel', options.perLabel, deps.labels);
     return {
       id: 'fixed',
-      choose(label, scores) {
-        const threshold = options.perLabel[label] ?? options.threshold;
-        const at = scores.metricsAt(threshold, 1);
-        return {
-          threshold,
-          score: at.fbeta,
-          metric: 'F1',
-          precision: at.precision,
-          recall: at.recall,
-          beta: 1,
-          support: scores.support,
-          ...(scores.support === 0 ? { note: 'no positive example in the data' } : {}),
-        };
-      },
+      choose: (label, scores) =>
+        fbetaChoiceAt(scores, options.perLabel[label] ?? options.threshold, 1, scores.support === 0 ? 'no positive example in the data' : undefined),
     };
   },
 };
