@@ -18,6 +18,7 @@ export const HANDWRITTEN_SLICE_FILES = Object.freeze({
   extra3: 'handwritten-extra3.jsonl',
   test4: 'handwritten-test4.jsonl',
   test5: 'handwritten-test5.jsonl',
+  test6: 'handwritten-test6.jsonl',
 });
 
 /** The name of a bundled hand-written slice. */
@@ -43,6 +44,7 @@ export const HANDWRITTEN_SLICE_ROLES: Readonly<Record<HandwrittenSliceId, Handwr
   extra3: 'training',
   test4: 'evaluation',
   test5: 'evaluation',
+  test6: 'evaluation',
 });
 
 /** The slices a model is trained on, in file order (1,980 messages in all). */
@@ -54,14 +56,14 @@ export const HANDWRITTEN_TRAINING_SLICES: readonly HandwrittenSliceId[] = Object
  * The slice the headline figures are reported on: written last, from the labelling guidelines alone (its writer read
  * no other slice and not the generator), and committed before any model was scored on it.
  */
-export const HANDWRITTEN_EVALUATION_SLICE: HandwrittenSliceId = 'test5';
+export const HANDWRITTEN_EVALUATION_SLICE: HandwrittenSliceId = 'test6';
 
 /**
  * Every slice never trained or tuned on, in the order reports list them: the earlier evaluation slices (`test2`,
- * `test3`, then `test4`, each the headline slice until the next was written) first, the headline slice
+ * `test3`, `test4`, then `test5`, each the headline slice until the next was written) first, the headline slice
  * {@link HANDWRITTEN_EVALUATION_SLICE} last.
  */
-export const HANDWRITTEN_EVALUATION_SLICES: readonly HandwrittenSliceId[] = Object.freeze(['test2', 'test3', 'test4', HANDWRITTEN_EVALUATION_SLICE]);
+export const HANDWRITTEN_EVALUATION_SLICES: readonly HandwrittenSliceId[] = Object.freeze(['test2', 'test3', 'test4', 'test5', HANDWRITTEN_EVALUATION_SLICE]);
 
 /**
  * The slice used while the generator and the training recipe were tuned: its figures flatter a model trained on the
