@@ -18,7 +18,7 @@ const normalise = (text: string) => text.toLowerCase().replace(/\s+/g, ' ').trim
 
 describe('the bundled hand-written slices', () => {
   it('are split into training slices and evaluation slices, the headline one last', () => {
-    expect(HANDWRITTEN_TRAINING_SLICES).toEqual(['dev', 'final', 'holdout', 'test', 'extra', 'extra2', 'extra3']);
+    expect(HANDWRITTEN_TRAINING_SLICES).toEqual(['dev', 'final', 'holdout', 'test', 'extra', 'extra2', 'extra3', 'extra4']);
     expect(HANDWRITTEN_EVALUATION_SLICES).toEqual(['test2', 'test3', 'test4', 'test5', 'test6']);
     expect(HANDWRITTEN_EVALUATION_SLICES.at(-1)).toBe(HANDWRITTEN_EVALUATION_SLICE);
     for (const slice of HANDWRITTEN_EVALUATION_SLICES) {
@@ -29,7 +29,7 @@ describe('the bundled hand-written slices', () => {
     expect(Object.keys(HANDWRITTEN_SLICE_ROLES).sort()).toEqual(Object.keys(HANDWRITTEN_SLICE_FILES).sort());
   });
 
-  it('resolves the training files inside the package, in slice order, 1,980 messages in all', () => {
+  it('resolves the training files inside the package, in slice order, 2,377 messages in all', () => {
     const paths = handwrittenTrainingPaths();
     expect(paths.map((p) => basename(p))).toEqual([
       'handwritten-eval.jsonl',
@@ -39,9 +39,10 @@ describe('the bundled hand-written slices', () => {
       'handwritten-extra.jsonl',
       'handwritten-extra2.jsonl',
       'handwritten-extra3.jsonl',
+      'handwritten-extra4.jsonl',
     ]);
     for (const path of paths) expect(path.startsWith(join(__dirname, '..', 'fixtures'))).toBe(true);
-    expect(paths.reduce((n, path) => n + readDataset(path).dataset.examples.length, 0)).toBe(1980);
+    expect(paths.reduce((n, path) => n + readDataset(path).dataset.examples.length, 0)).toBe(2377);
   });
 
   it('ships the fixtures with the package, so an installed package can train and evaluate on them', () => {
@@ -65,7 +66,7 @@ describe('the bundled hand-written slices', () => {
   });
 
   it('rejects an unknown slice name, listing the allowed ones', () => {
-    expect(() => handwrittenSlicePath('train' as HandwrittenSliceId)).toThrow(/unknown hand-written slice "train" \(allowed: dev, final, holdout, test, extra, test2, extra2, test3, extra3, test4, test5, test6\)/);
+    expect(() => handwrittenSlicePath('train' as HandwrittenSliceId)).toThrow(/unknown hand-written slice "train" \(allowed: dev, final, holdout, test, extra, test2, extra2, test3, extra3, test4, test5, extra4, test6\)/);
   });
 
   it('marks the dev slice, and only it, as tuned on', () => {

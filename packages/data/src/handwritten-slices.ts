@@ -18,6 +18,7 @@ export const HANDWRITTEN_SLICE_FILES = Object.freeze({
   extra3: 'handwritten-extra3.jsonl',
   test4: 'handwritten-test4.jsonl',
   test5: 'handwritten-test5.jsonl',
+  extra4: 'handwritten-extra4.jsonl',
   test6: 'handwritten-test6.jsonl',
 });
 
@@ -44,10 +45,11 @@ export const HANDWRITTEN_SLICE_ROLES: Readonly<Record<HandwrittenSliceId, Handwr
   extra3: 'training',
   test4: 'evaluation',
   test5: 'evaluation',
+  extra4: 'training',
   test6: 'evaluation',
 });
 
-/** The slices a model is trained on, in file order (1,980 messages in all). */
+/** The slices a model is trained on, in file order (2,377 messages in all). */
 export const HANDWRITTEN_TRAINING_SLICES: readonly HandwrittenSliceId[] = Object.freeze(
   (Object.keys(HANDWRITTEN_SLICE_ROLES) as HandwrittenSliceId[]).filter((slice) => HANDWRITTEN_SLICE_ROLES[slice] === 'training'),
 );
