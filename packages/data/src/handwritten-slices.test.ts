@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import {
   HANDWRITTEN_EVALUATION_SLICE,
   HANDWRITTEN_EVALUATION_SLICES,
+  HANDWRITTEN_RESERVED_SLICES,
   HANDWRITTEN_SLICE_FILES,
   HANDWRITTEN_SLICE_ROLES,
   HANDWRITTEN_TRAINING_SLICES,
@@ -17,7 +18,7 @@ const texts = (slice: HandwrittenSliceId) => readDataset(handwrittenSlicePath(sl
 const normalise = (text: string) => text.toLowerCase().replace(/\s+/g, ' ').trim();
 
 describe('the bundled hand-written slices', () => {
-  it('are split into training slices and evaluation slices, the headline one last', () => {
+  it('are split into training, evaluation and reserved slices, the headline evaluation slice last', () => {
     expect(HANDWRITTEN_TRAINING_SLICES).toEqual(['dev', 'final', 'holdout', 'test', 'extra', 'extra2', 'extra3', 'extra4']);
     expect(HANDWRITTEN_EVALUATION_SLICES).toEqual(['test2', 'test3', 'test4', 'test5', 'test6']);
     expect(HANDWRITTEN_EVALUATION_SLICES.at(-1)).toBe(HANDWRITTEN_EVALUATION_SLICE);
@@ -25,7 +26,7 @@ describe('the bundled hand-written slices', () => {
       expect(HANDWRITTEN_SLICE_ROLES[slice]).toBe('evaluation');
       expect(HANDWRITTEN_TRAINING_SLICES).not.toContain(slice);
     }
-    expect([...HANDWRITTEN_TRAINING_SLICES, ...HANDWRITTEN_EVALUATION_SLICES].sort()).toEqual(Object.keys(HANDWRITTEN_SLICE_FILES).sort());
+    expect([...HANDWRITTEN_TRAINING_SLICES, ...HANDWRITTEN_EVALUATION_SLICES, ...HANDWRITTEN_RESERVED_SLICES].sort()).toEqual(Object.keys(HANDWRITTEN_SLICE_FILES).sort());
     expect(Object.keys(HANDWRITTEN_SLICE_ROLES).sort()).toEqual(Object.keys(HANDWRITTEN_SLICE_FILES).sort());
   });
 
@@ -65,8 +66,18 @@ describe('the bundled hand-written slices', () => {
     expect(texts(HANDWRITTEN_EVALUATION_SLICE).filter((t) => others.has(normalise(t)))).toEqual([]);
   });
 
+  it('keeps each reserved slice unscored by the quickstart and free of every other slice’s messages, short replies included', () => {
+    expect(HANDWRITTEN_RESERVED_SLICES).toEqual(['test7']);
+    for (const reserved of HANDWRITTEN_RESERVED_SLICES) {
+      expect(HANDWRITTEN_EVALUATION_SLICES).not.toContain(reserved);
+      expect(HANDWRITTEN_TRAINING_SLICES).not.toContain(reserved);
+      const others = new Set((Object.keys(HANDWRITTEN_SLICE_FILES) as HandwrittenSliceId[]).filter((s) => s !== reserved).flatMap(texts).map(normalise));
+      expect(texts(reserved).filter((t) => others.has(normalise(t)))).toEqual([]);
+    }
+  });
+
   it('rejects an unknown slice name, listing the allowed ones', () => {
-    expect(() => handwrittenSlicePath('train' as HandwrittenSliceId)).toThrow(/unknown hand-written slice "train" \(allowed: dev, final, holdout, test, extra, test2, extra2, test3, extra3, test4, test5, extra4, test6\)/);
+    expect(() => handwrittenSlicePath('train' as HandwrittenSliceId)).toThrow(/unknown hand-written slice "train" \(allowed: dev, final, holdout, test, extra, test2, extra2, test3, extra3, test4, test5, extra4, test6, test7\)/);
   });
 
   it('marks the dev slice, and only it, as tuned on', () => {

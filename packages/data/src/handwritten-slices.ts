@@ -20,6 +20,7 @@ export const HANDWRITTEN_SLICE_FILES = Object.freeze({
   test5: 'handwritten-test5.jsonl',
   extra4: 'handwritten-extra4.jsonl',
   test6: 'handwritten-test6.jsonl',
+  test7: 'handwritten-test7.jsonl',
 });
 
 /** The name of a bundled hand-written slice. */
@@ -28,9 +29,11 @@ export type HandwrittenSliceId = keyof typeof HANDWRITTEN_SLICE_FILES;
 /**
  * What a slice is for: `training` slices are a second training source beside the generated corpus (messages written
  * by people lift the model more than any recipe change did, see `docs/results/handwritten-quality.md`); the
- * `evaluation` slice is never trained or tuned on and gives the honest figure.
+ * `evaluation` slices are never trained or tuned on and give the honest figures; a `reserved` slice is written and
+ * committed before any model is scored on it and then left unscored, so that the next change to the recipe is judged
+ * on messages no decision has seen (once scored it becomes the headline evaluation slice).
  */
-export type HandwrittenRole = 'training' | 'evaluation';
+export type HandwrittenRole = 'training' | 'evaluation' | 'reserved';
 
 /** The role of each bundled slice. */
 export const HANDWRITTEN_SLICE_ROLES: Readonly<Record<HandwrittenSliceId, HandwrittenRole>> = Object.freeze({
@@ -47,11 +50,17 @@ export const HANDWRITTEN_SLICE_ROLES: Readonly<Record<HandwrittenSliceId, Handwr
   test5: 'evaluation',
   extra4: 'training',
   test6: 'evaluation',
+  test7: 'reserved',
 });
 
 /** The slices a model is trained on, in file order (2,377 messages in all). */
 export const HANDWRITTEN_TRAINING_SLICES: readonly HandwrittenSliceId[] = Object.freeze(
   (Object.keys(HANDWRITTEN_SLICE_ROLES) as HandwrittenSliceId[]).filter((slice) => HANDWRITTEN_SLICE_ROLES[slice] === 'training'),
+);
+
+/** The slices kept unscored for the next change to the recipe (see {@link HandwrittenRole}). */
+export const HANDWRITTEN_RESERVED_SLICES: readonly HandwrittenSliceId[] = Object.freeze(
+  (Object.keys(HANDWRITTEN_SLICE_ROLES) as HandwrittenSliceId[]).filter((slice) => HANDWRITTEN_SLICE_ROLES[slice] === 'reserved'),
 );
 
 /**

@@ -179,7 +179,7 @@ export function formatHandwrittenScores(scores: readonly HandwrittenScore[]): st
     `    ${name.padEnd(21)} macro-F1 ${f.macroF1.toFixed(3)}  exact match ${f.exactMatch.toFixed(2)}  ` +
     `frustration P ${f.frustration.precision.toFixed(2)} R ${f.frustration.recall.toFixed(2)}  satisfaction P ${f.satisfactionPrecision.toFixed(2)}\n`;
   return scores
-    .map((s) => `  ${s.slice} (${s.messages} messages, ${s.role === 'evaluation' ? 'never trained or tuned on' : 'trained on'})\n` +
+    .map((s) => `  ${s.slice} (${s.messages} messages, ${s.role === 'training' ? 'trained on' : 'never trained or tuned on'})\n` +
       line('model', s.model) + line('TF-IDF baseline', s.baseline) +
       (s.baselineCalibrated ? line("TF-IDF, model's rule", s.baselineCalibrated) : ''))
     .join('') +
