@@ -10,6 +10,7 @@ import { createClassifier, loadClassifier } from './classifier-load';
 import { linear } from './layers';
 import type { MultiLabelClassifier } from './multi-label-classifier';
 import { SeededRandom } from './prng';
+import { maxAbsDiff } from './__tests__/max-abs-diff';
 
 const LABELS = ['frustration', 'satisfaction', 'urgency'];
 // Different lengths, so that every batch but the longest row carries padding.
@@ -44,13 +45,6 @@ function headOn(model: MultiLabelClassifier, pooled: tf.Tensor2D): tf.Tensor2D {
   const v = (name: string) => model.headVariables.get(name)!;
   const hidden = tf.relu(linear(pooled, v('pre_classifier.weight') as tf.Tensor2D, v('pre_classifier.bias') as tf.Tensor1D));
   return linear(hidden, v('classifier.weight') as tf.Tensor2D, v('classifier.bias') as tf.Tensor1D);
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
-  return max;
 }
 
 describe('poolHiddenStates', () => {

@@ -11,6 +11,7 @@ import { createClassifier, loadClassifier } from './classifier-load';
 import type { MultiLabelClassifier } from './multi-label-classifier';
 import { SeededRandom } from './prng';
 import { checkWideVocabulary, resolveWideHead, wideBigramBuckets, wideLogits } from './wide-head';
+import { maxAbsDiff } from './__tests__/max-abs-diff';
 
 const LABELS = ['frustration', 'satisfaction', 'urgency'];
 // Different lengths, so that every batch but the longest row carries padding.
@@ -42,13 +43,6 @@ function encode(model: MultiLabelClassifier, texts: readonly string[]) {
 function randomiseHead(model: MultiLabelClassifier, seed = 5): void {
   const rng = new SeededRandom(seed);
   for (const v of model.headVariables.values()) v.assign(tf.tensor(rng.normalArray(v.size, 0.5), v.shape));
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
-  return max;
 }
 
 /** The bigram hash with BigInt arithmetic: independent of both float64 and int32. */

@@ -9,6 +9,7 @@ import { createClassifier } from './classifier-load';
 import type { DistilBertMaskedLm, MaskedLmInputs } from './masked-lm';
 import { loadMaskedLm } from './masked-lm-load';
 import { fromPretrained } from './pretrained';
+import { maxAbsDiff } from './__tests__/max-abs-diff';
 
 const FIXTURE = join(__dirname, '__fixtures__', 'tiny-mlm');
 
@@ -45,13 +46,6 @@ async function rejection(promise: Promise<unknown>): Promise<Error & { code?: st
     return error as Error;
   }
   throw new Error('expected a rejection');
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
-  return max;
 }
 
 describe('DistilBertMaskedLm', () => {

@@ -18,6 +18,7 @@ import { createClassifier, loadClassifier } from './classifier-load';
 import type { MultiLabelClassifier } from './multi-label-classifier';
 import { mixNgramEnsemble, ngramEnsembleTensors, type NgramEnsembleWeights } from './ngram-ensemble';
 import { SeededRandom } from './prng';
+import { maxAbsDiff } from './__tests__/max-abs-diff';
 
 const LABELS = ['frustration', 'satisfaction', 'urgency'];
 // Different lengths, so that every batch but the longest row carries padding.
@@ -27,13 +28,6 @@ const WIDE_BUCKETS = 97;
 const ENSEMBLE_BUCKETS = 89;
 const WEIGHT = 0.3;
 const CLAMPED_LOGIT = Math.log((1 - NGRAM_ENSEMBLE_PROBABILITY_EPSILON) / NGRAM_ENSEMBLE_PROBABILITY_EPSILON);
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
-  return max;
-}
 
 /** Random ensemble tables, N(0, 0.5) like the wide tests' tables, so that the n-gram model moves the probabilities. */
 function randomEnsemble(seed: number, numLabels = LABELS.length): NgramEnsembleWeights {

@@ -10,6 +10,7 @@ import { exportClassifier } from './export-model';
 import { buildClassifierModel, buildEncoderModel } from './graph/build-model';
 import { encodeModel } from './onnx-graph-builder';
 import { WeightSource } from './weight-source';
+import { maxAbsDiff } from './__tests__/max-abs-diff';
 
 const work = mkdtempSync(join(tmpdir(), 'export-test-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -54,13 +55,6 @@ const SENTENCES = [
   'the worst service , done with you !'.split(' '),
   'what can i do'.split(' '),
 ];
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
-  return max;
-}
 
 describe('exportClassifier', () => {
   it('writes the transformers.js layout with labels, problem type, tokenizer and thresholds', () => {

@@ -22,6 +22,7 @@ import { exportClassifier, type ExportResult } from './export-model';
 import { buildClassifierModel } from './graph/build-model';
 import { encodeModel } from './onnx-graph-builder';
 import { WeightSource } from './weight-source';
+import { maxAbsDiff } from './__tests__/max-abs-diff';
 
 /** The documented float32 tolerance on logits, TensorFlow.js vs ONNX Runtime (as the other parity tests). */
 const FP32_LOGIT_TOLERANCE = 1e-4;
@@ -54,13 +55,6 @@ async function ortLogits(graph: string | Uint8Array, ids: number[][], mask: numb
   } finally {
     await session.release();
   }
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
-  return max;
 }
 
 // A random dim-32 classifier (with and without the wide part) given an n-gram ensemble with random tables, saved by

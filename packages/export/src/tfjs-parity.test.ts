@@ -18,6 +18,7 @@ import { exportClassifier } from './export-model';
 import { buildClassifierModel } from './graph/build-model';
 import { encodeModel } from './onnx-graph-builder';
 import { WeightSource } from './weight-source';
+import { maxAbsDiff } from './__tests__/max-abs-diff';
 
 const ENCODER = 'models/mini-distilbert-mlm';
 const DEV = 'data/goemotions/dev.tsv';
@@ -36,13 +37,6 @@ const MAX_LENGTH = 24;
 const INT8_PROBABILITY_TOLERANCE = 0.01;
 /** The documented float32 tolerance on logits, TensorFlow.js vs ONNX Runtime. */
 const FP32_LOGIT_TOLERANCE = 1e-4;
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
-  return max;
-}
 
 // Runs wherever the package's tests run (no shared assets): a random dim-32 classifier trained nowhere, with mean
 // pooling, saved by core-model and exported; the batch pads every text but one.

@@ -14,6 +14,7 @@ import { buildClassifierModel } from './graph/build-model';
 import { wideBigramBucketsGraph } from './graph/wide';
 import { encodeModel, OnnxGraphBuilder } from './onnx-graph-builder';
 import { WeightSource } from './weight-source';
+import { maxAbsDiff } from './__tests__/max-abs-diff';
 
 /** The documented float32 tolerance on logits, TensorFlow.js vs ONNX Runtime (as the other parity tests). */
 const FP32_LOGIT_TOLERANCE = 1e-4;
@@ -33,13 +34,6 @@ async function run(graph: string | Uint8Array, feeds: Record<string, ort.Tensor>
 
 const ortLogits = async (graph: string | Uint8Array, ids: number[][], mask: number[][]) =>
   (await run(graph, { input_ids: int64(ids), attention_mask: int64(mask) }, 'logits')).data as Float32Array;
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
-  return max;
-}
 
 describe('wideBigramBucketsGraph (ONNX int64) vs the BigInt hash', () => {
   it('agrees for ids at the top of the largest allowed vocabulary', async () => {

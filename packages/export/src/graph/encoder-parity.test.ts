@@ -9,6 +9,7 @@ import { encodeModel } from '../onnx-graph-builder';
 import { WeightSource } from '../weight-source';
 import { buildEncoderModel } from './build-model';
 import type { FusionMode } from './matmul';
+import { maxAbsDiff } from '../__tests__/max-abs-diff';
 
 const FIXTURE = 'fixtures/hf/tiny-distilbert';
 const dir = sharedAsset(FIXTURE);
@@ -26,13 +27,6 @@ function feeds(reference: Reference): Record<string, ort.Tensor> {
   const seq = reference.input_ids[0]!.length;
   const int64 = (rows: number[][]) => new ort.Tensor('int64', BigInt64Array.from(rows.flat().map(BigInt)), [batch, seq]);
   return { input_ids: int64(reference.input_ids), attention_mask: int64(reference.attention_mask) };
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
-  return max;
 }
 
 describeWithFixture(`DistilBERT encoder graph vs Hugging Face (${FIXTURE})`, () => {
