@@ -53,15 +53,16 @@ export const HANDWRITTEN_SLICE_ROLES: Readonly<Record<HandwrittenSliceId, Handwr
   test7: 'reserved',
 });
 
+/** The slices of one role, in file order. */
+function slicesWithRole(role: HandwrittenRole): readonly HandwrittenSliceId[] {
+  return Object.freeze((Object.keys(HANDWRITTEN_SLICE_ROLES) as HandwrittenSliceId[]).filter((slice) => HANDWRITTEN_SLICE_ROLES[slice] === role));
+}
+
 /** The slices a model is trained on, in file order (2,377 messages in all). */
-export const HANDWRITTEN_TRAINING_SLICES: readonly HandwrittenSliceId[] = Object.freeze(
-  (Object.keys(HANDWRITTEN_SLICE_ROLES) as HandwrittenSliceId[]).filter((slice) => HANDWRITTEN_SLICE_ROLES[slice] === 'training'),
-);
+export const HANDWRITTEN_TRAINING_SLICES: readonly HandwrittenSliceId[] = slicesWithRole('training');
 
 /** The slices kept unscored for the next change to the recipe (see {@link HandwrittenRole}). */
-export const HANDWRITTEN_RESERVED_SLICES: readonly HandwrittenSliceId[] = Object.freeze(
-  (Object.keys(HANDWRITTEN_SLICE_ROLES) as HandwrittenSliceId[]).filter((slice) => HANDWRITTEN_SLICE_ROLES[slice] === 'reserved'),
-);
+export const HANDWRITTEN_RESERVED_SLICES: readonly HandwrittenSliceId[] = slicesWithRole('reserved');
 
 /**
  * The slice the headline figures are reported on: written last, from the labelling guidelines alone (its writer read
