@@ -1,5 +1,5 @@
-import { fbetaScore, LabelScores } from './label-scores';
-import { naiveMetrics, syntheticColumn } from './__tests__/reference-metrics';
+import { bootstrapFbetaStandardError, fbetaScore, LabelScores } from './label-scores';
+import { naiveMetrics, seededRandom, syntheticColumn } from './__tests__/reference-metrics';
 
 describe('LabelScores', () => {
   it('matches a hand-computed example (predicted positive when p >= t)', () => {
@@ -49,5 +49,48 @@ describe('fbetaScore', () => {
     expect(fbetaScore(1, 0.5, 2)).toBeLessThan(fbetaScore(0.5, 1, 2));
     expect(fbetaScore(0, 0, 2)).toBe(0);
     expect(() => fbetaScore(0.5, 0.5, 0)).toThrow(RangeError);
+  });
+});
+
+describe('bootstrapFbetaStandardError', () => {
+  const { probabilities, targets } = syntheticColumn(5, 1000, 0.25);
+  const scores = LabelScores.fromColumn(probabilities, targets);
+
+  it('agrees with a naive bootstrap that resamples the examples themselves', () => {
+    const random = seededRandom(99);
+    const values: number[] = [];
+    for (let r = 0; r < 400; r += 1) {
+      const picks = probabilities.map(() => Math.floor(random() * probabilities.length));
+      const drawnProbabilities = picks.map((i) => probabilities[i] as number);
+      const drawnTargets = picks.map((i) => targets[i] as number);
+      values.push(naiveMetrics(drawnProbabilities, drawnTargets, 0.3, 2).fbeta);
+    }
+    const mean = values.reduce((a, b) => a + b, 0) / values.length;
+    const naive = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1));
+    const fast = bootstrapFbetaStandardError(scores, 0.3, 2, { resamples: 400, seed: 1 });
+    // Two independent 400-resample estimates of the same standard deviation differ by a few percent.
+    expect(fast / naive).toBeGreaterThan(0.85);
+    expect(fast / naive).toBeLessThan(1.15);
+  });
+
+  it('halves when the same data is four times as large, is 0 for a perfect split and repeats for a seed', () => {
+    const four = LabelScores.fromColumn([0, 1, 2, 3].flatMap(() => probabilities), [0, 1, 2, 3].flatMap(() => targets));
+    const once = bootstrapFbetaStandardError(scores, 0.3, 2, { resamples: 400, seed: 2 });
+    const ratio = bootstrapFbetaStandardError(four, 0.3, 2, { resamples: 400, seed: 2 }) / once;
+    expect(ratio).toBeGreaterThan(0.42);
+    expect(ratio).toBeLessThan(0.58);
+    // 20 positives above 0.5 and 20 negatives below: every resample (with at least one positive) scores 1.
+    const perfect = LabelScores.fromColumn(
+      Array.from({ length: 40 }, (_, i) => (i < 20 ? 0.9 : 0.1)),
+      Array.from({ length: 40 }, (_, i) => (i < 20 ? 1 : 0)),
+    );
+    expect(bootstrapFbetaStandardError(perfect, 0.5, 2, { resamples: 50, seed: 0 })).toBe(0);
+    expect(bootstrapFbetaStandardError(scores, 0.3, 2, { resamples: 50, seed: 3 })).toBe(
+      bootstrapFbetaStandardError(scores, 0.3, 2, { resamples: 50, seed: 3 }),
+    );
+  });
+
+  it('refuses fewer than two resamples', () => {
+    expect(() => bootstrapFbetaStandardError(scores, 0.3, 2, { resamples: 1, seed: 0 })).toThrow(/resamples must be an integer of at least 2, got 1/);
   });
 });

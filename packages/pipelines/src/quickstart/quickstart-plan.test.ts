@@ -36,10 +36,10 @@ describe('the quickstart training job', () => {
     expect(sameNgramEnsemble({ model: { head: { ngramEnsemble: { enabled: true, weight: 0.3 } } } }, config)).toBe(false);
   });
 
-  it('chooses thresholds with options fbeta-sweep accepts for its labels: frustration swept, the others held at 0.5', () => {
+  it('chooses thresholds with options fbeta-sweep accepts for its labels: frustration swept within half a standard error, the others held at 0.5', () => {
     const strategy = createThresholdStrategyRegistry().create(QUICKSTART_THRESHOLDS.strategy, QUICKSTART_THRESHOLDS.options, { labels: config.model.labels });
     expect(strategy.id).toBe('fbeta-sweep');
-    expect(QUICKSTART_THRESHOLDS.options).toEqual({ labels: ['frustration'], otherThreshold: 0.5 });
+    expect(QUICKSTART_THRESHOLDS.options).toEqual({ labels: ['frustration'], otherThreshold: 0.5, withinStandardErrors: 0.5 });
   });
 
   it('tells a model trained on other files from one trained on these', () => {

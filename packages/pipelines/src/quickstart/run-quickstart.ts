@@ -129,7 +129,7 @@ export async function runQuickstart(
   progress.write(`${selection.message}\n`);
   await train(paths, sizes, encoder.pretrained, plugins, progress);
 
-  stage(3, `calibration: the ${QUICKSTART_THRESHOLDS.options.labels.join(', ')} threshold by F-beta, the others at ${QUICKSTART_THRESHOLDS.options.otherThreshold}, into the SQLite store`);
+  stage(3, `calibration: the ${QUICKSTART_THRESHOLDS.options.labels.join(', ')} threshold by F-beta (nearest 0.5 within ${QUICKSTART_THRESHOLDS.options.withinStandardErrors} standard error of the best), the others at ${QUICKSTART_THRESHOLDS.options.otherThreshold}, into the SQLite store`);
   const calibration = await calibrateModel({
     model: paths.model,
     data: paths.validation,

@@ -1,5 +1,5 @@
 import { isMangaAssistError } from '@mangaassist/common';
-import { LabelScores } from '../label-scores';
+import { bootstrapFbetaStandardError, LabelScores } from '../label-scores';
 import { createThresholdStrategyRegistry } from '../strategy-registry';
 import { naiveMetrics, syntheticColumn } from '../__tests__/reference-metrics';
 
@@ -141,6 +141,59 @@ describe('fbeta-sweep', () => {
       expect(isMangaAssistError(error, 'PLUGIN_OPTIONS_INVALID')).toBe(true);
       expect((error as Error).message).toContain('"fbeta-sweep"');
       expect((error as Error).message).toMatch(message);
+    });
+  });
+
+  describe('withinStandardErrors', () => {
+    const beta = 2;
+    const plain = sweep().choose('frustration', scores);
+    const grid = Array.from({ length: 161 }, (_, i) => Math.round((0.1 + i * 0.005) * 1e9) / 1e9);
+    const standardError = bootstrapFbetaStandardError(scores, plain.threshold, beta, { resamples: 200, seed: 0 });
+
+    it('is the plain best at 0', () => {
+      expect(sweep({ withinStandardErrors: 0 }).choose('frustration', scores)).toEqual(plain);
+    });
+
+    it('takes the threshold nearest 0.5 whose F-beta is within one standard error of the best', () => {
+      const choice = sweep({ withinStandardErrors: 1 }).choose('frustration', scores);
+      const floor = plain.score - standardError;
+      expect(choice.threshold).not.toBe(plain.threshold);
+      expect(Math.abs(choice.threshold - 0.5)).toBeLessThan(Math.abs(plain.threshold - 0.5));
+      const reference = naiveMetrics(probabilities, targets, choice.threshold, beta);
+      expect(choice.score).toBeCloseTo(reference.fbeta, 12);
+      expect(choice.recall).toBeCloseTo(reference.recall, 12);
+      expect(choice.score).toBeGreaterThanOrEqual(floor);
+      // Every grid point nearer 0.5 falls below the floor.
+      for (const t of grid.filter((t) => Math.abs(t - 0.5) < Math.abs(choice.threshold - 0.5) - 1e-12)) {
+        expect(naiveMetrics(probabilities, targets, t, beta).fbeta).toBeLessThan(floor);
+      }
+      expect(choice.note).toBe(
+        `best F2 ${plain.score.toFixed(3)} at ${plain.threshold}; nearest 0.5 within 1 standard error(s) (${standardError.toFixed(3)})`,
+      );
+    });
+
+    it('moves further towards `towards` as the tolerance grows, reaching it when every threshold is tolerated', () => {
+      const distances = [0, 0.5, 1, 2, 4].map((k) => Math.abs(sweep({ withinStandardErrors: k }).choose('frustration', scores).threshold - 0.5));
+      distances.slice(1).forEach((d, i) => expect(d).toBeLessThanOrEqual((distances[i] as number) + 1e-12));
+      expect(sweep({ withinStandardErrors: 1000 }).choose('frustration', scores).threshold).toBe(0.5);
+      expect(sweep({ withinStandardErrors: 1000, towards: 0.35 }).choose('frustration', scores).threshold).toBe(0.35);
+    });
+
+    it('gives the same threshold for the same seed and leaves the labels it does not sweep at otherThreshold', () => {
+      const options = { labels: ['frustration'], withinStandardErrors: 1 };
+      expect(sweep(options).choose('frustration', scores)).toEqual(sweep(options).choose('frustration', scores));
+      expect(sweep(options).choose('urgency', scores)).toEqual(sweep({ labels: ['frustration'] }).choose('urgency', scores));
+    });
+
+    it.each([
+      [{ withinStandardErrors: -1 }, /options\.withinStandardErrors:/],
+      [{ towards: 0 }, /options\.towards:/],
+      [{ towards: 1 }, /options\.towards:/],
+      [{ bootstrapResamples: 10 }, /options\.bootstrapResamples:/],
+      [{ bootstrapResamples: 200.5 }, /options\.bootstrapResamples:/],
+      [{ bootstrapSeed: 0.5 }, /options\.bootstrapSeed:/],
+    ])('refuses %j', (options, message) => {
+      expect(() => sweep(options)).toThrow(message);
     });
   });
 

@@ -1,6 +1,6 @@
 import type { PluginDescriptor } from '@mangaassist/common';
 import { z } from 'zod';
-import type { LabelScores } from '../label-scores';
+import { bootstrapFbetaStandardError, type LabelScores } from '../label-scores';
 import { checkLabelList, checkPerLabelKeys, fbetaChoiceAt, roundThreshold, thresholdGrid } from '../strategy-options';
 import type { ThresholdChoice, ThresholdStrategy, ThresholdStrategyDeps } from '../threshold-strategy';
 
@@ -51,6 +51,19 @@ const optionsSchema = z
       .optional(),
     /** Threshold of the labels not in `labels` (unused when `labels` is absent). */
     otherThreshold: z.number().gt(0).lt(1).default(0.5),
+    /**
+     * How many standard errors of the best F-β a threshold may fall short by and still be chosen; 0 takes the best.
+     * Above 0 this is the one-standard-error rule (CART's pruning, glmnet's `lambda.1se`): among the thresholds whose
+     * F-β the validation data cannot tell from the best, take the one nearest `towards`. Where the F-β curve is flat,
+     * the plain best moves with the training seed; this choice does not.
+     */
+    withinStandardErrors: z.number().min(0).default(0),
+    /** The threshold `withinStandardErrors` leans towards: the untuned default. */
+    towards: z.number().gt(0).lt(1).default(0.5),
+    /** Bootstrap resamples of the validation examples that estimate the standard error of the best F-β. */
+    bootstrapResamples: z.number().int().min(20).default(200),
+    /** Seed of those resamples, so that the same scores always give the same threshold. */
+    bootstrapSeed: z.number().int().default(0),
   })
   .strict()
   .refine((o) => o.from < o.to, { message: 'from must be smaller than to', path: ['from'] })
@@ -63,6 +76,10 @@ export type FbetaSweepOptions = z.infer<typeof optionsSchema>;
  * `fbeta-sweep`: per label, the threshold that maximises F-β on a coarse grid (0.1 to 0.9 by 0.05), then on a fine
  * grid (by 0.005) around the coarse best. Ties go to the higher threshold for precision-focused labels (β ≤ 1:
  * fewer alerts for the same score) and to the lower one for recall-focused labels (β > 1: fewer misses).
+ *
+ * With `withinStandardErrors: 1`, the threshold is instead the one nearest `towards` (0.5) on the fine grid over the
+ * whole range whose F-β is within one bootstrap standard error of the best: a flat F-β curve then no longer lets the
+ * training seed pick among thresholds the validation data cannot tell apart.
  *
  * With `labels`, only those labels are swept and every other one keeps `otherThreshold` (0.5 unless given), reported
  * with its F-β there and a note. Thresholds swept on generated validation text can transfer poorly to messages people
@@ -82,7 +99,8 @@ export const fbetaSweepStrategy: PluginDescriptor<FbetaSweepOptions, ThresholdSt
   id: 'fbeta-sweep',
   description:
     'Per label, the threshold maximising F-beta (beta per label) over 0.1..0.9 by 0.05, refined by 0.005 around the best; ' +
-    'with `labels`, only those labels are swept and the others keep `otherThreshold` (0.5).',
+    'with `labels`, only those labels are swept and the others keep `otherThreshold` (0.5); with `withinStandardErrors`, ' +
+    'the threshold nearest `towards` (0.5) whose F-beta is within that many bootstrap standard errors of the best.',
   optionsSchema,
   create(options, deps) {
     checkPerLabelKeys('fbeta-sweep', 'betas', options.betas, deps.labels);
@@ -91,10 +109,11 @@ export const fbetaSweepStrategy: PluginDescriptor<FbetaSweepOptions, ThresholdSt
     const betaOf = (label: string) => options.betas[label] ?? DEFAULT_LABEL_BETAS[label] ?? options.defaultBeta;
     return {
       id: 'fbeta-sweep',
-      choose: (label, scores) =>
-        !swept || swept.has(label)
-          ? sweep(scores, betaOf(label), options)
-          : fixedAt(scores, betaOf(label), options.otherThreshold),
+      choose: (label, scores) => {
+        if (swept && !swept.has(label)) return fixedAt(scores, betaOf(label), options.otherThreshold);
+        const best = sweep(scores, betaOf(label), options);
+        return options.withinStandardErrors > 0 ? withinStandardErrorsOf(best, scores, options) : best;
+      },
     };
   },
 };
@@ -110,6 +129,33 @@ function sweep(scores: LabelScores, beta: number, options: FbetaSweepOptions): T
   }
   const note = scores.support === 0 ? 'no positive example in the data: every threshold scores 0' : undefined;
   return fbetaChoiceAt(scores, best.threshold, beta, note);
+}
+
+/**
+ * The threshold nearest `options.towards` whose F-β is at least the best's minus `withinStandardErrors` bootstrap
+ * standard errors of the best's F-β; among equally near ones, the higher F-β.
+ */
+function withinStandardErrorsOf(best: ThresholdChoice, scores: LabelScores, options: FbetaSweepOptions): ThresholdChoice {
+  const standardError = bootstrapFbetaStandardError(scores, best.threshold, best.beta, {
+    resamples: options.bootstrapResamples,
+    seed: options.bootstrapSeed,
+  });
+  const floor = best.score - options.withinStandardErrors * standardError - TIE_EPSILON;
+  const grid = [...thresholdGrid(options.from, options.to, options.refineStep > 0 ? options.refineStep : options.step), best.threshold];
+  let chosen = { threshold: best.threshold, score: best.score };
+  for (const threshold of grid) {
+    const score = scores.metricsAt(threshold, best.beta).fbeta;
+    if (score < floor) continue;
+    const distance = Math.abs(threshold - options.towards);
+    const chosenDistance = Math.abs(chosen.threshold - options.towards);
+    if (distance < chosenDistance - TIE_EPSILON || (Math.abs(distance - chosenDistance) <= TIE_EPSILON && score > chosen.score)) {
+      chosen = { threshold, score };
+    }
+  }
+  const note =
+    `best ${best.metric} ${best.score.toFixed(3)} at ${best.threshold}; nearest ${options.towards} within ` +
+    `${options.withinStandardErrors} standard error(s) (${standardError.toFixed(3)})`;
+  return fbetaChoiceAt(scores, chosen.threshold, best.beta, best.note ? `${best.note}; ${note}` : note);
 }
 
 function fixedAt(scores: LabelScores, beta: number, threshold: number): ThresholdChoice {
