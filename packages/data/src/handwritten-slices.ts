@@ -21,6 +21,7 @@ export const HANDWRITTEN_SLICE_FILES = Object.freeze({
   extra4: 'handwritten-extra4.jsonl',
   test6: 'handwritten-test6.jsonl',
   test7: 'handwritten-test7.jsonl',
+  test8: 'handwritten-test8.jsonl',
 });
 
 /** The name of a bundled hand-written slice. */
@@ -51,6 +52,7 @@ export const HANDWRITTEN_SLICE_ROLES: Readonly<Record<HandwrittenSliceId, Handwr
   extra4: 'training',
   test6: 'evaluation',
   test7: 'reserved',
+  test8: 'reserved',
 });
 
 /** The slices of one role, in file order. */
