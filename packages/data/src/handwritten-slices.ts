@@ -51,7 +51,7 @@ export const HANDWRITTEN_SLICE_ROLES: Readonly<Record<HandwrittenSliceId, Handwr
   test5: 'evaluation',
   extra4: 'training',
   test6: 'evaluation',
-  test7: 'reserved',
+  test7: 'evaluation',
   test8: 'reserved',
 });
 
@@ -70,14 +70,14 @@ export const HANDWRITTEN_RESERVED_SLICES: readonly HandwrittenSliceId[] = slices
  * The slice the headline figures are reported on: written last, from the labelling guidelines alone (its writer read
  * no other slice and not the generator), and committed before any model was scored on it.
  */
-export const HANDWRITTEN_EVALUATION_SLICE: HandwrittenSliceId = 'test6';
+export const HANDWRITTEN_EVALUATION_SLICE: HandwrittenSliceId = 'test7';
 
 /**
  * Every slice never trained or tuned on, in the order reports list them: the earlier evaluation slices (`test2`,
- * `test3`, `test4`, then `test5`, each the headline slice until the next was written) first, the headline slice
+ * `test3`, `test4`, `test5`, then `test6`, each the headline slice until the next was written) first, the headline slice
  * {@link HANDWRITTEN_EVALUATION_SLICE} last.
  */
-export const HANDWRITTEN_EVALUATION_SLICES: readonly HandwrittenSliceId[] = Object.freeze(['test2', 'test3', 'test4', 'test5', HANDWRITTEN_EVALUATION_SLICE]);
+export const HANDWRITTEN_EVALUATION_SLICES: readonly HandwrittenSliceId[] = Object.freeze(['test2', 'test3', 'test4', 'test5', 'test6', HANDWRITTEN_EVALUATION_SLICE]);
 
 /**
  * The slice used while the generator and the training recipe were tuned: its figures flatter a model trained on the
