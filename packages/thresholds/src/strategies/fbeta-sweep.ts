@@ -55,7 +55,7 @@ const optionsSchema = z
      * How many standard errors of the best F-β a threshold may fall short by and still be chosen; 0 takes the best.
      * Above 0 this is the one-standard-error rule (CART's pruning, glmnet's `lambda.1se`): among the thresholds whose
      * F-β the validation data cannot tell from the best, take the one nearest `towards`. Where the F-β curve is flat,
-     * the plain best moves with the training seed; this choice does not.
+     * the plain best wanders with the training seed among such thresholds; this choice leans to the default instead.
      */
     withinStandardErrors: z.number().min(0).default(0),
     /** The threshold `withinStandardErrors` leans towards: the untuned default. */
