@@ -22,6 +22,7 @@ export const HANDWRITTEN_SLICE_FILES = Object.freeze({
   test6: 'handwritten-test6.jsonl',
   test7: 'handwritten-test7.jsonl',
   test8: 'handwritten-test8.jsonl',
+  test9: 'handwritten-test9.jsonl',
 });
 
 /** The name of a bundled hand-written slice. */
@@ -53,6 +54,7 @@ export const HANDWRITTEN_SLICE_ROLES: Readonly<Record<HandwrittenSliceId, Handwr
   test6: 'evaluation',
   test7: 'evaluation',
   test8: 'reserved',
+  test9: 'reserved',
 });
 
 /** The slices of one role, in file order. */
