@@ -60,7 +60,7 @@ export const QUICKSTART_MODEL_SELECTION = 'last-epoch' as const;
  * (0.18 to 0.38 across models) and set the precision on people's messages. `withinStandardErrors: 0.5` takes the
  * threshold nearest 0.5 whose F2 is within half a bootstrap standard error of the best: over three networks trained
  * on the quickstart's files and 19 model-slice pairs, macro-F1 0.881 → 0.884 with as many pairs meeting frustration
- * recall ≥ 0.90 at precision ≥ 0.60 (15); a whole standard error dropped that recall below 0.90 on three more pairs.
+ * recall ≥ 0.90 at precision ≥ 0.60 (15); a whole standard error met that bar on three fewer pairs.
  */
 export const QUICKSTART_THRESHOLDS = {
   strategy: 'fbeta-sweep',
