@@ -77,9 +77,9 @@ export const HANDWRITTEN_EVALUATION_SLICE: HandwrittenSliceId = 'test7';
 /**
  * Every slice never trained or tuned on, in the order reports list them: the earlier evaluation slices (`test2`,
  * `test3`, `test4`, `test5`, then `test6`, each the headline slice until the next was written) first, the headline slice
- * {@link HANDWRITTEN_EVALUATION_SLICE} last.
+ * {@link HANDWRITTEN_EVALUATION_SLICE} last: file order, since each slice is added after the ones before it.
  */
-export const HANDWRITTEN_EVALUATION_SLICES: readonly HandwrittenSliceId[] = Object.freeze(['test2', 'test3', 'test4', 'test5', 'test6', HANDWRITTEN_EVALUATION_SLICE]);
+export const HANDWRITTEN_EVALUATION_SLICES: readonly HandwrittenSliceId[] = slicesWithRole('evaluation');
 
 /**
  * The slice used while the generator and the training recipe were tuned: its figures flatter a model trained on the

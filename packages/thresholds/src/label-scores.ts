@@ -92,8 +92,7 @@ export class LabelScores {
   /** Precision, recall and F-β at `threshold`. */
   metricsAt(threshold: number, beta = 1): BinaryMetrics {
     const counts = this.countsAt(threshold);
-    const precision = counts.tp + counts.fp === 0 ? 0 : counts.tp / (counts.tp + counts.fp);
-    const recall = counts.tp + counts.fn === 0 ? 0 : counts.tp / (counts.tp + counts.fn);
+    const { precision, recall } = precisionAndRecall(counts.tp, counts.fp, counts.fn);
     return { ...counts, threshold, precision, recall, fbeta: fbetaScore(precision, recall, beta) };
   }
 }
@@ -137,12 +136,16 @@ export function bootstrapFbetaStandardError(
         drawnFp += 1;
       }
     }
-    const precision = drawnTp + drawnFp === 0 ? 0 : drawnTp / (drawnTp + drawnFp);
-    const recall = drawnPositives === 0 ? 0 : drawnTp / drawnPositives;
+    const { precision, recall } = precisionAndRecall(drawnTp, drawnFp, drawnPositives - drawnTp);
     values.push(fbetaScore(precision, recall, beta));
   }
   const mean = values.reduce((sum, v) => sum + v, 0) / values.length;
   return Math.sqrt(values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (values.length - 1));
+}
+
+/** Precision and recall from confusion counts, 0 where the denominator is 0. */
+function precisionAndRecall(tp: number, fp: number, fn: number): { precision: number; recall: number } {
+  return { precision: tp + fp === 0 ? 0 : tp / (tp + fp), recall: tp + fn === 0 ? 0 : tp / (tp + fn) };
 }
 
 /** First index whose value is `>= x` in an ascending array. */
