@@ -32,7 +32,7 @@ describe('POST /v1/classify with explain: word attributions', () => {
   it('returns, for each active label of an escalated text, its words with signed weights, highest first', async () => {
     const text = 'angry and leaving, hello';
     const body = await classify({ text, explain: true });
-    expect(body.active).toEqual(['frustration', 'churn_risk', 'neutral']);
+    expect(body.active).toEqual(['frustration', 'churn_risk']); // neutral, above its threshold, dropped beside them
     const attribution = body.explanation.attribution as Attribution;
     expect(attribution).toMatchObject({ method: 'occlusion', wordsRead: 4, wordsConsidered: 4 });
     expect(attribution.labels.map((l) => l.label)).toEqual(body.active);

@@ -8,3 +8,4 @@ export * from './shared-assets';
 export * from './wide-head';
 export * from './ngram-ensemble';
 export * from './zod-issues';
+export * from './label-set';

@@ -1,8 +1,8 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isMangaAssistError } from '@mangaassist/common';
-import { applyThresholds, multiLabelMetrics } from '@mangaassist/data';
+import { guidelineLabelSet, isMangaAssistError } from '@mangaassist/common';
+import { multiLabelMetrics } from '@mangaassist/data';
 import { writeThresholdsFile } from '@mangaassist/model-format';
 import { selectTfjsBackend } from '@mangaassist/runtime-tfjs';
 import { saveTinyClassifier, type TinyClassifier } from './__tests__/tiny-classifier';
@@ -33,9 +33,13 @@ describe('evaluateModel', () => {
     expect(report.labels).toEqual(SCORED);
     expect(report.thresholds).toEqual({ frustration: 0.5, satisfaction: 0.5, neutral: 0.5 });
 
-    const probabilities = (await tiny.model.predictProbabilities(TEXTS)).map((row) => SCORED.map((label) => row[MODEL_LABELS.indexOf(label)]!));
+    // Every model label decided at 0.5, then the guideline label set, then the scored columns.
+    const predicted = (await tiny.model.predictProbabilities(TEXTS)).map((row) => {
+      const on = guidelineLabelSet(MODEL_LABELS, Array.from(row, (p) => p >= 0.5));
+      return SCORED.map((label) => (on[MODEL_LABELS.indexOf(label)] ? 1 : 0));
+    });
     const targets = TRUTH.map((row) => SCORED.map((label) => (row.includes(label) ? 1 : 0)));
-    const expected = multiLabelMetrics(applyThresholds(probabilities, [0.5, 0.5, 0.5]), targets, SCORED);
+    const expected = multiLabelMetrics(predicted, targets, SCORED);
     expect(report.n).toBe(6);
     expect(report.macro_f1).toBeCloseTo(expected.macroF1, 12);
     expect(report.exact_match).toBeCloseTo(expected.exactMatch, 12);
@@ -46,6 +50,18 @@ describe('evaluateModel', () => {
     expect(text).toMatch(/^6 examples; thresholds: default 0\.5\nlabel\s+threshold\s+precision\s+recall\s+F1\s+support\n/);
     expect(text).toMatch(/\nfrustration\s+0\.500\s+\d\.\d{4}\s+\d\.\d{4}\s+\d\.\d{4}\s+3\n/);
     expect(text).toContain(`macro-F1 ${report.macro_f1.toFixed(4)}`);
+  });
+
+  it('decides neutral from every model label, the ones the data does not score included', async () => {
+    // Nothing reaches 0.999: neutral is the answer for every message (recall 1, one neutral message in six).
+    const none = await evaluateModel({ model: tiny.dir, data, thresholds: 0.999 });
+    expect(none.report.per_label.neutral).toMatchObject({ precision: 1 / 6, recall: 1 });
+    expect(none.report.per_label.frustration!.recall).toBe(0);
+    // Urgency, which no message marks and the report leaves out, is on everywhere: neutral is never the answer.
+    const urgent = await evaluateModel({ model: tiny.dir, data, thresholds: { map: { frustration: 0.999, satisfaction: 0.999, urgency: 0.001, neutral: 0.001 } } });
+    expect(urgent.report.labels).toEqual(SCORED);
+    expect(urgent.report.per_label.neutral).toMatchObject({ precision: 0, recall: 0 });
+    expect(urgent.report.exact_match).toBe(0);
   });
 
   it('applies one value, a map, a thresholds file or the model directory\'s thresholds.json', async () => {

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MangaAssistError } from '@mangaassist/common';
+import { MangaAssistError, guidelineLabelSet } from '@mangaassist/common';
 import { loadClassifier } from '@mangaassist/core-model';
-import { applyThresholds, multiLabelMetrics, readDataset, type DatasetFormat, type LabelMetrics } from '@mangaassist/data';
+import { multiLabelMetrics, readDataset, type DatasetFormat, type LabelMetrics } from '@mangaassist/data';
 import { THRESHOLDS_FILE, resolveThresholds } from '@mangaassist/model-format';
 import type { TfjsBackendRequest } from '@mangaassist/runtime-tfjs';
 import { predictSplit, tfjsSplitModel } from './predict-split';
@@ -56,6 +56,8 @@ export interface EvaluateResult {
  * Scores a saved TensorFlow.js model on a labelled file: per-label precision/recall/F1 and support, macro-F1, exact
  * match and Hamming loss over the labels the data covers and marks (for GoEmotions: frustration, satisfaction,
  * confusion, neutral), at the thresholds `thresholds` gives, else the model directory's `thresholds.json`, else 0.5.
+ * Labels are decided as serving decides them: each at its threshold, then the guideline label set (`neutral` off
+ * beside another label, on when no other is; `guidelineLabelSet` of `@mangaassist/common`).
  * The TensorFlow.js backend is the caller's unless `backend` names one.
  *
  * @throws MangaAssistError `INVALID_ARGUMENT` for a threshold outside (0, 1) or a map naming a label the model does
@@ -75,7 +77,13 @@ export async function evaluateModel(options: EvaluateModelOptions): Promise<Eval
     const { thresholds, source } = chooseThresholds(options, model.labels);
     const split = await predictSplit(tfjsSplitModel(model, options.batchSize ?? 64), dataset, { marked: true, source: options.data });
     const used = Object.fromEntries(split.labels.map((label) => [label, thresholds[label] ?? 0.5]));
-    const predicted = applyThresholds(split.probabilities, split.labels.map((label) => used[label]!));
+    // Decided over every model label, as serving decides, before the columns the data scores are kept: the guideline
+    // label set reads `neutral` from the other labels, including those this data does not annotate.
+    const columns = split.labels.map((label) => model.labels.indexOf(label));
+    const predicted = split.modelProbabilities.map((row) => {
+      const on = guidelineLabelSet(model.labels, Array.from(row, (p, j) => p >= (thresholds[model.labels[j]!] ?? 0.5)));
+      return Uint8Array.from(columns, (j) => (on[j] ? 1 : 0));
+    });
     const metrics = multiLabelMetrics(predicted, split.targets, split.labels);
     const report: EvaluateReport = {
       n: metrics.n,

@@ -24,20 +24,20 @@ it("adds the baseline decided like the model, and says what each line's rule is"
   expect(formatHandwrittenScores([{ ...score, baselineCalibrated: undefined }])).not.toContain("model's rule");
 });
 
-it('decides the baseline at per-label thresholds, with no neutral dropping and no fallback label', () => {
+it('decides the baseline at per-label thresholds, then the guideline label set, with no fallback label', () => {
   const labels = ['frustration', 'satisfaction', 'neutral'];
   const rows: Record<string, number[]> = { a: [0.3, 0.1, 0.6], b: [0.1, 0.7, 0.1], c: [0.1, 0.1, 0.1], d: [0.25, 0.1, 0.1] };
   const baseline = { labels, predictProba: (texts: readonly string[]) => texts.map((t) => Float32Array.from(rows[t]!)) };
   const examples = [
-    { text: 'a', labels: ['frustration'] }, // predicted frustration + neutral (neutral kept): not an exact match
+    { text: 'a', labels: ['frustration'] }, // frustration + neutral reached: neutral dropped beside frustration, exact
     { text: 'b', labels: ['satisfaction'] }, // exact
-    { text: 'c', labels: ['neutral'] }, // nothing reaches a threshold: no label, a miss for neutral
-    { text: 'd', labels: ['neutral'] }, // frustration at 0.25 ≥ 0.2: a false frustration
+    { text: 'c', labels: ['neutral'] }, // nothing reaches a threshold: neutral (not the most likely label), exact
+    { text: 'd', labels: ['neutral'] }, // frustration at 0.25 ≥ 0.2: a false frustration, and neutral missed
   ];
   const figures = baselineAtThresholds(baseline, [0.2, 0.5, 0.5], examples);
-  // frustration: TP 1 (a), FP 1 (d) → P 0.5, R 1, F1 2/3; satisfaction: P R F1 1; neutral: TP 0, FP 1 (a), FN 2 → F1 0.
+  // frustration: TP 1 (a), FP 1 (d) → P 0.5, R 1, F1 2/3; satisfaction: F1 1; neutral: TP 1 (c), FN 1 (d) → F1 2/3.
   expect(figures.frustration).toEqual({ precision: 0.5, recall: 1 });
   expect(figures.satisfactionPrecision).toBe(1);
-  expect(figures.macroF1).toBeCloseTo((2 / 3 + 1 + 0) / 3, 10);
-  expect(figures.exactMatch).toBe(0.25);
+  expect(figures.macroF1).toBeCloseTo((2 / 3 + 1 + 2 / 3) / 3, 10);
+  expect(figures.exactMatch).toBe(0.75);
 });

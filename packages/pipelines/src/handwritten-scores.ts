@@ -1,4 +1,4 @@
-import { DEFAULT_LABELS } from '@mangaassist/common';
+import { DEFAULT_LABELS, guidelineLabelSet } from '@mangaassist/common';
 import {
   HANDWRITTEN_EVALUATION_SLICE,
   HANDWRITTEN_SLICE_ROLES,
@@ -132,8 +132,9 @@ function calibrateBaseline(baseline: Pick<TfidfBaseline, 'labels' | 'predictProb
 }
 
 /**
- * The baseline's figures on `examples` when a label is on exactly when its probability reaches its threshold (the
- * rule the model is served with: no `neutral` dropping, no fallback label), thresholds in `baseline.labels` order.
+ * The baseline's figures on `examples` decided by the rule the model is served with: a label is on when its
+ * probability reaches its threshold, then the guideline label set (`neutral` off beside another label, on when none
+ * is; no fallback to the most likely label), thresholds in `baseline.labels` order.
  *
  * @example
  * ```ts
@@ -146,7 +147,12 @@ export function baselineAtThresholds(
   examples: readonly Example[],
 ): SliceFigures {
   const labels = baseline.labels;
-  const predicted = baseline.predictProba(examples.map((e) => e.text)).map((p) => labels.filter((_, j) => (p[j] as number) >= (thresholds[j] as number)));
+  const predicted = baseline
+    .predictProba(examples.map((e) => e.text))
+    .map((p) => {
+      const on = guidelineLabelSet(labels, Array.from(p, (probability, j) => probability >= (thresholds[j] as number)));
+      return labels.filter((_, j) => on[j]);
+    });
   return labelSetFigures(examples, predicted, labels);
 }
 

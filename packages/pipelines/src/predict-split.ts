@@ -29,6 +29,11 @@ export interface SplitScores {
 /** What {@link predictSplit} returns: the scores, and the model labels left out because the split does not score them. */
 export interface SplitPrediction extends SplitScores {
   readonly uncovered: readonly string[];
+  /**
+   * Every model label's probability per example, in the model's label order: what a rule over the whole label set
+   * needs (the guideline label set decides `neutral` from the other labels, scored or not).
+   */
+  readonly modelProbabilities: readonly Float32Array[];
 }
 
 /** Options of {@link predictSplit}. */
@@ -77,9 +82,11 @@ export async function predictSplit(model: SplitModel, split: LabelledExamples, o
   });
   const rows = await model.predict(split.examples.map((e) => e.text));
   if (rows.length !== split.examples.length) throw new RangeError(`the model returned ${rows.length} rows for ${split.examples.length} texts`);
+  const modelProbabilities = rows.map((row) => Float32Array.from(row));
   return {
-    ...splitScores(split.examples, labels, rows.map((row) => Float32Array.from(columns, (j) => row[j]!))),
+    ...splitScores(split.examples, labels, modelProbabilities.map((row) => Float32Array.from(columns, (j) => row[j]!))),
     uncovered: model.labels.filter((label) => !labels.includes(label)),
+    modelProbabilities,
   };
 }
 

@@ -30,7 +30,9 @@ describe('decideEscalation', () => {
   it('reports model probabilities, active labels in model order, and the explanation', () => {
     const d = decideEscalation(labels, Float32Array.of(0.75, 0.65, 0.2, 0.71), policy, cancel);
     expect(d.probabilities.churn_risk).toBeCloseTo(0.2, 6); // not boosted
-    expect(d.active).toEqual(['frustration', 'satisfaction', 'churn_risk', 'neutral']);
+    // neutral reached its threshold, but the guideline label set drops it beside the other labels; its signal keeps
+    // the comparison.
+    expect(d.active).toEqual(['frustration', 'satisfaction', 'churn_risk']);
     const churn = d.explanation.signals.find((s) => s.label === 'churn_risk')!;
     expect(churn.score).toBeCloseTo(0.5, 6);
     expect(churn.thresholdSource).toBe('store');
@@ -38,6 +40,15 @@ describe('decideEscalation', () => {
     expect(neutral).toMatchObject({ threshold: 0.7, thresholdSource: 'default', active: true });
     expect(d.explanation.churnBoost).toBe(0.3);
     expect(d.explanation.churnPhrases).toEqual(cancel);
+  });
+
+  it('answers neutral when no label reached its threshold, without escalating', () => {
+    const d = decideEscalation(labels, [0.45, 0.55, 0.39, 0.2], policy);
+    expect(d.explanation.signals.every((s) => !s.active)).toBe(true);
+    expect(d.active).toEqual(['neutral']);
+    expect(d).toMatchObject({ escalate: false, rule: 'none', priority: 'none' });
+    // A model without neutral is served as decided: no label at all.
+    expect(decideEscalation(['frustration', 'churn_risk'], [0.2, 0.1], policy).active).toEqual([]);
   });
 
   it('takes each threshold from the store, else the model\'s thresholds.json, else the default, naming the source', () => {

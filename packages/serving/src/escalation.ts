@@ -1,3 +1,4 @@
+import { guidelineLabelSet } from '@mangaassist/common';
 import type { PhraseMatch } from './churn-phrases';
 
 /** Labels whose activation sends a conversation to a human agent. */
@@ -43,6 +44,7 @@ export interface LabelSignal {
   readonly threshold: number;
   /** Where `threshold` came from (see {@link ThresholdSource}). */
   readonly thresholdSource: ThresholdSource;
+  /** `score >= threshold`: the comparison alone (the decision's `active` also applies the guideline label set). */
   readonly active: boolean;
 }
 
@@ -58,7 +60,10 @@ export interface EscalationExplanation {
 export interface EscalationDecision {
   /** The model's probability per label. */
   readonly probabilities: Readonly<Record<string, number>>;
-  /** Labels whose score reached their threshold, in model order. */
+  /**
+   * The label set served, in model order: the labels whose score reached their threshold, with `neutral` as the
+   * labelling guidelines use it (dropped beside another label, the answer when no other label is on).
+   */
   readonly active: readonly string[];
   readonly escalate: boolean;
   readonly priority: EscalationPriority;
@@ -102,7 +107,9 @@ export function resolveThreshold(
  *
  * A label is active when its score is at least its threshold (`score >= threshold`). The score is the model's
  * probability, except for churn_risk when a churn phrase matched: then `min(1, probability + churnBoost)`.
- * The conversation escalates when frustration or churn_risk is active; both at once is priority `high`.
+ * `neutral` then follows the guideline label set (`guidelineLabelSet` of `@mangaassist/common`): off beside any other
+ * active label, on when none is, so every message gets a set the labelling guidelines allow. The conversation
+ * escalates when frustration or churn_risk is active; both at once is priority `high`.
  *
  * @example
  * ```ts
@@ -140,6 +147,7 @@ export function decideEscalation(
       active: score >= threshold,
     };
   });
+  const served = guidelineLabelSet(labels, signals.map((s) => s.active));
   const byLabel = new Map(signals.map((s) => [s.label, s]));
   const frustration = byLabel.get(ESCALATION_LABELS.frustration);
   const churn = byLabel.get(ESCALATION_LABELS.churn);
@@ -151,7 +159,7 @@ export function decideEscalation(
     frustrated && churnRule ? `frustration+${churnRule}` : frustrated ? 'frustration' : (churnRule ?? 'none');
   return {
     probabilities: probabilityByLabel,
-    active: signals.filter((s) => s.active).map((s) => s.label),
+    active: labels.filter((_, j) => served[j]),
     escalate: frustrated || churning,
     priority: frustrated && churning ? 'high' : frustrated || churning ? 'normal' : 'none',
     rule,

@@ -63,6 +63,20 @@ describe('evaluateClassifier', () => {
     expect(metrics.perLabel.c).toEqual({ precision: 0, recall: 0, f1: 0, support: 0, predicted: 0 });
   });
 
+  it('decides neutral from every label, as serving does: off beside another label, on when none is', async () => {
+    const withNeutral: TrainableClassifier = { ...scripted({ 1: [5, -5, 5], 2: [-5, -5, -5], 3: [-5, 5, -5] }), labels: ['a', 'b', 'neutral'] };
+    const truth = [
+      { inputIds: [1], targets: [1, 0, 0] }, // a and neutral reach 0.5: neutral dropped beside a
+      { inputIds: [2], targets: [0, 0, 1] }, // nothing reaches 0.5: neutral
+      { inputIds: [3], targets: [0, 1, 0] },
+    ];
+    const { metrics } = await evaluateClassifier(withNeutral, truth);
+    expect(metrics.exactMatch).toBe(1);
+    // Scoring only `neutral` still reads the other labels: example 1's neutral is dropped beside a.
+    const only = await evaluateClassifier(withNeutral, truth, { labels: ['neutral'] });
+    expect(only.metrics.perLabel.neutral).toMatchObject({ precision: 1, recall: 1, predicted: 1 });
+  });
+
   it('rejects unknown labels and thresholds', async () => {
     await expect(evaluateClassifier(model, examples, { labels: ['z'] })).rejects.toThrow(/unknown label "z"/);
     await expect(evaluateClassifier(model, examples, { thresholds: { z: 0.3 } })).rejects.toThrow(/threshold for unknown label "z"/);

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { chunk, disposeBatch, makeBatch, type EncodedExample } from './batching';
 import type { TrainableClassifier, TrainingLoss } from './classifier';
-import { applyThresholds, labelsPresent, multiLabelMetrics, selectColumns, type MultiLabelMetrics } from '@mangaassist/data';
+import { guidelineLabelSet } from '@mangaassist/common';
+import { labelsPresent, multiLabelMetrics, selectColumns, type MultiLabelMetrics } from '@mangaassist/data';
 
 /** Options of {@link predictProbabilities}. */
 export interface PredictOptions {
@@ -78,7 +79,8 @@ export interface Evaluation {
 
 /**
  * Scores a classifier on labelled examples: per-label precision/recall/F1, macro-F1, exact match and Hamming loss
- * over the evaluated labels.
+ * over the evaluated labels, each label on at its threshold and then the guideline label set (`guidelineLabelSet`
+ * of `@mangaassist/common`: `neutral` off beside another label, on when none is), as serving decides.
  *
  * @throws RangeError when an evaluated label or a threshold names a label the classifier does not have
  *
@@ -107,9 +109,11 @@ export async function evaluateClassifier(
   });
   const thresholds = Object.fromEntries(evaluated.map((label) => [label, options.thresholds?.[label] ?? 0.5]));
   const { probabilities, loss } = await predictProbabilities(classifier, examples, options);
-  const predicted = applyThresholds(
-    selectColumns(probabilities, columns),
-    evaluated.map((l) => thresholds[l]!),
-  );
+  // Every label is decided (unevaluated ones at 0.5) before the evaluated columns are kept, as serving decides: the
+  // guideline label set reads neutral from all the other labels.
+  const predicted = probabilities.map((row) => {
+    const on = guidelineLabelSet(all, Array.from(row, (p, j) => p >= (thresholds[all[j]!] ?? options.thresholds?.[all[j]!] ?? 0.5)));
+    return Uint8Array.from(columns, (j) => (on[j] ? 1 : 0));
+  });
   return { metrics: multiLabelMetrics(predicted, selectColumns(targets, columns), evaluated), thresholds, loss };
 }

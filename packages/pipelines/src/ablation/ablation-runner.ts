@@ -384,7 +384,7 @@ async function trainRun(
   return { id, dir, summary, modelDir, latencyMs, scores, handwritten, data, labels: job.model.labels, reused };
 }
 
-/** The scores without the list of left-out labels (the report keeps scores only). */
-function withoutUncovered({ uncovered: _uncovered, ...scores }: SplitPrediction): ValidationScores {
+/** The scores without the list of left-out labels and the unscored columns (the report keeps scores only). */
+function withoutUncovered({ uncovered: _uncovered, modelProbabilities: _all, ...scores }: SplitPrediction): ValidationScores {
   return scores;
 }
