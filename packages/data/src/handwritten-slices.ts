@@ -23,6 +23,7 @@ export const HANDWRITTEN_SLICE_FILES = Object.freeze({
   test7: 'handwritten-test7.jsonl',
   test8: 'handwritten-test8.jsonl',
   test9: 'handwritten-test9.jsonl',
+  test10: 'handwritten-test10.jsonl',
 });
 
 /** The name of a bundled hand-written slice. */
@@ -55,6 +56,7 @@ export const HANDWRITTEN_SLICE_ROLES: Readonly<Record<HandwrittenSliceId, Handwr
   test7: 'evaluation',
   test8: 'evaluation',
   test9: 'reserved',
+  test10: 'reserved',
 });
 
 /** The slices of one role, in file order. */
