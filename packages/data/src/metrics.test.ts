@@ -1,4 +1,4 @@
-import { applyThresholds, labelMetrics, labelsPresent, multiLabelMetrics, selectColumns } from './metrics';
+import { applyThresholds, decideLabelSets, labelMetrics, labelsPresent, multiLabelMetrics, selectColumns } from './metrics';
 
 describe('labelMetrics', () => {
   it.each([
@@ -90,5 +90,13 @@ describe('helpers', () => {
 
   it('finds the labels with a positive example', () => {
     expect(labelsPresent([[0, 0, 1], [1, 0, 0]], ['a', 'b', 'c'])).toEqual(['a', 'c']);
+  });
+});
+
+describe('decideLabelSets', () => {
+  it('applies the thresholds, then drops neutral beside another label and answers neutral when none is on', () => {
+    const labels = ['frustration', 'urgency', 'neutral'];
+    const decided = decideLabelSets([[0.7, 0.1, 0.6], [0.1, 0.2, 0.3], [0.1, 0.2, 0.9]], [0.5, 0.5, 0.5], labels);
+    expect(decided.map((row) => [...row])).toEqual([[1, 0, 0], [0, 0, 1], [0, 0, 1]]);
   });
 });

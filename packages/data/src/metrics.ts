@@ -3,6 +3,7 @@
  * one implementation the trainer's validation, the ablation and the data baseline all score with.
  * Conventions follow scikit-learn with `zero_division=0`: a precision or recall whose denominator is zero is 0.
  */
+import { guidelineLabelSet } from '@mangaassist/common';
 
 /** Precision, recall and F1 of one label, with its number of positive examples and of positive predictions. */
 export interface LabelMetrics {
@@ -135,6 +136,22 @@ export function labelMetrics(truePositives: number, falsePositives: number, fals
 export function applyThresholds(probabilities: Rows, thresholds: readonly number[]): Uint8Array[] {
   checkShape('probabilities', probabilities, thresholds.length);
   return probabilities.map((row) => Uint8Array.from(thresholds, (t, j) => (row[j]! >= t ? 1 : 0)));
+}
+
+/**
+ * The label sets served from probabilities: {@link applyThresholds}, then the guideline label set on each row
+ * (`guidelineLabelSet` of `@mangaassist/common`: `neutral` off beside another label, on when no other is). Decide
+ * over every model label, then {@link selectColumns} for the labels a dataset scores: neutral reads all the others.
+ *
+ * @param thresholds - one threshold per column, in `labels` order
+ *
+ * @example
+ * ```ts
+ * decideLabelSets([[0.7, 0.6], [0.1, 0.2]], [0.5, 0.5], ['frustration', 'neutral']); // [[1, 0], [0, 1]]
+ * ```
+ */
+export function decideLabelSets(probabilities: Rows, thresholds: readonly number[], labels: readonly string[]): Uint8Array[] {
+  return applyThresholds(probabilities, thresholds).map((row) => Uint8Array.from(guidelineLabelSet(labels, row), Number));
 }
 
 /**

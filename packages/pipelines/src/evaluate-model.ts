@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MangaAssistError, guidelineLabelSet } from '@mangaassist/common';
+import { MangaAssistError } from '@mangaassist/common';
 import { loadClassifier } from '@mangaassist/core-model';
-import { multiLabelMetrics, readDataset, type DatasetFormat, type LabelMetrics } from '@mangaassist/data';
+import { decideLabelSets, multiLabelMetrics, readDataset, selectColumns, type DatasetFormat, type LabelMetrics } from '@mangaassist/data';
 import { THRESHOLDS_FILE, resolveThresholds } from '@mangaassist/model-format';
 import type { TfjsBackendRequest } from '@mangaassist/runtime-tfjs';
 import { predictSplit, tfjsSplitModel } from './predict-split';
@@ -57,7 +57,7 @@ export interface EvaluateResult {
  * match and Hamming loss over the labels the data covers and marks (for GoEmotions: frustration, satisfaction,
  * confusion, neutral), at the thresholds `thresholds` gives, else the model directory's `thresholds.json`, else 0.5.
  * Labels are decided as serving decides them: each at its threshold, then the guideline label set (`neutral` off
- * beside another label, on when no other is; `guidelineLabelSet` of `@mangaassist/common`).
+ * beside another label, on when no other is; `decideLabelSets` of `@mangaassist/data`).
  * The TensorFlow.js backend is the caller's unless `backend` names one.
  *
  * @throws MangaAssistError `INVALID_ARGUMENT` for a threshold outside (0, 1) or a map naming a label the model does
@@ -79,11 +79,8 @@ export async function evaluateModel(options: EvaluateModelOptions): Promise<Eval
     const used = Object.fromEntries(split.labels.map((label) => [label, thresholds[label] ?? 0.5]));
     // Decided over every model label, as serving decides, before the columns the data scores are kept: the guideline
     // label set reads `neutral` from the other labels, including those this data does not annotate.
-    const columns = split.labels.map((label) => model.labels.indexOf(label));
-    const predicted = split.modelProbabilities.map((row) => {
-      const on = guidelineLabelSet(model.labels, Array.from(row, (p, j) => p >= (thresholds[model.labels[j]!] ?? 0.5)));
-      return Uint8Array.from(columns, (j) => (on[j] ? 1 : 0));
-    });
+    const decided = decideLabelSets(split.modelProbabilities, model.labels.map((label) => thresholds[label] ?? 0.5), model.labels);
+    const predicted = selectColumns(decided, split.labels.map((label) => model.labels.indexOf(label)));
     const metrics = multiLabelMetrics(predicted, split.targets, split.labels);
     const report: EvaluateReport = {
       n: metrics.n,

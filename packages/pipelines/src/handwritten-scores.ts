@@ -1,8 +1,9 @@
-import { DEFAULT_LABELS, guidelineLabelSet } from '@mangaassist/common';
+import { DEFAULT_LABELS } from '@mangaassist/common';
 import {
   HANDWRITTEN_EVALUATION_SLICE,
   HANDWRITTEN_SLICE_ROLES,
   handwrittenSlicePath,
+  decideLabelSets,
   labelSetMetrics,
   readDataset,
   trainTfidfBaseline,
@@ -147,12 +148,8 @@ export function baselineAtThresholds(
   examples: readonly Example[],
 ): SliceFigures {
   const labels = baseline.labels;
-  const predicted = baseline
-    .predictProba(examples.map((e) => e.text))
-    .map((p) => {
-      const on = guidelineLabelSet(labels, Array.from(p, (probability, j) => probability >= (thresholds[j] as number)));
-      return labels.filter((_, j) => on[j]);
-    });
+  const decided = decideLabelSets(baseline.predictProba(examples.map((e) => e.text)), thresholds, labels);
+  const predicted = decided.map((on) => labels.filter((_, j) => on[j] === 1));
   return labelSetFigures(examples, predicted, labels);
 }
 

@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { chunk, disposeBatch, makeBatch, type EncodedExample } from './batching';
 import type { TrainableClassifier, TrainingLoss } from './classifier';
-import { guidelineLabelSet } from '@mangaassist/common';
-import { labelsPresent, multiLabelMetrics, selectColumns, type MultiLabelMetrics } from '@mangaassist/data';
+import { decideLabelSets, labelsPresent, multiLabelMetrics, selectColumns, type MultiLabelMetrics } from '@mangaassist/data';
 
 /** Options of {@link predictProbabilities}. */
 export interface PredictOptions {
@@ -79,8 +78,8 @@ export interface Evaluation {
 
 /**
  * Scores a classifier on labelled examples: per-label precision/recall/F1, macro-F1, exact match and Hamming loss
- * over the evaluated labels, each label on at its threshold and then the guideline label set (`guidelineLabelSet`
- * of `@mangaassist/common`: `neutral` off beside another label, on when none is), as serving decides.
+ * over the evaluated labels, each label on at its threshold and then the guideline label set (`decideLabelSets`
+ * of `@mangaassist/data`: `neutral` off beside another label, on when none is), as serving decides.
  *
  * @throws RangeError when an evaluated label or a threshold names a label the classifier does not have
  *
@@ -111,9 +110,7 @@ export async function evaluateClassifier(
   const { probabilities, loss } = await predictProbabilities(classifier, examples, options);
   // Every label is decided (unevaluated ones at 0.5) before the evaluated columns are kept, as serving decides: the
   // guideline label set reads neutral from all the other labels.
-  const predicted = probabilities.map((row) => {
-    const on = guidelineLabelSet(all, Array.from(row, (p, j) => p >= (thresholds[all[j]!] ?? options.thresholds?.[all[j]!] ?? 0.5)));
-    return Uint8Array.from(columns, (j) => (on[j] ? 1 : 0));
-  });
+  const decided = decideLabelSets(probabilities, all.map((label) => options.thresholds?.[label] ?? 0.5), all);
+  const predicted = selectColumns(decided, columns);
   return { metrics: multiLabelMetrics(predicted, selectColumns(targets, columns), evaluated), thresholds, loss };
 }
