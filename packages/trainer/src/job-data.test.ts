@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isMangaAssistError, parseConfig, trainJobConfigSchema, type TrainJobConfig } from '@mangaassist/common';
 import { makeBatch, disposeBatch } from './batching';
-import { readJobData } from './job-data';
+import { ngramEnsembleExamples, readJobData } from './job-data';
 import { useCpuBackend } from './__tests__/fixtures';
 
 beforeAll(useCpuBackend);
@@ -92,6 +92,35 @@ describe('readJobData', () => {
     }
     expect(isMangaAssistError(error) && error.code).toBe('INVALID_ARGUMENT');
     expect((error as Error).message).toMatch(/partial\.jsonl: labels "anger" are not model labels \(allowed: frustration, satisfaction/);
+  });
+});
+
+describe('ngramEnsembleExamples', () => {
+  it('takes the files that annotate every label and are not marked inNgramEnsemble: false, after the hold-out and the draws', () => {
+    const people = store.map((e) => ({ ...e, text: `person ${e.text}` }));
+    const data = readJobData(
+      config({
+        train: [
+          { path: jsonl('generated.jsonl', store), inNgramEnsemble: false },
+          { path: jsonl('people.jsonl', people), maxExamples: 10 },
+          { path: goemotions('ge-ensemble.tsv', 9), format: 'goemotions' },
+        ],
+        valFraction: 0.25,
+      }),
+    );
+    expect(data.sources.map((s) => s.inNgramEnsemble)).toEqual([false, true, true]);
+    expect(data.train.map((e) => e.source)).toEqual(data.train.map((e) => (e.example.text.startsWith('person') ? 1 : e.example.text.startsWith('comment') ? 2 : 0)));
+    const fitted = ngramEnsembleExamples(data, config({ train: { path: 'x' } }).model.labels);
+    // The 10 drawn hand-written messages only: GoEmotions lacks urgency and churn_risk, the generated file is left out.
+    expect(fitted).toHaveLength(10);
+    expect(fitted.every((e) => e.text.startsWith('person'))).toBe(true);
+    expect(fitted).toEqual(data.train.filter((e) => e.source === 1).map((e) => e.example));
+  });
+
+  it('takes every fully annotated file by default', () => {
+    const data = readJobData(config({ train: { path: jsonl('default.jsonl', store) }, valFraction: 0.25 }));
+    expect(data.sources[0]!.inNgramEnsemble).toBe(true);
+    expect(ngramEnsembleExamples(data, config({ train: { path: 'x' } }).model.labels)).toEqual(data.train.map((e) => e.example));
   });
 });
 

@@ -10,6 +10,8 @@ import { mixSeed, permutation } from './rng';
 export interface JobExample {
   readonly example: Example;
   readonly mask?: Float32Array;
+  /** Index of the training file it came from, in `data.train` order (and in {@link JobData.sources}). */
+  readonly source: number;
 }
 
 /** How one training file contributed to a job. */
@@ -20,6 +22,8 @@ export interface JobSourceSummary {
   /** The labels the file annotates; the others are masked out of the loss for its examples. */
   readonly annotated: readonly string[];
   readonly weight: number;
+  /** Whether the n-gram ensemble may be fitted on its examples (`inNgramEnsemble` of the file's entry). */
+  readonly inNgramEnsemble: boolean;
 }
 
 /** Training and validation examples of a job, after splitting and limiting. */
@@ -84,8 +88,8 @@ export function readJobData(config: TrainJobConfig): JobData {
     examples = limit(examples, source.maxExamples, mixSeed(data.seed, 0x3333 + index));
     const annotated = annotatedLabels(source, file.dataset.coveredLabels, model.labels);
     const mask = lossMask(annotated, source.weight, model.labels);
-    for (const example of examples) train.push(mask ? { example, mask } : { example });
-    sources.push({ path: source.path, examples: examples.length, annotated, weight: source.weight });
+    for (const example of examples) train.push(mask ? { example, mask, source: index } : { example, source: index });
+    sources.push({ path: source.path, examples: examples.length, annotated, weight: source.weight, inNgramEnsemble: source.inNgramEnsemble });
   });
   const limitedTrain = limit(train, training.limitExamples, mixSeed(training.seed, 0x1111));
   const limitedValidation = limit(validation ?? [], training.limitValidationExamples, mixSeed(training.seed, 0x2222));
@@ -102,6 +106,21 @@ export function readJobData(config: TrainJobConfig): JobData {
     sources,
     skippedRows,
   };
+}
+
+/**
+ * The training examples the n-gram ensemble is fitted on: those of files that annotate every model label (an
+ * unannotated label would be learnt as absent) and are not marked `inNgramEnsemble: false`.
+ *
+ * @example
+ * ```ts
+ * const data = readJobData(config);
+ * fitNgramEnsemble(modelDir, ngramEnsembleExamples(data, config.model.labels), config.model.head.ngramEnsemble);
+ * ```
+ */
+export function ngramEnsembleExamples(data: Pick<JobData, 'train' | 'sources'>, labels: readonly string[]): Example[] {
+  const usable = data.sources.map((source) => source.inNgramEnsemble && source.annotated.length === labels.length);
+  return data.train.filter((e) => usable[e.source]).map((e) => e.example);
 }
 
 function annotatedLabels(source: TrainingSource, covered: readonly string[], labels: readonly string[]): readonly string[] {

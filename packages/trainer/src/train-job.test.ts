@@ -105,6 +105,20 @@ describe('runTrainJob', () => {
     expect(masked.lines.join('\n')).toMatch(/neutral-only\.jsonl: 60 examples, annotates neutral/);
   });
 
+  it('refuses an n-gram ensemble that no training file may be fitted on before it trains, naming the field', async () => {
+    const root = dir();
+    const calls = { count: 0 };
+    const cfg = config(root, {
+      data: { train: { path: jsonl(join(root, 'train.jsonl'), 40), inNgramEnsemble: false }, valFraction: 0.25 },
+      model: { head: { ngramEnsemble: { enabled: true } } },
+    });
+    const error = await runTrainJob(cfg, { createModel: tinyModel(calls) }).catch((e: unknown) => e);
+    expect(isMangaAssistError(error, 'INVALID_ARGUMENT')).toBe(true);
+    expect((error as Error).message).toMatch(/model\.head\.ngramEnsemble is enabled but no data\.train file can fit it/);
+    expect(calls.count).toBe(0);
+    expect(existsSync(join(root, 'run'))).toBe(false);
+  });
+
   it('refuses to reuse a run directory unless resuming or overwriting', async () => {
     const root = dir();
     const cfg = config(root, {});

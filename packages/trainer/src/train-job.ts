@@ -8,7 +8,7 @@ import { atomicWriteFile } from './atomic-file';
 import type { EncodedExample } from './batching';
 import { hashDataFiles } from './data-files';
 import type { TrainableClassifier } from './classifier';
-import { readJobData, type JobExample } from './job-data';
+import { ngramEnsembleExamples, readJobData, type JobExample } from './job-data';
 import { lockRunDir } from './run-lock';
 import { fitNgramEnsemble, type NgramEnsembleFit } from './ngram-ensemble-fit';
 import { RUN_FILES, trainClassifier } from './train-loop';
@@ -101,15 +101,26 @@ export async function runTrainJob(config: TrainJobConfig, options: TrainJobOptio
   );
   if (data.sources.length > 1 || data.train.some((e) => e.mask)) {
     for (const source of data.sources) {
-      log(`  ${source.path}: ${source.examples} examples, annotates ${source.annotated.join(', ')}${source.weight === 1 ? '' : `, weight ${source.weight}`}`);
+      const ensembleNote = config.model.head.ngramEnsemble.enabled && !source.inNgramEnsemble ? ', not in the n-gram ensemble' : '';
+      log(`  ${source.path}: ${source.examples} examples, annotates ${source.annotated.join(', ')}${source.weight === 1 ? '' : `, weight ${source.weight}`}${ensembleNote}`);
     }
+  }
+  // Checked before training, not after it: the ensemble is fitted once the last epoch is done.
+  const ensembleExamples = config.model.head.ngramEnsemble.enabled ? ngramEnsembleExamples(data, config.model.labels) : [];
+  if (config.model.head.ngramEnsemble.enabled && ensembleExamples.length === 0) {
+    throw new MangaAssistError(
+      'INVALID_ARGUMENT',
+      'model.head.ngramEnsemble is enabled but no data.train file can fit it: each is marked inNgramEnsemble: false or does not annotate every label ' +
+        `(${config.model.labels.join(', ')})`,
+      { field: 'model.head.ngramEnsemble' },
+    );
   }
   const model = await (options.createModel ?? createDistilBertJobModel)(config);
   const job = withBaseLr(config, model.hiddenSize, log);
   const loss = losses.create(config.loss.id, config.loss.options, { labels: config.model.labels });
   try {
     const tokenizeStart = performance.now();
-    const encode = (examples: readonly JobExample[]): EncodedExample[] => {
+    const encode = (examples: readonly Pick<JobExample, 'example' | 'mask'>[]): EncodedExample[] => {
       const targets = toMultiHot(
         examples.map((e) => e.example),
         config.model.labels,
@@ -161,9 +172,7 @@ export async function runTrainJob(config: TrainJobConfig, options: TrainJobOptio
       const ensemble = config.model.head.ngramEnsemble;
       let ngramEnsemble: NgramEnsembleFit | undefined;
       if (ensemble.enabled && summary.modelDir) {
-        // Only sources that annotate every label: an unannotated label would be learnt as absent.
-        const complete = data.train.filter(({ mask }) => !mask || mask.every((m) => m > 0)).map(({ example }) => example);
-        ngramEnsemble = fitNgramEnsemble(summary.modelDir, complete, ensemble);
+        ngramEnsemble = fitNgramEnsemble(summary.modelDir, ensembleExamples, ensemble);
         log(
           `n-gram ensemble: fitted on ${ngramEnsemble.examples} training messages (${ngramEnsemble.features} features) in ` +
             `${ngramEnsemble.seconds.toFixed(1)} s, weight ${ensemble.weight}, into ${summary.modelDir}`,

@@ -48,5 +48,14 @@ describe('the quickstart training job', () => {
     expect(sameTrainingData(config, generatedOnly)).toBe(false);
     const reweighted = { data: { ...config.data, train: trainingSources(config.data).map((s, i) => (i === 1 ? { ...s, weight: 3 } : s)) } };
     expect(sameTrainingData(config, reweighted)).toBe(false);
+    // The n-gram ensemble fitted on the generated split too (as every job recorded before the option did) is another model.
+    const recordedBefore = { data: { ...config.data, train: trainingSources(config.data).map(({ inNgramEnsemble: _, ...s }) => s) } };
+    expect(sameTrainingData(config, recordedBefore as typeof config)).toBe(false);
+  });
+
+  it('fits the n-gram ensemble on the hand-written slices alone, and the network on every file', () => {
+    const sources = trainingSources(config.data);
+    expect(sources.map((s) => s.inNgramEnsemble)).toEqual([false, ...HANDWRITTEN_TRAINING_SLICES.map(() => true)]);
+    expect(sources[0]!.path).toBe(paths.train);
   });
 });

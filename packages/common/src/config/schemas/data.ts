@@ -32,6 +32,12 @@ export const trainingSourceSchema = datasetSourceSchema
     maxExamples: z.number().int().positive().optional(),
     /** Loss weight of this file's examples relative to the others (1 = as much as any other example). */
     weight: z.number().positive().finite().default(1),
+    /**
+     * Whether the n-gram ensemble (`model.head.ngramEnsemble`) is also fitted on this file's examples; the network
+     * trains on them either way. Default true. `false` keeps generated text out of the n-gram model, whose word
+     * statistics then come from messages people wrote. A file that does not annotate every label is never used.
+     */
+    inNgramEnsemble: z.boolean().default(true),
   })
   .strict();
 
