@@ -13,7 +13,7 @@ describe('the quickstart training job', () => {
     expect(trainingSources(config.data).map((s) => s.path)).toEqual([paths.train, ...HANDWRITTEN_TRAINING_SLICES.map(handwrittenSlicePath)]);
     // Never an evaluation slice: their figures are the honest ones.
     for (const slice of HANDWRITTEN_EVALUATION_SLICES) expect(JSON.stringify(config.data)).not.toContain(HANDWRITTEN_SLICE_FILES[slice]);
-    expect(HANDWRITTEN_SLICE_FILES[HANDWRITTEN_EVALUATION_SLICE]).toBe('handwritten-test8.jsonl');
+    expect(HANDWRITTEN_SLICE_FILES[HANDWRITTEN_EVALUATION_SLICE]).toBe('handwritten-test9.jsonl');
   });
 
   it('keeps the last epoch, whatever the generated validation split prefers', () => {
