@@ -116,22 +116,20 @@ export function quickstartEncoder(): { readonly pretrained: string; readonly not
 /**
  * The quickstart's training files: its generated training split, then the hand-written training slices that ship
  * with `@mangaassist/data` (resolved inside the installed package, so the quickstart runs from the packages alone).
- * The network trains on all of them; the n-gram ensemble is fitted on the hand-written slices alone
- * (`inNgramEnsemble: false` on the generated split). The generator pairs praise words with complaints far more often
- * than people do (23 % of its frustrated messages are also labelled satisfaction, against 4.5 % in the hand-written
- * training slices), and an n-gram model fitted on its text scored praise about parcels and packaging as frustration:
- * fitted on people's messages alone, it raised the quickstart's macro-F1 on the seven evaluation slices from 0.902 to
- * 0.911 (docs/results/handwritten-quality.md).
+ * The network and the n-gram ensemble learn from all of them: an ensemble fitted on the hand-written slices alone
+ * (`inNgramEnsemble: false` on the generated split) raised macro-F1 on the seven earlier evaluation slices (0.902 →
+ * 0.911, two networks) but lowered it on `test9`, which judged it once (0.864 → 0.857;
+ * docs/results/handwritten-quality.md).
  *
  * @example
  * ```ts
  * quickstartTrainingSources(quickstartPaths('runs/quickstart')).map((s) => s.path); // [.../data/train.jsonl, .../handwritten-eval.jsonl, …]
  * ```
  */
-export function quickstartTrainingSources(paths: QuickstartPaths): Array<{ path: string; format: 'jsonl'; weight: number; inNgramEnsemble: boolean }> {
+export function quickstartTrainingSources(paths: QuickstartPaths): Array<{ path: string; format: 'jsonl'; weight: number }> {
   return [
-    { path: paths.train, format: 'jsonl', weight: 1, inNgramEnsemble: false },
-    ...handwrittenTrainingPaths().map((path) => ({ path, format: 'jsonl' as const, weight: QUICKSTART_HANDWRITTEN_WEIGHT, inNgramEnsemble: true })),
+    { path: paths.train, format: 'jsonl', weight: 1 },
+    ...handwrittenTrainingPaths().map((path) => ({ path, format: 'jsonl' as const, weight: QUICKSTART_HANDWRITTEN_WEIGHT })),
   ];
 }
 
