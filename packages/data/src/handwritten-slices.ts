@@ -24,6 +24,7 @@ export const HANDWRITTEN_SLICE_FILES = Object.freeze({
   test8: 'handwritten-test8.jsonl',
   test9: 'handwritten-test9.jsonl',
   test10: 'handwritten-test10.jsonl',
+  test11: 'handwritten-test11.jsonl',
 });
 
 /** The name of a bundled hand-written slice. */
@@ -57,6 +58,7 @@ export const HANDWRITTEN_SLICE_ROLES: Readonly<Record<HandwrittenSliceId, Handwr
   test8: 'evaluation',
   test9: 'evaluation',
   test10: 'reserved',
+  test11: 'reserved',
 });
 
 /** The slices of one role, in file order. */
