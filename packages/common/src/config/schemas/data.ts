@@ -34,8 +34,8 @@ export const trainingSourceSchema = datasetSourceSchema
     weight: z.number().positive().finite().default(1),
     /**
      * Whether the n-gram ensemble (`model.head.ngramEnsemble`) is also fitted on this file's examples; the network
-     * trains on them either way. Default true. `false` keeps generated text out of the n-gram model, whose word
-     * statistics then come from messages people wrote. A file that does not annotate every label is never used.
+     * trains on them either way. Default true. `false` keeps a file's phrasing (a generated corpus, say) out of the
+     * n-gram model's word statistics. A file that does not annotate every label is never used.
      */
     inNgramEnsemble: z.boolean().default(true),
   })
