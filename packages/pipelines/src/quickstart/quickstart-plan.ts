@@ -117,8 +117,8 @@ export function quickstartEncoder(): { readonly pretrained: string; readonly not
  * The quickstart's training files: its generated training split, then the hand-written training slices that ship
  * with `@mangaassist/data` (resolved inside the installed package, so the quickstart runs from the packages alone).
  * The network and the n-gram ensemble learn from all of them: an ensemble fitted on the hand-written slices alone
- * (`inNgramEnsemble: false` on the generated split) raised macro-F1 on the seven earlier evaluation slices (0.902 →
- * 0.911, two networks) but lowered it on `test9`, which judged it once (0.864 → 0.857;
+ * (`inNgramEnsemble: false` on the generated split) raised the mean macro-F1 of the seven earlier evaluation slices
+ * with two networks (0.902 → 0.911, 0.904 → 0.912) but lowered it on `test9`, which judged it once (0.864 → 0.857;
  * docs/results/handwritten-quality.md).
  *
  * @example
