@@ -106,11 +106,12 @@ export async function evaluateClassifier(
     if (index < 0) throw new RangeError(`cannot evaluate unknown label "${label}"; labels: ${all.join(', ')}`);
     return index;
   });
-  const thresholds = Object.fromEntries(evaluated.map((label) => [label, options.thresholds?.[label] ?? 0.5]));
+  const thresholdOf = (label: string) => options.thresholds?.[label] ?? 0.5;
+  const thresholds = Object.fromEntries(evaluated.map((label) => [label, thresholdOf(label)]));
   const { probabilities, loss } = await predictProbabilities(classifier, examples, options);
   // Every label is decided (unevaluated ones at 0.5) before the evaluated columns are kept, as serving decides: the
   // guideline label set reads neutral from all the other labels.
-  const decided = decideLabelSets(probabilities, all.map((label) => options.thresholds?.[label] ?? 0.5), all);
+  const decided = decideLabelSets(probabilities, all.map(thresholdOf), all);
   const predicted = selectColumns(decided, columns);
   return { metrics: multiLabelMetrics(predicted, selectColumns(targets, columns), evaluated), thresholds, loss };
 }

@@ -99,15 +99,16 @@ export async function runTrainJob(config: TrainJobConfig, options: TrainJobOptio
     `data: ${data.train.length} training and ${data.validation.length} validation examples` +
       `${data.skippedRows > 0 ? ` (${data.skippedRows} bad rows skipped)` : ''}; evaluated labels: ${data.evalLabels.join(', ')}`,
   );
+  const ensemble = config.model.head.ngramEnsemble;
   if (data.sources.length > 1 || data.train.some((e) => e.mask)) {
     for (const source of data.sources) {
-      const ensembleNote = config.model.head.ngramEnsemble.enabled && !source.inNgramEnsemble ? ', not in the n-gram ensemble' : '';
+      const ensembleNote = ensemble.enabled && !source.inNgramEnsemble ? ', not in the n-gram ensemble' : '';
       log(`  ${source.path}: ${source.examples} examples, annotates ${source.annotated.join(', ')}${source.weight === 1 ? '' : `, weight ${source.weight}`}${ensembleNote}`);
     }
   }
   // Checked before training, not after it: the ensemble is fitted once the last epoch is done.
-  const ensembleExamples = config.model.head.ngramEnsemble.enabled ? ngramEnsembleExamples(data, config.model.labels) : [];
-  if (config.model.head.ngramEnsemble.enabled && ensembleExamples.length === 0) {
+  const ensembleExamples = ensemble.enabled ? ngramEnsembleExamples(data, config.model.labels) : [];
+  if (ensemble.enabled && ensembleExamples.length === 0) {
     throw new MangaAssistError(
       'INVALID_ARGUMENT',
       'model.head.ngramEnsemble is enabled but no data.train file can fit it: each is marked inNgramEnsemble: false or does not annotate every label ' +
@@ -169,7 +170,6 @@ export async function runTrainJob(config: TrainJobConfig, options: TrainJobOptio
         reporter: options.reporter,
         signal: options.signal,
       });
-      const ensemble = config.model.head.ngramEnsemble;
       let ngramEnsemble: NgramEnsembleFit | undefined;
       if (ensemble.enabled && summary.modelDir) {
         ngramEnsemble = fitNgramEnsemble(summary.modelDir, ensembleExamples, ensemble);
