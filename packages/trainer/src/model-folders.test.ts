@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LABELS, useCpuBackend, VOCAB } from './__tests__/fixtures';
-import { BEST_MODEL_DIR, LAST_MODEL_DIR, recoverLastModel, saveBestModel, saveLastModel } from './model-folders';
+import { BEST_MODEL_DIR, LAST_MODEL_DIR, recoverLastModel, saveBestModel, savedModelDirs, saveLastModel } from './model-folders';
 import { createTinyClassifier } from './testing/tiny-classifier';
 
 // The module object every file's `import … from 'node:fs'` reads at call time, so spies on it see their calls.
@@ -72,4 +72,14 @@ describe('recoverLastModel', () => {
     expect(existsSync(join(runDir, `.${LAST_MODEL_DIR}.tmp`))).toBe(false);
     expect(readdirSync(runDir)).toEqual([LAST_MODEL_DIR]);
   }, 30_000);
+});
+
+describe('savedModelDirs', () => {
+  it('lists the kept model first, then the epochs in number order, without temporary copies', () => {
+    const runDir = mkdtempSync(join(tmpdir(), 'saved-dirs-'));
+    for (const name of ['epoch-10', 'epoch-2', 'epoch-1', '.epoch-3.tmp', '.epoch-4.old', 'last-model']) mkdirSync(join(runDir, name));
+    const at = (name: string) => join(runDir, name);
+    expect(savedModelDirs({ runDir, modelDir: at('last-model') })).toEqual(['last-model', 'epoch-1', 'epoch-2', 'epoch-10'].map(at));
+    expect(savedModelDirs({ runDir, modelDir: null })).toEqual([]);
+  });
 });

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelSelection } from '@mangaassist/common';
 import type { TrainableClassifier } from './classifier';
+import type { TrainSummary } from './train-records';
 import { fsyncPath, fsyncTree } from './atomic-file';
 
 /** Folder of the best model inside a run directory. */
@@ -68,6 +69,27 @@ export function epochModelDir(epoch: number): string {
 export function epochModelFolders(runDir: string): string[] {
   if (!existsSync(runDir)) return [];
   return readdirSync(runDir).filter((name) => /^(epoch-\d+|\.epoch-\d+\.(tmp|old))$/.test(name));
+}
+
+/**
+ * The model folders a finished run holds, the kept one first: `summary.modelDir` (`last-model/` or `best-model/`,
+ * as `modelSelection` says), then `epoch-<n>/` in epoch order (with `training.keepEpochModels`); none when the run
+ * saved no model.
+ *
+ * @example
+ * ```ts
+ * savedModelDirs(summary); // ['runs/train/last-model', 'runs/train/epoch-1', 'runs/train/epoch-2']
+ * ```
+ */
+export function savedModelDirs(summary: Pick<TrainSummary, 'runDir' | 'modelDir'>): string[] {
+  if (summary.modelDir === null) return [];
+  const epochs = epochModelFolders(summary.runDir)
+    .map((name) => /^epoch-(\d+)$/.exec(name))
+    .filter((match): match is RegExpExecArray => match !== null)
+    .map((match) => Number(match[1]))
+    .sort((a, b) => a - b)
+    .map((epoch) => join(summary.runDir, epochModelDir(epoch)));
+  return [summary.modelDir, ...epochs];
 }
 
 /**

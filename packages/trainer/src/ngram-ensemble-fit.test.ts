@@ -1,6 +1,6 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   ngramEnsembleLogit,
   ngramEnsembleSchema,
@@ -98,6 +98,32 @@ describe('fitNgramEnsemble', () => {
     loaded.dispose();
   }, 60_000);
 
+  it('writes one fit into several directories of a run, and refuses a directory that reads text otherwise before writing', async () => {
+    const dir = await savedClassifier();
+    const copy = join(dirname(dir), 'copy');
+    cpSync(dir, copy, { recursive: true });
+    const fit = fitNgramEnsemble([dir, copy], EXAMPLES, SETTINGS);
+    expect(fit.examples).toBe(40);
+    const tables = (d: string) => {
+      const { tensors } = readSafetensors(join(d, 'model.safetensors'));
+      return [NGRAM_ENSEMBLE_UNIGRAM_TENSOR, NGRAM_ENSEMBLE_BIGRAM_TENSOR, NGRAM_ENSEMBLE_BIAS_TENSOR].map((name) => Array.from(tensors.get(name)!.data as Float32Array));
+    };
+    expect(tables(copy)).toEqual(tables(dir));
+
+    // A model of 4 tokens does not see the same n-grams as one of 6: one fit cannot serve both.
+    const other = join(dirname(dir), 'other');
+    cpSync(dir, other, { recursive: true });
+    const config = JSON.parse(readFileSync(join(other, 'config.json'), 'utf8')) as { mangaassist_head: Record<string, unknown> };
+    config.mangaassist_head.max_length = 4;
+    writeFileSync(join(other, 'config.json'), JSON.stringify(config));
+    const before = readFileSync(join(dir, 'model.safetensors'));
+    expect(() => fitNgramEnsemble([dir, other], EXAMPLES.slice(0, 20), { ...SETTINGS, buckets: 31 })).toThrow(
+      `${other} reads text unlike ${dir} (vocabulary ${WORDS.length + 5} vs ${WORDS.length + 5}, token limit 4 vs 6`,
+    );
+    expect(readFileSync(join(dir, 'model.safetensors')).equals(before)).toBe(true);
+    expect(() => fitNgramEnsemble([], EXAMPLES, SETTINGS)).toThrow('no model directory to write the n-gram ensemble into');
+  }, 60_000);
+
   it('refuses an empty training set, naming the directory', async () => {
     const dir = await savedClassifier();
     expect(() => fitNgramEnsemble(dir, [], SETTINGS)).toThrow(`no training message to fit the n-gram ensemble of ${dir} on`);
@@ -105,7 +131,7 @@ describe('fitNgramEnsemble', () => {
 });
 
 describe('runTrainJob with model.head.ngramEnsemble', () => {
-  it('fits the ensemble into the kept model on the sources that annotate every label, and says so', async () => {
+  it('fits the ensemble into the kept model and every epoch model, on the sources that annotate every label, and says so', async () => {
     const root = mkdtempSync(join(tmpdir(), 'ngram-job-'));
     writeTinyDistilBert(join(root, 'encoder'), { words: WORDS, layers: 2 });
     const write = (name: string, rows: readonly { text: string; labels: string[] }[]) => {
@@ -129,14 +155,26 @@ describe('runTrainJob with model.head.ngramEnsemble', () => {
         validation: { path: write('validation.jsonl', EXAMPLES.slice(0, 8)) },
       },
       loss: { id: 'bce' },
-      schedule: { epochs: 1, unfreezing: { id: 'full' }, lr: { id: 'constant' } },
+      schedule: { epochs: 2, unfreezing: { id: 'full' }, lr: { id: 'constant' } },
       optimizer: { baseLr: 1e-3 },
-      training: { outDir: join(root, 'run'), batchSize: 8 },
+      training: { outDir: join(root, 'run'), batchSize: 8, keepEpochModels: true },
     });
     const lines: string[] = [];
     const { summary, ngramEnsemble } = await runTrainJob(cfg, { log: (line) => lines.push(line) });
     expect(ngramEnsemble).toMatchObject({ examples: 40, features: WORDS.length + 5 + 53 });
-    expect(lines.some((line) => line.startsWith(`n-gram ensemble: fitted on 40 training messages (${WORDS.length + 5 + 53} features)`))).toBe(true);
+    const saved = ['last-model', 'epoch-1', 'epoch-2'].map((name) => join(root, 'run', name));
+    expect(summary.modelDir).toBe(saved[0]);
+    expect(saved.filter((dir) => !existsSync(dir))).toEqual([]);
+    expect(lines).toContain(
+      `n-gram ensemble: fitted on 40 training messages (${WORDS.length + 5 + 53} features) in ${ngramEnsemble!.seconds.toFixed(1)} s, weight 0.5, into ${saved.join(', ')}`,
+    );
+    // Every saved model carries the same n-gram tables beside its own network: an epoch chosen later is scored as served.
+    const tensorsOf = (dir: string) => readSafetensors(join(dir, 'model.safetensors')).tensors;
+    const values = (dir: string, name: string) => Array.from(tensorsOf(dir).get(name)!.data as Float32Array);
+    for (const dir of saved.slice(1)) {
+      for (const name of [NGRAM_ENSEMBLE_UNIGRAM_TENSOR, NGRAM_ENSEMBLE_BIGRAM_TENSOR, NGRAM_ENSEMBLE_BIAS_TENSOR]) expect(values(dir, name)).toEqual(values(saved[0]!, name));
+    }
+    expect(values(saved[1]!, 'classifier.weight')).not.toEqual(values(saved[2]!, 'classifier.weight'));
     const loaded = await loadClassifier(summary.modelDir!);
     expect(loaded.ngramEnsemble).toEqual({ weight: 0.5, buckets: 53 });
     // Evaluation passes mix; training passes (same dropout seed) are the network's alone: the ensemble never enters a loss.

@@ -9,6 +9,7 @@ import type { EncodedExample } from './batching';
 import { hashDataFiles } from './data-files';
 import type { TrainableClassifier } from './classifier';
 import { ngramEnsembleExamples, readJobData, type JobExample } from './job-data';
+import { savedModelDirs } from './model-folders';
 import { lockRunDir } from './run-lock';
 import { fitNgramEnsemble, type NgramEnsembleFit } from './ngram-ensemble-fit';
 import { RUN_FILES, trainClassifier } from './train-loop';
@@ -58,7 +59,7 @@ export interface TrainJobResult {
   readonly wallSeconds: number;
   /** Rows of the training file(s) that lenient reading skipped. */
   readonly skippedRows: number;
-  /** The n-gram ensemble fitted into the kept model (`model.head.ngramEnsemble.enabled`), when there is one. */
+  /** The n-gram ensemble fitted into every model the run saved (`model.head.ngramEnsemble.enabled`), when there is one. */
   readonly ngramEnsemble?: NgramEnsembleFit;
 }
 
@@ -172,10 +173,13 @@ export async function runTrainJob(config: TrainJobConfig, options: TrainJobOptio
       });
       let ngramEnsemble: NgramEnsembleFit | undefined;
       if (ensemble.enabled && summary.modelDir) {
-        ngramEnsemble = fitNgramEnsemble(summary.modelDir, ensembleExamples, ensemble);
+        // Every model the run saved gets the same fit, so that best-model/ or an epoch-<n>/ chosen on other data is
+        // scored (and calibrated) as it would be served, not as the network alone.
+        const dirs = savedModelDirs(summary);
+        ngramEnsemble = fitNgramEnsemble(dirs, ensembleExamples, ensemble);
         log(
           `n-gram ensemble: fitted on ${ngramEnsemble.examples} training messages (${ngramEnsemble.features} features) in ` +
-            `${ngramEnsemble.seconds.toFixed(1)} s, weight ${ensemble.weight}, into ${summary.modelDir}`,
+            `${ngramEnsemble.seconds.toFixed(1)} s, weight ${ensemble.weight}, into ${dirs.join(', ')}`,
         );
       }
       return { summary, wallSeconds: (performance.now() - started) / 1000, skippedRows: data.skippedRows, ...(ngramEnsemble ? { ngramEnsemble } : {}) };

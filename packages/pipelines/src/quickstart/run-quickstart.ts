@@ -124,7 +124,7 @@ export async function runQuickstart(
   generateData(paths, sizes.examples, progress);
 
   stage(2, `fine-tuning on the generated split and the hand-written ${HANDWRITTEN_TRAINING_SLICES.join(', ')} slices: ` +
-    `full fine-tune with the wide-and-deep head, BCE, slanted-triangular LR over ${sizes.epochs} epochs, then the n-gram ensemble`);
+    `full fine-tune with the wide-and-deep head, BCE, slanted-triangular LR over ${sizes.epochs} epochs, then the n-gram ensemble on the same files`);
   const selection = await selectBackendWithNativeKernels(options.backend);
   progress.write(`${selection.message}\n`);
   await train(paths, sizes, encoder.pretrained, plugins, progress);

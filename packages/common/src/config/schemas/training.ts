@@ -40,8 +40,9 @@ export const trainingConfigSchema = z
     /** Write a step line to metrics.jsonl every this many steps. */
     logEverySteps: z.number().int().positive().default(10),
     /**
-     * Also keep the model of every epoch (`epoch-<n>/` in the run directory, one encoder's size each), so that the
-     * epoch can be chosen on other data than the validation split. Off by default.
+     * Also keep the model of every epoch (`epoch-<n>/` in the run directory, one encoder's size each, each with the
+     * run's n-gram ensemble when `model.head.ngramEnsemble` is on), so that the epoch can be chosen on other data than
+     * the validation split, scored as it would be served. Off by default.
      */
     keepEpochModels: z.boolean().default(false),
     /**
