@@ -24,6 +24,20 @@ it("adds the baseline decided like the model, and says what each line's rule is"
   expect(formatHandwrittenScores([{ ...score, baselineCalibrated: undefined }])).not.toContain("model's rule");
 });
 
+it('adds the baseline trained on the hand-written messages alone after the others, and says what it is', () => {
+  const side = (macroF1: number) => ({ macroF1, exactMatch: 0.63, frustration: { precision: 0.73, recall: 0.79 }, satisfactionPrecision: 0.9 });
+  const score: HandwrittenScore = {
+    slice: 'test3', file: 'handwritten-test3.jsonl', messages: 255, role: 'evaluation', model: side(0.8), baseline: side(0.81), baselineHandwrittenOnly: side(0.825),
+  };
+  expect(formatHandwrittenScores([score])).toBe(
+    '  test3 (255 messages, never trained or tuned on)\n' +
+      '    model                 macro-F1 0.800  exact match 0.63  frustration P 0.73 R 0.79  satisfaction P 0.90\n' +
+      '    TF-IDF baseline       macro-F1 0.810  exact match 0.63  frustration P 0.73 R 0.79  satisfaction P 0.90\n' +
+      '    TF-IDF, hand-written  macro-F1 0.825  exact match 0.63  frustration P 0.73 R 0.79  satisfaction P 0.90\n' +
+      '  ("TF-IDF, hand-written": the baseline trained on the hand-written training messages alone, at its own rule)\n',
+  );
+});
+
 it('decides the baseline at per-label thresholds, then the guideline label set, with no fallback label', () => {
   const labels = ['frustration', 'satisfaction', 'neutral'];
   const rows: Record<string, number[]> = { a: [0.3, 0.1, 0.6], b: [0.1, 0.7, 0.1], c: [0.1, 0.1, 0.1], d: [0.25, 0.1, 0.1] };
