@@ -173,8 +173,8 @@ export async function runTrainJob(config: TrainJobConfig, options: TrainJobOptio
       });
       let ngramEnsemble: NgramEnsembleFit | undefined;
       if (ensemble.enabled && summary.modelDir) {
-        // Every model the run saved gets the same fit, so that best-model/ or an epoch-<n>/ chosen on other data is
-        // scored (and calibrated) as it would be served, not as the network alone.
+        // Every model the run saved gets the same fit, so that an epoch-<n>/ chosen on other data is scored (and
+        // calibrated) as it would be served, not as the network alone.
         const dirs = savedModelDirs(summary);
         ngramEnsemble = fitNgramEnsemble(dirs, ensembleExamples, ensemble);
         log(
