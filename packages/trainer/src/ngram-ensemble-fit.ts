@@ -30,9 +30,9 @@ export interface NgramEnsembleFit {
  * `config.json` its `mangaassist_head.ngram_ensemble` entry (a fit already there is replaced). Loading the directory
  * (`loadClassifier`) or exporting it then gives the mixed probabilities.
  *
- * Given several directories (the models one run saved: its kept model, `best-model/`, `epoch-<n>/`), the regression
- * is fitted once, on the first one's tokenizer, and the same tables go into each, so that every saved epoch is
- * scored as it would be served. They must read text alike: a directory whose vocabulary size or token limit differs
+ * Given several directories (the models one run saved: its kept model and each `epoch-<n>/`), the regression is
+ * fitted once, on the first one's tokenizer, and the same tables go into each, so that every saved epoch is scored
+ * as it would be served. They must read text alike: a directory whose vocabulary size, token limit or labels differ
  * from the first one's is refused before anything is written.
  *
  * Pass only messages whose labels are complete: an example of a source that does not annotate a label would teach
@@ -52,22 +52,20 @@ export function fitNgramEnsemble(modelDirs: string | readonly string[], examples
   const first = dirs[0];
   if (first === undefined) throw new RangeError('fitNgramEnsemble: no model directory to write the n-gram ensemble into');
   if (examples.length === 0) throw new RangeError(`fitNgramEnsemble: no training message to fit the n-gram ensemble of ${dirs.join(', ')} on`);
-  const readsText = (dir: string) => {
-    const { raw, config, labels } = readClassifierConfig(dir);
-    return { raw, labels, vocabSize: config.vocab_size, maxLength: headMaxLength(raw, config.max_position_embeddings) ?? config.max_position_embeddings };
-  };
-  const reference = readsText(first);
   const targets = dirs.map((dir) => {
-    const target = readsText(dir);
+    const { raw, config, labels } = readClassifierConfig(dir);
+    return { dir, raw, labels, vocabSize: config.vocab_size, maxLength: headMaxLength(raw, config.max_position_embeddings) ?? config.max_position_embeddings };
+  });
+  const reference = targets[0]!;
+  for (const target of targets.slice(1)) {
     if (target.vocabSize !== reference.vocabSize || target.maxLength !== reference.maxLength || target.labels.join() !== reference.labels.join()) {
       throw new RangeError(
-        `fitNgramEnsemble: ${dir} reads text unlike ${first} (vocabulary ${target.vocabSize} vs ${reference.vocabSize}, ` +
+        `fitNgramEnsemble: ${target.dir} reads text unlike ${first} (vocabulary ${target.vocabSize} vs ${reference.vocabSize}, ` +
           `token limit ${target.maxLength} vs ${reference.maxLength}, labels ${target.labels.join(', ')} vs ${reference.labels.join(', ')}); ` +
           'one fit serves only the models of one run',
       );
     }
-    return { dir, raw: target.raw };
-  });
+  }
   const { vocabSize, maxLength, labels } = reference;
   const tokenizer = WordPieceTokenizer.fromDirectory(first);
   const features = vocabSize + settings.buckets;

@@ -1,7 +1,7 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MangaAssistError, type TrainJobConfig } from '@mangaassist/common';
-import { HANDWRITTEN_EVALUATION_SLICES, HANDWRITTEN_TRAINING_SLICES, generateCorpus, handwrittenTrainingPaths, readDataset, stratifiedSplit, writeJsonl } from '@mangaassist/data';
+import { HANDWRITTEN_EVALUATION_SLICES, HANDWRITTEN_TRAINING_SLICES, generateCorpus, readDataset, stratifiedSplit, writeJsonl } from '@mangaassist/data';
 import { exportClassifier } from '@mangaassist/export';
 import type { TfjsBackendRequest } from '@mangaassist/runtime-tfjs';
 import { createThresholdPlugins, type ThresholdPlugins } from '@mangaassist/thresholds';
@@ -144,9 +144,12 @@ export async function runQuickstart(
   stage(4, `messages written by people: the model and the TF-IDF baseline (trained on the same files, and on the hand-written ones alone) on the hand-written ${new Intl.ListFormat('en').format(HANDWRITTEN_EVALUATION_SLICES)} slices`);
   // The baseline reads every training file once, unweighted: the same messages the model learnt from. A second one
   // reads the hand-written files alone: the generated split lowers the baseline on people's messages.
-  const readExamples = (path: string) => readDataset(path, { format: 'jsonl' }).dataset.examples;
-  const trainExamples = quickstartTrainingSources(paths).flatMap((source) => readExamples(source.path));
-  const handwrittenExamples = handwrittenTrainingPaths().flatMap(readExamples);
+  const sources = quickstartTrainingSources(paths).map((source) => ({
+    path: source.path,
+    examples: readDataset(source.path, { format: 'jsonl' }).dataset.examples,
+  }));
+  const trainExamples = sources.flatMap((source) => source.examples);
+  const handwrittenExamples = sources.filter((source) => source.path !== paths.train).flatMap((source) => source.examples);
   // The baseline is also decided like the model (thresholds by the same strategy on the same validation split), so the
   // comparison shows what the model adds apart from what the F-beta rule costs both.
   const validationExamples = readDataset(paths.validation, { format: 'jsonl' }).dataset.examples;
