@@ -23,6 +23,7 @@ export {
   type EncoderOptions,
 } from './distilbert-encoder';
 export { initDistilBertWeights, sinusoidalPositions } from './distilbert-weights';
+export { emojiTokens } from './emoji-tokens';
 export { runHfParity, type ParityReport, type TokenizerMismatch } from './hf-parity';
 export {
   CACHE_DIR_ENV,
@@ -37,6 +38,7 @@ export { EMBEDDINGS_GROUP, HEAD_GROUP, layerGroupName, layerGroupNames, transfor
 export { ACTIVATION_NAMES, ACTIVATIONS, layerNorm, linear, type ActivationName } from './layers';
 export { MODEL_FAMILIES, modelFamilyFor, type ModelFamily } from './model-registry';
 export { MultiLabelClassifier, type MultiLabelClassifierParts, type PredictOptions } from './multi-label-classifier';
+export { addTokensToVocabulary, type NewToken, type NewTokensReport } from './new-tokens';
 export {
   assertTfjsBackend,
   checkVocabulary,

@@ -2,11 +2,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { MangaAssistError } from '@mangaassist/common';
-import { CONFIG_FILE, readJsonFile, WEIGHTS_FILE, WordPieceTokenizer, type DistilBertConfig } from '@mangaassist/model-format';
+import { CONFIG_FILE, DISTILBERT_WORD_EMBEDDINGS, readJsonFile, WEIGHTS_FILE, WordPieceTokenizer, type DistilBertConfig } from '@mangaassist/model-format';
 import type { CheckpointReport } from './distilbert-checkpoint';
 import type { DistilBertEncoder, EncoderOptions } from './distilbert-encoder';
 import { resolvePretrainedDir, type HubOptions } from './hub-download';
 import { modelFamilyFor, type ModelFamily } from './model-registry';
+import { addTokensToVocabulary, type NewToken, type NewTokensReport } from './new-tokens';
 
 /** A pretrained encoder with its tokenizer and what loading found. */
 export interface PretrainedEncoder {
@@ -18,10 +19,19 @@ export interface PretrainedEncoder {
   readonly tokenizer: WordPieceTokenizer;
   /** Tensors loaded, ignored (e.g. the MLM head) and computed, by name. */
   readonly report: CheckpointReport;
+  /** What `newTokens` added to the vocabulary; absent when none were asked for. */
+  readonly newTokens?: NewTokensReport;
 }
 
 /** Options of {@link fromPretrained}. */
-export type FromPretrainedOptions = HubOptions & EncoderOptions;
+export type FromPretrainedOptions = HubOptions &
+  EncoderOptions & {
+    /**
+     * Tokens to add to the vocabulary in its reserved `[unusedN]` slots, most important first, each embedding row
+     * initialised from words that describe it ({@link addTokensToVocabulary}); `emojiTokens` gives the emoji.
+     */
+    readonly newTokens?: readonly NewToken[];
+  };
 
 /**
  * Fails early, with the fix, when no TensorFlow.js backend is registered (variables could not be created).
@@ -104,8 +114,11 @@ export async function fromPretrained(idOrDir: string, options: FromPretrainedOpt
   const dir = await resolvePretrainedDir(idOrDir, options);
   const { family, config } = readModelConfig(dir);
   const { weights, report } = family.readCheckpoint(weightsFile(dir), config);
-  const tokenizer = WordPieceTokenizer.fromDirectory(dir);
-  checkVocabulary(tokenizer, config, dir);
+  const original = WordPieceTokenizer.fromDirectory(dir);
+  checkVocabulary(original, config, dir);
+  const added = options.newTokens?.length
+    ? addTokensToVocabulary(original, weights.get(DISTILBERT_WORD_EMBEDDINGS) as Float32Array, config.dim, options.newTokens)
+    : undefined;
   const encoder = family.createEncoder(config, weights, options);
-  return { dir, config, family, encoder, tokenizer, report };
+  return { dir, config, family, encoder, tokenizer: added?.tokenizer ?? original, report, ...(added ? { newTokens: added.report } : {}) };
 }

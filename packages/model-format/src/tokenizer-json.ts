@@ -76,3 +76,65 @@ export function syntheticVocab(size: number): string[] {
   if (!Number.isInteger(size) || size < BERT_SPECIAL_TOKENS.length) throw new RangeError(`size must be an integer >= 5, got ${size}`);
   return [...BERT_SPECIAL_TOKENS, ...Array.from({ length: size - BERT_SPECIAL_TOKENS.length }, (_, i) => `w${i + BERT_SPECIAL_TOKENS.length}`)];
 }
+
+/** A WordPiece vocabulary's reserved slot, such as BERT's `[unused0]`…`[unused993]`. */
+const UNUSED_SLOT = /^\[unused(\d+)\]$/;
+
+/** What {@link withTokensInUnusedSlots} did. */
+export interface PlacedTokens {
+  /** The `tokenizer.json` content with the new tokens in the vocabulary (the input is not changed). */
+  readonly json: Record<string, unknown>;
+  /** The tokens given new ids, each with the id of the slot it took, in the order given. */
+  readonly placed: readonly { readonly token: string; readonly id: number }[];
+  /** Tokens already in the vocabulary, kept at their ids. */
+  readonly present: readonly string[];
+  /** Tokens that found no free slot, in the order given. */
+  readonly leftOut: readonly string[];
+}
+
+/**
+ * Puts `tokens` into a WordPiece `tokenizer.json`'s reserved `[unusedN]` slots, lowest N first, so the vocabulary
+ * gains them without changing its size: the checkpoint's embedding matrix keeps its shape and every tool that reads
+ * `tokenizer.json` (Hugging Face tokenizers, transformers.js) splits the text the same way. BERT's vocabulary keeps
+ * 994 such slots for exactly this. A token already in the vocabulary keeps its id; tokens past the last free slot are
+ * left out, in order, so put the ones that matter most first. Continuation tokens are given whole (`##😭`, with the
+ * vocabulary's `model.continuing_subword_prefix`).
+ *
+ * @throws RangeError when `json` is not a WordPiece tokenizer (`model.type` and `model.vocab`)
+ *
+ * @example
+ * ```ts
+ * const { json, placed } = withTokensInUnusedSlots(tokenizerJson, ['😭', '##😭']);
+ * placed; // [{ token: '😭', id: 1 }, { token: '##😭', id: 2 }]: [unused0] and [unused1] of bert-base-uncased
+ * ```
+ */
+export function withTokensInUnusedSlots(json: Readonly<Record<string, unknown>>, tokens: readonly string[]): PlacedTokens {
+  const model = json.model as { type?: unknown; vocab?: unknown } | undefined;
+  if (model?.type !== 'WordPiece' || typeof model.vocab !== 'object' || model.vocab === null) {
+    throw new RangeError(`tokenizer.json has no WordPiece vocabulary (model.type is ${JSON.stringify(model?.type)})`);
+  }
+  const vocab: Record<string, number> = { ...(model.vocab as Record<string, number>) };
+  const slots = Object.keys(vocab)
+    .map((token) => ({ token, n: UNUSED_SLOT.exec(token)?.[1] }))
+    .filter((slot): slot is { token: string; n: string } => slot.n !== undefined)
+    .sort((a, b) => Number(a.n) - Number(b.n));
+  const placed: { token: string; id: number }[] = [];
+  const present: string[] = [];
+  const leftOut: string[] = [];
+  for (const token of new Set(tokens)) {
+    if (token in vocab) {
+      present.push(token);
+      continue;
+    }
+    const slot = slots.shift();
+    if (!slot) {
+      leftOut.push(token);
+      continue;
+    }
+    const id = vocab[slot.token] as number;
+    delete vocab[slot.token];
+    vocab[token] = id;
+    placed.push({ token, id });
+  }
+  return { json: { ...json, model: { ...model, vocab } }, placed, present, leftOut };
+}

@@ -200,6 +200,32 @@ describe('runTrainJob', () => {
     loaded.dispose();
   }, 60_000);
 
+  it('with model.emojiTokens, puts the training messages\' emoji first into the vocabulary and saves the tokenizer that reads them', async () => {
+    const root = dir();
+    const encoderDir = join(root, 'encoder');
+    writeTinyDistilBert(encoderDir, { words: [...WORDS, '[unused0]', '[unused1]', '[unused2]', '[unused3]'], layers: 1 });
+    const train = join(root, 'train.jsonl');
+    const rows = Array.from({ length: 24 }, (_, i) =>
+      i % 2 === 0 ? { text: 'late again 😡', labels: ['frustration'] } : { text: i % 3 === 0 ? 'love this 🙏' : 'love this ❤️❤️', labels: ['satisfaction'] },
+    );
+    writeFileSync(train, rows.map((row) => JSON.stringify(row)).join('\n'));
+    const cfg = parseConfig(trainJobConfigSchema, {
+      data: { train: { path: train }, valFraction: 0.25 },
+      model: { pretrained: encoderDir, maxLength: 12, emojiTokens: true, head: { hiddenDim: 8, wide: { buckets: 64 } } },
+      schedule: { epochs: 1 },
+      training: { outDir: join(root, 'run'), batchSize: 8 },
+    });
+    // Absent unless set, so the settings (and checkpoint fingerprints) of runs recorded before the option stay the same.
+    expect(parseConfig(trainJobConfigSchema, { ...cfg, model: { pretrained: encoderDir } }).model).not.toHaveProperty('emojiTokens');
+    const lines: string[] = [];
+    const { summary } = await runTrainJob(cfg, { log: (line) => lines.push(line) });
+    // Four slots: 😡 (12 times) and ❤ (16 times, twice in 8 messages) come first, each as a word and a continuation.
+    expect(lines.find((line) => line.startsWith('emoji:'))).toMatch(/^emoji: 4 of \d+ emoji tokens in the vocabulary/);
+    const loaded = await loadClassifier(summary.modelDir!);
+    expect(loaded.tokenizer.encode('❤️❤️ 😡 🙏').tokens).toEqual(['[CLS]', '❤', '##❤', '😡', '[UNK]', '[SEP]']);
+    loaded.dispose();
+  }, 60_000);
+
   it('with only data given, trains the default recipe: wide-and-deep head, BCE, the rate for the encoder, the last epoch kept', async () => {
     const root = dir();
     const encoderDir = join(root, 'encoder');

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MangaAssistError, recommendedBaseLr, trainingSources, type TrainJobConfig } from '@mangaassist/common';
-import { createClassifier } from '@mangaassist/core-model';
+import { createClassifier, emojiTokens } from '@mangaassist/core-model';
 import { toMultiHot } from '@mangaassist/data';
 import { atomicWriteFile } from './atomic-file';
 import type { EncodedExample } from './batching';
@@ -24,6 +24,8 @@ export interface JobModel {
   readonly padId: number;
   /** Width of the encoder's hidden states: picks the learning rate when the configuration sets none. */
   readonly hiddenSize: number;
+  /** What building the model changed that the log should say (the emoji put into the vocabulary). */
+  readonly note?: string;
 }
 
 /** Options of {@link runTrainJob}. */
@@ -40,8 +42,8 @@ export interface TrainJobOptions {
   readonly reporter?: TrainReporter;
   /** Aborting checkpoints after the current step and ends the run as `interrupted`. */
   readonly signal?: AbortSignal;
-  /** Builds the model; default {@link createDistilBertJobModel}. Tests pass a tiny model. */
-  readonly createModel?: (config: TrainJobConfig) => Promise<JobModel>;
+  /** Builds the model from the config and the training texts; default {@link createDistilBertJobModel}. Tests pass a tiny model. */
+  readonly createModel?: (config: TrainJobConfig, trainingTexts: readonly string[]) => Promise<JobModel>;
   /** Receives one line per preparation stage (data read, tokenised, model loaded). */
   readonly log?: (line: string) => void;
   /**
@@ -117,7 +119,8 @@ export async function runTrainJob(config: TrainJobConfig, options: TrainJobOptio
       { field: 'model.head.ngramEnsemble' },
     );
   }
-  const model = await (options.createModel ?? createDistilBertJobModel)(config);
+  const model = await (options.createModel ?? createDistilBertJobModel)(config, data.train.map((e) => e.example.text));
+  if (model.note) log(model.note);
   const job = withBaseLr(config, model.hiddenSize, log);
   const loss = losses.create(config.loss.id, config.loss.options, { labels: config.model.labels });
   try {
@@ -224,25 +227,37 @@ export function jobDataFiles(config: TrainJobConfig): string[] {
 }
 
 /**
- * The DistilBERT classifier of `@mangaassist/core-model` on `model.pretrained`, initialised from `training.seed`.
+ * The DistilBERT classifier of `@mangaassist/core-model` on `model.pretrained`, initialised from `training.seed`; with
+ * `model.emojiTokens`, the emoji of `trainingTexts` first, then others, in the vocabulary's reserved slots.
  *
  * @example
  * ```ts
- * const { classifier, encode } = await createDistilBertJobModel(config);
+ * const { classifier, encode } = await createDistilBertJobModel(config, ['where is my order 😡']);
  * ```
  */
-export async function createDistilBertJobModel(config: TrainJobConfig): Promise<JobModel> {
+export async function createDistilBertJobModel(config: TrainJobConfig, trainingTexts: readonly string[] = []): Promise<JobModel> {
   const { pretrained, labels, head, maxLength, cacheDir } = config.model;
+  const withEmoji = config.model.emojiTokens === true;
   // The n-gram ensemble is fitted after training (runTrainJob), not built with the network.
   const { ngramEnsemble: _fittedAfterTraining, ...networkHead } = head;
-  const classifier = await createClassifier(pretrained, { labels, head: networkHead, maxLength, seed: config.training.seed, ...(cacheDir ? { cacheDir } : {}) });
+  const newTokens = withEmoji ? emojiTokens(trainingTexts) : [];
+  const classifier = await createClassifier(pretrained, {
+    labels,
+    head: networkHead,
+    maxLength,
+    seed: config.training.seed,
+    ...(cacheDir ? { cacheDir } : {}),
+    ...(withEmoji ? { newTokens } : {}),
+  });
   // Assigning to the trainer's interface is the compile-time proof that the real classifier satisfies it.
   const trainable: TrainableClassifier = classifier;
+  const known = newTokens.filter(({ token }) => classifier.tokenizer.tokenToId(token) !== undefined).length;
   return {
     classifier: trainable,
     encode: (text) => classifier.tokenizer.encode(text, { maxLength }).ids,
     padId: classifier.tokenizer.padId,
     hiddenSize: classifier.encoder.config.dim,
+    ...(withEmoji ? { note: `emoji: ${known} of ${newTokens.length} emoji tokens in the vocabulary (the training messages' first; the rest read as [UNK])` } : {}),
   };
 }
 

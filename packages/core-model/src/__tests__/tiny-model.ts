@@ -33,6 +33,8 @@ export interface TinyModelOptions {
   readonly omit?: readonly string[];
   /** Tensors to replace. */
   readonly replace?: Record<string, SafetensorsInput>;
+  /** Another vocabulary of {@link TINY_VOCAB}'s length (default {@link TINY_VOCAB}). */
+  readonly vocab?: readonly string[];
 }
 
 /** Writes a Hugging Face-style encoder directory (config.json, model.safetensors, vocab.txt) with Hugging Face's initialisation. */
@@ -45,7 +47,7 @@ export function writeTinyModel(dir: string, options: TinyModelOptions = {}): Dis
     ...(options.extra ? { extra: options.extra } : {}),
     ...(options.replace ? { replace: options.replace } : {}),
     ...(options.omit ? { omit: options.omit } : {}),
-    vocab: TINY_VOCAB,
+    vocab: options.vocab ?? TINY_VOCAB,
     tokenizerFile: 'vocab.txt',
   });
   return config;

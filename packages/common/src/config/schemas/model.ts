@@ -31,6 +31,14 @@ export const modelConfigSchema = z
     cacheDir: z.string().min(1).optional(),
     labels: labelListSchema.default([...DEFAULT_LABELS]),
     maxLength: z.number().int().min(8).max(512).default(128),
+    /**
+     * Put emoji into the vocabulary's reserved `[unusedN]` slots before fine-tuning, the training messages' emoji
+     * first, each embedding initialised from its Unicode name (`emojiTokens` of `@mangaassist/core-model`). BERT's
+     * vocabulary has none: without them every emoji reads as `[UNK]`, so "❤️❤️" and "🙄" look alike to the model.
+     * Off when absent; left out rather than defaulted so that the settings of runs recorded before it existed, and
+     * the checkpoints they resume from, stay the same.
+     */
+    emojiTokens: z.boolean().optional(),
     head: z
       .object({
         hiddenDim: z.number().int().positive().default(256),
