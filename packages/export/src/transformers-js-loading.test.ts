@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { bertTokenizerJson, withTokensInUnusedSlots } from '@mangaassist/model-format';
 import { TINY_LABELS, TINY_VOCAB, writeTinyClassifierDir } from './__tests__/tiny-model-dir';
 import { exportClassifier } from './export-model';
 
@@ -13,8 +14,8 @@ interface Scored {
   score: number;
 }
 
-async function ortProbabilities(file: string, words: string[]): Promise<Record<string, number>> {
-  const ids = [2, ...words.map((w) => TINY_VOCAB.indexOf(w)), 3];
+async function ortProbabilities(file: string, words: string[], vocab: readonly string[] = TINY_VOCAB): Promise<Record<string, number>> {
+  const ids = [2, ...words.map((w) => vocab.indexOf(w)), 3];
   const dims = [1, ids.length];
   const session = await ort.InferenceSession.create(file);
   const { logits } = await session.run({
@@ -44,6 +45,36 @@ describe("transformers.js pipeline('text-classification', dir) loads the export 
       const expected = await ortProbabilities(join(outDir, 'onnx', file), 'where is my order ? it was late again !'.split(' '));
       expect(scores.map((s) => s.label).sort()).toEqual([...TINY_LABELS].sort());
       for (const { label, score } of scores) expect(Math.abs(score - expected[label]!)).toBeLessThan(1e-5);
+    } finally {
+      await classify.dispose();
+    }
+  });
+});
+
+describe('transformers.js reads the emoji a training job put into the vocabulary as the model does', () => {
+  // The tiny vocabulary's last two pieces give way to reserved slots, which then take 😭 and its continuation.
+  const vocab = [...TINY_VOCAB.slice(0, -2), '[unused0]', '[unused1]'];
+  const { json, placed } = withTokensInUnusedSlots(bertTokenizerJson(vocab), ['😭', '##😭']);
+  const withEmoji = vocab.map((token) => placed.find((p) => p.id === vocab.indexOf(token))?.token ?? token);
+  const modelDir = writeTinyClassifierDir(join(work, 'emoji-model'));
+  writeFileSync(join(modelDir, 'tokenizer.json'), JSON.stringify(json));
+  const outDir = join(work, 'models', 'tiny-emoji-export');
+  exportClassifier({ modelDir, outDir });
+
+  it('keeps the emoji in the exported tokenizer and scores "thanks 😭😭" from their ids', async () => {
+    expect(JSON.parse(readFileSync(join(outDir, 'tokenizer.json'), 'utf8'))).toEqual(json);
+    const { env, pipeline } = await import('@huggingface/transformers');
+    env.allowRemoteModels = false;
+    env.allowLocalModels = true;
+    env.localModelPath = dirname(outDir);
+    const classify = await pipeline('text-classification', basename(outDir), { dtype: 'fp32' });
+    try {
+      const scores = (await classify('thanks 😭😭', { top_k: null })) as Scored[];
+      const expected = await ortProbabilities(join(outDir, 'onnx', 'model.onnx'), ['thanks', '😭', '##😭'], withEmoji);
+      const unknown = await ortProbabilities(join(outDir, 'onnx', 'model.onnx'), ['thanks', '[UNK]'], withEmoji);
+      for (const { label, score } of scores) expect(Math.abs(score - expected[label]!)).toBeLessThan(1e-5);
+      // Read as [UNK], as before the emoji were added, the message scores otherwise.
+      expect(scores.some(({ label, score }) => Math.abs(score - unknown[label]!) > 1e-3)).toBe(true);
     } finally {
       await classify.dispose();
     }
