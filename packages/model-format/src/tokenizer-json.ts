@@ -122,7 +122,7 @@ export function withTokensInUnusedSlots(json: Readonly<Record<string, unknown>>,
   const present: string[] = [];
   const leftOut: string[] = [];
   for (const token of new Set(tokens)) {
-    if (token in vocab) {
+    if (Object.prototype.hasOwnProperty.call(vocab, token)) {
       present.push(token);
       continue;
     }
