@@ -79,7 +79,7 @@ export async function createClassifier(encoderDirOrId: string, options: CreateCl
       headWeights,
       maxLength: options.maxLength ?? 128,
       seed: seed + 1,
-      report: pretrained.report,
+      report: pretrained.newTokens ? { ...pretrained.report, newTokens: pretrained.newTokens } : pretrained.report,
     });
   } catch (error) {
     pretrained.encoder.dispose();

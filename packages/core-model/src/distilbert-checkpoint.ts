@@ -1,6 +1,7 @@
 import { MangaAssistError } from '@mangaassist/common';
 import { DISTILBERT_PREFIX, distilBertWeightSpecs, readSafetensors, type DistilBertConfig, type SafetensorsTensor } from '@mangaassist/model-format';
 import { sinusoidalPositions } from './distilbert-weights';
+import type { NewTokensReport } from './new-tokens';
 
 /** What loading a checkpoint found. */
 export interface CheckpointReport {
@@ -18,6 +19,8 @@ export interface CheckpointReport {
   readonly ignored: readonly string[];
   /** Encoder tensors absent from the file but derivable (fixed sinusoidal positions), computed instead. */
   readonly computed: readonly string[];
+  /** What `newTokens` added to the vocabulary, on a classifier built with them (`createClassifier`). */
+  readonly newTokens?: NewTokensReport;
 }
 
 /** Encoder weights read from a checkpoint, with the report of what was found. */

@@ -237,27 +237,26 @@ export function jobDataFiles(config: TrainJobConfig): string[] {
  */
 export async function createDistilBertJobModel(config: TrainJobConfig, trainingTexts: readonly string[] = []): Promise<JobModel> {
   const { pretrained, labels, head, maxLength, cacheDir } = config.model;
-  const withEmoji = config.model.emojiTokens === true;
   // The n-gram ensemble is fitted after training (runTrainJob), not built with the network.
   const { ngramEnsemble: _fittedAfterTraining, ...networkHead } = head;
-  const newTokens = withEmoji ? emojiTokens(trainingTexts) : [];
+  const newTokens = config.model.emojiTokens === true ? emojiTokens(trainingTexts) : [];
   const classifier = await createClassifier(pretrained, {
     labels,
     head: networkHead,
     maxLength,
     seed: config.training.seed,
+    newTokens,
     ...(cacheDir ? { cacheDir } : {}),
-    ...(withEmoji ? { newTokens } : {}),
   });
   // Assigning to the trainer's interface is the compile-time proof that the real classifier satisfies it.
   const trainable: TrainableClassifier = classifier;
-  const known = newTokens.filter(({ token }) => classifier.tokenizer.tokenToId(token) !== undefined).length;
+  const added = classifier.report?.newTokens;
   return {
     classifier: trainable,
     encode: (text) => classifier.tokenizer.encode(text, { maxLength }).ids,
     padId: classifier.tokenizer.padId,
     hiddenSize: classifier.encoder.config.dim,
-    ...(withEmoji ? { note: `emoji: ${known} of ${newTokens.length} emoji tokens in the vocabulary (the training messages' first; the rest read as [UNK])` } : {}),
+    ...(added ? { note: `emoji: ${added.placed + added.present} of ${newTokens.length} emoji tokens in the vocabulary (the training messages' first; the rest read as [UNK])` } : {}),
   };
 }
 
