@@ -1,3 +1,4 @@
+import { createRng } from '@mangaassist/common';
 import { bootstrapFbetaStandardError, fbetaScore, LabelScores } from './label-scores';
 import { naiveMetrics, seededRandom, syntheticColumn } from './__tests__/reference-metrics';
 
@@ -39,6 +40,30 @@ describe('LabelScores', () => {
     expect(() => LabelScores.fromColumn([0.1, Number.NaN], [0, 1])).toThrow(RangeError);
     expect(() => LabelScores.fromColumn([0.1, 0.2], [0, 2])).toThrow('targets[1] must be 0 or 1, got 2');
     expect(() => LabelScores.fromColumn([0.1], [0, 1])).toThrow('same length');
+  });
+});
+
+describe('LabelScores.resample', () => {
+  const { probabilities, targets } = syntheticColumn(5, 400, 0.3);
+  const scores = LabelScores.fromColumn(probabilities, targets);
+
+  it('draws as many examples as there are from the original ones, with replacement, seeded', () => {
+    const drawn = scores.resample(createRng(3));
+    expect(drawn.size).toBe(scores.size);
+    for (const p of drawn.positives) expect(scores.positives).toContain(p);
+    for (const p of drawn.negatives) expect(scores.negatives).toContain(p);
+    expect(new Set(drawn.positives).size + new Set(drawn.negatives).size).toBeLessThan(drawn.size);
+    expect(scores.resample(createRng(3))).toEqual(drawn);
+    expect(scores.resample(createRng(4))).not.toEqual(drawn);
+  });
+
+  it('keeps the support near its expectation over many resamples, varying it from one to the next', () => {
+    const rng = createRng(9);
+    const supports = Array.from({ length: 200 }, () => scores.resample(rng).support);
+    const mean = supports.reduce((a, b) => a + b, 0) / supports.length;
+    // Binomial(400, p) with p the support's share: standard deviation of the mean of 200 draws under 0.7.
+    expect(Math.abs(mean - scores.support)).toBeLessThan(2.5);
+    expect(new Set(supports).size).toBeGreaterThan(5);
   });
 });
 

@@ -1,4 +1,4 @@
-import { createRng } from '@mangaassist/common';
+import { createRng, type Rng } from '@mangaassist/common';
 
 /** Confusion counts of one label at one threshold (predicted positive when `probability >= threshold`). */
 export interface BinaryCounts {
@@ -94,6 +94,27 @@ export class LabelScores {
     const counts = this.countsAt(threshold);
     const { precision, recall } = precisionAndRecall(counts.tp, counts.fp, counts.fn);
     return { ...counts, threshold, precision, recall, fbeta: fbetaScore(precision, recall, beta) };
+  }
+
+  /**
+   * A bootstrap resample: as many examples as there are, drawn with replacement with `rng` (positives and negatives
+   * in one pool, so the support varies as it would on another sample).
+   *
+   * @example
+   * ```ts
+   * const again = scores.resample(createRng(1)); // same size, other support
+   * ```
+   */
+  resample(rng: Rng): LabelScores {
+    const positives: number[] = [];
+    const negatives: number[] = [];
+    const positiveCount = this.positives.length;
+    for (let i = 0; i < this.size; i += 1) {
+      const index = rng.int(0, this.size - 1);
+      if (index < positiveCount) positives.push(this.positives[index] as number);
+      else negatives.push(this.negatives[index - positiveCount] as number);
+    }
+    return new LabelScores(Float64Array.from(positives).sort(), Float64Array.from(negatives).sort());
   }
 }
 

@@ -1,4 +1,4 @@
-import { isMangaAssistError } from '@mangaassist/common';
+import { createRng, isMangaAssistError } from '@mangaassist/common';
 import { bootstrapFbetaStandardError, LabelScores } from '../label-scores';
 import { createThresholdStrategyRegistry } from '../strategy-registry';
 import { naiveMetrics, syntheticColumn } from '../__tests__/reference-metrics';
@@ -194,6 +194,53 @@ describe('fbeta-sweep', () => {
       [{ bootstrapSeed: 0.5 }, /options\.bootstrapSeed:/],
     ])('refuses %j', (options, message) => {
       expect(() => sweep(options)).toThrow(message);
+    });
+  });
+
+  describe('baggedResamples', () => {
+    const options = { withinStandardErrors: 0.5 };
+    // Few resamples keep the test fast; the median's definition does not depend on how many.
+    const resamples = 21;
+
+    it('is the rule applied once at 0', () => {
+      expect(sweep({ ...options, baggedResamples: 0 }).choose('frustration', scores)).toEqual(sweep(options).choose('frustration', scores));
+    });
+
+    it("is the median of the rule's thresholds on bootstrap resamples seeded bootstrapSeed + 1, reported on the data as it is", () => {
+      const rng = createRng(1);
+      const once = sweep(options);
+      const choices = Array.from({ length: resamples }, () => once.choose('frustration', scores.resample(rng)).threshold).sort((a, b) => a - b);
+      const choice = sweep({ ...options, baggedResamples: resamples }).choose('frustration', scores);
+      expect(choice.threshold).toBe(choices[10]);
+      // The resamples disagree, so the median is a choice among several, not the rule's one answer repeated.
+      expect(new Set(choices).size).toBeGreaterThan(1);
+      const reference = naiveMetrics(probabilities, targets, choice.threshold, 2);
+      expect(choice.score).toBeCloseTo(reference.fbeta, 12);
+      expect(choice.precision).toBeCloseTo(reference.precision, 12);
+      expect(choice.recall).toBeCloseTo(reference.recall, 12);
+      expect(choice.note).toContain(`median of ${resamples} bootstrap choices (quartiles ${choices[5]}–${choices[15]})`);
+      expect(choice.note).toContain(`the rule on the data as it is: ${once.choose('frustration', scores).threshold}`);
+    });
+
+    it('interpolates between the two middle choices of an even number of resamples', () => {
+      const rng = createRng(8);
+      const once = sweep({ bootstrapSeed: 7 });
+      const choices = Array.from({ length: 4 }, () => once.choose('frustration', scores.resample(rng)).threshold).sort((a, b) => a - b);
+      const expected = Math.round((((choices[1] as number) + (choices[2] as number)) / 2) * 1e9) / 1e9;
+      expect(sweep({ bootstrapSeed: 7, baggedResamples: 4 }).choose('frustration', scores).threshold).toBe(expected);
+    });
+
+    it('gives the same threshold for the same seed, and keeps the labels it does not sweep at otherThreshold', () => {
+      const bagged = { ...options, labels: ['frustration'], baggedResamples: resamples };
+      expect(sweep(bagged).choose('frustration', scores)).toEqual(sweep(bagged).choose('frustration', scores));
+      expect(sweep(bagged).choose('urgency', scores)).toEqual(sweep({ labels: ['frustration'] }).choose('urgency', scores));
+    });
+
+    it.each([
+      [{ baggedResamples: -1 }, /options\.baggedResamples:/],
+      [{ baggedResamples: 2.5 }, /options\.baggedResamples:/],
+    ])('refuses %j', (bad, message) => {
+      expect(() => sweep(bad)).toThrow(message);
     });
   });
 

@@ -1,4 +1,4 @@
-import type { PluginDescriptor } from '@mangaassist/common';
+import { createRng, type PluginDescriptor } from '@mangaassist/common';
 import { z } from 'zod';
 import { bootstrapFbetaStandardError, type LabelScores } from '../label-scores';
 import { checkLabelList, checkPerLabelKeys, fbetaChoiceAt, roundThreshold, thresholdGrid } from '../strategy-options';
@@ -64,6 +64,15 @@ const optionsSchema = z
     bootstrapResamples: z.number().int().min(20).default(200),
     /** Seed of those resamples, so that the same scores always give the same threshold. */
     bootstrapSeed: z.number().int().default(0),
+    /**
+     * Bootstrap resamples of the validation examples on each of which the rule above (the sweep, then
+     * `withinStandardErrors` when set) chooses a threshold; the label's threshold is the median of those choices
+     * (bagging). 0 applies the rule once, to the data as it is. Where the F-β curve is flat, the rule's choice on one
+     * sample can jump between the ends of the flat stretch with a small change of the scores; bagging smooths that
+     * jump, but cannot locate a threshold the data does not (on the quickstart's generated validation split it did
+     * not: `docs/results/handwritten-quality.md`).
+     */
+    baggedResamples: z.number().int().min(0).default(0),
   })
   .strict()
   .refine((o) => o.from < o.to, { message: 'from must be smaller than to', path: ['from'] })
@@ -80,6 +89,10 @@ export type FbetaSweepOptions = z.infer<typeof optionsSchema>;
  * With `withinStandardErrors: 1`, the threshold is instead the one nearest `towards` (0.5) on the fine grid over the
  * whole range whose F-β is within one bootstrap standard error of the best: a flat F-β curve then no longer lets the
  * training seed pick among thresholds the validation data cannot tell apart.
+ *
+ * With `baggedResamples`, that rule is applied to as many bootstrap resamples of the validation examples and the
+ * threshold is the median of its choices, which the rule applied once can miss by landing at either end of a flat
+ * stretch of the F-β curve.
  *
  * With `labels`, only those labels are swept and every other one keeps `otherThreshold` (0.5 unless given), reported
  * with its F-β there and a note. Thresholds swept on generated validation text can transfer poorly to messages people
@@ -100,7 +113,8 @@ export const fbetaSweepStrategy: PluginDescriptor<FbetaSweepOptions, ThresholdSt
   description:
     'Per label, the threshold maximising F-beta (beta per label) over 0.1..0.9 by 0.05, refined by 0.005 around the best; ' +
     'with `labels`, only those labels are swept and the others keep `otherThreshold` (0.5); with `withinStandardErrors`, ' +
-    'the threshold nearest `towards` (0.5) whose F-beta is within that many bootstrap standard errors of the best.',
+    'the threshold nearest `towards` (0.5) whose F-beta is within that many bootstrap standard errors of the best; ' +
+    'with `baggedResamples`, the median of the thresholds that rule chooses on that many bootstrap resamples.',
   optionsSchema,
   create(options, deps) {
     checkPerLabelKeys('fbeta-sweep', 'betas', options.betas, deps.labels);
@@ -111,12 +125,47 @@ export const fbetaSweepStrategy: PluginDescriptor<FbetaSweepOptions, ThresholdSt
       id: 'fbeta-sweep',
       choose: (label, scores) => {
         if (swept && !swept.has(label)) return fixedAt(scores, betaOf(label), options.otherThreshold);
-        const best = sweep(scores, betaOf(label), options);
-        return options.withinStandardErrors > 0 ? withinStandardErrorsOf(best, scores, options) : best;
+        const beta = betaOf(label);
+        return options.baggedResamples > 0 ? bagged(scores, beta, options) : ruleOnce(scores, beta, options);
       },
     };
   },
 };
+
+/** The sweep, then `withinStandardErrors` when set: the rule applied once to `scores`. */
+function ruleOnce(scores: LabelScores, beta: number, options: FbetaSweepOptions): ThresholdChoice {
+  const best = sweep(scores, beta, options);
+  return options.withinStandardErrors > 0 ? withinStandardErrorsOf(best, scores, options) : best;
+}
+
+/**
+ * The median of {@link ruleOnce}'s thresholds over `baggedResamples` bootstrap resamples of the examples, reported with
+ * F-β, precision and recall there on the examples as they are. The resamples draw from a stream seeded apart from the
+ * standard-error bootstrap's (`bootstrapSeed + 1`), so each resample's rule sees the same inner resamples as the rule
+ * run once would.
+ */
+function bagged(scores: LabelScores, beta: number, options: FbetaSweepOptions): ThresholdChoice {
+  const rng = createRng(options.bootstrapSeed + 1);
+  const choices: number[] = [];
+  for (let r = 0; r < options.baggedResamples; r += 1) {
+    choices.push(ruleOnce(scores.resample(rng), beta, options).threshold);
+  }
+  choices.sort((a, b) => a - b);
+  const threshold = roundThreshold(quantileOfSorted(choices, 0.5));
+  const once = ruleOnce(scores, beta, options);
+  const note =
+    `median of ${choices.length} bootstrap choices (quartiles ${roundThreshold(quantileOfSorted(choices, 0.25))}–` +
+    `${roundThreshold(quantileOfSorted(choices, 0.75))}); the rule on the data as it is: ${once.threshold}`;
+  return fbetaChoiceAt(scores, threshold, beta, once.note ? `${once.note}; ${note}` : note);
+}
+
+/** The `q`-quantile of ascending `values`, interpolated between neighbours (R's type 7, numpy's default). */
+function quantileOfSorted(values: readonly number[], q: number): number {
+  const position = (values.length - 1) * q;
+  const lower = Math.floor(position);
+  const upper = Math.ceil(position);
+  return (values[lower] as number) + ((values[upper] as number) - (values[lower] as number)) * (position - lower);
+}
 
 function sweep(scores: LabelScores, beta: number, options: FbetaSweepOptions): ThresholdChoice {
   const preferHigher = beta <= 1;
