@@ -121,12 +121,13 @@ export function withTokensInUnusedSlots(json: Readonly<Record<string, unknown>>,
   const placed: { token: string; id: number }[] = [];
   const present: string[] = [];
   const leftOut: string[] = [];
+  let nextSlot = 0;
   for (const token of new Set(tokens)) {
-    if (Object.prototype.hasOwnProperty.call(vocab, token)) {
+    if (Object.hasOwn(vocab, token)) {
       present.push(token);
       continue;
     }
-    const slot = slots.shift();
+    const slot = slots[nextSlot++];
     if (!slot) {
       leftOut.push(token);
       continue;
