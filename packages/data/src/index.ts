@@ -32,7 +32,7 @@ export { TfidfVectorizer, type SparseRow, type TfidfOptions } from './baseline/t
 export { trainLogisticOvr, type LogisticOptions, type LogisticOvrModel } from './baseline/logistic-ovr';
 export { labelSetMetrics, type LabelSetMetrics, type MultiLabelReport } from './baseline/metrics';
 export * from './metrics';
-export { evaluateBaseline, trainTfidfBaseline, type TfidfBaseline, type TfidfBaselineOptions } from './baseline/tfidf-baseline';
+export { baselineLabelSet, evaluateBaseline, trainTfidfBaseline, type TfidfBaseline, type TfidfBaselineOptions } from './baseline/tfidf-baseline';
 export { readTexts, type ReadTextsOptions, type ReadTextsResult, type TextCorpusFormat } from './read-texts';
 export { HANDWRITTEN_CONVERSATIONS, handwrittenConversationsPath, readConversations, type LabelledConversation } from './conversations/conversation-dataset';
 export { generateConversations, type GenerateConversationsOptions } from './conversations/generate-conversations';

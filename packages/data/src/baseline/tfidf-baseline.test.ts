@@ -1,7 +1,7 @@
 import { DEFAULT_LABELS } from '@mangaassist/common';
 import { generateCorpus } from '../generator/generate-corpus';
 import { stratifiedSplit } from '../split/stratified-split';
-import { evaluateBaseline, trainTfidfBaseline } from './tfidf-baseline';
+import { baselineLabelSet, evaluateBaseline, trainTfidfBaseline } from './tfidf-baseline';
 
 describe('trainTfidfBaseline', () => {
   const corpus = generateCorpus({ n: 1200, seed: 3 });
@@ -25,5 +25,32 @@ describe('trainTfidfBaseline', () => {
       expect(labels.length).toBeGreaterThan(0);
       if (labels.includes('neutral')) expect(labels).toEqual(['neutral']);
     }
+  });
+});
+
+describe('baselineLabelSet', () => {
+  const labels = ['frustration', 'satisfaction', 'neutral'];
+
+  it('keeps the labels at or above the threshold and drops neutral beside another', () => {
+    expect(baselineLabelSet(labels, [0.5, 0.2, 0.9])).toEqual(['frustration']);
+    expect(baselineLabelSet(labels, [0.6, 0.7, 0.1])).toEqual(['frustration', 'satisfaction']);
+    expect(baselineLabelSet(labels, [0.1, 0.2, 0.5])).toEqual(['neutral']);
+    expect(baselineLabelSet(labels, [0.45, 0.2, 0.1], 0.4)).toEqual(['frustration']);
+  });
+
+  it('answers the most likely label when none reaches the threshold, the first on a tie', () => {
+    expect(baselineLabelSet(labels, [0.1, 0.3, 0.2])).toEqual(['satisfaction']);
+    expect(baselineLabelSet(labels, [0.3, 0.3, 0.2])).toEqual(['frustration']);
+  });
+
+  it('is the rule predict applies', () => {
+    const baseline = trainTfidfBaseline(generateCorpus({ n: 300, seed: 5 }).examples, DEFAULT_LABELS);
+    const texts = ['', 'where is my order?? need it by friday!!', 'thank you so much', 'cancel my account'];
+    const probabilities = baseline.predictProba(texts);
+    expect(baseline.predict(texts, 0.4)).toEqual(probabilities.map((p) => baselineLabelSet(DEFAULT_LABELS, p, 0.4)));
+  });
+
+  it('refuses probabilities that do not match the labels', () => {
+    expect(() => baselineLabelSet(labels, [0.1, 0.2])).toThrow('2 probabilities for 3 labels');
   });
 });

@@ -55,19 +55,31 @@ export function trainTfidfBaseline(examples: readonly Example[], labels: readonl
     featureCount: tfidf.size,
     predictProba,
     predict(input, threshold = 0.5) {
-      return predictProba(input).map((probabilities) => {
-        const on = labels.filter((_, l) => (probabilities[l] as number) >= threshold);
-        if (on.length > 1) return on.filter((label) => label !== 'neutral');
-        if (on.length === 1) return on;
-        // Nothing above the threshold: the most likely label, so every message gets an answer as in serving.
-        let best = 0;
-        probabilities.forEach((p, l) => {
-          if (p > (probabilities[best] as number)) best = l;
-        });
-        return [labels[best] as string];
-      });
+      return predictProba(input).map((probabilities) => baselineLabelSet(labels, probabilities, threshold));
     },
   };
+}
+
+/**
+ * The baseline's own decision rule, the one {@link TfidfBaseline.predict} applies to each message: the labels whose
+ * probability is at least `threshold`, `neutral` dropped when another label is on, and the most likely label when
+ * none is (so every message gets an answer, as in serving). Exported so a reference implementation of the baseline
+ * can be checked to decide the same way.
+ *
+ * @example
+ * ```ts
+ * baselineLabelSet(['frustration', 'neutral'], [0.7, 0.6]); // ['frustration']
+ * baselineLabelSet(['frustration', 'neutral'], [0.3, 0.2]); // ['frustration']
+ * ```
+ */
+export function baselineLabelSet(labels: readonly string[], probabilities: ArrayLike<number>, threshold = 0.5): string[] {
+  if (probabilities.length !== labels.length) throw new RangeError(`${probabilities.length} probabilities for ${labels.length} labels`);
+  const on = labels.filter((_, l) => (probabilities[l] as number) >= threshold);
+  if (on.length > 1) return on.filter((label) => label !== 'neutral');
+  if (on.length === 1) return on;
+  let best = 0;
+  for (let l = 1; l < labels.length; l++) if ((probabilities[l] as number) > (probabilities[best] as number)) best = l;
+  return [labels[best] as string];
 }
 
 /**
