@@ -62,12 +62,14 @@ def read_jsonl(path):
 
 
 def vectorizer():
+    """The textbook features: word and character blocks, each TF-IDF-weighted and unit-normalised on its own."""
     word = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2)
     char = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2)
     return FeatureUnion([("word", word), ("char", char)])
 
 
 def own_rule(probabilities):
+    """`baselineLabelSet` of `@mangaassist/data` at 0.5, row by row (ties go to the first label, as there)."""
     decided = (probabilities >= 0.5).astype(np.int64)
     for row, p in zip(decided, probabilities):
         if row.sum() > 1:
@@ -78,6 +80,7 @@ def own_rule(probabilities):
 
 
 def label_set_rule(probabilities):
+    """`decideLabelSets` of `@mangaassist/data` with every threshold at 0.5: neutral's own probability is not read."""
     decided = (probabilities >= 0.5).astype(np.int64)
     others = np.delete(decided, NEUTRAL, axis=1).sum(axis=1)
     decided[:, NEUTRAL] = (others == 0).astype(np.int64)
@@ -112,6 +115,10 @@ def main():
         train_texts += texts
         train_targets.append(rows)
     train_targets = np.concatenate(train_targets)
+    for j, label in enumerate(LABELS):
+        if train_targets[:, j].min() == train_targets[:, j].max():
+            which = "every" if train_targets[0, j] else "no"
+            raise SystemExit(f"--train: {which} message is {label}; its logistic regression needs messages with and without it")
     features = vectorizer().fit(train_texts)
     train_x = features.transform(train_texts)
     val_texts, val_targets = read_jsonl(args.validation)

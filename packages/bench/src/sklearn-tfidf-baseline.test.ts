@@ -83,4 +83,12 @@ interface Probabilities {
     expect(run.status).not.toBe(0);
     expect(run.stderr).toContain(`${bad}:2: labels ['anger'] are not among`);
   });
+
+  it('refuses training files in which a label is never on, naming the label', () => {
+    const few = join(dir, 'few.jsonl');
+    writeFileSync(few, `${JSON.stringify({ text: 'ok', labels: ['neutral'] })}\n${JSON.stringify({ text: 'late!!', labels: ['frustration'] })}\n`);
+    const run = spawnSync(DEFAULT_PYTHON, [SCRIPT, '--train', few, '--validation', few, '--evaluate', few], { encoding: 'utf8' });
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain('--train: no message is satisfaction');
+  });
 });
