@@ -28,6 +28,7 @@ interface Probabilities {
   let output: ScriptOutput;
   let probabilities: Probabilities;
   let evaluation: string;
+  let truth: string[][];
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'sklearn-baseline-'));
@@ -44,6 +45,7 @@ interface Probabilities {
     if (run.status !== 0) throw new Error(`the script failed (${run.status}): ${run.stderr}`);
     output = JSON.parse(run.stdout) as ScriptOutput;
     probabilities = JSON.parse(readFileSync(join(dir, 'p.json'), 'utf8')) as Probabilities;
+    truth = probabilities.sets[evaluation]!.targets.map((row) => DEFAULT_LABELS.filter((_, j) => row[j] === 1));
   }, 120_000);
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -54,7 +56,6 @@ interface Probabilities {
 
   it('decides under the baseline’s own rule as trainTfidfBaseline.predict does', () => {
     const set = probabilities.sets[evaluation]!;
-    const truth = set.targets.map((row) => DEFAULT_LABELS.filter((_, j) => row[j] === 1));
     const own = labelSetMetrics(truth, set.probs.map((p) => baselineLabelSet(DEFAULT_LABELS, p)), DEFAULT_LABELS);
     expect(output.evaluated[evaluation]!.messages).toBe(120);
     expect(output.evaluated[evaluation]!.own.macroF1).toBeCloseTo(own.macroF1, 9);
@@ -62,7 +63,6 @@ interface Probabilities {
 
   it('decides under the served rule as decideLabelSets does', () => {
     const set = probabilities.sets[evaluation]!;
-    const truth = set.targets.map((row) => DEFAULT_LABELS.filter((_, j) => row[j] === 1));
     const decided = decideLabelSets(set.probs, DEFAULT_LABELS.map(() => 0.5), DEFAULT_LABELS).map((row) => DEFAULT_LABELS.filter((_, j) => row[j] === 1));
     expect(output.evaluated[evaluation]!.labelSet.macroF1).toBeCloseTo(labelSetMetrics(truth, decided, DEFAULT_LABELS).macroF1, 9);
     // and the fit learned the generated messages well above chance.

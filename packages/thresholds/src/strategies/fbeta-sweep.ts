@@ -1,4 +1,4 @@
-import { createRng, type PluginDescriptor } from '@mangaassist/common';
+import { createRng, median, quantile, type PluginDescriptor } from '@mangaassist/common';
 import { z } from 'zod';
 import { bootstrapFbetaStandardError, type LabelScores } from '../label-scores';
 import { checkLabelList, checkPerLabelKeys, fbetaChoiceAt, roundThreshold, thresholdGrid } from '../strategy-options';
@@ -150,21 +150,12 @@ function bagged(scores: LabelScores, beta: number, options: FbetaSweepOptions): 
   for (let r = 0; r < options.baggedResamples; r += 1) {
     choices.push(ruleOnce(scores.resample(rng), beta, options).threshold);
   }
-  choices.sort((a, b) => a - b);
-  const threshold = roundThreshold(quantileOfSorted(choices, 0.5));
+  const threshold = roundThreshold(median(choices));
   const once = ruleOnce(scores, beta, options);
   const note =
-    `median of ${choices.length} bootstrap choices (quartiles ${roundThreshold(quantileOfSorted(choices, 0.25))}–` +
-    `${roundThreshold(quantileOfSorted(choices, 0.75))}); the rule on the data as it is: ${once.threshold}`;
+    `median of ${choices.length} bootstrap choices (quartiles ${roundThreshold(quantile(choices, 0.25))}–` +
+    `${roundThreshold(quantile(choices, 0.75))}); the rule on the data as it is: ${once.threshold}`;
   return fbetaChoiceAt(scores, threshold, beta, once.note ? `${once.note}; ${note}` : note);
-}
-
-/** The `q`-quantile of ascending `values`, interpolated between neighbours (R's type 7, numpy's default). */
-function quantileOfSorted(values: readonly number[], q: number): number {
-  const position = (values.length - 1) * q;
-  const lower = Math.floor(position);
-  const upper = Math.ceil(position);
-  return (values[lower] as number) + ((values[upper] as number) - (values[lower] as number)) * (position - lower);
 }
 
 function sweep(scores: LabelScores, beta: number, options: FbetaSweepOptions): ThresholdChoice {
