@@ -7,5 +7,6 @@ export * from './prng';
 export * from './shared-assets';
 export * from './wide-head';
 export * from './ngram-ensemble';
+export * from './word-ngrams';
 export * from './zod-issues';
 export * from './label-set';

@@ -92,10 +92,15 @@ describe('ngramEnsembleLogit', () => {
 });
 
 describe('ngram ensemble schemas', () => {
-  it('is off by default with weight 0.5, and the saved entry is exactly {weight, buckets}', () => {
-    expect(ngramEnsembleSchema.parse({})).toEqual({ enabled: false, weight: 0.5, buckets: 2 ** 18, epochs: 30, l2: 1e-5 });
-    expect(savedNgramEnsembleSchema.parse({ weight: 0.3, buckets: 4099 })).toEqual({ weight: 0.3, buckets: 4099 });
-    for (const bad of [{ weight: 0, buckets: 8 }, { weight: 1, buckets: 8 }, { weight: 0.5, buckets: 0 }, { weight: 0.5, buckets: 8, extra: 1 }]) {
+  it('is off by default with weight 0.5 over word pieces, and the saved entry is exactly {weight, buckets, features}', () => {
+    expect(ngramEnsembleSchema.parse({})).toEqual({ enabled: false, weight: 0.5, features: 'wordpieces', buckets: 2 ** 18, epochs: 30, l2: 1e-5 });
+    expect(ngramEnsembleSchema.parse({ features: 'words', c: 64 })).toMatchObject({ features: 'words', c: 64 });
+    expect(ngramEnsembleSchema.safeParse({ features: 'letters' }).success).toBe(false);
+    expect(ngramEnsembleSchema.safeParse({ c: 0 }).success).toBe(false);
+    // A directory saved before `words` existed reads as word pieces.
+    expect(savedNgramEnsembleSchema.parse({ weight: 0.3, buckets: 4099 })).toEqual({ weight: 0.3, buckets: 4099, features: 'wordpieces' });
+    expect(savedNgramEnsembleSchema.parse({ weight: 0.3, buckets: 4099, features: 'words' })).toEqual({ weight: 0.3, buckets: 4099, features: 'words' });
+    for (const bad of [{ weight: 0, buckets: 8 }, { weight: 1, buckets: 8 }, { weight: 0.5, buckets: 0 }, { weight: 0.5, buckets: 8, extra: 1 }, { weight: 0.5, buckets: 8, features: 'chars' }]) {
       expect(savedNgramEnsembleSchema.safeParse(bad).success).toBe(false);
     }
   });

@@ -16,6 +16,21 @@ export const NGRAM_ENSEMBLE_UNIGRAM_TENSOR = 'ngram_ensemble.unigram.weight';
 /** `model.safetensors` name of the ensemble's bigram table, `[buckets, labels]` float32. */
 export const NGRAM_ENSEMBLE_BIGRAM_TENSOR = 'ngram_ensemble.bigram.weight';
 
+/** `model.safetensors` name of the `words` ensemble's table, `[2 · buckets, labels]` float32: word unigrams, then word bigrams. */
+export const NGRAM_ENSEMBLE_WORD_TENSOR = 'ngram_ensemble.word.weight';
+
+/** `model.safetensors` name of the `words` ensemble's idf of each feature, `[2 · buckets]` float32 (0: dropped at fit time). */
+export const NGRAM_ENSEMBLE_WORD_IDF_TENSOR = 'ngram_ensemble.word.idf';
+
+/** `model.safetensors` name of the `words` ensemble's code of each vocabulary id, `[vocab]` int32 (see `wordNgramFeatures`). */
+export const NGRAM_ENSEMBLE_PIECE_CODES_TENSOR = 'ngram_ensemble.piece.codes';
+
+/** `model.safetensors` name of the `words` ensemble's continuation flag of each vocabulary id (1 for `##…`), `[vocab]` int32. */
+export const NGRAM_ENSEMBLE_CONTINUATION_TENSOR = 'ngram_ensemble.piece.continuation';
+
+/** The inverse penalties C a `words` ensemble chooses from on the validation messages (scikit-learn's C). */
+export const NGRAM_ENSEMBLE_C_GRID: readonly number[] = [4, 16, 64, 256];
+
 /** `model.safetensors` name of the ensemble's bias, `[labels]` float32. */
 export const NGRAM_ENSEMBLE_BIAS_TENSOR = 'ngram_ensemble.bias';
 
@@ -27,8 +42,18 @@ export const NGRAM_ENSEMBLE_BIAS_TENSOR = 'ngram_ensemble.bias';
 export const NGRAM_ENSEMBLE_PROBABILITY_EPSILON = 2 ** -20;
 
 /**
+ * What the n-gram model reads: `wordpieces`, the unigrams and hashed bigrams of the WordPiece ids (the wide part's
+ * features, {@link ngramFeatureRow}); `words`, TF-IDF over hashed word unigrams and bigrams (`wordNgramFeatures`,
+ * whole words recovered from the pieces), each message's row scaled to unit length.
+ */
+export const NGRAM_ENSEMBLE_FEATURES = ['wordpieces', 'words'] as const;
+
+/** One of {@link NGRAM_ENSEMBLE_FEATURES}. */
+export type NgramEnsembleFeatures = (typeof NGRAM_ENSEMBLE_FEATURES)[number];
+
+/**
  * `model.head.ngramEnsemble` of a training configuration: whether to fit the n-gram model after training, its share
- * of the averaged probability, its bigram buckets, and the logistic regression's passes and L2 penalty.
+ * of the averaged probability, its features and buckets, and how the logistic regression is fitted.
  *
  * @example
  * ```yaml
@@ -43,12 +68,23 @@ export const ngramEnsembleSchema = z
     enabled: z.boolean().default(false),
     /** The n-gram model's share w of the served probability `(1 − w)·p_network + w·p_ngram` (default 0.5). */
     weight: z.number().gt(0).lt(1).default(0.5),
-    /** Rows of the hashed bigram table (default 2¹⁸, as the wide head). */
+    /** What the n-gram model reads (default `wordpieces`; see {@link NGRAM_ENSEMBLE_FEATURES}). */
+    features: z.enum(NGRAM_ENSEMBLE_FEATURES).default('wordpieces'),
+    /**
+     * Hash buckets (default 2¹⁸, as the wide head): `wordpieces`, rows of the bigram table; `words`, word buckets
+     * (unigram and bigram features each get this many rows), at least the vocabulary size.
+     */
     buckets: z.number().int().min(1).max(WIDE_MAX_BUCKETS).default(WIDE_DEFAULT_BUCKETS),
-    /** Passes of the logistic regression's SGD over the training messages (default 30). */
+    /** `wordpieces`: passes of the logistic regression's SGD over the training messages (default 30). */
     epochs: z.number().int().min(1).max(1000).default(30),
-    /** L2 penalty of the logistic regression (default 1e-5, the TF-IDF baseline's). */
+    /** `wordpieces`: L2 penalty of the logistic regression (default 1e-5, the TF-IDF baseline's). */
     l2: z.number().min(0).max(1).default(1e-5),
+    /**
+     * `words`: scikit-learn's inverse penalty C of the logistic regression, fitted to convergence (L-BFGS). Unset
+     * (the default), it is chosen from {@link NGRAM_ENSEMBLE_C_GRID} by the n-gram model's macro-F1 on the validation
+     * messages.
+     */
+    c: z.number().positive().max(1e9).optional(),
   })
   .strict();
 
@@ -57,12 +93,14 @@ export type NgramEnsembleSettings = z.infer<typeof ngramEnsembleSchema>;
 
 /**
  * The ensemble as a model directory records it in `config.json` → `mangaassist_head.ngram_ensemble` (present only
- * when the model has one): the n-gram model's share of the probability and its bigram buckets.
+ * when the model has one): the n-gram model's share of the probability, its buckets and its features (`wordpieces`
+ * when absent, as in every directory saved before `words` existed).
  */
 export const savedNgramEnsembleSchema = z
   .object({
     weight: z.number().gt(0).lt(1),
     buckets: z.number().int().min(1).max(WIDE_MAX_BUCKETS),
+    features: z.enum(NGRAM_ENSEMBLE_FEATURES).default('wordpieces'),
   })
   .strict();
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { checkPooling, DEFAULT_HEAD, headWeightSpecs, type ClassifierHeadConfig } from './classifier-head';
 import type { EncoderOptions } from './distilbert-encoder';
 import { MultiLabelClassifier } from './multi-label-classifier';
-import { ngramEnsembleTensorSpecs, type NgramEnsembleWeights } from './ngram-ensemble';
+import { ngramEnsembleTensorSpecs, ngramEnsembleWeightsProblem, type NgramEnsembleField, type NgramEnsembleWeights } from './ngram-ensemble';
 import { assertTfjsBackend, checkVocabulary, fromPretrained, readModelConfig, weightsFile, type FromPretrainedOptions } from './pretrained';
 import { SeededRandom } from './prng';
 import { resolveWideHead, wideWeightSpecs, type WideHeadOptions } from './wide-head';
@@ -92,13 +92,15 @@ function invalid(file: string, message: string, details: Record<string, unknown>
 }
 
 /**
- * Loads a classifier saved by {@link MultiLabelClassifier.save}. Weights, labels, head shape, pooling, wide part and
- * tokenizer come back exactly, so the loaded model computes bit-identical logits. A directory saved before pooling
- * was a choice (no `mangaassist_head.pooling`) loads with [CLS] pooling, which is what it was trained with; one
- * without `mangaassist_head.wide` loads without the wide part.
+ * Loads a classifier saved by {@link MultiLabelClassifier.save}. Weights, labels, head shape, pooling, wide part,
+ * n-gram ensemble (of either kind of features) and tokenizer come back exactly, so the loaded model computes
+ * bit-identical logits. A directory saved before pooling was a choice (no `mangaassist_head.pooling`) loads with
+ * [CLS] pooling, which is what it was trained with; one without `mangaassist_head.wide` loads without the wide part,
+ * and an `ngram_ensemble` entry without `features` is a `wordpieces` ensemble.
  *
  * @throws MangaAssistError `CHECKPOINT_INVALID` naming config.json and the field (problem_type, id2label, the
- *   head entry) or model.safetensors and the tensor (missing, wrong shape); `NOT_FOUND` for a missing file
+ *   head entry) or model.safetensors and the tensor (missing, wrong dtype or shape, the n-gram ensemble's tensors
+ *   too); `NOT_FOUND` for a missing file
  *
  * @example
  * ```ts
@@ -141,20 +143,48 @@ export async function loadClassifier(dir: string, options: EncoderOptions = {}):
     headWeights.set(s.name, tensor.data);
   }
   const savedEnsemble = savedHead.ngram_ensemble;
+  // The ensemble's tensors are read here, not by the checkpoint: they must not be reported as ignored.
+  const ensembleNames = new Set<string>();
   let ngramEnsemble: NgramEnsembleWeights | undefined;
   if (savedEnsemble) {
-    const arrays = ngramEnsembleTensorSpecs(config.vocab_size, labels.length, savedEnsemble.buckets).map((s) => {
+    const arrays: Partial<Record<NgramEnsembleField, Float32Array | Int32Array>> = {};
+    for (const s of ngramEnsembleTensorSpecs(config.vocab_size, labels.length, savedEnsemble.buckets, savedEnsemble.features)) {
       const tensor = tensors.get(s.name);
-      if (!tensor || !(tensor.data instanceof Float32Array) || tensor.shape.join() !== s.shape.join()) {
+      // Float tables may be stored as F16/BF16 (read as Float32Array); codes and flags must be I32, as they are indices.
+      const dtypeFits = s.dtype === 'int32' ? tensor?.dtype === 'I32' : tensor?.data instanceof Float32Array;
+      if (!tensor || !dtypeFits || tensor.shape.join() !== s.shape.join()) {
         const found = tensor ? `${tensor.dtype} [${tensor.shape.join(', ')}]` : 'missing';
-        throw invalid(file, `tensor "${s.name}" of the n-gram ensemble (${HEAD_CONFIG_KEY}.ngram_ensemble) is ${found}; it must be float [${s.shape.join(', ')}]`, {
-          tensor: s.name,
-        });
+        const wanted = s.dtype === 'int32' ? 'int32 (I32)' : 'float';
+        const where = `tensor "${s.name}" of the n-gram ensemble (${HEAD_CONFIG_KEY}.ngram_ensemble)`;
+        throw invalid(file, `${where} is ${found}; it must be ${wanted} [${s.shape.join(', ')}]`, { tensor: s.name });
       }
-      headWeights.set(s.name, tensor.data);
-      return tensor.data;
-    });
-    ngramEnsemble = { ...savedEnsemble, unigram: arrays[0]!, bigram: arrays[1]!, bias: arrays[2]! };
+      ensembleNames.add(s.name);
+      arrays[s.field] = tensor.data as Float32Array | Int32Array;
+    }
+    const { weight, buckets } = savedEnsemble;
+    ngramEnsemble =
+      savedEnsemble.features === 'words'
+        ? {
+            features: 'words',
+            weight,
+            buckets,
+            table: arrays.table as Float32Array,
+            idf: arrays.idf as Float32Array,
+            codes: arrays.codes as Int32Array,
+            continuation: arrays.continuation as Int32Array,
+            bias: arrays.bias as Float32Array,
+          }
+        : {
+            features: 'wordpieces',
+            weight,
+            buckets,
+            unigram: arrays.unigram as Float32Array,
+            bigram: arrays.bigram as Float32Array,
+            bias: arrays.bias as Float32Array,
+          };
+    // Shapes and dtypes are right by now; what is left (a code outside the buckets, say) is the file's fault too.
+    const problem = ngramEnsembleWeightsProblem(ngramEnsemble, config.vocab_size, labels.length);
+    if (problem) throw invalid(file, `${problem.message} (${HEAD_CONFIG_KEY}.ngram_ensemble)`, { tensor: problem.tensor });
   }
   const tokenizer = WordPieceTokenizer.fromDirectory(dir);
   checkVocabulary(tokenizer, config, dir);
@@ -169,7 +199,7 @@ export async function loadClassifier(dir: string, options: EncoderOptions = {}):
       maxLength: savedHead.max_length,
       seed: (options.seed ?? 0) + 1,
       ...(ngramEnsemble ? { ngramEnsemble } : {}),
-      report: { ...report, ignored: report.ignored.filter((name) => !headWeights.has(name)) },
+      report: { ...report, ignored: report.ignored.filter((name) => !headWeights.has(name) && !ensembleNames.has(name)) },
     });
   } catch (error) {
     encoder.dispose();

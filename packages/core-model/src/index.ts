@@ -61,10 +61,20 @@ export {
 } from './wide-head';
 export {
   mixNgramEnsemble,
+  namedNgramEnsembleTensors,
   ngramEnsembleTensors,
   ngramEnsembleTensorSpecs,
+  ngramEnsembleWeightsProblem,
+  wordNgramEnsembleLogits,
+  type NgramEnsembleField,
+  type NgramEnsembleProblem,
   type NgramEnsembleTensors,
+  type NgramEnsembleTensorSpec,
   type NgramEnsembleWeights,
+  type WordNgramEnsembleTensors,
+  type WordNgramEnsembleWeights,
+  type WordpieceNgramEnsembleTensors,
+  type WordpieceNgramEnsembleWeights,
 } from './ngram-ensemble';
 export { DistilBertMaskedLm, type DistilBertMaskedLmParts, type MaskedLmInputs, type MaskedLmReport } from './masked-lm';
 export { initMaskedLmHeadWeights, MaskedLmHead, maskedLmCrossEntropy, maskedLmHeadSpecs, TIED_PROJECTOR_WEIGHT } from './masked-lm-head';

@@ -2,9 +2,9 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { writeModelDir, type SafetensorsInput } from '@mangaassist/model-format';
 
 /**
- * Writes the variables' current values (float32, under the given names) and `config.json` as a model directory
- * (see `writeModelDir`). Values are read asynchronously, so that backends that cannot read synchronously (WebGPU)
- * save too.
+ * Writes the variables' current values (under the given names; float32, or int32 for an int32 tensor such as the
+ * n-gram ensemble's piece codes) and `config.json` as a model directory (see `writeModelDir`). Values are read
+ * asynchronously, so that backends that cannot read synchronously (WebGPU) save too.
  *
  * @example
  * ```ts
@@ -18,7 +18,8 @@ export async function writeModelFiles(
 ): Promise<void> {
   const tensors = new Map<string, SafetensorsInput>();
   for (const [name, variable] of variables) {
-    tensors.set(name, { shape: variable.shape, data: (await variable.data()) as Float32Array });
+    // `data()` gives an Int32Array for an int32 tensor, which `writeModelDir` stores as I32.
+    tensors.set(name, { shape: variable.shape, data: (await variable.data()) as Float32Array | Int32Array });
   }
   writeModelDir(dir, tensors, config);
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { saveClassifier } from './classifier-save';
 import { DISTILBERT_PREFIX, type WordPieceTokenizer } from '@mangaassist/model-format';
 import type { CheckpointReport } from './distilbert-checkpoint';
-import { NGRAM_ENSEMBLE_BIAS_TENSOR, NGRAM_ENSEMBLE_BIGRAM_TENSOR, NGRAM_ENSEMBLE_UNIGRAM_TENSOR, WIDE_BIGRAM_TENSOR, WIDE_UNIGRAM_TENSOR } from '@mangaassist/common';
+import { WIDE_BIGRAM_TENSOR, WIDE_UNIGRAM_TENSOR } from '@mangaassist/common';
 import type { ApplyOptions, DistilBertEncoder } from './distilbert-encoder';
 import { checkPooling, headWeightSpecs, poolHiddenStates, type ClassifierHeadConfig } from './classifier-head';
 import { linear } from './layers';
@@ -10,7 +10,7 @@ import { EMBEDDINGS_GROUP, HEAD_GROUP, layerGroupName, transformerLayerBlocks } 
 import { SeededRandom } from './prng';
 import { makeVariable, newVariableScope } from './variable-scope';
 import { checkWideVocabulary, resolveWideHead, wideLogits, wideWeightSpecs } from './wide-head';
-import { mixNgramEnsemble, ngramEnsembleTensors, type NgramEnsembleTensors, type NgramEnsembleWeights } from './ngram-ensemble';
+import { mixNgramEnsemble, namedNgramEnsembleTensors, ngramEnsembleTensors, type NgramEnsembleTensors, type NgramEnsembleWeights } from './ngram-ensemble';
 import type { SavedNgramEnsemble } from '@mangaassist/common';
 
 /** Options of {@link MultiLabelClassifier.predictProbabilities}. */
@@ -111,9 +111,9 @@ export class MultiLabelClassifier {
     if (parts.ngramEnsemble) this.setNgramEnsemble(parts.ngramEnsemble);
   }
 
-  /** The n-gram ensemble's share and buckets, or `undefined` when the model has none. */
+  /** The n-gram ensemble's share, buckets and features (what `config.json` records), or `undefined` when the model has none. */
   get ngramEnsemble(): SavedNgramEnsemble | undefined {
-    return this.ngram ? { weight: this.ngram.weight, buckets: this.ngram.buckets } : undefined;
+    return this.ngram ? { weight: this.ngram.weight, buckets: this.ngram.buckets, features: this.ngram.features } : undefined;
   }
 
   /**
@@ -121,7 +121,8 @@ export class MultiLabelClassifier {
    * logits (`apply` without `training`, `predictProbabilities`) are the mixed ones of `mixNgramEnsemble`; training
    * passes stay the network's own, so the ensemble never enters a loss. Its tensors are constants, not variables.
    *
-   * @throws RangeError when a table does not match the vocabulary or the labels
+   * @throws RangeError when a table does not match the vocabulary or the labels, or a `words` ensemble's codes or
+   *   continuation flags are out of range (see `ngramEnsembleWeightsProblem`)
    */
   setNgramEnsemble(weights: NgramEnsembleWeights | undefined): void {
     const next = weights ? ngramEnsembleTensors(weights, this.encoder.config.vocab_size, this.labels.length) : undefined;
@@ -129,22 +130,17 @@ export class MultiLabelClassifier {
     this.ngram = next;
   }
 
-  /** The n-gram ensemble's tensors by their `model.safetensors` name (empty without one), for saving. */
+  /**
+   * The n-gram ensemble's tensors by their `model.safetensors` name (empty without one), for saving: float32, except a
+   * `words` ensemble's codes and continuation flags, which are int32. The classifier owns them; do not dispose them.
+   */
   ngramEnsembleTensorsByName(): Map<string, tf.Tensor> {
-    const ngram = this.ngram;
-    if (!ngram) return new Map();
-    return new Map<string, tf.Tensor>([
-      [NGRAM_ENSEMBLE_UNIGRAM_TENSOR, ngram.unigram],
-      [NGRAM_ENSEMBLE_BIGRAM_TENSOR, ngram.bigram],
-      [NGRAM_ENSEMBLE_BIAS_TENSOR, ngram.bias],
-    ]);
+    return this.ngram ? namedNgramEnsembleTensors(this.ngram) : new Map();
   }
 
   private disposeNgramEnsemble(): void {
     if (!this.ngram) return;
-    this.ngram.unigram.dispose();
-    this.ngram.bigram.dispose();
-    this.ngram.bias.dispose();
+    tf.dispose([...namedNgramEnsembleTensors(this.ngram).values()]);
     this.ngram = undefined;
   }
 
@@ -264,7 +260,8 @@ export class MultiLabelClassifier {
   /**
    * Saves a Hugging Face-style directory: `config.json` (encoder config, `id2label`, `label2id`,
    * `problem_type: "multi_label_classification"`, head shape, pooling and wide part), `model.safetensors` (float32,
-   * the names of {@link namedVariables}) and the tokenizer files. `loadClassifier(dir)` restores it exactly.
+   * the names of {@link namedVariables}, then the n-gram ensemble's tensors of {@link ngramEnsembleTensorsByName},
+   * int32 where they are) and the tokenizer files. `loadClassifier(dir)` restores it exactly.
    */
   save(dir: string): Promise<void> {
     return saveClassifier(this, dir);

@@ -3,20 +3,35 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  continuationFlags,
   isMangaAssistError,
   NGRAM_ENSEMBLE_BIAS_TENSOR,
   NGRAM_ENSEMBLE_BIGRAM_TENSOR,
+  NGRAM_ENSEMBLE_CONTINUATION_TENSOR,
+  NGRAM_ENSEMBLE_PIECE_CODES_TENSOR,
   NGRAM_ENSEMBLE_PROBABILITY_EPSILON,
   NGRAM_ENSEMBLE_UNIGRAM_TENSOR,
+  NGRAM_ENSEMBLE_WORD_IDF_TENSOR,
+  NGRAM_ENSEMBLE_WORD_TENSOR,
   ngramEnsembleLogit,
   ngramFeatureRow,
+  wordNgramFeatures,
+  wordNgramLogits,
+  wordPieceCodes,
 } from '@mangaassist/common';
-import { readSafetensors, writeSafetensors } from '@mangaassist/model-format';
+import { readSafetensors, WordPieceTokenizer, writeSafetensors, type SafetensorsInput } from '@mangaassist/model-format';
 import { useCpuBackend } from './__tests__/tf-setup';
 import { TINY_VOCAB, writeTinyModel } from './__tests__/tiny-model';
 import { createClassifier, loadClassifier } from './classifier-load';
 import type { MultiLabelClassifier } from './multi-label-classifier';
-import { mixNgramEnsemble, ngramEnsembleTensors, type NgramEnsembleWeights } from './ngram-ensemble';
+import {
+  mixNgramEnsemble,
+  namedNgramEnsembleTensors,
+  ngramEnsembleTensors,
+  wordNgramEnsembleLogits,
+  type WordNgramEnsembleWeights,
+  type WordpieceNgramEnsembleWeights,
+} from './ngram-ensemble';
 import { SeededRandom } from './prng';
 import { maxAbsDiff } from './__tests__/max-abs-diff';
 
@@ -30,7 +45,7 @@ const WEIGHT = 0.3;
 const CLAMPED_LOGIT = Math.log((1 - NGRAM_ENSEMBLE_PROBABILITY_EPSILON) / NGRAM_ENSEMBLE_PROBABILITY_EPSILON);
 
 /** Random ensemble tables, N(0, 0.5) like the wide tests' tables, so that the n-gram model moves the probabilities. */
-function randomEnsemble(seed: number, numLabels = LABELS.length): NgramEnsembleWeights {
+function randomEnsemble(seed: number, numLabels = LABELS.length): WordpieceNgramEnsembleWeights {
   const rng = new SeededRandom(seed);
   return {
     weight: WEIGHT,
@@ -42,7 +57,7 @@ function randomEnsemble(seed: number, numLabels = LABELS.length): NgramEnsembleW
 }
 
 /** The ensemble's logits in plain JavaScript: the features of `ngramFeatureRow` times the tables, plus the bias. */
-function referenceNgramLogits(ensemble: NgramEnsembleWeights, ids: number[], mask: number[], numLabels: number): number[] {
+function referenceNgramLogits(ensemble: WordpieceNgramEnsembleWeights, ids: number[], mask: number[], numLabels: number): number[] {
   const vocabSize = TINY_VOCAB.length;
   const { indices, values } = ngramFeatureRow(ids, mask, vocabSize, ensemble.buckets);
   return Array.from({ length: numLabels }, (_, l) => {
@@ -146,7 +161,7 @@ describe('MultiLabelClassifier with an n-gram ensemble', () => {
     const before = tf.memory().numTensors;
     const ensemble = randomEnsemble(2);
     model.setNgramEnsemble(ensemble);
-    expect(model.ngramEnsemble).toEqual({ weight: WEIGHT, buckets: ENSEMBLE_BUCKETS });
+    expect(model.ngramEnsemble).toEqual({ weight: WEIGHT, buckets: ENSEMBLE_BUCKETS, features: 'wordpieces' });
     // The ensemble is no variable: the trainer never sees it, and the network's variables are unchanged.
     expect([...model.namedVariables().keys()].some((n) => n.startsWith('ngram_ensemble'))).toBe(false);
     expect([...model.ngramEnsembleTensorsByName().keys()]).toEqual([NGRAM_ENSEMBLE_UNIGRAM_TENSOR, NGRAM_ENSEMBLE_BIGRAM_TENSOR, NGRAM_ENSEMBLE_BIAS_TENSOR]);
@@ -173,7 +188,7 @@ describe('MultiLabelClassifier with an n-gram ensemble', () => {
     const model = await randomClassifier(2);
     model.setNgramEnsemble(randomEnsemble(5));
     expect(() => model.setNgramEnsemble(randomEnsemble(6, LABELS.length + 1))).toThrow(RangeError);
-    expect(model.ngramEnsemble).toEqual({ weight: WEIGHT, buckets: ENSEMBLE_BUCKETS });
+    expect(model.ngramEnsemble).toEqual({ weight: WEIGHT, buckets: ENSEMBLE_BUCKETS, features: 'wordpieces' });
     model.dispose();
   });
 
@@ -185,7 +200,7 @@ describe('MultiLabelClassifier with an n-gram ensemble', () => {
     const dir = join(root, 'saved');
     await model.save(dir);
     const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
-    expect(config.mangaassist_head.ngram_ensemble).toEqual({ weight: WEIGHT, buckets: ENSEMBLE_BUCKETS });
+    expect(config.mangaassist_head.ngram_ensemble).toEqual({ weight: WEIGHT, buckets: ENSEMBLE_BUCKETS, features: 'wordpieces' });
     const { tensors } = readSafetensors(join(dir, 'model.safetensors'));
     expect(tensors.get(NGRAM_ENSEMBLE_UNIGRAM_TENSOR)).toMatchObject({ dtype: 'F32', shape: [TINY_VOCAB.length, LABELS.length] });
     expect(tensors.get(NGRAM_ENSEMBLE_BIGRAM_TENSOR)!.shape).toEqual([ENSEMBLE_BUCKETS, LABELS.length]);
@@ -193,7 +208,7 @@ describe('MultiLabelClassifier with an n-gram ensemble', () => {
     expect(tensors.get(NGRAM_ENSEMBLE_BIGRAM_TENSOR)!.data).toEqual(ensemble.bigram);
 
     const loaded = await loadClassifier(dir);
-    expect(loaded.ngramEnsemble).toEqual({ weight: WEIGHT, buckets: ENSEMBLE_BUCKETS });
+    expect(loaded.ngramEnsemble).toEqual({ weight: WEIGHT, buckets: ENSEMBLE_BUCKETS, features: 'wordpieces' });
     // The ensemble's tensors are not reported as ignored checkpoint tensors.
     expect(loaded.report?.ignored.filter((n) => n.startsWith('ngram_ensemble'))).toEqual([]);
     expect(await loaded.predictProbabilities(TEXTS)).toEqual(probabilities);
@@ -234,5 +249,301 @@ describe('MultiLabelClassifier with an n-gram ensemble', () => {
       expect(isMangaAssistError(error, 'CHECKPOINT_INVALID')).toBe(true);
       expect(error.message).toContain(`tensor "${missing}" of the n-gram ensemble (mangaassist_head.ngram_ensemble) is missing`);
     }
+  });
+});
+
+// `words` ensembles. A small bucket count, so that hashed features collide, and one whose bigram hash
+// (u · 509 + u') passes 2²⁴, beyond the integers float32 holds exactly: int32 arithmetic must get both right.
+const SMALL_WORD_BUCKETS = 29;
+const LARGE_WORD_BUCKETS = 131071;
+// A repeated word and bigram ("never again" twice), a word of three pieces (un ##believ ##able), and [UNK]s.
+const WORD_TEXTS = ['where is my order?', 'never again never again!', 'unbelievable: volume 14 is late again', 'love this manga series', 'manga manga'];
+
+/** A random `words` ensemble over {@link TINY_VOCAB}: N(0, 0.5) table, idf in [1, 4) with a fifth of the features dropped (idf 0). */
+function randomWordEnsemble(seed: number, buckets: number, numLabels = LABELS.length): WordNgramEnsembleWeights {
+  const rng = new SeededRandom(seed);
+  return {
+    features: 'words',
+    weight: WEIGHT,
+    buckets,
+    table: rng.normalArray(2 * buckets * numLabels, 0.5),
+    idf: Float32Array.from({ length: 2 * buckets }, () => (rng.next() < 0.2 ? 0 : 1 + 3 * rng.next())),
+    codes: wordPieceCodes(TINY_VOCAB.length, buckets, seed),
+    continuation: continuationFlags(TINY_VOCAB),
+    bias: rng.normalArray(numLabels, 0.3),
+  };
+}
+
+/** `wordNgramLogits` of `@mangaassist/common` for every row, flattened `[batch · labels]`. */
+function referenceWordLogits(ensemble: WordNgramEnsembleWeights, rows: readonly number[][], masks: readonly number[][]): number[] {
+  const tables = { continuation: ensemble.continuation, codes: ensemble.codes, buckets: ensemble.buckets };
+  return rows.flatMap((ids, b) => Array.from(wordNgramLogits(ids, masks[b]!, tables, ensemble.idf, ensemble.table, ensemble.bias)));
+}
+
+describe('wordNgramEnsembleLogits (TensorFlow.js) vs wordNgramLogits (plain JavaScript)', () => {
+  let root: string;
+  let tokenizer: WordPieceTokenizer;
+  beforeAll(async () => {
+    await useCpuBackend();
+    root = mkdtempSync(join(tmpdir(), 'word-ngram-ensemble-'));
+    writeTinyModel(root);
+    tokenizer = WordPieceTokenizer.fromDirectory(root);
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  /**
+   * The tokenized texts (right-padded, the padding holding [PAD]), then a row of padding only whose ids would count,
+   * then the third text with masked positions of other ids inside its words and between them, then a left-padded row
+   * that starts with continuation pieces.
+   */
+  function wordBatch(): { rows: number[][]; masks: number[][] } {
+    const encoded = tokenizer.encodeBatch(WORD_TEXTS);
+    const length = encoded.length + 3;
+    const pad = (row: number[], value: number) => [...row, ...new Array<number>(length - row.length).fill(value)];
+    const rows = encoded.inputIds.map((ids) => pad(ids, 0));
+    const masks = encoded.attentionMask.map((mask) => pad(mask, 0));
+    rows.push(new Array<number>(length).fill(TINY_VOCAB.indexOf('manga')));
+    masks.push(new Array<number>(length).fill(0));
+    // Masked ids after the first real position, inside un##believ##able and before [SEP]: a continuation piece behind
+    // a masked one still continues its word, as the reference skips masked positions.
+    const source = encoded.inputIds[2]!.slice(0, encoded.attentionMask[2]!.reduce((a, b) => a + b, 0));
+    const gapped: number[] = [];
+    const gappedMask: number[] = [];
+    source.forEach((id, t) => {
+      gapped.push(id);
+      gappedMask.push(1);
+      if (t === 0 || t === 1 || t === source.length - 2) {
+        gapped.push(TINY_VOCAB.indexOf(t === 1 ? '##able' : 'love'));
+        gappedMask.push(0);
+      }
+    });
+    rows.push(pad(gapped, 0));
+    masks.push(pad(gappedMask, 0));
+    // Left padding, then a continuation piece first: the first real position starts a word whatever it is.
+    const leading = ['[PAD]', '##able', '##believ', 'manga', '##able', 'manga'].map((token) => TINY_VOCAB.indexOf(token));
+    rows.push(pad(leading, 0));
+    masks.push(pad([0, 1, 1, 1, 1, 1], 0));
+    return { rows, masks };
+  }
+
+  it.each([SMALL_WORD_BUCKETS, LARGE_WORD_BUCKETS])('agrees on a padded batch of texts (%i buckets), duplicates and a row of padding only included', (buckets) => {
+    const ensemble = randomWordEnsemble(11, buckets);
+    const { rows, masks } = wordBatch();
+    const tables = { continuation: ensemble.continuation, codes: ensemble.codes, buckets };
+    // The batch does exercise what it is meant to: a repeated feature, a word of several pieces, masked gaps.
+    const repeated = wordNgramFeatures(rows[1]!, masks[1]!, tables);
+    expect(new Set(repeated).size).toBeLessThan(repeated.length);
+    expect(rows[2]!.some((id) => TINY_VOCAB[id] === '##believ')).toBe(true);
+    expect(masks.some((mask) => mask.indexOf(0) >= 0 && mask.lastIndexOf(1) > mask.indexOf(0))).toBe(true);
+
+    const tensors = ngramEnsembleTensors(ensemble, TINY_VOCAB.length, LABELS.length);
+    expect(tensors.codes.dtype).toBe('int32');
+    const before = tf.memory().numTensors;
+    const actual = tf.tidy(() =>
+      Array.from(wordNgramEnsembleLogits(tf.tensor2d(rows, undefined, 'int32'), tf.tensor2d(masks, undefined, 'int32'), tensors).dataSync()),
+    );
+    expect(tf.memory().numTensors).toBe(before);
+    const expected = referenceWordLogits(ensemble, rows, masks);
+    expect(maxAbsDiff(actual, expected)).toBeLessThan(1e-4);
+    // The ensemble moves the logits: rows differ from the bias, except the row of padding only, which is the bias.
+    const numLabels = LABELS.length;
+    const paddingRow = WORD_TEXTS.length;
+    expect(maxAbsDiff(actual.slice(paddingRow * numLabels, (paddingRow + 1) * numLabels), Array.from(ensemble.bias))).toBeLessThan(1e-6);
+    expect(maxAbsDiff(actual.slice(0, numLabels), Array.from(ensemble.bias))).toBeGreaterThan(0.1);
+    // The gapped row is the third text's row: padding inside a text changes nothing.
+    expect(maxAbsDiff(actual.slice((paddingRow + 1) * numLabels, (paddingRow + 2) * numLabels), actual.slice(2 * numLabels, 3 * numLabels))).toBeLessThan(1e-6);
+    tf.dispose([...namedNgramEnsembleTensors(tensors).values()]);
+  });
+
+  it('mixNgramEnsemble of a words ensemble agrees with ngramEnsembleLogit over wordNgramLogits', () => {
+    const ensemble = randomWordEnsemble(12, SMALL_WORD_BUCKETS);
+    const { rows, masks } = wordBatch();
+    const rng = new SeededRandom(13);
+    const network = rows.map(() => Array.from(rng.normalArray(LABELS.length, 2)));
+    const tensors = ngramEnsembleTensors(ensemble, TINY_VOCAB.length, LABELS.length);
+    const actual = tf.tidy(() =>
+      Array.from(mixNgramEnsemble(tf.tensor2d(network), tf.tensor2d(rows, undefined, 'int32'), tf.tensor2d(masks, undefined, 'int32'), tensors).dataSync()),
+    );
+    const ngram = referenceWordLogits(ensemble, rows, masks);
+    const expected = network.flatMap((logits, b) => logits.map((logit, l) => ngramEnsembleLogit(logit, ngram[b * LABELS.length + l]!, WEIGHT)));
+    expect(maxAbsDiff(actual, expected)).toBeLessThan(1e-4);
+    tf.dispose([...namedNgramEnsembleTensors(tensors).values()]);
+  });
+
+  it('refuses tables of another size or type, codes outside the buckets and flags other than 0 and 1, naming the tensor', () => {
+    const ensemble = randomWordEnsemble(14, SMALL_WORD_BUCKETS);
+    const make = (weights: WordNgramEnsembleWeights) => () => ngramEnsembleTensors(weights, TINY_VOCAB.length, LABELS.length);
+    expect(make({ ...ensemble, buckets: SMALL_WORD_BUCKETS + 1 })).toThrow(
+      `n-gram ensemble tensor "${NGRAM_ENSEMBLE_WORD_TENSOR}" must have ${2 * (SMALL_WORD_BUCKETS + 1) * LABELS.length} values`,
+    );
+    expect(make({ ...ensemble, idf: ensemble.idf.slice(1) })).toThrow(`n-gram ensemble tensor "${NGRAM_ENSEMBLE_WORD_IDF_TENSOR}"`);
+    expect(make({ ...ensemble, codes: ensemble.codes.slice(1) })).toThrow(
+      `n-gram ensemble tensor "${NGRAM_ENSEMBLE_PIECE_CODES_TENSOR}" must have ${TINY_VOCAB.length} values`,
+    );
+    expect(make({ ...ensemble, codes: Float32Array.from(ensemble.codes) as unknown as Int32Array })).toThrow(
+      `n-gram ensemble tensor "${NGRAM_ENSEMBLE_PIECE_CODES_TENSOR}" must be int32`,
+    );
+    const outside = Int32Array.from(ensemble.codes);
+    outside[5] = SMALL_WORD_BUCKETS;
+    expect(make({ ...ensemble, codes: outside })).toThrow(
+      `"${NGRAM_ENSEMBLE_PIECE_CODES_TENSOR}" must hold codes in [0, ${SMALL_WORD_BUCKETS}); id 5 has ${SMALL_WORD_BUCKETS}`,
+    );
+    const flags = Int32Array.from(ensemble.continuation);
+    flags[3] = 2;
+    expect(make({ ...ensemble, continuation: flags })).toThrow(`"${NGRAM_ENSEMBLE_CONTINUATION_TENSOR}" must hold 0 or 1; id 3 has 2`);
+  });
+});
+
+describe('MultiLabelClassifier with a words n-gram ensemble', () => {
+  const WORD_BUCKETS = 31;
+  let root: string;
+  let encoderDir: string;
+  beforeAll(useCpuBackend);
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'word-ngram-classifier-'));
+    encoderDir = join(root, 'encoder');
+    writeTinyModel(encoderDir, { prefix: 'distilbert.', config: { n_layers: 2, dropout: 0, attention_dropout: 0 } });
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  async function randomClassifier(seed: number): Promise<MultiLabelClassifier> {
+    const model = await createClassifier(encoderDir, { labels: LABELS, seed, head: { hiddenDim: 16, dropout: 0, innerDropout: 0 } });
+    const rng = new SeededRandom(seed + 100);
+    for (const v of model.headVariables.values()) v.assign(tf.tensor(rng.normalArray(v.size, 0.5), v.shape));
+    return model;
+  }
+
+  /** Saves `model` and returns the directory, its weights file and a rewriter of one of its tensors. */
+  async function saved(model: MultiLabelClassifier) {
+    const dir = join(root, 'saved');
+    await model.save(dir);
+    const weightsFile = join(dir, 'model.safetensors');
+    const original = readFileSync(weightsFile);
+    const rewrite = (name: string, tensor: SafetensorsInput) => {
+      writeFileSync(weightsFile, original);
+      const { tensors } = readSafetensors(weightsFile);
+      const inputs = new Map<string, SafetensorsInput>([...tensors].map(([n, t]) => [n, { shape: t.shape, data: t.data as Float32Array | Int32Array }]));
+      inputs.set(name, tensor);
+      writeSafetensors(weightsFile, inputs, { format: 'pt' });
+    };
+    return { dir, weightsFile, rewrite };
+  }
+
+  it('mixes the words logits in evaluation mode, matching the plain-JavaScript reference, and disposes every tensor', async () => {
+    const model = await randomClassifier(21);
+    const encoded = model.tokenizer.encodeBatch(WORD_TEXTS, { maxLength: 16 });
+    const ids = tf.tensor2d(encoded.inputIds, undefined, 'int32');
+    const mask = tf.tensor2d(encoded.attentionMask, undefined, 'int32');
+    const logits = () => tf.tidy(() => Array.from(model.apply(ids, mask).dataSync()));
+    const network = logits();
+    const before = tf.memory().numTensors;
+    const ensemble = randomWordEnsemble(22, WORD_BUCKETS);
+    model.setNgramEnsemble(ensemble);
+    expect(model.ngramEnsemble).toEqual({ weight: WEIGHT, buckets: WORD_BUCKETS, features: 'words' });
+    const byName = model.ngramEnsembleTensorsByName();
+    expect([...byName.keys()]).toEqual([
+      NGRAM_ENSEMBLE_WORD_TENSOR,
+      NGRAM_ENSEMBLE_WORD_IDF_TENSOR,
+      NGRAM_ENSEMBLE_PIECE_CODES_TENSOR,
+      NGRAM_ENSEMBLE_CONTINUATION_TENSOR,
+      NGRAM_ENSEMBLE_BIAS_TENSOR,
+    ]);
+    expect([...byName.values()].map((t) => t.dtype)).toEqual(['float32', 'float32', 'int32', 'int32', 'float32']);
+    const ngram = referenceWordLogits(ensemble, encoded.inputIds, encoded.attentionMask);
+    const expected = network.map((logit, i) => ngramEnsembleLogit(logit, ngram[i]!, WEIGHT));
+    const mixed = logits();
+    expect(maxAbsDiff(mixed, expected)).toBeLessThan(1e-4);
+    expect(maxAbsDiff(mixed, network)).toBeGreaterThan(0.1);
+    expect(tf.tidy(() => Array.from(model.apply(ids, mask, { training: true }).dataSync()))).toEqual(network);
+    // Replacing a words ensemble by a wordpieces one and removing it leaks nothing.
+    model.setNgramEnsemble(randomEnsemble(23));
+    expect(model.ngramEnsemble).toEqual({ weight: WEIGHT, buckets: ENSEMBLE_BUCKETS, features: 'wordpieces' });
+    model.setNgramEnsemble(undefined);
+    expect(logits()).toEqual(network);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([ids, mask]);
+    model.dispose();
+  });
+
+  it('saves features: words and the five tensors (codes and flags as I32), and loads back the same probabilities and tensors', async () => {
+    const model = await randomClassifier(24);
+    const ensemble = randomWordEnsemble(25, WORD_BUCKETS);
+    model.setNgramEnsemble(ensemble);
+    const probabilities = await model.predictProbabilities(WORD_TEXTS);
+    const { dir, weightsFile } = await saved(model);
+    const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
+    expect(config.mangaassist_head.ngram_ensemble).toEqual({ weight: WEIGHT, buckets: WORD_BUCKETS, features: 'words' });
+    const { tensors } = readSafetensors(weightsFile);
+    expect(tensors.get(NGRAM_ENSEMBLE_WORD_TENSOR)).toMatchObject({ dtype: 'F32', shape: [2 * WORD_BUCKETS, LABELS.length], data: ensemble.table });
+    expect(tensors.get(NGRAM_ENSEMBLE_WORD_IDF_TENSOR)).toMatchObject({ dtype: 'F32', shape: [2 * WORD_BUCKETS], data: ensemble.idf });
+    expect(tensors.get(NGRAM_ENSEMBLE_PIECE_CODES_TENSOR)).toMatchObject({ dtype: 'I32', shape: [TINY_VOCAB.length], data: ensemble.codes });
+    expect(tensors.get(NGRAM_ENSEMBLE_CONTINUATION_TENSOR)).toMatchObject({ dtype: 'I32', shape: [TINY_VOCAB.length], data: ensemble.continuation });
+    expect(tensors.get(NGRAM_ENSEMBLE_BIAS_TENSOR)).toMatchObject({ dtype: 'F32', shape: [LABELS.length], data: ensemble.bias });
+    expect([...tensors.keys()].some((n) => n.startsWith('ngram_ensemble.unigram') || n.startsWith('ngram_ensemble.bigram'))).toBe(false);
+
+    const loaded = await loadClassifier(dir);
+    expect(loaded.ngramEnsemble).toEqual({ weight: WEIGHT, buckets: WORD_BUCKETS, features: 'words' });
+    expect(loaded.report?.ignored.filter((n) => n.startsWith('ngram_ensemble'))).toEqual([]);
+    expect(await loaded.predictProbabilities(WORD_TEXTS)).toEqual(probabilities);
+    const original = model.ngramEnsembleTensorsByName();
+    for (const [name, tensor] of loaded.ngramEnsembleTensorsByName()) {
+      expect({ name, dtype: tensor.dtype, shape: tensor.shape }).toEqual({ name, dtype: original.get(name)!.dtype, shape: original.get(name)!.shape });
+      expect(tensor.dataSync()).toEqual(original.get(name)!.dataSync());
+    }
+    loaded.dispose();
+    model.dispose();
+  });
+
+  it('refuses a words ensemble whose codes are float or of another shape, or whose flags or idf have the wrong shape or dtype, or whose codes leave the buckets, naming the tensor', async () => {
+    const model = await randomClassifier(26);
+    const ensemble = randomWordEnsemble(27, WORD_BUCKETS);
+    model.setNgramEnsemble(ensemble);
+    const { dir, rewrite } = await saved(model);
+    model.dispose();
+    const refusal = async () =>
+      loadClassifier(dir).then(
+        (loaded) => {
+          loaded.dispose();
+          return new Error('expected a rejection');
+        },
+        (e: Error) => e,
+      );
+    const vocab = TINY_VOCAB.length;
+    const idfSize = 2 * WORD_BUCKETS;
+    const cases: [string, SafetensorsInput, string][] = [
+      [NGRAM_ENSEMBLE_PIECE_CODES_TENSOR, { shape: [vocab], data: Float32Array.from(ensemble.codes) }, `F32 [${vocab}]; it must be int32 (I32) [${vocab}]`],
+      [NGRAM_ENSEMBLE_PIECE_CODES_TENSOR, { shape: [vocab - 1], data: ensemble.codes.slice(1) }, `I32 [${vocab - 1}]; it must be int32 (I32) [${vocab}]`],
+      [NGRAM_ENSEMBLE_CONTINUATION_TENSOR, { shape: [1, vocab], data: ensemble.continuation }, `I32 [1, ${vocab}]; it must be int32 (I32) [${vocab}]`],
+      [NGRAM_ENSEMBLE_WORD_IDF_TENSOR, { shape: [idfSize], data: new Int32Array(idfSize) }, `I32 [${idfSize}]; it must be float [${idfSize}]`],
+    ];
+    for (const [name, tensor, found] of cases) {
+      rewrite(name, tensor);
+      const error = await refusal();
+      expect(isMangaAssistError(error, 'CHECKPOINT_INVALID')).toBe(true);
+      expect(error.message).toContain(`tensor "${name}" of the n-gram ensemble (mangaassist_head.ngram_ensemble) is ${found}`);
+    }
+    // Right shape and dtype, but a code outside the buckets: still the checkpoint's fault, naming the tensor.
+    const outside = Int32Array.from(ensemble.codes);
+    outside[7] = -1;
+    rewrite(NGRAM_ENSEMBLE_PIECE_CODES_TENSOR, { shape: [vocab], data: outside });
+    const error = await refusal();
+    expect(isMangaAssistError(error, 'CHECKPOINT_INVALID')).toBe(true);
+    expect(error.message).toContain(`tensor "${NGRAM_ENSEMBLE_PIECE_CODES_TENSOR}" must hold codes in [0, ${WORD_BUCKETS}); id 7 has -1 (mangaassist_head.ngram_ensemble)`);
+  });
+
+  it('loads an ngram_ensemble entry saved without features as a wordpieces ensemble', async () => {
+    const model = await randomClassifier(28);
+    model.setNgramEnsemble(randomEnsemble(29));
+    const probabilities = await model.predictProbabilities(TEXTS);
+    const { dir } = await saved(model);
+    model.dispose();
+    const configFile = join(dir, 'config.json');
+    const config = JSON.parse(readFileSync(configFile, 'utf8'));
+    delete config.mangaassist_head.ngram_ensemble.features;
+    writeFileSync(configFile, JSON.stringify(config));
+    const loaded = await loadClassifier(dir);
+    expect(loaded.ngramEnsemble).toEqual({ weight: WEIGHT, buckets: ENSEMBLE_BUCKETS, features: 'wordpieces' });
+    expect(await loaded.predictProbabilities(TEXTS)).toEqual(probabilities);
+    loaded.dispose();
   });
 });

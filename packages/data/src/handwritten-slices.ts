@@ -57,7 +57,7 @@ export const HANDWRITTEN_SLICE_ROLES: Readonly<Record<HandwrittenSliceId, Handwr
   test7: 'evaluation',
   test8: 'evaluation',
   test9: 'evaluation',
-  test10: 'reserved',
+  test10: 'evaluation',
   test11: 'reserved',
 });
 
@@ -76,11 +76,11 @@ export const HANDWRITTEN_RESERVED_SLICES: readonly HandwrittenSliceId[] = slices
  * The slice the headline figures are reported on: written last, from the labelling guidelines alone (its writer read
  * no other slice and not the generator), and committed before any model was scored on it.
  */
-export const HANDWRITTEN_EVALUATION_SLICE: HandwrittenSliceId = 'test9';
+export const HANDWRITTEN_EVALUATION_SLICE: HandwrittenSliceId = 'test10';
 
 /**
  * Every slice never trained or tuned on, in the order reports list them: the earlier evaluation slices (`test2`,
- * `test3`, `test4`, `test5`, `test6`, `test7`, then `test8`, each the headline slice until the next was written) first, the headline slice
+ * `test3`, `test4`, `test5`, `test6`, `test7`, `test8`, then `test9`, each the headline slice until the next was written) first, the headline slice
  * {@link HANDWRITTEN_EVALUATION_SLICE} last: file order, since each slice is added after the ones before it.
  */
 export const HANDWRITTEN_EVALUATION_SLICES: readonly HandwrittenSliceId[] = slicesWithRole('evaluation');

@@ -30,6 +30,7 @@ export { findNearDuplicates, type NearDuplicateOptions, type NearDuplicates } fr
 export { normalizeForDuplicates, wordTokens } from './stats/text-normalize';
 export { TfidfVectorizer, type SparseRow, type TfidfOptions } from './baseline/tfidf';
 export { trainLogisticOvr, type LogisticOptions, type LogisticOvrModel } from './baseline/logistic-ovr';
+export { minimizeLbfgs, type LbfgsOptions, type LbfgsResult } from './baseline/lbfgs';
 export { labelSetMetrics, type LabelSetMetrics, type MultiLabelReport } from './baseline/metrics';
 export * from './metrics';
 export { baselineLabelSet, evaluateBaseline, trainTfidfBaseline, type TfidfBaseline, type TfidfBaselineOptions } from './baseline/tfidf-baseline';

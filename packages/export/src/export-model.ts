@@ -4,11 +4,17 @@ import { dirname, join, relative } from 'node:path';
 import {
   NGRAM_ENSEMBLE_BIAS_TENSOR,
   NGRAM_ENSEMBLE_BIGRAM_TENSOR,
+  NGRAM_ENSEMBLE_CONTINUATION_TENSOR,
+  NGRAM_ENSEMBLE_PIECE_CODES_TENSOR,
   NGRAM_ENSEMBLE_PROBABILITY_EPSILON,
   NGRAM_ENSEMBLE_UNIGRAM_TENSOR,
+  NGRAM_ENSEMBLE_WORD_IDF_TENSOR,
+  NGRAM_ENSEMBLE_WORD_TENSOR,
   WIDE_BIGRAM_HASH_FORMULA,
   WIDE_BIGRAM_TENSOR,
   WIDE_UNIGRAM_TENSOR,
+  WORD_BIGRAM_MULTIPLIER,
+  type SavedNgramEnsemble,
 } from '@mangaassist/common';
 import {
   CALIBRATION_CURVES_FILE,
@@ -80,8 +86,11 @@ export interface ExportResult {
   readonly pooling: ClassifierPooling;
   /** The head's wide part (`mangaassist_head.wide`), when it has one. */
   readonly wide: WideGraphOptions | undefined;
-  /** The n-gram ensemble mixed into `logits` (`mangaassist_head.ngram_ensemble`), when the model has one. */
-  readonly ngramEnsemble: NgramEnsembleGraphOptions | undefined;
+  /**
+   * The n-gram ensemble mixed into `logits` (`mangaassist_head.ngram_ensemble`), when the model has one, with its
+   * features (`wordpieces` when the config does not say).
+   */
+  readonly ngramEnsemble: Required<NgramEnsembleGraphOptions> | undefined;
   readonly model: ExportedGraph;
   readonly quantized: ExportedGraph | undefined;
   readonly thresholds: ThresholdsSource;
@@ -112,8 +121,9 @@ function writeGraph(file: string, bytes: Uint8Array): ExportedGraph {
  * Pure Node: the graph is built from the safetensors weights without TensorFlow.js. Both graphs pool as the model
  * was trained (`config.json` → `mangaassist_head.pooling`: [CLS], or the mean over `attention_mask`) and add the
  * wide n-gram logits when the head has them (`mangaassist_head.wide`; tables float32 in the int8 graph too), and
- * mix in the n-gram ensemble when the model has one (`mangaassist_head.ngram_ensemble`; likewise float32), so that
- * `logits` are what `MultiLabelClassifier.apply` serves; `export.json` records all three.
+ * mix in the n-gram ensemble when the model has one (`mangaassist_head.ngram_ensemble`, over WordPiece or word
+ * n-grams; likewise float32), so that `logits` are what `MultiLabelClassifier.apply` serves; `export.json` records
+ * all three.
  *
  * @example
  * ```ts
@@ -135,7 +145,7 @@ export function exportClassifier(options: ExportOptions): ExportResult {
   const pooling = headPooling(model.config, configFile);
   const savedWide = headWide(model.config, configFile);
   const wide: WideGraphOptions | undefined = savedWide ? { buckets: savedWide.buckets, bigrams: savedWide.bigrams } : undefined;
-  const ngramEnsemble: NgramEnsembleGraphOptions | undefined = headNgramEnsemble(model.config, configFile);
+  const ngramEnsemble: Required<NgramEnsembleGraphOptions> | undefined = headNgramEnsemble(model.config, configFile);
   mkdirSync(join(options.outDir, 'onnx'), { recursive: true });
 
   const graphOptions = { fusion, reduceRange: options.reduceRange ?? false, pooling, ...(wide ? { wide } : {}), ...(ngramEnsemble ? { ngramEnsemble } : {}) };
@@ -182,18 +192,7 @@ export function exportClassifier(options: ExportOptions): ExportResult {
             precision: 'float32',
           }
         : null,
-      ngramEnsemble: ngramEnsemble
-        ? {
-            weight: ngramEnsemble.weight,
-            buckets: ngramEnsemble.buckets,
-            tensors: [NGRAM_ENSEMBLE_UNIGRAM_TENSOR, NGRAM_ENSEMBLE_BIGRAM_TENSOR, NGRAM_ENSEMBLE_BIAS_TENSOR],
-            bigramHash: WIDE_BIGRAM_HASH_FORMULA,
-            scale: '1 / sqrt(number of positions with attention_mask 1)',
-            mixing: 'logit(clip((1 - weight) * sigmoid(deep + wide logits) + weight * sigmoid(n-gram sum + bias), epsilon, 1 - epsilon))',
-            epsilon: NGRAM_ENSEMBLE_PROBABILITY_EPSILON,
-            precision: 'float32',
-          }
-        : null,
+      ngramEnsemble: ngramEnsemble ? describeNgramEnsemble(ngramEnsemble) : null,
       labels: model.labels,
       thresholds: thresholds.source,
       graphs: [describeGraph(fp32), ...(int8 ? [describeGraph(int8)] : [])],
@@ -208,4 +207,40 @@ export function exportClassifier(options: ExportOptions): ExportResult {
   );
   files.push(THRESHOLDS_FILE, ...(curves ? [CALIBRATION_CURVES_FILE] : []), 'export.json');
   return { outDir: options.outDir, labels: model.labels, head, pooling, wide, ngramEnsemble, model: fp32, quantized: int8, thresholds: thresholds.source, files };
+}
+
+const NGRAM_ENSEMBLE_MIXING =
+  'logit(clip((1 - weight) * sigmoid(deep + wide logits) + weight * sigmoid(n-gram sum + bias), epsilon, 1 - epsilon))';
+
+/**
+ * The n-gram ensemble's entry of `export.json`. A `wordpieces` ensemble is described as before `words` existed
+ * (no `features` key, which means `wordpieces` as in `config.json`), so that its `export.json` stays byte-identical;
+ * a `words` ensemble says so and lists its own tensors and formulas.
+ */
+function describeNgramEnsemble(ensemble: SavedNgramEnsemble): Record<string, unknown> {
+  if (ensemble.features === 'words') {
+    return {
+      weight: ensemble.weight,
+      buckets: ensemble.buckets,
+      features: 'words',
+      tensors: [NGRAM_ENSEMBLE_WORD_TENSOR, NGRAM_ENSEMBLE_WORD_IDF_TENSOR, NGRAM_ENSEMBLE_PIECE_CODES_TENSOR, NGRAM_ENSEMBLE_CONTINUATION_TENSOR, NGRAM_ENSEMBLE_BIAS_TENSOR],
+      words: 'a position with attention_mask 1 starts a word unless its id is a continuation piece (the first such position always does)',
+      wordBucket: '(sum of the codes of its pieces) mod buckets',
+      bigramHash: `buckets + (first_word_bucket * ${WORD_BIGRAM_MULTIPLIER} + second_word_bucket) mod buckets`,
+      scale: 'TF-IDF: count * idf of each feature, the row scaled to unit L2 norm',
+      mixing: NGRAM_ENSEMBLE_MIXING,
+      epsilon: NGRAM_ENSEMBLE_PROBABILITY_EPSILON,
+      precision: 'float32',
+    };
+  }
+  return {
+    weight: ensemble.weight,
+    buckets: ensemble.buckets,
+    tensors: [NGRAM_ENSEMBLE_UNIGRAM_TENSOR, NGRAM_ENSEMBLE_BIGRAM_TENSOR, NGRAM_ENSEMBLE_BIAS_TENSOR],
+    bigramHash: WIDE_BIGRAM_HASH_FORMULA,
+    scale: '1 / sqrt(number of positions with attention_mask 1)',
+    mixing: NGRAM_ENSEMBLE_MIXING,
+    epsilon: NGRAM_ENSEMBLE_PROBABILITY_EPSILON,
+    precision: 'float32',
+  };
 }

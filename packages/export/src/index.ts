@@ -13,7 +13,7 @@ export {
   type GraphOptions,
 } from './graph/build-model';
 export type { FusionMode, WeightPrecision } from './graph/matmul';
-export { NGRAM_ENSEMBLE_TABLE_NAMES, ngramEnsembleGraph, type NgramEnsembleGraphOptions } from './graph/ngram-ensemble';
+export { NGRAM_ENSEMBLE_TABLE_NAMES, ngramEnsembleGraph, wordNgramLogitsGraph, type NgramEnsembleGraphOptions } from './graph/ngram-ensemble';
 export { WIDE_TABLE_NAMES, wideBigramBucketsGraph, wideLogitsGraph, type NgramTableNames, type WideGraphOptions } from './graph/wide';
 export * from './model-dir';
 export * from './onnx-graph-builder';

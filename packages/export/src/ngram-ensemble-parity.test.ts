@@ -131,9 +131,13 @@ describe.each([
   it('records the ensemble in the result and export.json, keeps it in the exported config.json, and mixes it into logits', () => {
     const lengths = batch.attentionMask.map((row) => row.reduce((a, b) => a + b, 0));
     expect(lengths.filter((l) => l < batch.inputIds[0]!.length).length).toBe(TEXTS.length - 1);
-    expect(result.ngramEnsemble).toEqual({ weight: WEIGHT, buckets: BUCKETS });
+    expect(result.ngramEnsemble).toEqual({ weight: WEIGHT, buckets: BUCKETS, features: 'wordpieces' });
     expect(result.wide).toEqual(wide ? { buckets: BUCKETS, bigrams: true } : undefined);
-    expect(JSON.parse(readFileSync(join(work, 'onnx', 'config.json'), 'utf8')).mangaassist_head.ngram_ensemble).toEqual({ weight: WEIGHT, buckets: BUCKETS });
+    // Copied as core-model saved it (with or without `features: 'wordpieces'`, which is what its absence means).
+    const saved = JSON.parse(readFileSync(join(work, 'model', 'config.json'), 'utf8')).mangaassist_head.ngram_ensemble;
+    expect(saved).toMatchObject({ weight: WEIGHT, buckets: BUCKETS });
+    expect(saved.features ?? 'wordpieces').toBe('wordpieces');
+    expect(JSON.parse(readFileSync(join(work, 'onnx', 'config.json'), 'utf8')).mangaassist_head.ngram_ensemble).toEqual(saved);
     expect(JSON.parse(readFileSync(join(work, 'onnx', 'export.json'), 'utf8')).ngramEnsemble).toEqual({
       weight: WEIGHT,
       buckets: BUCKETS,

@@ -2,9 +2,9 @@ import { MangaAssistError } from '@mangaassist/common';
 import { DISTILBERT_PREFIX, DISTILBERT_WORD_EMBEDDINGS, type SafetensorsTensor } from '@mangaassist/model-format';
 
 /**
- * Named float tensors of a checkpoint with shape-checked access. Names are given without the model prefix
- * (`distilbert.` for a classifier checkpoint, none for a bare encoder); the prefix is found once from the word
- * embeddings.
+ * Named tensors of a checkpoint (float, and int32 where asked for) with shape-checked access. Names are given
+ * without the model prefix (`distilbert.` for a classifier checkpoint, none for a bare encoder); the prefix is found
+ * once from the word embeddings.
  *
  * @example
  * ```ts
@@ -50,6 +50,42 @@ export class WeightSource {
 
   /** A float tensor with the expected shape; `prefixed: false` reads names outside the encoder (the head). */
   get(name: string, shape: readonly number[], prefixed = true): Float32Array {
+    const { full, tensor } = this.lookup(name, shape, prefixed);
+    if (!(tensor.data instanceof Float32Array)) {
+      throw new MangaAssistError(
+        'CHECKPOINT_INVALID',
+        `${this.file}: tensor "${full}" has dtype ${tensor.dtype}; a floating-point tensor is expected`,
+        { file: this.file, tensor: full },
+      );
+    }
+    return tensor.data;
+  }
+
+  /**
+   * An int32 (`I32`) tensor with the expected shape, such as the lookup tables of the n-gram ensemble's word
+   * features; `prefixed` as for {@link WeightSource.get}.
+   *
+   * @throws MangaAssistError `CHECKPOINT_INVALID` naming the tensor when it is missing, has another shape or is not
+   *   int32
+   *
+   * @example
+   * ```ts
+   * const codes = weights.getInt32('ngram_ensemble.piece.codes', [30522], false);
+   * ```
+   */
+  getInt32(name: string, shape: readonly number[], prefixed = true): Int32Array {
+    const { full, tensor } = this.lookup(name, shape, prefixed);
+    if (!(tensor.data instanceof Int32Array)) {
+      throw new MangaAssistError('CHECKPOINT_INVALID', `${this.file}: tensor "${full}" has dtype ${tensor.dtype}; an int32 (I32) tensor is expected`, {
+        file: this.file,
+        tensor: full,
+      });
+    }
+    return tensor.data;
+  }
+
+  /** The tensor under its full name, refused when it is missing or its shape is not `shape`. */
+  private lookup(name: string, shape: readonly number[], prefixed: boolean): { full: string; tensor: SafetensorsTensor } {
     const full = prefixed ? this.prefix + name : name;
     const tensor = this.tensors.get(full);
     if (!tensor) {
@@ -65,14 +101,7 @@ export class WeightSource {
         { file: this.file, tensor: full },
       );
     }
-    if (!(tensor.data instanceof Float32Array)) {
-      throw new MangaAssistError(
-        'CHECKPOINT_INVALID',
-        `${this.file}: tensor "${full}" has dtype ${tensor.dtype}; a floating-point tensor is expected`,
-        { file: this.file, tensor: full },
-      );
-    }
-    return tensor.data;
+    return { full, tensor };
   }
 
   /**

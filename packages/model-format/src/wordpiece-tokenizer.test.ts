@@ -24,6 +24,12 @@ describe('WordPieceTokenizer', () => {
     expect(encoded.ids).toEqual([2, 5, 6, 7, 8, 20, 19, 16, 17, 18, 1, 3]);
   });
 
+  it('lists its vocabulary in id order', () => {
+    const tokenizer = tinyTokenizer();
+    expect(tokenizer.vocabulary()).toEqual(TINY_VOCAB);
+    expect(tokenizer.vocabulary()[tokenizer.tokenToId('##able')!]).toBe('##able');
+  });
+
   it('truncates to maxLength keeping [SEP] last', () => {
     const tokenizer = tinyTokenizer();
     expect(tokenizer.encode('where is my order', { maxLength: 4 }).tokens).toEqual(['[CLS]', 'where', 'is', '[SEP]']);

@@ -165,6 +165,20 @@ export class WordPieceTokenizer {
     return this.tokenizer.get_vocab(true).size;
   }
 
+  /**
+   * The vocabulary's tokens in id order (`vocabulary()[id]` is the token of `id`).
+   *
+   * @example
+   * ```ts
+   * tokenizer.vocabulary().slice(101, 103); // ['[CLS]', '[SEP]'] for bert-base-uncased
+   * ```
+   */
+  vocabulary(): string[] {
+    const tokens = new Array<string>(this.vocabSize);
+    for (const [token, id] of this.tokenizer.get_vocab(true)) tokens[id] = token;
+    return tokens;
+  }
+
   /** The id of `token`, or undefined when it is not in the vocabulary. */
   tokenToId(token: string): number | undefined {
     return this.tokenizer.token_to_id(token);

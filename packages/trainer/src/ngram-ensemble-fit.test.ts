@@ -2,14 +2,23 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import {
+  continuationFlags,
+  isMangaAssistError,
+  NGRAM_ENSEMBLE_BIAS_TENSOR,
+  NGRAM_ENSEMBLE_BIGRAM_TENSOR,
+  NGRAM_ENSEMBLE_C_GRID,
+  NGRAM_ENSEMBLE_CONTINUATION_TENSOR,
+  NGRAM_ENSEMBLE_PIECE_CODES_TENSOR,
+  NGRAM_ENSEMBLE_UNIGRAM_TENSOR,
+  NGRAM_ENSEMBLE_WORD_IDF_TENSOR,
+  NGRAM_ENSEMBLE_WORD_TENSOR,
   ngramEnsembleLogit,
   ngramEnsembleSchema,
   ngramFeatureRow,
-  NGRAM_ENSEMBLE_BIAS_TENSOR,
-  NGRAM_ENSEMBLE_BIGRAM_TENSOR,
-  NGRAM_ENSEMBLE_UNIGRAM_TENSOR,
   parseConfig,
   trainJobConfigSchema,
+  wordNgramLogits,
+  wordPieceCodes,
 } from '@mangaassist/common';
 import { createClassifier, loadClassifier } from '@mangaassist/core-model';
 import { toMultiHot, trainLogisticOvr } from '@mangaassist/data';
@@ -72,7 +81,7 @@ describe('fitNgramEnsemble', () => {
     expect(ngram[1]![1]).toBeGreaterThan(0.8);
 
     const loaded = await loadClassifier(dir);
-    expect(loaded.ngramEnsemble).toEqual({ weight: 0.4, buckets: 97 });
+    expect(loaded.ngramEnsemble).toEqual({ weight: 0.4, buckets: 97, features: 'wordpieces' });
     const mixed = await loaded.predictProbabilities(texts);
     loaded.dispose();
     const logit = (p: number) => Math.log(p) - Math.log(1 - p);
@@ -94,7 +103,7 @@ describe('fitNgramEnsemble', () => {
     for (const [name, tensor] of original) expect(Array.from(tensors.get(name)!.data as Float32Array)).toEqual(Array.from(tensor.data as Float32Array));
     expect(tensors.get(NGRAM_ENSEMBLE_BIGRAM_TENSOR)!.shape).toEqual([31, 4]);
     const loaded = await loadClassifier(dir);
-    expect(loaded.ngramEnsemble).toEqual({ weight: 0.7, buckets: 31 });
+    expect(loaded.ngramEnsemble).toEqual({ weight: 0.7, buckets: 31, features: 'wordpieces' });
     loaded.dispose();
   }, 60_000);
 
@@ -127,6 +136,98 @@ describe('fitNgramEnsemble', () => {
   it('refuses an empty training set, naming the directory', async () => {
     const dir = await savedClassifier();
     expect(() => fitNgramEnsemble(dir, [], SETTINGS)).toThrow(`no training message to fit the n-gram ensemble of ${dir} on`);
+  }, 60_000);
+});
+
+describe('fitNgramEnsemble with features words', () => {
+  const VOCAB = WORDS.length + 5;
+  const BUCKETS = 61;
+  const WORD_SETTINGS = ngramEnsembleSchema.parse({ enabled: true, weight: 0.4, buckets: BUCKETS, features: 'words' });
+  const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+
+  it('writes TF-IDF word tables, codes and continuation flags that the reference reads as a model of the training messages', async () => {
+    const dir = await savedClassifier();
+    const before = readSafetensors(join(dir, 'model.safetensors')).tensors;
+    const texts = ['late again', 'fine ok', 'how is this late again ok fine', 'where is my order'];
+    const plain = await loadClassifier(dir);
+    const network = await plain.predictProbabilities(texts);
+    plain.dispose();
+    fitNgramEnsemble(dir, EXAMPLES, SETTINGS);
+    const fit = fitNgramEnsemble(dir, EXAMPLES, WORD_SETTINGS, EXAMPLES.slice(0, 16));
+    // C chosen on the validation messages: the best score of the grid, the stronger penalty on a tie.
+    expect(fit.validationMacroF1!.map((s) => s.c)).toEqual(NGRAM_ENSEMBLE_C_GRID);
+    const best = Math.max(...fit.validationMacroF1!.map((s) => s.macroF1));
+    expect(fit.c).toBe(fit.validationMacroF1!.find((s) => s.macroF1 === best)!.c);
+    const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { mangaassist_head: Record<string, unknown> };
+    expect(config.mangaassist_head).toMatchObject({ ngram_ensemble: { weight: 0.4, buckets: BUCKETS, features: 'words' } });
+
+    // The word pieces' fit written before is gone; nothing else moved.
+    const { tensors } = readSafetensors(join(dir, 'model.safetensors'));
+    expect(tensors.has(NGRAM_ENSEMBLE_UNIGRAM_TENSOR)).toBe(false);
+    expect(tensors.size).toBe(before.size + 5);
+    for (const [name, tensor] of before) expect(Array.from(tensors.get(name)!.data as Float32Array)).toEqual(Array.from(tensor.data as Float32Array));
+    const table = tensors.get(NGRAM_ENSEMBLE_WORD_TENSOR)!;
+    const idf = tensors.get(NGRAM_ENSEMBLE_WORD_IDF_TENSOR)!;
+    const codes = tensors.get(NGRAM_ENSEMBLE_PIECE_CODES_TENSOR)!;
+    const continuation = tensors.get(NGRAM_ENSEMBLE_CONTINUATION_TENSOR)!;
+    expect([table.shape, idf.shape, codes.shape, continuation.shape]).toEqual([[2 * BUCKETS, 4], [2 * BUCKETS], [VOCAB], [VOCAB]]);
+    expect([codes.dtype, continuation.dtype]).toEqual(['I32', 'I32']);
+    const tokenizer = WordPieceTokenizer.fromDirectory(dir);
+    expect(Array.from(codes.data as Int32Array)).toEqual(Array.from(wordPieceCodes(VOCAB, BUCKETS, 0)));
+    expect(Array.from(continuation.data as Int32Array)).toEqual(Array.from(continuationFlags(tokenizer.vocabulary())));
+    expect(fit.features).toBe((idf.data as Float32Array).filter((v) => v > 0).length);
+
+    // Read by the reference, the tables classify the training messages as they are labelled.
+    const tables = { continuation: continuation.data as Int32Array, codes: codes.data as Int32Array, buckets: BUCKETS };
+    const bias = tensors.get(NGRAM_ENSEMBLE_BIAS_TENSOR)!.data as Float32Array;
+    for (const { text, labels } of EXAMPLES.slice(0, 8)) {
+      const ids = tokenizer.encode(text, { maxLength: 6 }).ids;
+      const logits = wordNgramLogits(ids, ids.map(() => 1), tables, idf.data as Float32Array, table.data as Float32Array, bias);
+      const best = LABELS[logits.indexOf(Math.max(...logits))];
+      expect([text, best]).toEqual([text, labels[0]]);
+      expect(sigmoid(Math.max(...logits))).toBeGreaterThan(0.5);
+    }
+
+    // Loaded, the classifier serves the network's probabilities mixed with the reference's.
+    const loaded = await loadClassifier(dir);
+    expect(loaded.ngramEnsemble).toEqual({ weight: 0.4, buckets: BUCKETS, features: 'words' });
+    const mixed = await loaded.predictProbabilities(texts);
+    loaded.dispose();
+    const logit = (p: number) => Math.log(p) - Math.log(1 - p);
+    texts.forEach((text, i) => {
+      const ids = tokenizer.encode(text, { maxLength: 6 }).ids;
+      const ngram = wordNgramLogits(ids, ids.map(() => 1), tables, idf.data as Float32Array, table.data as Float32Array, bias);
+      LABELS.forEach((_, l) => expect(mixed[i]![l]).toBeCloseTo(sigmoid(ngramEnsembleLogit(logit(network[i]![l]!), ngram[l]!, 0.4)), 5));
+    });
+  }, 60_000);
+
+  it('fits at the configured C without reading validation, and refuses fewer buckets than word pieces', async () => {
+    const dir = await savedClassifier();
+    const fit = fitNgramEnsemble(dir, EXAMPLES, { ...WORD_SETTINGS, c: 2 }, EXAMPLES.slice(0, 16));
+    expect(fit.c).toBe(2);
+    expect(fit.validationMacroF1).toBeUndefined();
+    expect(fitNgramEnsemble(dir, EXAMPLES, WORD_SETTINGS).c).toBe(64);
+    expect(() => fitNgramEnsemble(dir, EXAMPLES, { ...WORD_SETTINGS, buckets: VOCAB - 1 })).toThrow(
+      `model.head.ngramEnsemble.buckets (${VOCAB - 1}) must be at least the vocabulary size (${VOCAB})`,
+    );
+  }, 60_000);
+
+  it('is refused by runTrainJob before training when its buckets are fewer than the word pieces', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'ngram-words-job-'));
+    writeTinyDistilBert(join(root, 'encoder'), { words: WORDS, layers: 2 });
+    const path = join(root, 'train.jsonl');
+    writeFileSync(path, `${EXAMPLES.map((r) => JSON.stringify(r)).join('\n')}\n`);
+    const cfg = parseConfig(trainJobConfigSchema, {
+      model: { pretrained: join(root, 'encoder'), labels: LABELS, maxLength: 8, head: { hiddenDim: 8, ngramEnsemble: { enabled: true, features: 'words', buckets: 7 } } },
+      data: { train: [{ path }], valFraction: 0.2 },
+      loss: { id: 'bce' },
+      schedule: { epochs: 1, unfreezing: { id: 'full' }, lr: { id: 'constant' } },
+      optimizer: { baseLr: 1e-3 },
+      training: { outDir: join(root, 'run'), batchSize: 8 },
+    });
+    const error = await runTrainJob(cfg, { log: () => undefined }).catch((e: unknown) => e);
+    expect(isMangaAssistError(error) && error.code === 'INVALID_ARGUMENT' && error.details?.field).toBe('model.head.ngramEnsemble.buckets');
+    expect(existsSync(join(root, 'run', 'config.json'))).toBe(false);
   }, 60_000);
 });
 
@@ -166,7 +267,7 @@ describe('runTrainJob with model.head.ngramEnsemble', () => {
     expect(summary.modelDir).toBe(saved[0]);
     expect(saved.filter((dir) => !existsSync(dir))).toEqual([]);
     expect(lines).toContain(
-      `n-gram ensemble: fitted on 40 training messages (${WORDS.length + 5 + 53} features) in ${ngramEnsemble!.seconds.toFixed(1)} s, weight 0.5, into ${saved.join(', ')}`,
+      `n-gram ensemble: fitted on 40 training messages (wordpieces, ${WORDS.length + 5 + 53} features) in ${ngramEnsemble!.seconds.toFixed(1)} s, weight 0.5, into ${saved.join(', ')}`,
     );
     // Every saved model carries the same n-gram tables beside its own network: an epoch chosen later is scored as served.
     const tensorsOf = (dir: string) => readSafetensors(join(dir, 'model.safetensors')).tensors;
@@ -176,7 +277,7 @@ describe('runTrainJob with model.head.ngramEnsemble', () => {
     }
     expect(values(saved[1]!, 'classifier.weight')).not.toEqual(values(saved[2]!, 'classifier.weight'));
     const loaded = await loadClassifier(summary.modelDir!);
-    expect(loaded.ngramEnsemble).toEqual({ weight: 0.5, buckets: 53 });
+    expect(loaded.ngramEnsemble).toEqual({ weight: 0.5, buckets: 53, features: 'wordpieces' });
     // Evaluation passes mix; training passes (same dropout seed) are the network's alone: the ensemble never enters a loss.
     const ids = tf.tensor2d([[2, 5, 6, 3]], undefined, 'int32');
     const mask = tf.onesLike(ids) as tf.Tensor2D;

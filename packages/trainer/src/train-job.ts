@@ -24,6 +24,8 @@ export interface JobModel {
   readonly padId: number;
   /** Width of the encoder's hidden states: picks the learning rate when the configuration sets none. */
   readonly hiddenSize: number;
+  /** Tokens in the vocabulary: a `words` n-gram ensemble needs at least this many buckets, checked before training. */
+  readonly vocabSize?: number;
   /** What building the model changed that the log should say (the emoji put into the vocabulary). */
   readonly note?: string;
 }
@@ -121,6 +123,14 @@ export async function runTrainJob(config: TrainJobConfig, options: TrainJobOptio
   }
   const model = await (options.createModel ?? createDistilBertJobModel)(config, data.train.map((e) => e.example.text));
   if (model.note) log(model.note);
+  if (ensemble.enabled && ensemble.features === 'words' && model.vocabSize !== undefined && ensemble.buckets < model.vocabSize) {
+    model.classifier.dispose();
+    throw new MangaAssistError(
+      'INVALID_ARGUMENT',
+      `model.head.ngramEnsemble.buckets is ${ensemble.buckets}; features "words" needs at least the vocabulary's ${model.vocabSize} (one code per word piece)`,
+      { field: 'model.head.ngramEnsemble.buckets' },
+    );
+  }
   const job = withBaseLr(config, model.hiddenSize, log);
   const loss = losses.create(config.loss.id, config.loss.options, { labels: config.model.labels });
   try {
@@ -179,9 +189,14 @@ export async function runTrainJob(config: TrainJobConfig, options: TrainJobOptio
         // Every model the run saved gets the same fit, so that an epoch-<n>/ chosen on other data is scored (and
         // calibrated) as it would be served, not as the network alone.
         const dirs = savedModelDirs(summary);
-        ngramEnsemble = fitNgramEnsemble(dirs, ensembleExamples, ensemble);
+        ngramEnsemble = fitNgramEnsemble(dirs, ensembleExamples, ensemble, data.validation);
+        const chosen = ngramEnsemble.validationMacroF1
+          ? `, C ${ngramEnsemble.c} chosen on validation (macro-F1 ${ngramEnsemble.validationMacroF1.map((s) => `${s.c}: ${s.macroF1.toFixed(3)}`).join(', ')})`
+          : ngramEnsemble.c !== undefined
+            ? `, C ${ngramEnsemble.c}`
+            : '';
         log(
-          `n-gram ensemble: fitted on ${ngramEnsemble.examples} training messages (${ngramEnsemble.features} features) in ` +
+          `n-gram ensemble: fitted on ${ngramEnsemble.examples} training messages (${ensemble.features}, ${ngramEnsemble.features} features${chosen}) in ` +
             `${ngramEnsemble.seconds.toFixed(1)} s, weight ${ensemble.weight}, into ${dirs.join(', ')}`,
         );
       }
@@ -256,6 +271,7 @@ export async function createDistilBertJobModel(config: TrainJobConfig, trainingT
     encode: (text) => classifier.tokenizer.encode(text, { maxLength }).ids,
     padId: classifier.tokenizer.padId,
     hiddenSize: classifier.encoder.config.dim,
+    vocabSize: classifier.encoder.config.vocab_size,
     ...(added ? { note: `emoji: ${added.placed + added.present} of ${newTokens.length} emoji tokens in the vocabulary (the training messages' first; the rest read as [UNK])` } : {}),
   };
 }

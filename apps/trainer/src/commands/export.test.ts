@@ -1,7 +1,16 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NGRAM_ENSEMBLE_BIAS_TENSOR, NGRAM_ENSEMBLE_BIGRAM_TENSOR, NGRAM_ENSEMBLE_UNIGRAM_TENSOR } from '@mangaassist/common';
+import {
+  NGRAM_ENSEMBLE_BIAS_TENSOR,
+  NGRAM_ENSEMBLE_BIGRAM_TENSOR,
+  NGRAM_ENSEMBLE_CONTINUATION_TENSOR,
+  NGRAM_ENSEMBLE_PIECE_CODES_TENSOR,
+  NGRAM_ENSEMBLE_UNIGRAM_TENSOR,
+  NGRAM_ENSEMBLE_WORD_IDF_TENSOR,
+  NGRAM_ENSEMBLE_WORD_TENSOR,
+  wordPieceCodes,
+} from '@mangaassist/common';
 import { writeRandomClassifierDir } from '@mangaassist/model-format';
 import { createContainer } from '../container';
 import { buildProgram } from '../program';
@@ -86,5 +95,30 @@ describe('mangaassist export', () => {
     expect(text).toMatch(/int8 +frustration 0\.\d{3}/);
     // A model without one prints no such line.
     expect(await cli(['export', '--model', modelDir, '--out', join(work, 'onnx-plain')])).not.toContain('n-gram ensemble');
+  });
+
+  it('says when the n-gram ensemble reads words, and its graphs still load and classify', async () => {
+    const buckets = 101;
+    const features = 2 * buckets;
+    const constant = (length: number, value: number) => new Float32Array(length).fill(value);
+    const wordsDir = writeRandomClassifierDir(join(work, 'words-model'), {
+      config: { dim: 16, n_layers: 1, n_heads: 2, hidden_dim: 32, vocab_size: 100, max_position_embeddings: 32, activation: 'gelu' },
+      labels: LABELS,
+      headHidden: 8,
+      std: 0.2,
+      extra: {
+        [NGRAM_ENSEMBLE_WORD_TENSOR]: { shape: [features, LABELS.length], data: constant(features * LABELS.length, 0.1) },
+        [NGRAM_ENSEMBLE_WORD_IDF_TENSOR]: { shape: [features], data: constant(features, 1) },
+        [NGRAM_ENSEMBLE_PIECE_CODES_TENSOR]: { shape: [100], data: wordPieceCodes(100, buckets, 0) },
+        [NGRAM_ENSEMBLE_CONTINUATION_TENSOR]: { shape: [100], data: new Int32Array(100) },
+        [NGRAM_ENSEMBLE_BIAS_TENSOR]: { shape: [LABELS.length], data: constant(LABELS.length, 0) },
+      },
+    });
+    const configFile = join(wordsDir, 'config.json');
+    const config = JSON.parse(readFileSync(configFile, 'utf8'));
+    writeFileSync(configFile, JSON.stringify({ ...config, mangaassist_head: { ngram_ensemble: { weight: 0.5, buckets, features: 'words' } } }));
+    const text = await cli(['export', '--model', wordsDir, '--out', join(work, 'onnx-words'), '--quantize', 'int8']);
+    expect(text).toContain(`  n-gram ensemble: weight 0.5 of the probability, TF-IDF over word uni- and bigrams in ${buckets} buckets each (mixed into logits)`);
+    expect(text).toMatch(/int8 +frustration 0\.\d{3}/);
   });
 });

@@ -46,13 +46,18 @@ async function checkExport(result: ExportResult): Promise<ExportCheck> {
 
 /**
  * The head's parts as the summary lists them: the deep Linear pair, the wide n-grams added to its logits, and the
- * n-gram ensemble whose probability is averaged with theirs; a part the model lacks is not mentioned.
+ * n-gram ensemble whose probability is averaged with theirs (over WordPiece n-grams, or TF-IDF over words); a part
+ * the model lacks is not mentioned.
  */
 function describeHead(result: ExportResult): string[] {
   const wide = result.wide ? ` + wide n-grams (unigrams${result.wide.bigrams ? `, ${result.wide.buckets} bigram buckets` : ''})` : '';
   const lines = [`  head: ${result.head.hidden} → ReLU → ${result.head.output}${wide}`];
   const ensemble = result.ngramEnsemble;
-  if (ensemble) lines.push(`  n-gram ensemble: weight ${ensemble.weight} of the probability, ${ensemble.buckets} bigram buckets (mixed into logits)`);
+  if (ensemble) {
+    const features =
+      ensemble.features === 'words' ? `TF-IDF over word uni- and bigrams in ${ensemble.buckets} buckets each` : `${ensemble.buckets} bigram buckets`;
+    lines.push(`  n-gram ensemble: weight ${ensemble.weight} of the probability, ${features} (mixed into logits)`);
+  }
   return lines;
 }
 

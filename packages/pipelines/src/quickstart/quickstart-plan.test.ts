@@ -13,7 +13,7 @@ describe('the quickstart training job', () => {
     expect(trainingSources(config.data).map((s) => s.path)).toEqual([paths.train, ...HANDWRITTEN_TRAINING_SLICES.map(handwrittenSlicePath)]);
     // Never an evaluation slice: their figures are the honest ones.
     for (const slice of HANDWRITTEN_EVALUATION_SLICES) expect(JSON.stringify(config.data)).not.toContain(HANDWRITTEN_SLICE_FILES[slice]);
-    expect(HANDWRITTEN_SLICE_FILES[HANDWRITTEN_EVALUATION_SLICE]).toBe('handwritten-test9.jsonl');
+    expect(HANDWRITTEN_SLICE_FILES[HANDWRITTEN_EVALUATION_SLICE]).toBe('handwritten-test10.jsonl');
   });
 
   it('keeps the last epoch, whatever the generated validation split prefers', () => {
@@ -28,12 +28,14 @@ describe('the quickstart training job', () => {
   });
 
   it('fits the n-gram ensemble, and tells a model fitted without it (or with another) from one fitted as this job fits it', () => {
-    expect(config.model.head.ngramEnsemble).toEqual({ enabled: true, weight: 0.5, buckets: 2 ** 18, epochs: 30, l2: 1e-5 });
+    expect(config.model.head.ngramEnsemble).toEqual({ enabled: true, weight: 0.5, features: 'words', buckets: 2 ** 18, epochs: 30, l2: 1e-5 });
     expect(sameNgramEnsemble(JSON.parse(JSON.stringify(config)), config)).toBe(true);
     // A job recorded before the option existed fitted none.
     expect(sameNgramEnsemble({ model: { head: {} } }, config)).toBe(false);
     expect(sameNgramEnsemble({}, config)).toBe(false);
     expect(sameNgramEnsemble({ model: { head: { ngramEnsemble: { enabled: true, weight: 0.3 } } } }, config)).toBe(false);
+    // A run made when the quickstart's ensemble read word pieces is fitted again, not reused.
+    expect(sameNgramEnsemble({ model: { head: { ngramEnsemble: { enabled: true } } } }, config)).toBe(false);
   });
 
   it('chooses thresholds with options fbeta-sweep accepts for its labels: frustration swept within half a standard error, the others held at 0.5', () => {
