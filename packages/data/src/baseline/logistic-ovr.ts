@@ -93,10 +93,8 @@ export function trainLogisticOvr(
     }
   }
 
-  const { weights, bias } =
-    options.solver === 'lbfgs'
-      ? fitLbfgs(rows, targets, featureCount, labels, l2, weightPos, weightNeg, options.maxIterations ?? 2000)
-      : fitSgd(rows, targets, featureCount, labels, l2, weightPos, weightNeg, epochs, eta0, options.seed ?? 0);
+  const problem: Problem = { rows, targets, featureCount, labels, l2, weightPos, weightNeg };
+  const { weights, bias } = options.solver === 'lbfgs' ? fitLbfgs(problem, options.maxIterations ?? 2000) : fitSgd(problem, epochs, eta0, options.seed ?? 0);
 
   return {
     labelCount: labels,
@@ -119,18 +117,19 @@ export function trainLogisticOvr(
   };
 }
 
-function fitSgd(
-  rows: readonly SparseRow[],
-  targets: readonly Float32Array[],
-  featureCount: number,
-  labels: number,
-  l2: number,
-  weightPos: Float64Array,
-  weightNeg: Float64Array,
-  epochs: number,
-  eta0: number,
-  seed: number,
-): { weights: Float64Array; bias: Float64Array } {
+/** What both solvers minimise: the rows and targets, the penalty, and each label's weight of positives and negatives. */
+interface Problem {
+  readonly rows: readonly SparseRow[];
+  readonly targets: readonly Float32Array[];
+  readonly featureCount: number;
+  readonly labels: number;
+  readonly l2: number;
+  readonly weightPos: Float64Array;
+  readonly weightNeg: Float64Array;
+}
+
+function fitSgd(problem: Problem, epochs: number, eta0: number, seed: number): { weights: Float64Array; bias: Float64Array } {
+  const { rows, targets, featureCount, labels, l2, weightPos, weightNeg } = problem;
   const n = rows.length;
   const v = new Float64Array(featureCount * labels);
   const bias = new Float64Array(labels);
@@ -174,16 +173,8 @@ function fitSgd(
  * One L-BFGS fit per label of (1/n)·Σ cᵢ·logloss(zᵢ, yᵢ) + (l2/2)·‖w‖², cᵢ the class weight of row i. Only features
  * that occur in some row get a parameter (the others' optimum is 0), so a large hashed feature space costs nothing.
  */
-function fitLbfgs(
-  rows: readonly SparseRow[],
-  targets: readonly Float32Array[],
-  featureCount: number,
-  labels: number,
-  l2: number,
-  weightPos: Float64Array,
-  weightNeg: Float64Array,
-  maxIterations: number,
-): { weights: Float64Array; bias: Float64Array } {
+function fitLbfgs(problem: Problem, maxIterations: number): { weights: Float64Array; bias: Float64Array } {
+  const { rows, targets, featureCount, labels, l2, weightPos, weightNeg } = problem;
   const n = rows.length;
   // Compressed rows over the features that occur, renumbered 0 … used − 1.
   const compact = new Int32Array(featureCount).fill(-1);
