@@ -1,5 +1,16 @@
 import { createRng } from './prng';
-import { continuationFlags, MAX_PIECES_PER_WORD, WORD_BIGRAM_MULTIPLIER, wordIdf, wordNgramFeatures, wordNgramLogits, wordPieceCodes, wordTfidfRow, type WordPieceTables } from './word-ngrams';
+import {
+  continuationFlags,
+  MAX_PIECES_PER_WORD,
+  WORD_BIGRAM_MULTIPLIER,
+  wordIdf,
+  wordNgramFeatures,
+  wordNgramLogits,
+  wordPieceCodes,
+  wordPieceTablesFault,
+  wordTfidfRow,
+  type WordPieceTables,
+} from './word-ngrams';
 import { WIDE_MAX_BUCKETS } from './wide-head';
 
 // A toy vocabulary: ids 0–3 special, then words and continuation pieces.
@@ -38,6 +49,18 @@ describe('word n-gram features', () => {
     expect(wordNgramFeatures(ids('[PAD]'), [0], TABLES)).toEqual([]);
     expect(() => wordNgramFeatures([1, 2], [1], TABLES)).toThrow(RangeError);
     expect(() => wordNgramFeatures([99], [1], TABLES)).toThrow(/outside the word tables/);
+  });
+
+  it('finds the first code outside the buckets, then the first flag other than 0 and 1', () => {
+    expect(wordPieceTablesFault(TABLES)).toBeUndefined();
+    const codes = Int32Array.from(TABLES.codes);
+    codes[4] = BUCKETS;
+    const continuation = Int32Array.from(TABLES.continuation);
+    continuation[2] = 2;
+    expect(wordPieceTablesFault({ ...TABLES, continuation })).toEqual({ table: 'continuation', id: 2, value: 2 });
+    expect(wordPieceTablesFault({ ...TABLES, codes, continuation })).toEqual({ table: 'codes', id: 4, value: BUCKETS });
+    codes[4] = -1;
+    expect(wordPieceTablesFault({ ...TABLES, codes })).toEqual({ table: 'codes', id: 4, value: -1 });
   });
 
   it('stays inside int32 at the largest buckets and the longest word', () => {

@@ -37,6 +37,38 @@ export interface WordPieceTables {
 }
 
 /**
+ * Floor of a TF-IDF row's norm in the TensorFlow.js and ONNX versions of {@link wordNgramLogits}: a row without a
+ * feature of non-zero idf has norm 0 and numerator 0, and 0 / floor = 0 leaves the bias, as the reference does. Any
+ * real norm is far above it (a smoothed idf is at least 1).
+ */
+export const WORD_TFIDF_MIN_NORM = 1e-30;
+
+/** The first entry of a word-piece table outside its range: which table, the id and the value it holds. */
+export interface WordPieceTableFault {
+  readonly table: 'codes' | 'continuation';
+  readonly id: number;
+  readonly value: number;
+}
+
+/**
+ * The first entry of `tables` that the word features cannot use, or `undefined`: a code outside [0, buckets) (it would
+ * put a word in another word's bucket and break the int32 bound of the sums) or a continuation flag other than 0 and
+ * 1. Loaders of saved tables report it, each in its own error.
+ *
+ * @example
+ * ```ts
+ * wordPieceTablesFault({ continuation: Int32Array.of(0, 2), codes: Int32Array.of(3, 4), buckets: 8 }); // { table: 'continuation', id: 1, value: 2 }
+ * ```
+ */
+export function wordPieceTablesFault(tables: WordPieceTables): WordPieceTableFault | undefined {
+  const code = tables.codes.findIndex((value) => !(value >= 0 && value < tables.buckets));
+  if (code >= 0) return { table: 'codes', id: code, value: tables.codes[code] as number };
+  const flag = tables.continuation.findIndex((value) => value !== 0 && value !== 1);
+  if (flag >= 0) return { table: 'continuation', id: flag, value: tables.continuation[flag] as number };
+  return undefined;
+}
+
+/**
  * The continuation flag of every id of a WordPiece vocabulary (tokens in id order): 1 for `##…` tokens.
  *
  * @example

@@ -9,6 +9,8 @@ import {
   NGRAM_ENSEMBLE_WORD_IDF_TENSOR,
   NGRAM_ENSEMBLE_WORD_TENSOR,
   WORD_BIGRAM_MULTIPLIER,
+  WORD_TFIDF_MIN_NORM,
+  wordPieceTablesFault,
   type NgramEnsembleFeatures,
 } from '@mangaassist/common';
 import { wideLogits } from './wide-head';
@@ -168,14 +170,13 @@ export function ngramEnsembleWeightsProblem(weights: NgramEnsembleWeights, vocab
     if (!(array instanceof wanted)) return { tensor: spec.name, message: `${where} must be ${spec.dtype} (${wanted.name})` };
   }
   if (weights.features !== 'words') return undefined;
-  const badCode = weights.codes.findIndex((code) => !(code >= 0 && code < weights.buckets));
-  if (badCode >= 0) {
-    const message = `n-gram ensemble tensor "${NGRAM_ENSEMBLE_PIECE_CODES_TENSOR}" must hold codes in [0, ${weights.buckets}); id ${badCode} has ${weights.codes[badCode]}`;
+  const fault = wordPieceTablesFault(weights);
+  if (fault?.table === 'codes') {
+    const message = `n-gram ensemble tensor "${NGRAM_ENSEMBLE_PIECE_CODES_TENSOR}" must hold codes in [0, ${weights.buckets}); id ${fault.id} has ${fault.value}`;
     return { tensor: NGRAM_ENSEMBLE_PIECE_CODES_TENSOR, message };
   }
-  const badFlag = weights.continuation.findIndex((flag) => flag !== 0 && flag !== 1);
-  if (badFlag >= 0) {
-    const message = `n-gram ensemble tensor "${NGRAM_ENSEMBLE_CONTINUATION_TENSOR}" must hold 0 or 1; id ${badFlag} has ${weights.continuation[badFlag]}`;
+  if (fault) {
+    const message = `n-gram ensemble tensor "${NGRAM_ENSEMBLE_CONTINUATION_TENSOR}" must hold 0 or 1; id ${fault.id} has ${fault.value}`;
     return { tensor: NGRAM_ENSEMBLE_CONTINUATION_TENSOR, message };
   }
   return undefined;
@@ -309,7 +310,7 @@ export function wordNgramEnsembleLogits(inputIds: tf.Tensor2D, attentionMask: tf
     const same = tf.cast(tf.equal(tf.expandDims(features, 2), tf.expandDims(features, 1)), 'float32');
     const squaredNorm = tf.sum(tf.mul(same, tf.mul(tf.expandDims(idf, 2), tf.expandDims(idf, 1))), [1, 2]);
     // A row without features has a zero numerator too: the tiny floor turns 0/0 into 0, leaving the bias.
-    const norm = tf.maximum(tf.sqrt(squaredNorm), 1e-30);
+    const norm = tf.maximum(tf.sqrt(squaredNorm), WORD_TFIDF_MIN_NORM);
     return tf.add(tf.div(numerator, tf.expandDims(norm, 1)), ensemble.bias) as tf.Tensor2D;
   });
 }

@@ -9,11 +9,13 @@ import {
   NGRAM_ENSEMBLE_WORD_IDF_TENSOR,
   NGRAM_ENSEMBLE_WORD_TENSOR,
   WORD_BIGRAM_MULTIPLIER,
+  WORD_TFIDF_MIN_NORM,
+  wordPieceTablesFault,
   type NgramEnsembleFeatures,
 } from '@mangaassist/common';
 import { attr, type OnnxGraphBuilder } from '../onnx-graph-builder';
 import type { WeightSource } from '../weight-source';
-import { wideLogitsGraph, type NgramTableNames } from './wide';
+import { SLICE_TO_END, wideLogitsGraph, type NgramTableNames } from './wide';
 
 /**
  * The n-gram ensemble as the graph needs it (`config.json` → `mangaassist_head.ngram_ensemble`, written by
@@ -44,14 +46,9 @@ export const NGRAM_ENSEMBLE_TABLE_NAMES: NgramTableNames = {
   bigramTensor: NGRAM_ENSEMBLE_BIGRAM_TENSOR,
 };
 
-// "To the end" for Slice (ONNX clamps ends to the dimension).
-const SLICE_TO_END = Number.MAX_SAFE_INTEGER;
 // ONNX TensorProto data types, for Cast.
 const FLOAT = 1;
 const INT64 = 7;
-// A TF-IDF norm below this is 0 (no feature with a non-zero idf): the quotient is then 0 / MIN_NORM = 0, not NaN.
-// Any real norm is far above it (an idf of scikit-learn's smoothed form is at least 1).
-const MIN_NORM = 1e-30;
 
 /**
  * The served logits of a model with an n-gram ensemble, float32 `[batch, labels]`, as `core-model`'s
@@ -140,8 +137,14 @@ export function wordNgramLogitsGraph(
   const codesData = weights.getInt32(NGRAM_ENSEMBLE_PIECE_CODES_TENSOR, [vocabSize], false);
   const continuationData = weights.getInt32(NGRAM_ENSEMBLE_CONTINUATION_TENSOR, [vocabSize], false);
   // Out-of-range values would not fail in the graph, they would silently give other words and buckets.
-  refuseOutside(weights, NGRAM_ENSEMBLE_CONTINUATION_TENSOR, continuationData, 0, 1, 'a continuation flag must be 0 or 1');
-  refuseOutside(weights, NGRAM_ENSEMBLE_PIECE_CODES_TENSOR, codesData, 0, buckets - 1, `a code must be in [0, ${buckets}) (the word buckets)`);
+  const fault = wordPieceTablesFault({ continuation: continuationData, codes: codesData, buckets });
+  if (fault) {
+    const [tensor, rule] =
+      fault.table === 'codes'
+        ? [NGRAM_ENSEMBLE_PIECE_CODES_TENSOR, `a code must be in [0, ${buckets}) (the word buckets)`]
+        : [NGRAM_ENSEMBLE_CONTINUATION_TENSOR, 'a continuation flag must be 0 or 1'];
+    throw new MangaAssistError('CHECKPOINT_INVALID', `${weights.file}: tensor "${tensor}" holds ${fault.value} at id ${fault.id}; ${rule}`, { file: weights.file, tensor });
+  }
   const features = 2 * buckets;
   const table = g.initializer(`${prefix}_word`, [features, numLabels], weights.get(NGRAM_ENSEMBLE_WORD_TENSOR, [features, numLabels], false));
   const idf = g.initializer(`${prefix}_word_idf`, [features], weights.get(NGRAM_ENSEMBLE_WORD_IDF_TENSOR, [features], false));
@@ -197,16 +200,6 @@ export function wordNgramLogitsGraph(
   const same = cast(g.op('Equal', [unsqueeze(featureIndex, innerAxis), unsqueeze(featureIndex, sequenceAxis)]), FLOAT);
   const sameWeighted = reduceSum(g.op('Mul', [same, unsqueeze(weighted, sequenceAxis)]), innerAxis, false);
   const squaredNorm = reduceSum(g.op('Mul', [sameWeighted, weighted]), sequenceAxis, true);
-  const norm = g.op('Max', [g.op('Sqrt', [squaredNorm]), g.scalar(`${prefix}_min_norm`, MIN_NORM)]);
+  const norm = g.op('Max', [g.op('Sqrt', [squaredNorm]), g.scalar(`${prefix}_min_norm`, WORD_TFIDF_MIN_NORM)]);
   return g.op('Add', [g.op('Div', [numerator, norm]), bias]);
-}
-
-/** Refuses a table with a value outside `[min, max]`, naming the tensor and the first such id. */
-function refuseOutside(weights: WeightSource, tensor: string, values: Int32Array, min: number, max: number, rule: string): void {
-  const id = values.findIndex((v) => v < min || v > max);
-  if (id < 0) return;
-  throw new MangaAssistError('CHECKPOINT_INVALID', `${weights.file}: tensor "${tensor}" holds ${values[id]} at id ${id}; ${rule}`, {
-    file: weights.file,
-    tensor,
-  });
 }

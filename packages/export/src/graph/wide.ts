@@ -30,8 +30,8 @@ export interface NgramTableNames {
 /** The wide part's tables (`wide.unigram.weight`, `wide.bigram.weight`) under the `wide_*` initializer names. */
 export const WIDE_TABLE_NAMES: NgramTableNames = { prefix: 'wide', unigramTensor: WIDE_UNIGRAM_TENSOR, bigramTensor: WIDE_BIGRAM_TENSOR };
 
-// "To the end" for Slice (ONNX clamps ends to the dimension).
-const SLICE_TO_END = Number.MAX_SAFE_INTEGER;
+/** "To the end" for Slice (ONNX clamps ends to the dimension). */
+export const SLICE_TO_END = Number.MAX_SAFE_INTEGER;
 
 /**
  * The bucket of every pair of consecutive positions, int64 `[batch, seq − 1]`:
