@@ -79,7 +79,11 @@ export async function createClassifier(encoderDirOrId: string, options: CreateCl
       headWeights,
       maxLength: options.maxLength ?? 128,
       seed: seed + 1,
-      report: pretrained.newTokens ? { ...pretrained.report, newTokens: pretrained.newTokens } : pretrained.report,
+      report: {
+        ...pretrained.report,
+        ...(pretrained.newTokens ? { newTokens: pretrained.newTokens } : {}),
+        ...(pretrained.textReplacements ? { textReplacements: pretrained.textReplacements } : {}),
+      },
     });
   } catch (error) {
     pretrained.encoder.dispose();

@@ -21,6 +21,8 @@ export interface CheckpointReport {
   readonly computed: readonly string[];
   /** What `newTokens` added to the vocabulary, on a classifier built with them (`createClassifier`). */
   readonly newTokens?: NewTokensReport;
+  /** What `textReplacements` added to the tokenizer's normaliser, on a classifier built with them (`createClassifier`). */
+  readonly textReplacements?: { readonly added: number; readonly present: number };
 }
 
 /** Encoder weights read from a checkpoint, with the report of what was found. */

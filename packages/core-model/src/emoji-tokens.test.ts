@@ -1,4 +1,5 @@
-import { emojiTokens } from './emoji-tokens';
+import { bertTokenizerJson, withTextReplacements, WordPieceTokenizer } from '@mangaassist/model-format';
+import { emojiNameReplacements, emojiTokens } from './emoji-tokens';
 
 describe('emojiTokens', () => {
   const tokens = emojiTokens(['thanks 🙏', 'omg 😭😭 it came early', '❤️❤️ love it 😭', 'flag 🇯🇵 and family 👨‍👩‍👧']);
@@ -28,5 +29,29 @@ describe('emojiTokens', () => {
 
   it('uses the vocabulary prefix it is given', () => {
     expect(emojiTokens(['😭'], '@@').slice(0, 2).map((t) => t.token)).toEqual(['😭', '@@😭']);
+  });
+});
+
+describe('emojiNameReplacements', () => {
+  const replacements = emojiNameReplacements();
+
+  it("replaces each single-code-point emoji by its Unicode name between spaces, and each skin tone by a space", () => {
+    expect(replacements.find((r) => r.pattern === '❤')).toEqual({ pattern: '❤', content: ' red heart ' });
+    expect(replacements.find((r) => r.pattern === '😍')).toEqual({ pattern: '😍', content: ' smiling face with heart-eyes ' });
+    expect(replacements.slice(-5)).toEqual(['🏻', '🏼', '🏽', '🏾', '🏿'].map((pattern) => ({ pattern, content: ' ' })));
+    // The same emoji emojiTokens can add, one code point each once U+FE0F is dropped, each once.
+    const emoji = replacements.slice(0, -5).map((r) => r.pattern);
+    expect(emoji.every((e) => [...e].length === 1)).toBe(true);
+    expect(new Set(emoji)).toEqual(new Set(emojiTokens([]).filter((t) => !t.token.startsWith('##')).map((t) => t.token)));
+    expect(emoji.length).toBeGreaterThan(1300);
+  });
+
+  it('lets a BERT tokenizer read emoji-only messages, runs of emoji and skin tones as words', () => {
+    const vocab = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', 'red', 'heart', 'thumbs', 'up', 'waving', 'hand', 'thanks', 'family', ':', 'man', 'woman', 'girl'];
+    const tokenizer = new WordPieceTokenizer(withTextReplacements(bertTokenizerJson(vocab), replacements).json);
+    expect(tokenizer.encode('❤️❤️').tokens).toEqual(['[CLS]', 'red', 'heart', 'red', 'heart', '[SEP]']);
+    expect(tokenizer.encode('thanks👍🏽👋').tokens).toEqual(['[CLS]', 'thanks', 'thumbs', 'up', 'waving', 'hand', '[SEP]']);
+    // A zero-width-joiner sequence reads as its parts.
+    expect(tokenizer.encode('family: 👨‍👩‍👧').tokens).toEqual(['[CLS]', 'family', ':', 'man', 'woman', 'girl', '[SEP]']);
   });
 });

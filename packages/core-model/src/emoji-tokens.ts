@@ -1,5 +1,6 @@
 import emojiByCharacter from 'unicode-emoji-json/data-by-emoji.json';
 import emojiComponents from 'unicode-emoji-json/data-emoji-components.json';
+import type { TextReplacement } from '@mangaassist/model-format';
 import type { NewToken } from './new-tokens';
 
 /** U+FE0F, which asks for the emoji presentation; an uncased BERT normaliser drops it with the accents. */
@@ -50,4 +51,28 @@ export function emojiTokens(texts: readonly string[], prefix = '##'): NewToken[]
   for (const tone of SKIN_TONES) tokens.push({ token: `${prefix}${components[tone]}`, initFrom: tone.replace(/_/g, ' ') });
   for (const emoji of SINGLE_EMOJI.keys()) if (!counts.has(emoji)) both(emoji);
   return tokens;
+}
+
+/**
+ * Normaliser replacements that write each emoji as its Unicode name ("❤️❤️" reads "red heart red heart", "👍🏽"
+ * "thumbs up"), for `withTextReplacements` of `@mangaassist/model-format` or `fromPretrained`'s `textReplacements`:
+ * each of Unicode's single-code-point emoji becomes its name between spaces and the five skin-tone modifiers become a
+ * space; U+FE0F and the zero-width joiner are dropped by BERT's own normaliser after them. Unlike {@link emojiTokens}
+ * this needs no new embedding rows: the encoder already knows the words ("heart", "thumbs", "crying"), and every emoji
+ * is read, however rarely the training messages use it. Tweet models prepare text the same way (BERTweet's
+ * normaliser writes emoji as their names); here the rewrite lives in the model's `tokenizer.json`, so every reader of
+ * the model directory applies it.
+ *
+ * @example
+ * ```ts
+ * const { json } = withTextReplacements(tokenizer.json, emojiNameReplacements());
+ * new WordPieceTokenizer(json).encode('thanks 👍').tokens; // ['[CLS]', 'thanks', 'thumbs', 'up', '[SEP]']
+ * ```
+ */
+export function emojiNameReplacements(): TextReplacement[] {
+  const components = emojiComponents as Record<string, string>;
+  return [
+    ...[...SINGLE_EMOJI].map(([emoji, name]) => ({ pattern: emoji, content: ` ${name} ` })),
+    ...SKIN_TONES.map((tone) => ({ pattern: components[tone] as string, content: ' ' })),
+  ];
 }

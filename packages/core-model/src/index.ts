@@ -23,7 +23,7 @@ export {
   type EncoderOptions,
 } from './distilbert-encoder';
 export { initDistilBertWeights, sinusoidalPositions } from './distilbert-weights';
-export { emojiTokens } from './emoji-tokens';
+export { emojiNameReplacements, emojiTokens } from './emoji-tokens';
 export { runHfParity, type ParityReport, type TokenizerMismatch } from './hf-parity';
 export {
   CACHE_DIR_ENV,

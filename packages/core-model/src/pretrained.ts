@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { MangaAssistError } from '@mangaassist/common';
-import { CONFIG_FILE, DISTILBERT_WORD_EMBEDDINGS, readJsonFile, WEIGHTS_FILE, WordPieceTokenizer, type DistilBertConfig } from '@mangaassist/model-format';
+import { CONFIG_FILE, DISTILBERT_WORD_EMBEDDINGS, readJsonFile, WEIGHTS_FILE, withTextReplacements, WordPieceTokenizer, type DistilBertConfig, type TextReplacement } from '@mangaassist/model-format';
 import type { CheckpointReport } from './distilbert-checkpoint';
 import type { DistilBertEncoder, EncoderOptions } from './distilbert-encoder';
 import { resolvePretrainedDir, type HubOptions } from './hub-download';
@@ -21,6 +21,8 @@ export interface PretrainedEncoder {
   readonly report: CheckpointReport;
   /** What `newTokens` added to the vocabulary; absent when none were asked for. */
   readonly newTokens?: NewTokensReport;
+  /** What `textReplacements` added to the tokenizer's normaliser; absent when none were asked for. */
+  readonly textReplacements?: { readonly added: number; readonly present: number };
 }
 
 /** Options of {@link fromPretrained}. */
@@ -31,6 +33,12 @@ export type FromPretrainedOptions = HubOptions &
      * initialised from words that describe it ({@link addTokensToVocabulary}); `emojiTokens` gives the emoji.
      */
     readonly newTokens?: readonly NewToken[];
+    /**
+     * Literal rewrites put at the front of the tokenizer's normaliser (`withTextReplacements` of
+     * `@mangaassist/model-format`), saved with the model's `tokenizer.json`; `emojiNameReplacements` writes emoji as
+     * their names.
+     */
+    readonly textReplacements?: readonly TextReplacement[];
   };
 
 /**
@@ -114,11 +122,22 @@ export async function fromPretrained(idOrDir: string, options: FromPretrainedOpt
   const dir = await resolvePretrainedDir(idOrDir, options);
   const { family, config } = readModelConfig(dir);
   const { weights, report } = family.readCheckpoint(weightsFile(dir), config);
-  const original = WordPieceTokenizer.fromDirectory(dir);
-  checkVocabulary(original, config, dir);
+  const saved = WordPieceTokenizer.fromDirectory(dir);
+  checkVocabulary(saved, config, dir);
+  const rewritten = options.textReplacements?.length ? withTextReplacements(saved.json, options.textReplacements) : undefined;
+  const original = rewritten ? new WordPieceTokenizer(rewritten.json, saved.config) : saved;
   const added = options.newTokens?.length
     ? addTokensToVocabulary(original, weights.get(DISTILBERT_WORD_EMBEDDINGS) as Float32Array, config.dim, options.newTokens)
     : undefined;
   const encoder = family.createEncoder(config, weights, options);
-  return { dir, config, family, encoder, tokenizer: added?.tokenizer ?? original, report, ...(added ? { newTokens: added.report } : {}) };
+  return {
+    dir,
+    config,
+    family,
+    encoder,
+    tokenizer: added?.tokenizer ?? original,
+    report,
+    ...(added ? { newTokens: added.report } : {}),
+    ...(rewritten ? { textReplacements: { added: rewritten.added, present: rewritten.present } } : {}),
+  };
 }

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { bertTokenizerJson, withTokensInUnusedSlots } from '@mangaassist/model-format';
+import { emojiNameReplacements } from '@mangaassist/core-model';
+import { bertTokenizerJson, withTextReplacements, withTokensInUnusedSlots, WordPieceTokenizer } from '@mangaassist/model-format';
 import { TINY_LABELS, TINY_VOCAB, writeTinyClassifierDir } from './__tests__/tiny-model-dir';
 import { exportClassifier } from './export-model';
 
@@ -74,6 +75,36 @@ describe('transformers.js reads the emoji a training job put into the vocabulary
       const unknown = await ortProbabilities(join(outDir, 'onnx', 'model.onnx'), ['thanks', '[UNK]'], withEmoji);
       for (const { label, score } of scores) expect(Math.abs(score - expected[label]!)).toBeLessThan(1e-5);
       // Read as [UNK], as before the emoji were added, the message scores otherwise.
+      expect(scores.some(({ label, score }) => Math.abs(score - unknown[label]!) > 1e-3)).toBe(true);
+    } finally {
+      await classify.dispose();
+    }
+  });
+});
+
+describe("transformers.js rewrites emoji as their names, as the model's tokenizer does", () => {
+  // The tiny vocabulary's last two pieces give way to the words of ❤'s name.
+  const vocab = [...TINY_VOCAB.slice(0, -2), 'red', 'heart'];
+  const { json } = withTextReplacements(bertTokenizerJson(vocab), emojiNameReplacements());
+  const modelDir = writeTinyClassifierDir(join(work, 'emoji-names-model'));
+  writeFileSync(join(modelDir, 'tokenizer.json'), JSON.stringify(json));
+  const outDir = join(work, 'models', 'tiny-emoji-names-export');
+  exportClassifier({ modelDir, outDir });
+
+  it('keeps the rewrite in the exported tokenizer and scores "thanks ❤️❤️" from the names\' ids', async () => {
+    expect(JSON.parse(readFileSync(join(outDir, 'tokenizer.json'), 'utf8'))).toEqual(json);
+    expect(new WordPieceTokenizer(json).encode('thanks ❤️❤️').tokens).toEqual(['[CLS]', 'thanks', 'red', 'heart', 'red', 'heart', '[SEP]']);
+    const { env, pipeline } = await import('@huggingface/transformers');
+    env.allowRemoteModels = false;
+    env.allowLocalModels = true;
+    env.localModelPath = dirname(outDir);
+    const classify = await pipeline('text-classification', basename(outDir), { dtype: 'fp32' });
+    try {
+      const scores = (await classify('thanks ❤️❤️', { top_k: null })) as Scored[];
+      const expected = await ortProbabilities(join(outDir, 'onnx', 'model.onnx'), ['thanks', 'red', 'heart', 'red', 'heart'], vocab);
+      const unknown = await ortProbabilities(join(outDir, 'onnx', 'model.onnx'), ['thanks', '[UNK]'], vocab);
+      for (const { label, score } of scores) expect(Math.abs(score - expected[label]!)).toBeLessThan(1e-5);
+      // Read as [UNK], without the rewrite, the message scores otherwise.
       expect(scores.some(({ label, score }) => Math.abs(score - unknown[label]!) > 1e-3)).toBe(true);
     } finally {
       await classify.dispose();

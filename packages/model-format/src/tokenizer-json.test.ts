@@ -1,5 +1,5 @@
 import { TINY_VOCAB } from './__tests__/tiny-vocab';
-import { bertTokenizerJson, withTokensInUnusedSlots } from './tokenizer-json';
+import { bertTokenizerJson, withTextReplacements, withTokensInUnusedSlots } from './tokenizer-json';
 import { WordPieceTokenizer } from './wordpiece-tokenizer';
 
 // Slots out of order in the file, as a vocabulary may list them: the lowest N is taken first, whatever its id.
@@ -40,6 +40,42 @@ describe('withTokensInUnusedSlots', () => {
     expect(JSON.stringify(json)).toBe(before);
     expect(() => withTokensInUnusedSlots({ model: { type: 'BPE', vocab: {} } }, ['😭'])).toThrow(
       'tokenizer.json has no WordPiece vocabulary (model.type is "BPE")',
+    );
+  });
+});
+
+describe('withTextReplacements', () => {
+  const VOCAB_WITH_NAMES = [...TINY_VOCAB, 'red', 'heart', 'thumbs', 'up'];
+  const replacements = [
+    { pattern: '❤', content: ' red heart ' },
+    { pattern: '👍', content: ' thumbs up ' },
+  ];
+
+  it('rewrites the text before BERT normalises and splits it, and leaves the input unchanged', () => {
+    const json = bertTokenizerJson(VOCAB_WITH_NAMES);
+    const before = JSON.stringify(json);
+    const { json: out, added, present } = withTextReplacements(json, replacements);
+    expect(JSON.stringify(json)).toBe(before);
+    expect({ added, present }).toEqual({ added: 2, present: 0 });
+    // U+FE0F after ❤ is dropped by BERT's normaliser, which runs after the replacements.
+    expect(new WordPieceTokenizer(out).encode('Love this ❤️❤️👍').tokens).toEqual(['[CLS]', 'love', 'this', 'red', 'heart', 'red', 'heart', 'thumbs', 'up', '[SEP]']);
+    expect(new WordPieceTokenizer(json).encode('love this ❤️👍').tokens).toEqual(['[CLS]', 'love', 'this', '[UNK]', '[SEP]']);
+    expect((out.normalizer as { normalizers: unknown[] }).normalizers.at(-1)).toEqual(json.normalizer);
+  });
+
+  it('adds a pattern once: a model rewritten before is not rewritten twice, and the first of a repeated pattern wins', () => {
+    const { json: once } = withTextReplacements(bertTokenizerJson(VOCAB_WITH_NAMES), replacements);
+    const twice = withTextReplacements(once, [...replacements, { pattern: '👍', content: ' up ' }]);
+    expect({ added: twice.added, present: twice.present }).toEqual({ added: 0, present: 2 });
+    expect(twice.json).toEqual(once);
+    const repeated = withTextReplacements(bertTokenizerJson(VOCAB_WITH_NAMES), [{ pattern: '👍', content: ' thumbs up ' }, { pattern: '👍', content: ' up ' }]);
+    expect(repeated.added).toBe(1);
+    expect(new WordPieceTokenizer(repeated.json).encode('👍').tokens).toEqual(['[CLS]', 'thumbs', 'up', '[SEP]']);
+  });
+
+  it('refuses an empty pattern, naming it', () => {
+    expect(() => withTextReplacements(bertTokenizerJson(VOCAB_WITH_NAMES), [{ pattern: '👍', content: ' ' }, { pattern: '', content: 'x' }])).toThrow(
+      'replacement 1 has an empty pattern',
     );
   });
 });

@@ -139,3 +139,60 @@ export function withTokensInUnusedSlots(json: Readonly<Record<string, unknown>>,
   }
   return { json: { ...json, model: { ...model, vocab } }, placed, present, leftOut };
 }
+
+/** A literal text replacement for a tokenizer's normaliser: every `pattern` in the input becomes `content`. */
+export interface TextReplacement {
+  readonly pattern: string;
+  readonly content: string;
+}
+
+/** What {@link withTextReplacements} did. */
+export interface ReplacedText {
+  /** The `tokenizer.json` content with the replacements in its normaliser (the input is not changed). */
+  readonly json: Record<string, unknown>;
+  /** Replacements added. */
+  readonly added: number;
+  /** Patterns the normaliser already replaced (a model fine-tuned with them before), left as they were. */
+  readonly present: number;
+}
+
+/**
+ * Puts literal text replacements at the front of a `tokenizer.json`'s normaliser, as Hugging Face tokenizers'
+ * `Replace` normalisers in a `Sequence` before the existing one, so that every tool that reads the file (Hugging Face
+ * tokenizers, transformers.js) rewrites the text the same way before splitting it: the model reads, say, an emoji's
+ * name instead of an `[UNK]`, without any code beside the model directory. A pattern the normaliser already replaces
+ * keeps its replacement, so a model fine-tuned again is not rewritten twice.
+ *
+ * @throws RangeError when a pattern is empty (it would match between every two characters)
+ *
+ * @example
+ * ```ts
+ * const { json } = withTextReplacements(tokenizerJson, [{ pattern: '👍', content: ' thumbs up ' }]);
+ * new WordPieceTokenizer(json).encode('thanks 👍').tokens; // ['[CLS]', 'thanks', 'thumbs', 'up', '[SEP]']
+ * ```
+ */
+export function withTextReplacements(json: Readonly<Record<string, unknown>>, replacements: readonly TextReplacement[]): ReplacedText {
+  const empty = replacements.findIndex((r) => r.pattern.length === 0);
+  if (empty >= 0) throw new RangeError(`replacement ${empty} has an empty pattern`);
+  const normalizer = json.normalizer as { type?: unknown; normalizers?: unknown } | null | undefined;
+  const existing: unknown[] = normalizer?.type === 'Sequence' && Array.isArray(normalizer.normalizers) ? normalizer.normalizers : normalizer ? [normalizer] : [];
+  const replaced = new Set(existing.map(replacedPattern).filter((p): p is string => p !== undefined));
+  // The first replacement of a repeated pattern wins, as the first Replace in the sequence would.
+  const distinct: TextReplacement[] = [];
+  const patterns = new Set<string>();
+  for (const replacement of replacements) {
+    if (patterns.has(replacement.pattern)) continue;
+    patterns.add(replacement.pattern);
+    distinct.push(replacement);
+  }
+  const added = distinct.filter((r) => !replaced.has(r.pattern)).map((r) => ({ type: 'Replace', pattern: { String: r.pattern }, content: r.content }));
+  const present = distinct.length - added.length;
+  if (added.length === 0) return { json: { ...json }, added: 0, present };
+  return { json: { ...json, normalizer: { type: 'Sequence', normalizers: [...added, ...existing] } }, added: added.length, present };
+}
+
+/** The literal pattern of a `Replace` normaliser, else undefined. */
+function replacedPattern(normalizer: unknown): string | undefined {
+  const n = normalizer as { type?: unknown; pattern?: { String?: unknown } } | null;
+  return n?.type === 'Replace' && typeof n.pattern?.String === 'string' ? n.pattern.String : undefined;
+}

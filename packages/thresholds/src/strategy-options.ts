@@ -1,4 +1,5 @@
 import { MangaAssistError } from '@mangaassist/common';
+import { z } from 'zod';
 import type { LabelScores } from './label-scores';
 import type { ThresholdChoice } from './threshold-strategy';
 
@@ -45,6 +46,43 @@ export function checkLabelList(
       { id: strategyId, field, unknown, labels: [...labels] },
     );
   }
+}
+
+/**
+ * The `labels` option of a strategy that may choose only some labels' thresholds: the labels it chooses; every other
+ * label keeps {@link otherThresholdOption}. Thresholds chosen on generated validation text can transfer poorly to
+ * messages people write, so a config may choose only the labels whose recall an escalation rule needs
+ * (`['frustration']`) and leave the rest at the untuned default. Absent: every label is chosen.
+ */
+export const chosenLabelsOption = z
+  .array(z.string().min(1))
+  .min(1, 'labels must name at least one label (leave it out to choose every label)')
+  .superRefine((labels, ctx) => {
+    const repeated = [...new Set(labels.filter((label, i) => labels.indexOf(label) !== i))];
+    if (repeated.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `labels names ${repeated.map((l) => `"${l}"`).join(', ')} more than once`,
+      });
+    }
+  })
+  .optional();
+
+/** The threshold of the labels a strategy's {@link chosenLabelsOption} leaves out (unused when `labels` is absent). */
+export const otherThresholdOption = z.number().gt(0).lt(1).default(0.5);
+
+/**
+ * The choice of a label that a strategy's `labels` option leaves out: held at `threshold` and reported as F-β there,
+ * with a note that says why.
+ *
+ * @example
+ * ```ts
+ * heldAt('precision-at-recall', scores, 1, 0.5).note; // 'fixed at 0.5: not in precision-at-recall's labels'
+ * ```
+ */
+export function heldAt(strategyId: string, scores: LabelScores, beta: number, threshold: number): ThresholdChoice {
+  const notes = [`fixed at ${threshold}: not in ${strategyId}'s labels`, ...(scores.support === 0 ? ['no positive example in the data'] : [])];
+  return fbetaChoiceAt(scores, threshold, beta, notes.join('; '));
 }
 
 /** Rounds grid points so that 0.1 + 3 × 0.05 prints and compares as 0.25, not 0.25000000000000006. */

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isMangaAssistError, parseConfig, trainJobConfigSchema, type TrainJobConfig } from '@mangaassist/common';
-import { loadClassifier } from '@mangaassist/core-model';
+import { emojiNameReplacements, loadClassifier } from '@mangaassist/core-model';
 import { useCpuBackend, writeTinyDistilBert } from './__tests__/fixtures';
 import { createTinyClassifier } from './testing/tiny-classifier';
 import { configFingerprint, runTrainJob, type JobModel } from './train-job';
@@ -224,6 +224,31 @@ describe('runTrainJob', () => {
     const loaded = await loadClassifier(summary.modelDir!);
     expect(loaded.tokenizer.encode('❤️❤️ 😡 🙏').tokens).toEqual(['[CLS]', '❤', '##❤', '😡', '[UNK]', '[SEP]']);
     loaded.dispose();
+  }, 60_000);
+
+  it('with model.emojiNames, saves a tokenizer that reads each emoji as its name, and refuses emojiTokens beside it', async () => {
+    const root = dir();
+    const encoderDir = join(root, 'encoder');
+    writeTinyDistilBert(encoderDir, { words: [...WORDS, 'red', 'heart', 'enraged', 'face'], layers: 1 });
+    const train = join(root, 'train.jsonl');
+    const rows = Array.from({ length: 24 }, (_, i) => (i % 2 === 0 ? { text: 'late again 😡', labels: ['frustration'] } : { text: 'love this ❤️❤️', labels: ['satisfaction'] }));
+    writeFileSync(train, rows.map((row) => JSON.stringify(row)).join('\n'));
+    const cfg = parseConfig(trainJobConfigSchema, {
+      data: { train: { path: train }, valFraction: 0.25 },
+      model: { pretrained: encoderDir, maxLength: 12, emojiNames: true, head: { hiddenDim: 8, wide: { buckets: 64 } } },
+      schedule: { epochs: 1 },
+      training: { outDir: join(root, 'run'), batchSize: 8 },
+    });
+    expect(parseConfig(trainJobConfigSchema, { ...cfg, model: { pretrained: encoderDir } }).model).not.toHaveProperty('emojiNames');
+    const lines: string[] = [];
+    const { summary } = await runTrainJob(cfg, { log: (line) => lines.push(line) });
+    expect(lines).toContain(`emoji: read as their names (${emojiNameReplacements().length} replacements in the tokenizer's normaliser)`);
+    const loaded = await loadClassifier(summary.modelDir!);
+    // 🙏 reads "folded hands", words this vocabulary lacks.
+    expect(loaded.tokenizer.encode('❤️❤️ 😡 🙏').tokens).toEqual(['[CLS]', 'red', 'heart', 'red', 'heart', 'enraged', 'face', '[UNK]', '[UNK]', '[SEP]']);
+    loaded.dispose();
+    const both = { ...cfg, model: { ...cfg.model, emojiTokens: true }, training: { ...cfg.training, outDir: join(root, 'both') } };
+    await expect(runTrainJob(both)).rejects.toThrow('model.emojiTokens and model.emojiNames are both true: choose one');
   }, 60_000);
 
   it('with only data given, trains the default recipe: wide-and-deep head, BCE, the rate for the encoder, the last epoch kept', async () => {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MangaAssistError, recommendedBaseLr, trainingSources, type TrainJobConfig } from '@mangaassist/common';
-import { createClassifier, emojiTokens } from '@mangaassist/core-model';
+import { createClassifier, emojiNameReplacements, emojiTokens } from '@mangaassist/core-model';
 import { toMultiHot } from '@mangaassist/data';
 import { atomicWriteFile } from './atomic-file';
 import type { EncodedExample } from './batching';
@@ -243,7 +243,8 @@ export function jobDataFiles(config: TrainJobConfig): string[] {
 
 /**
  * The DistilBERT classifier of `@mangaassist/core-model` on `model.pretrained`, initialised from `training.seed`; with
- * `model.emojiTokens`, the emoji of `trainingTexts` first, then others, in the vocabulary's reserved slots.
+ * `model.emojiTokens`, the emoji of `trainingTexts` first, then others, in the vocabulary's reserved slots; with
+ * `model.emojiNames`, each emoji rewritten as its Unicode name by the tokenizer's normaliser.
  *
  * @example
  * ```ts
@@ -254,18 +255,28 @@ export async function createDistilBertJobModel(config: TrainJobConfig, trainingT
   const { pretrained, labels, head, maxLength, cacheDir } = config.model;
   // The n-gram ensemble is fitted after training (runTrainJob), not built with the network.
   const { ngramEnsemble: _fittedAfterTraining, ...networkHead } = head;
+  if (config.model.emojiTokens === true && config.model.emojiNames === true) {
+    throw new MangaAssistError(
+      'CONFIG_INVALID',
+      'model.emojiTokens and model.emojiNames are both true: choose one (the names replace the emoji before the vocabulary would read them)',
+      { field: 'model.emojiNames' },
+    );
+  }
   const newTokens = config.model.emojiTokens === true ? emojiTokens(trainingTexts) : [];
+  const textReplacements = config.model.emojiNames === true ? emojiNameReplacements() : [];
   const classifier = await createClassifier(pretrained, {
     labels,
     head: networkHead,
     maxLength,
     seed: config.training.seed,
     newTokens,
+    textReplacements,
     ...(cacheDir ? { cacheDir } : {}),
   });
   // Assigning to the trainer's interface is the compile-time proof that the real classifier satisfies it.
   const trainable: TrainableClassifier = classifier;
   const added = classifier.report?.newTokens;
+  const renamed = classifier.report?.textReplacements;
   return {
     classifier: trainable,
     encode: (text) => classifier.tokenizer.encode(text, { maxLength }).ids,
@@ -273,6 +284,7 @@ export async function createDistilBertJobModel(config: TrainJobConfig, trainingT
     hiddenSize: classifier.encoder.config.dim,
     vocabSize: classifier.encoder.config.vocab_size,
     ...(added ? { note: `emoji: ${added.placed + added.present} of ${newTokens.length} emoji tokens in the vocabulary (the training messages' first; the rest read as [UNK])` } : {}),
+    ...(renamed ? { note: `emoji: read as their names (${renamed.added + renamed.present} replacements in the tokenizer's normaliser)` } : {}),
   };
 }
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { trainingSources } from '@mangaassist/common';
 import { HANDWRITTEN_EVALUATION_SLICE, HANDWRITTEN_EVALUATION_SLICES, HANDWRITTEN_SLICE_FILES, HANDWRITTEN_TRAINING_SLICES, handwrittenSlicePath } from '@mangaassist/data';
 import { createThresholdStrategyRegistry } from '@mangaassist/thresholds';
-import { QUICKSTART_SIZES, QUICKSTART_THRESHOLDS, quickstartPaths, quickstartTrainConfig, sameModelSelection, sameNgramEnsemble, sameTrainingData } from './quickstart-plan';
+import { QUICKSTART_SIZES, QUICKSTART_THRESHOLDS, quickstartPaths, quickstartTrainConfig, sameEmojiReading, sameModelSelection, sameNgramEnsemble, sameTrainingData } from './quickstart-plan';
 
 describe('the quickstart training job', () => {
   const paths = quickstartPaths(join(tmpdir(), 'quickstart-plan'));
@@ -38,10 +38,21 @@ describe('the quickstart training job', () => {
     expect(sameNgramEnsemble({ model: { head: { ngramEnsemble: { enabled: true } } } }, config)).toBe(false);
   });
 
-  it('chooses thresholds with options fbeta-sweep accepts for its labels: frustration swept within half a standard error, the others held at 0.5', () => {
+  it('reads emoji as their names, and tells a model that read them otherwise from one trained as this job trains', () => {
+    expect(config.model.emojiNames).toBe(true);
+    expect(config.model.emojiTokens).toBeUndefined();
+    expect(sameEmojiReading(JSON.parse(JSON.stringify(config)), config)).toBe(true);
+    // A job recorded before the quickstart read emoji has neither field: it read every emoji as [UNK].
+    expect(sameEmojiReading({ model: { head: {} } }, config)).toBe(false);
+    expect(sameEmojiReading({}, config)).toBe(false);
+    expect(sameEmojiReading({ model: { emojiNames: true, emojiTokens: true } }, config)).toBe(false);
+    expect(sameEmojiReading({}, { model: { ...config.model, emojiNames: false } })).toBe(true);
+  });
+
+  it('chooses thresholds with options precision-at-recall accepts for its labels: frustration at recall 0.95, the others held at 0.5', () => {
     const strategy = createThresholdStrategyRegistry().create(QUICKSTART_THRESHOLDS.strategy, QUICKSTART_THRESHOLDS.options, { labels: config.model.labels });
-    expect(strategy.id).toBe('fbeta-sweep');
-    expect(QUICKSTART_THRESHOLDS.options).toEqual({ labels: ['frustration'], otherThreshold: 0.5, withinStandardErrors: 0.5 });
+    expect(strategy.id).toBe('precision-at-recall');
+    expect(QUICKSTART_THRESHOLDS.options).toEqual({ labels: ['frustration'], otherThreshold: 0.5, minRecall: 0.95 });
   });
 
   it('tells a model trained on other files from one trained on these', () => {

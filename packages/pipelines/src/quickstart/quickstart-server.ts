@@ -15,6 +15,7 @@ export const QUICKSTART_MESSAGES = [
   'this villain makes me so angry lol best arc ever',
   'where is my order?? 5 days late',
   'thank you so much, perfect packaging! this volume destroyed me, the art is insane',
+  '👍',
 ];
 
 /** One classified message as the service answered it. */

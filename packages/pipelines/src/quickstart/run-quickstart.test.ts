@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { sharedAsset, trainingSources } from '@mangaassist/common';
 import { HANDWRITTEN_TRAINING_SLICES, handwrittenSlicePath } from '@mangaassist/data';
+import { WordPieceTokenizer } from '@mangaassist/model-format';
 import type { HandwrittenScore } from '../handwritten-scores';
 import { QUICKSTART_MODEL_ID } from './quickstart-plan';
 import { QUICKSTART_MESSAGES, SERVER_COMMAND } from './quickstart-server';
@@ -39,6 +40,8 @@ if (!ready) {
         expect(r.escalate).toBe(r.rule !== 'none');
         expect(r.priority === 'none').toBe(!r.escalate);
       }
+      // The exported tokenizer reads emoji as their names (model.emojiNames), as serving and transformers.js do.
+      expect(WordPieceTokenizer.fromDirectory(join(out, 'model')).encode('👍').tokens).toEqual(['[CLS]', 'thumbs', 'up', '[SEP]']);
       for (const file of ['config.json', 'model.safetensors', 'tokenizer.json', 'thresholds.json', 'onnx/model.onnx', 'onnx/model_quantized.onnx']) {
         expect(existsSync(join(out, 'model', file))).toBe(true);
       }

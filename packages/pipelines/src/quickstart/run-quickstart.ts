@@ -19,6 +19,7 @@ import {
   quickstartPaths,
   quickstartTrainConfig,
   quickstartTrainingSources,
+  sameEmojiReading,
   sameModelSelection,
   sameNgramEnsemble,
   sameTrainingData,
@@ -129,7 +130,8 @@ export async function runQuickstart(
   progress.write(`${selection.message}\n`);
   await train(paths, sizes, encoder.pretrained, plugins, progress);
 
-  stage(3, `calibration: the ${QUICKSTART_THRESHOLDS.options.labels.join(', ')} threshold by F-beta (nearest 0.5 within ${QUICKSTART_THRESHOLDS.options.withinStandardErrors} standard error of the best), the others at ${QUICKSTART_THRESHOLDS.options.otherThreshold}, into the SQLite store`);
+  const { labels: tuned, minRecall, otherThreshold } = QUICKSTART_THRESHOLDS.options;
+  stage(3, `calibration: the highest ${tuned.join(', ')} threshold that keeps recall ≥ ${minRecall} on the validation split, the others at ${otherThreshold}, into the SQLite store`);
   const calibration = await calibrateModel({
     model: paths.model,
     data: paths.validation,
@@ -151,7 +153,7 @@ export async function runQuickstart(
   const trainExamples = sources.flatMap((source) => source.examples);
   const handwrittenExamples = sources.filter((source) => source.path !== paths.train).flatMap((source) => source.examples);
   // The baseline is also decided like the model (thresholds by the same strategy on the same validation split), so the
-  // comparison shows what the model adds apart from what the F-beta rule costs both.
+  // comparison shows what the model adds apart from what the threshold rule costs both.
   const validationExamples = readDataset(paths.validation, { format: 'jsonl' }).dataset.examples;
   const handwritten = await scoreHandwrittenSlices(paths.model, trainExamples, selection.name, HANDWRITTEN_EVALUATION_SLICES, {
     validation: validationExamples,
@@ -232,12 +234,13 @@ async function train(
 
 /**
  * Whether an earlier run left a model or a checkpoint trained on other files than `config` reads, kept the model of
- * another epoch (an earlier quickstart kept the best one by validation) or fitted no n-gram ensemble (or another one):
+ * another epoch (an earlier quickstart kept the best one by validation), fitted no n-gram ensemble (or another one)
+ * or read emoji otherwise:
  * the training job recorded in the run directory says which; a model with no record counts as trained differently.
  */
 function trainedDifferently(paths: QuickstartPaths, config: TrainJobConfig): boolean {
   const recordedFile = join(paths.trainRun, 'config.json');
   if (!existsSync(recordedFile)) return existsSync(join(paths.model, 'model.safetensors'));
   const recorded = JSON.parse(readFileSync(recordedFile, 'utf8')) as Pick<TrainJobConfig, 'data'> & RecordedModelChoices;
-  return !sameTrainingData(recorded, config) || !sameModelSelection(recorded, config) || !sameNgramEnsemble(recorded, config);
+  return !sameTrainingData(recorded, config) || !sameModelSelection(recorded, config) || !sameNgramEnsemble(recorded, config) || !sameEmojiReading(recorded, config);
 }

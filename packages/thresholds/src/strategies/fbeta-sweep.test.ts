@@ -124,7 +124,7 @@ describe('fbeta-sweep', () => {
     });
 
     it.each([
-      [{ labels: [] }, /options\.labels: labels must name at least one label \(leave it out to sweep every label\)/],
+      [{ labels: [] }, /options\.labels: labels must name at least one label \(leave it out to choose every label\)/],
       [{ labels: ['frustration', 'urgency', 'frustration'] }, /options\.labels: labels names "frustration" more than once/],
       [{ labels: [''] }, /options\.labels\.0:/],
       [{ labels: 'frustration' }, /options\.labels:/],

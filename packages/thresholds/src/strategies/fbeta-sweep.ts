@@ -1,7 +1,7 @@
 import { createRng, median, quantile, type PluginDescriptor } from '@mangaassist/common';
 import { z } from 'zod';
 import { bootstrapFbetaStandardError, type LabelScores } from '../label-scores';
-import { checkLabelList, checkPerLabelKeys, fbetaChoiceAt, roundThreshold, thresholdGrid } from '../strategy-options';
+import { checkLabelList, checkPerLabelKeys, chosenLabelsOption, fbetaChoiceAt, heldAt, otherThresholdOption, roundThreshold, thresholdGrid } from '../strategy-options';
 import type { ThresholdChoice, ThresholdStrategy, ThresholdStrategyDeps } from '../threshold-strategy';
 
 /**
@@ -30,27 +30,10 @@ const optionsSchema = z
     betas: z.record(z.string(), z.number().positive()).default({}),
     /** β of labels with no entry in `betas` nor in the defaults. */
     defaultBeta: z.number().positive().default(1),
-    /**
-     * The labels whose threshold is swept; every other label is fixed at `otherThreshold`. Absent: every label is
-     * swept. Thresholds swept on generated validation text can transfer poorly to messages people write, so a config
-     * may sweep only the labels whose recall an escalation rule needs (`['frustration']`) and leave the rest at the
-     * untuned default.
-     */
-    labels: z
-      .array(z.string().min(1))
-      .min(1, 'labels must name at least one label (leave it out to sweep every label)')
-      .superRefine((labels, ctx) => {
-        const repeated = [...new Set(labels.filter((label, i) => labels.indexOf(label) !== i))];
-        if (repeated.length > 0) {
-          ctx.addIssue({
-            code: 'custom',
-            message: `labels names ${repeated.map((l) => `"${l}"`).join(', ')} more than once`,
-          });
-        }
-      })
-      .optional(),
+    /** The labels whose threshold is swept; every other label is fixed at `otherThreshold`. Absent: every label is swept. */
+    labels: chosenLabelsOption,
     /** Threshold of the labels not in `labels` (unused when `labels` is absent). */
-    otherThreshold: z.number().gt(0).lt(1).default(0.5),
+    otherThreshold: otherThresholdOption,
     /**
      * How many standard errors of the best F-β a threshold may fall short by and still be chosen; 0 takes the best.
      * Above 0 this is the one-standard-error rule (CART's pruning, glmnet's `lambda.1se`): among the thresholds whose
@@ -124,7 +107,7 @@ export const fbetaSweepStrategy: PluginDescriptor<FbetaSweepOptions, ThresholdSt
     return {
       id: 'fbeta-sweep',
       choose: (label, scores) => {
-        if (swept && !swept.has(label)) return fixedAt(scores, betaOf(label), options.otherThreshold);
+        if (swept && !swept.has(label)) return heldAt('fbeta-sweep', scores, betaOf(label), options.otherThreshold);
         const beta = betaOf(label);
         return options.baggedResamples > 0 ? bagged(scores, beta, options) : ruleOnce(scores, beta, options);
       },
@@ -196,14 +179,6 @@ function withinStandardErrorsOf(best: ThresholdChoice, scores: LabelScores, opti
     `best ${best.metric} ${best.score.toFixed(3)} at ${best.threshold}; nearest ${options.towards} within ` +
     `${options.withinStandardErrors} standard error(s) (${standardError.toFixed(3)})`;
   return fbetaChoiceAt(scores, chosen.threshold, best.beta, best.note ? `${best.note}; ${note}` : note);
-}
-
-function fixedAt(scores: LabelScores, beta: number, threshold: number): ThresholdChoice {
-  const notes = [
-    `fixed at ${threshold}: not in fbeta-sweep's labels`,
-    ...(scores.support === 0 ? ['no positive example in the data'] : []),
-  ];
-  return fbetaChoiceAt(scores, threshold, beta, notes.join('; '));
 }
 
 // Scores within this distance are ties: they differ only by floating-point noise of the same counts.

@@ -1,8 +1,10 @@
+import { isMangaAssistError } from '@mangaassist/common';
 import { LabelScores } from '../label-scores';
 import { createThresholdStrategyRegistry } from '../strategy-registry';
 import { naiveMetrics, syntheticColumn } from '../__tests__/reference-metrics';
 
-const strategy = (options: unknown = {}) => createThresholdStrategyRegistry().create('precision-at-recall', options, {});
+const strategy = (options: unknown = {}, labels?: readonly string[]) =>
+  createThresholdStrategyRegistry().create('precision-at-recall', options, labels ? { labels } : {});
 
 describe('precision-at-recall', () => {
   const { probabilities, targets } = syntheticColumn(23, 600, 0.3);
@@ -42,5 +44,41 @@ describe('precision-at-recall', () => {
 
   it('notes a label without positive examples', () => {
     expect(strategy().choose('urgency', LabelScores.fromColumn([0.3], [0])).note).toMatch(/no positive example/);
+  });
+
+  describe('with labels', () => {
+    const modelLabels = ['frustration', 'satisfaction', 'urgency'];
+
+    it('gives the listed labels their target exactly as without the option', () => {
+      const only = strategy({ minRecall: 0.95, labels: ['frustration'] }, modelLabels).choose('frustration', scores);
+      expect(only).toEqual(strategy({ minRecall: 0.95 }).choose('frustration', scores));
+    });
+
+    it('holds every other label at otherThreshold (0.5 unless given), reported as F1 there with a note', () => {
+      const targeted = strategy({ minRecall: 0.95 }).choose('urgency', scores);
+      expect(targeted.threshold).not.toBe(0.5);
+      const held = strategy({ minRecall: 0.95, labels: ['frustration'] }, modelLabels).choose('urgency', scores);
+      const reference = naiveMetrics(probabilities, targets, 0.5, 1);
+      expect(held).toMatchObject({ threshold: 0.5, metric: 'F1', beta: 1, support: targeted.support });
+      expect(held.score).toBeCloseTo(reference.fbeta, 12);
+      expect(held.recall).toBeCloseTo(reference.recall, 12);
+      expect(held.note).toBe("fixed at 0.5: not in precision-at-recall's labels");
+      expect(strategy({ labels: ['frustration'], otherThreshold: 0.7 }).choose('urgency', scores).threshold).toBe(0.7);
+    });
+
+    it('refuses a label the model does not have, and a recall target for a label it holds', () => {
+      expect(() => strategy({ labels: ['frustraton'] }, modelLabels)).toThrow(/options\.labels names unknown label\(s\) "frustraton"; labels: frustration, satisfaction, urgency/);
+      let error: unknown;
+      try {
+        strategy({ labels: ['frustration'], perLabel: { urgency: 0.9 } }, modelLabels);
+      } catch (e) {
+        error = e;
+      }
+      expect(isMangaAssistError(error, 'PLUGIN_OPTIONS_INVALID')).toBe(true);
+      expect((error as Error).message).toBe(
+        'threshold strategy "precision-at-recall": options.perLabel gives a recall target to "urgency", which options.labels holds at otherThreshold; labels: frustration',
+      );
+      expect(() => strategy({ labels: [] })).toThrow(/labels must name at least one label/);
+    });
   });
 });

@@ -39,6 +39,14 @@ export const modelConfigSchema = z
      * the checkpoints they resume from, stay the same.
      */
     emojiTokens: z.boolean().optional(),
+    /**
+     * Read each emoji as its Unicode name ("❤️❤️" as "red heart red heart"): the tokenizer's normaliser rewrites
+     * them before splitting (`emojiNameReplacements` of `@mangaassist/core-model`), and the rewrite is saved in the
+     * model's `tokenizer.json`, so serving and transformers.js read the text the same way. No embedding row changes;
+     * the encoder already knows the words. Not with `emojiTokens` (the names would leave those tokens unread). Off
+     * when absent, for the same reason as `emojiTokens`.
+     */
+    emojiNames: z.boolean().optional(),
     head: z
       .object({
         hiddenDim: z.number().int().positive().default(256),
