@@ -27,6 +27,15 @@ async function ortProbabilities(file: string, words: string[], vocab: readonly s
   return Object.fromEntries(TINY_LABELS.map((l, i) => [l, 1 / (1 + Math.exp(-(logits!.data as Float32Array)[i]!))]));
 }
 
+/** transformers.js's text-classification pipeline on an exported directory, offline (from the directory alone). */
+async function transformersJsPipeline(outDir: string, dtype: 'fp32' | 'q8') {
+  const { env, pipeline } = await import('@huggingface/transformers');
+  env.allowRemoteModels = false;
+  env.allowLocalModels = true;
+  env.localModelPath = dirname(outDir);
+  return pipeline('text-classification', basename(outDir), { dtype });
+}
+
 describe("transformers.js pipeline('text-classification', dir) loads the export unchanged (offline)", () => {
   const outDir = join(work, 'models', 'tiny-export');
   exportClassifier({ modelDir: writeTinyClassifierDir(join(work, 'model')), outDir, quantize: 'int8' });
@@ -35,11 +44,7 @@ describe("transformers.js pipeline('text-classification', dir) loads the export 
     ['fp32', 'model.onnx'],
     ['q8', 'model_quantized.onnx'],
   ] as const)('dtype %s reads onnx/%s and returns the sigmoid of the logits for every label', async (dtype, file) => {
-    const { env, pipeline } = await import('@huggingface/transformers');
-    env.allowRemoteModels = false;
-    env.allowLocalModels = true;
-    env.localModelPath = dirname(outDir);
-    const classify = await pipeline('text-classification', basename(outDir), { dtype });
+    const classify = await transformersJsPipeline(outDir, dtype);
     try {
       const text = 'Where is my order? It was late again!';
       const scores = (await classify(text, { top_k: null })) as Scored[];
@@ -64,11 +69,7 @@ describe('transformers.js reads the emoji a training job put into the vocabulary
 
   it('keeps the emoji in the exported tokenizer and scores "thanks 😭😭" from their ids', async () => {
     expect(JSON.parse(readFileSync(join(outDir, 'tokenizer.json'), 'utf8'))).toEqual(json);
-    const { env, pipeline } = await import('@huggingface/transformers');
-    env.allowRemoteModels = false;
-    env.allowLocalModels = true;
-    env.localModelPath = dirname(outDir);
-    const classify = await pipeline('text-classification', basename(outDir), { dtype: 'fp32' });
+    const classify = await transformersJsPipeline(outDir, 'fp32');
     try {
       const scores = (await classify('thanks 😭😭', { top_k: null })) as Scored[];
       const expected = await ortProbabilities(join(outDir, 'onnx', 'model.onnx'), ['thanks', '😭', '##😭'], withEmoji);
@@ -94,11 +95,7 @@ describe("transformers.js rewrites emoji as their names, as the model's tokenize
   it('keeps the rewrite in the exported tokenizer and scores "thanks ❤️❤️" from the names\' ids', async () => {
     expect(JSON.parse(readFileSync(join(outDir, 'tokenizer.json'), 'utf8'))).toEqual(json);
     expect(new WordPieceTokenizer(json).encode('thanks ❤️❤️').tokens).toEqual(['[CLS]', 'thanks', 'red', 'heart', 'red', 'heart', '[SEP]']);
-    const { env, pipeline } = await import('@huggingface/transformers');
-    env.allowRemoteModels = false;
-    env.allowLocalModels = true;
-    env.localModelPath = dirname(outDir);
-    const classify = await pipeline('text-classification', basename(outDir), { dtype: 'fp32' });
+    const classify = await transformersJsPipeline(outDir, 'fp32');
     try {
       const scores = (await classify('thanks ❤️❤️', { top_k: null })) as Scored[];
       const expected = await ortProbabilities(join(outDir, 'onnx', 'model.onnx'), ['thanks', 'red', 'heart', 'red', 'heart'], vocab);
