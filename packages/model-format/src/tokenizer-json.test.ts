@@ -1,5 +1,5 @@
 import { TINY_VOCAB } from './__tests__/tiny-vocab';
-import { bertTokenizerJson, withTextReplacements, withTokensInUnusedSlots } from './tokenizer-json';
+import { bertTokenizerJson, foldedReplacements, withTextReplacements, withTokensInUnusedSlots } from './tokenizer-json';
 import { WordPieceTokenizer } from './wordpiece-tokenizer';
 
 // Slots out of order in the file, as a vocabulary may list them: the lowest N is taken first, whatever its id.
@@ -77,5 +77,48 @@ describe('withTextReplacements', () => {
     expect(() => withTextReplacements(bertTokenizerJson(VOCAB_WITH_NAMES), [{ pattern: '👍', content: ' ' }, { pattern: '', content: 'x' }])).toThrow(
       'replacement 1 has an empty pattern',
     );
+  });
+});
+
+describe('foldedReplacements', () => {
+  // @huggingface/tokenizers applies the file's Replace normalisers one by one: the reference for the folded pass.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Tokenizer } = require('@huggingface/tokenizers') as { Tokenizer: new (json: object, config: object) => { encode(text: string, o: object): { tokens: string[] } } };
+  const sequential = (json: Record<string, unknown>, text: string) => ['[CLS]', ...new Tokenizer(json, {}).encode(text, { add_special_tokens: false }).tokens, '[SEP]'];
+  const VOCAB_WITH_NAMES = [...TINY_VOCAB, 'red', 'heart', 'thumbs', 'up', 'x'];
+  const texts = ['Love this ❤️❤️👍', 'where is my order 👍🏽?', '👍👍 never again ❤', 'no emoji at all', ''];
+
+  it('rewrites in one pass exactly what the sequence of Replace normalisers gives, and the tokenizer uses it', () => {
+    const replacements = [
+      { pattern: '❤', content: ' red heart ' },
+      { pattern: '👍', content: ' thumbs up ' },
+      { pattern: '👍', content: ' x ' },
+      { pattern: '🏽', content: ' ' },
+    ];
+    const { json } = withTextReplacements(bertTokenizerJson(VOCAB_WITH_NAMES), replacements);
+    const folded = foldedReplacements(json)!;
+    expect(folded.rewrite('a 👍 b ❤️')).toBe('a  thumbs up  b  red heart \uFE0F');
+    expect((folded.rest.normalizer as { normalizers: unknown[] }).normalizers).toEqual([bertTokenizerJson(VOCAB_WITH_NAMES).normalizer]);
+    const tokenizer = new WordPieceTokenizer(json);
+    for (const text of texts) expect(tokenizer.encode(text).tokens).toEqual(sequential(json, text));
+    expect(tokenizer.json).toEqual(json);
+  });
+
+  it('folds nothing where one pass could differ: a replacement that holds a pattern, or no leading Replace', () => {
+    const chained = withTextReplacements(bertTokenizerJson(VOCAB_WITH_NAMES), [
+      { pattern: '❤', content: ' 👍 ' },
+      { pattern: '👍', content: ' thumbs up ' },
+    ]).json;
+    expect(foldedReplacements(chained)).toBeUndefined();
+    for (const text of texts) expect(new WordPieceTokenizer(chained).encode(text).tokens).toEqual(sequential(chained, text));
+    expect(foldedReplacements(bertTokenizerJson(VOCAB_WITH_NAMES))).toBeUndefined();
+    // A pattern of two code points ends the folded run; what follows stays in the file's sequence, in order.
+    const mixed = withTextReplacements(bertTokenizerJson(VOCAB_WITH_NAMES), [
+      { pattern: '❤', content: ' red heart ' },
+      { pattern: 'xx', content: ' up ' },
+      { pattern: '👍', content: ' thumbs up ' },
+    ]).json;
+    expect((foldedReplacements(mixed)!.rest.normalizer as { normalizers: unknown[] }).normalizers).toHaveLength(3);
+    for (const text of [...texts, 'xx ❤ 👍']) expect(new WordPieceTokenizer(mixed).encode(text).tokens).toEqual(sequential(mixed, text));
   });
 });

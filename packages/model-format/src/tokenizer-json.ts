@@ -196,3 +196,49 @@ function replacedPattern(normalizer: unknown): string | undefined {
   const n = normalizer as { type?: unknown; pattern?: { String?: unknown } } | null;
   return n?.type === 'Replace' && typeof n.pattern?.String === 'string' ? n.pattern.String : undefined;
 }
+
+/** What {@link foldedReplacements} returns: one pass for the leading `Replace` normalisers, and the rest of the file. */
+export interface FoldedReplacements {
+  /** Applies the folded replacements to a text in one pass. */
+  readonly rewrite: (text: string) => string;
+  /** The `tokenizer.json` content without the folded normalisers. */
+  readonly rest: Record<string, unknown>;
+}
+
+/**
+ * Folds the leading literal `Replace` normalisers of a `tokenizer.json` (as {@link withTextReplacements} writes them)
+ * into one pass over the text, when that gives exactly what the sequence gives: each pattern is one code point and no
+ * replacement contains a pattern, so every occurrence is replaced once, whatever the order. Why: a `Sequence` of
+ * 1,396 `Replace` normalisers (emoji names) is 1,396 regular-expression passes over each message, a third of a
+ * millisecond a message when served; the folded rewrite is one. The file keeps its `Replace` list, which other readers
+ * (transformers.js) apply one by one. Undefined when there is nothing to fold.
+ *
+ * @example
+ * ```ts
+ * const folded = foldedReplacements(json);
+ * folded?.rewrite('thanks 👍'); // 'thanks  thumbs up '
+ * ```
+ */
+export function foldedReplacements(json: Readonly<Record<string, unknown>>): FoldedReplacements | undefined {
+  const normalizer = json.normalizer as { type?: unknown; normalizers?: unknown } | null | undefined;
+  if (normalizer?.type !== 'Sequence' || !Array.isArray(normalizer.normalizers)) return undefined;
+  const normalizers: unknown[] = normalizer.normalizers;
+  const map = new Map<string, string>();
+  let folded = 0;
+  for (const candidate of normalizers) {
+    const pattern = replacedPattern(candidate);
+    if (pattern === undefined || [...pattern].length !== 1) break;
+    const content = (candidate as { content?: unknown }).content;
+    if (typeof content !== 'string') break;
+    // The first Replace of a pattern leaves none for a later one.
+    if (!map.has(pattern)) map.set(pattern, content);
+    folded += 1;
+  }
+  if (folded === 0) return undefined;
+  for (const content of map.values()) if ([...content].some((ch) => map.has(ch))) return undefined;
+  const anyPattern = new RegExp(`[${[...map.keys()].map((p) => `\\u{${p.codePointAt(0)!.toString(16)}}`).join('')}]`, 'gu');
+  return {
+    rewrite: (text) => text.replace(anyPattern, (match) => map.get(match)!),
+    rest: { ...json, normalizer: { type: 'Sequence', normalizers: normalizers.slice(folded) } },
+  };
+}

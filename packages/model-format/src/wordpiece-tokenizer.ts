@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MangaAssistError } from '@mangaassist/common';
-import { bertTokenizerJsonFromVocab } from './tokenizer-json';
+import { bertTokenizerJsonFromVocab, foldedReplacements } from './tokenizer-json';
 
 // The package ships a CommonJS build but declares itself an ES module, so TypeScript's CommonJS output cannot
 // `import` it; the types are taken in import mode and the CommonJS build is required.
@@ -116,6 +116,8 @@ function readJson(file: string): Record<string, unknown> {
  */
 export class WordPieceTokenizer {
   private readonly tokenizer: HfTokenizer;
+  /** The file's leading literal replacements folded into one pass (`foldedReplacements`), applied before `tokenizer`. */
+  private readonly rewrite: ((text: string) => string) | undefined;
   /** Id of `[PAD]`, `[CLS]`, `[SEP]`. */
   readonly padId: number;
   readonly clsId: number;
@@ -127,7 +129,9 @@ export class WordPieceTokenizer {
     /** The `tokenizer_config.json` content. */
     readonly config: Record<string, unknown> = {},
   ) {
-    this.tokenizer = new Tokenizer(json, config);
+    const folded = foldedReplacements(json);
+    this.rewrite = folded?.rewrite;
+    this.tokenizer = new Tokenizer(folded?.rest ?? json, config);
     const id = (token: string) => {
       const value = this.tokenizer.token_to_id(token);
       if (value === undefined) throw new RangeError(`tokenizer vocabulary has no ${token} token`);
@@ -193,7 +197,7 @@ export class WordPieceTokenizer {
     if (typeof text !== 'string') throw new TypeError(`text must be a string, got ${typeof text}`);
     const { maxLength } = options;
     if (maxLength !== undefined) checkMaxLength(maxLength);
-    const body = this.tokenizer.encode(text, { add_special_tokens: false });
+    const body = this.tokenizer.encode(this.rewrite ? this.rewrite(text) : text, { add_special_tokens: false });
     const keep = maxLength === undefined ? body.ids.length : Math.min(body.ids.length, maxLength - 2);
     return {
       ids: [this.clsId, ...body.ids.slice(0, keep), this.sepId],
