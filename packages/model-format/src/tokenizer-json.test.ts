@@ -81,7 +81,9 @@ describe('withTextReplacements', () => {
 });
 
 describe('foldedReplacements', () => {
-  // @huggingface/tokenizers applies the file's Replace normalisers one by one: the reference for the folded pass.
+  // @huggingface/tokenizers applies the file's Replace normalisers one by one: the reference for the folded pass. The
+  // package declares itself an ES module but ships a CommonJS build, which jest's CommonJS tests can only require
+  // (as wordpiece-tokenizer.ts does).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Tokenizer } = require('@huggingface/tokenizers') as { Tokenizer: new (json: object, config: object) => { encode(text: string, o: object): { tokens: string[] } } };
   const sequential = (json: Record<string, unknown>, text: string) => ['[CLS]', ...new Tokenizer(json, {}).encode(text, { add_special_tokens: false }).tokens, '[SEP]'];

@@ -174,8 +174,7 @@ export interface ReplacedText {
 export function withTextReplacements(json: Readonly<Record<string, unknown>>, replacements: readonly TextReplacement[]): ReplacedText {
   const empty = replacements.findIndex((r) => r.pattern.length === 0);
   if (empty >= 0) throw new RangeError(`replacement ${empty} has an empty pattern`);
-  const normalizer = json.normalizer as { type?: unknown; normalizers?: unknown } | null | undefined;
-  const existing: unknown[] = normalizer?.type === 'Sequence' && Array.isArray(normalizer.normalizers) ? normalizer.normalizers : normalizer ? [normalizer] : [];
+  const existing = normalizerList(json);
   const replaced = new Set(existing.map(replacedPattern).filter((p): p is string => p !== undefined));
   // The first replacement of a repeated pattern wins, as the first Replace in the sequence would.
   const distinct: TextReplacement[] = [];
@@ -189,6 +188,13 @@ export function withTextReplacements(json: Readonly<Record<string, unknown>>, re
   const present = distinct.length - added.length;
   if (added.length === 0) return { json: { ...json }, added: 0, present };
   return { json: { ...json, normalizer: { type: 'Sequence', normalizers: [...added, ...existing] } }, added: added.length, present };
+}
+
+/** A `tokenizer.json`'s normalisers in the order they run: a `Sequence`'s members, a lone normaliser, or none. */
+function normalizerList(json: Readonly<Record<string, unknown>>): unknown[] {
+  const normalizer = json.normalizer as { type?: unknown; normalizers?: unknown } | null | undefined;
+  if (normalizer?.type === 'Sequence' && Array.isArray(normalizer.normalizers)) return normalizer.normalizers;
+  return normalizer ? [normalizer] : [];
 }
 
 /** The literal pattern of a `Replace` normaliser, else undefined. */
@@ -220,9 +226,7 @@ export interface FoldedReplacements {
  * ```
  */
 export function foldedReplacements(json: Readonly<Record<string, unknown>>): FoldedReplacements | undefined {
-  const normalizer = json.normalizer as { type?: unknown; normalizers?: unknown } | null | undefined;
-  if (normalizer?.type !== 'Sequence' || !Array.isArray(normalizer.normalizers)) return undefined;
-  const normalizers: unknown[] = normalizer.normalizers;
+  const normalizers = normalizerList(json);
   const map = new Map<string, string>();
   let folded = 0;
   for (const candidate of normalizers) {
