@@ -85,7 +85,7 @@ describe('foldedReplacements', () => {
   // package declares itself an ES module but ships a CommonJS build, which jest's CommonJS tests can only require
   // (as wordpiece-tokenizer.ts does).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { Tokenizer } = require('@huggingface/tokenizers') as { Tokenizer: new (json: object, config: object) => { encode(text: string, o: object): { tokens: string[] } } };
+  const { Tokenizer } = require('@huggingface/tokenizers') as typeof import('@huggingface/tokenizers', { with: { 'resolution-mode': 'import' } });
   const sequential = (json: Record<string, unknown>, text: string) => ['[CLS]', ...new Tokenizer(json, {}).encode(text, { add_special_tokens: false }).tokens, '[SEP]'];
   const VOCAB_WITH_NAMES = [...TINY_VOCAB, 'red', 'heart', 'thumbs', 'up', 'x'];
   const texts = ['Love this ❤️❤️👍', 'where is my order 👍🏽?', '👍👍 never again ❤', 'no emoji at all', ''];
